@@ -1,0 +1,55 @@
+/*
+ * The knit command line.
+ *
+ * To add a command:
+ *   1. write cli/cmd_<name>.c with `int cmd_<name>(int argc, const char **argv,
+ *      struct knit_cli *cli)`, its usage lines and an option table;
+ *   2. declare it below and add it to knit_commands[] in cli/knit.c;
+ *   3. add man/knit-<name>.1 (tests/cli/test_man.sh checks its SYNOPSIS
+ *      against `knit <name> -h`) and tests under tests/cli/.
+ *
+ * Commands print through cli->out and cli->err and return an exit status;
+ * only cli/ prints or exits. The core below (resolver/, registry/) returns
+ * knit_errno values.
+ */
+#ifndef KNIT_CLI_CLI_H
+#define KNIT_CLI_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+/* Exit statuses; knit(1) documents them. */
+enum knit_exit {
+	KNIT_EXIT_OK = 0,
+	KNIT_EXIT_FAILURE = 1, /* the command failed, or was used wrongly */
+};
+
+struct knit_cli {
+	FILE *out;
+	FILE *err;
+};
+
+typedef int (*knit_cmd_fn)(int argc, const char **argv, struct knit_cli *cli);
+
+struct knit_command {
+	const char *name;
+	knit_cmd_fn fn;
+	const char *summary;
+};
+
+extern const struct knit_command knit_commands[];
+
+/* Runs knit with argv as main() got it; returns the exit status. */
+int knit_cli_run(int argc, const char **argv, struct knit_cli *cli);
+const struct knit_command *knit_command_find(const char *name);
+/* The candidate closest to word by edit distance, or NULL if none is close. */
+const char *knit_closest(const char *word, const char *const *candidates, size_t n);
+
+int cmd_help(int argc, const char **argv, struct knit_cli *cli);
+int cmd_semver(int argc, const char **argv, struct knit_cli *cli);
+
+/* output.c: messages as git writes them, "knit: error: ..." */
+void knit_error(struct knit_cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void knit_warning(struct knit_cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif

@@ -1,0 +1,66 @@
+/*
+ * knit's entry point: global options, then one command from knit_commands[].
+ */
+#include "cli.h"
+#include "options.h"
+
+#include <string.h>
+
+#ifndef KNIT_VERSION
+#define KNIT_VERSION "0.0.0"
+#endif
+
+const struct knit_command knit_commands[] = {
+	{ "help", cmd_help, "show help for knit or one of its commands" },
+	{ "semver", cmd_semver, "check versions against ranges, as node-semver's command does" },
+	{ NULL, NULL, NULL },
+};
+
+const struct knit_command *knit_command_find(const char *name)
+{
+	for (const struct knit_command *c = knit_commands; c->name; c++)
+		if (!strcmp(c->name, name))
+			return c;
+	return NULL;
+}
+
+int knit_cli_run(int argc, const char **argv, struct knit_cli *cli)
+{
+	if (argc < 2) {
+		const char *help[] = { "help", NULL };
+		cmd_help(1, help, cli);
+		return KNIT_EXIT_FAILURE;
+	}
+	const char *first = argv[1];
+	if (!strcmp(first, "--version") || !strcmp(first, "-v") || !strcmp(first, "version")) {
+		fprintf(cli->out, "knit %s\n", KNIT_VERSION);
+		return KNIT_EXIT_OK;
+	}
+	if (!strcmp(first, "--help") || !strcmp(first, "-h")) {
+		const char *help[] = { "help", NULL };
+		return cmd_help(1, help, cli);
+	}
+	if (first[0] == '-') {
+		const char *names[] = { "version", "help" };
+		const char *best = knit_closest(first + strspn(first, "-"), names, 2);
+		if (best)
+			knit_error(cli, "unknown option '%s'; did you mean '--%s'?", first, best);
+		else
+			knit_error(cli, "unknown option '%s'; see 'knit help'", first);
+		return KNIT_EXIT_FAILURE;
+	}
+	const struct knit_command *cmd = knit_command_find(first);
+	if (!cmd) {
+		const char *names[64];
+		size_t n = 0;
+		for (const struct knit_command *c = knit_commands; c->name && n < 64; c++)
+			names[n++] = c->name;
+		const char *best = knit_closest(first, names, n);
+		if (best)
+			knit_error(cli, "'%s' is not a knit command; did you mean '%s'?", first, best);
+		else
+			knit_error(cli, "'%s' is not a knit command; see 'knit help'", first);
+		return KNIT_EXIT_FAILURE;
+	}
+	return cmd->fn(argc - 1, argv + 1, cli);
+}

@@ -1,0 +1,174 @@
+#include "options.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static size_t edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	size_t *row = calloc(lb + 1, sizeof(*row));
+	size_t res;
+	if (!row)
+		return (size_t)-1;
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t diag = row[0];
+		row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t up = row[j];
+			size_t best = diag + (a[i - 1] != b[j - 1]);
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			if (up + 1 < best)
+				best = up + 1;
+			row[j] = best;
+			diag = up;
+		}
+	}
+	res = row[lb];
+	free(row);
+	return res;
+}
+
+const char *knit_closest(const char *word, const char *const *candidates, size_t n)
+{
+	const char *best = NULL;
+	size_t best_d = (size_t)-1;
+	for (size_t i = 0; i < n; i++) {
+		size_t d = edit_distance(word, candidates[i]);
+		/* a prefix counts as close: "inst" suggests "install" */
+		if (!strncmp(candidates[i], word, strlen(word)) && *word)
+			d = d < 1 ? d : 1;
+		if (d < best_d) {
+			best_d = d;
+			best = candidates[i];
+		}
+	}
+	size_t len = strlen(word);
+	return best && best_d <= (len < 4 ? 1 : len / 2) ? best : NULL;
+}
+
+void knit_usage(FILE *f, const char *const *usage, const struct knit_option *opts)
+{
+	for (size_t i = 0; usage[i]; i++)
+		fprintf(f, "%s%s\n", i ? "   or: " : "usage: ", usage[i]);
+	if (opts && opts->type != KNIT_OPT_END)
+		fputc('\n', f);
+	for (const struct knit_option *o = opts; o && o->type != KNIT_OPT_END; o++) {
+		char left[64];
+		int n;
+		if (o->short_name && o->long_name)
+			n = snprintf(left, sizeof(left), "-%c, --%s", o->short_name, o->long_name);
+		else if (o->short_name)
+			n = snprintf(left, sizeof(left), "-%c", o->short_name);
+		else
+			n = snprintf(left, sizeof(left), "    --%s", o->long_name);
+		if (o->type == KNIT_OPT_STRING && n > 0 && (size_t)n < sizeof(left))
+			snprintf(left + n, sizeof(left) - (size_t)n, " <%s>", o->argh);
+		fprintf(f, "    %-28s %s\n", left, o->help);
+	}
+}
+
+static void suggest(struct knit_cli *cli, const char *arg, const struct knit_option *opts)
+{
+	const char *names[64];
+	size_t n = 0;
+	const char *word = arg;
+
+	while (*word == '-')
+		word++;
+	for (const struct knit_option *o = opts; o->type != KNIT_OPT_END && n < 63; o++) {
+		if (o->long_name)
+			names[n++] = o->long_name;
+	}
+	names[n++] = "help";
+	const char *best = knit_closest(word, names, n);
+	if (best)
+		knit_error(cli, "unknown option '%s'; did you mean '--%s'?", arg, best);
+	else
+		knit_error(cli, "unknown option '%s'; see 'knit help'", arg);
+}
+
+static int take_value(const struct knit_option *o, const char *inline_value, int *i, int argc,
+		      const char **argv, struct knit_cli *cli)
+{
+	if (o->type == KNIT_OPT_BOOL) {
+		if (inline_value) {
+			knit_error(cli, "option '--%s' takes no value", o->long_name);
+			return KNIT_PARSE_ERROR;
+		}
+		*(int *)o->value = 1;
+		return 0;
+	}
+	if (inline_value) {
+		*(const char **)o->value = inline_value;
+		return 0;
+	}
+	if (*i + 1 >= argc) {
+		if (o->long_name)
+			knit_error(cli, "option '--%s' needs a value", o->long_name);
+		else
+			knit_error(cli, "option '-%c' needs a value", o->short_name);
+		return KNIT_PARSE_ERROR;
+	}
+	*(const char **)o->value = argv[++*i];
+	return 0;
+}
+
+int knit_parse_options(int argc, const char **argv, const struct knit_option *opts,
+		       const char *const *usage, struct knit_cli *cli)
+{
+	int nops = 0;
+	bool only_operands = false;
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (only_operands || a[0] != '-' || !a[1]) {
+			argv[nops++] = a;
+			continue;
+		}
+		if (!strcmp(a, "--")) {
+			only_operands = true;
+			continue;
+		}
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			knit_usage(cli->out, usage, opts);
+			return KNIT_PARSE_HELP;
+		}
+		if (a[1] == '-') {
+			const char *name = a + 2, *eq = strchr(name, '=');
+			size_t len = eq ? (size_t)(eq - name) : strlen(name);
+			const struct knit_option *o;
+			for (o = opts; o->type != KNIT_OPT_END; o++)
+				if (o->long_name && strlen(o->long_name) == len && !strncmp(o->long_name, name, len))
+					break;
+			if (o->type == KNIT_OPT_END) {
+				suggest(cli, a, opts);
+				return KNIT_PARSE_ERROR;
+			}
+			if (take_value(o, eq ? eq + 1 : NULL, &i, argc, argv, cli))
+				return KNIT_PARSE_ERROR;
+			continue;
+		}
+		/* bundled short options: -abc, or -ovalue for one taking a value */
+		for (const char *s = a + 1; *s; s++) {
+			const struct knit_option *o;
+			for (o = opts; o->type != KNIT_OPT_END; o++)
+				if (o->short_name == *s)
+					break;
+			if (o->type == KNIT_OPT_END) {
+				char one[3] = { '-', *s, '\0' };
+				suggest(cli, one, opts);
+				return KNIT_PARSE_ERROR;
+			}
+			if (o->type == KNIT_OPT_STRING && s[1]) {
+				*(const char **)o->value = s + 1;
+				break;
+			}
+			if (take_value(o, NULL, &i, argc, argv, cli))
+				return KNIT_PARSE_ERROR;
+		}
+	}
+	return nops;
+}

@@ -1,0 +1,42 @@
+/*
+ * One option table per command drives both parsing and -h, after git's
+ * parse-options. Long options take --name=value or --name value.
+ */
+#ifndef KNIT_CLI_OPTIONS_H
+#define KNIT_CLI_OPTIONS_H
+
+#include "cli.h"
+
+enum knit_opt_type {
+	KNIT_OPT_END = 0,
+	KNIT_OPT_BOOL,   /* sets an int to 1 */
+	KNIT_OPT_STRING, /* stores the argument in a const char * */
+};
+
+struct knit_option {
+	enum knit_opt_type type;
+	char short_name;
+	const char *long_name;
+	void *value;
+	const char *argh; /* name of the argument in help, for KNIT_OPT_STRING */
+	const char *help;
+};
+
+#define KNIT_OPT_BOOL_(s, l, v, h) { KNIT_OPT_BOOL, (s), (l), (v), NULL, (h) }
+#define KNIT_OPT_STRING_(s, l, v, a, h) { KNIT_OPT_STRING, (s), (l), (v), (a), (h) }
+#define KNIT_OPT_END_() { KNIT_OPT_END, 0, NULL, NULL, NULL, NULL }
+
+enum { KNIT_PARSE_HELP = -2, KNIT_PARSE_ERROR = -1 };
+
+/*
+ * Parses argv[1..] (argv[0] is the command name). Operands are moved to the
+ * front of argv in order; "--" ends the options. Returns the number of
+ * operands, KNIT_PARSE_HELP after printing help for -h/--help, or
+ * KNIT_PARSE_ERROR after printing a one-line error with a suggestion.
+ */
+int knit_parse_options(int argc, const char **argv, const struct knit_option *opts,
+		       const char *const *usage, struct knit_cli *cli);
+/* Prints the usage lines and the option table. */
+void knit_usage(FILE *f, const char *const *usage, const struct knit_option *opts);
+
+#endif

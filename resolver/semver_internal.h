@@ -1,0 +1,129 @@
+/*
+ * Internals of the semver module: JavaScript string semantics that
+ * node-semver relies on, and its regular expressions run through PCRE2,
+ * whose backtracking matches JavaScript's. Not part of resolver/'s face.
+ *
+ * The design: every step of node-semver's pipeline has a hand-written fast
+ * path for the common shapes and falls back to the exact regex for anything
+ * else. tests/unit/test_semver_paths.c checks both paths agree.
+ */
+#ifndef KNIT_RESOLVER_SEMVER_INTERNAL_H
+#define KNIT_RESOLVER_SEMVER_INTERNAL_H
+
+#include "semver.h"
+#include "../util/strbuf.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* --- JavaScript string semantics ------------------------------------------ */
+
+/* Byte length of the JS whitespace character (\s, trim()) at s, or 0. */
+size_t knit__js_ws_at(const char *s, size_t len);
+/* Byte length of the JS whitespace character that ends s, or 0. */
+size_t knit__js_ws_before(const char *s, size_t len);
+/* String.prototype.trim(): narrows [*s, *s + *len). */
+void knit__js_trim(const char **s, size_t *len);
+/* Appends s with every run of JS whitespace replaced by one space. */
+void knit__js_collapse_ws(struct strbuf *out, const char *s, size_t len);
+/* true if every byte is ASCII. */
+bool knit__is_ascii(const char *s, size_t len);
+/* Appends s with each maximal invalid UTF-8 subpart replaced by U+FFFD. */
+void knit__utf8_sanitize(struct strbuf *out, const char *s, size_t len);
+/* Length in UTF-16 code units of valid UTF-8 text (JavaScript's .length). */
+size_t knit__utf16_len(const char *s, size_t len);
+/* Appends String(d) as JavaScript prints a number. */
+void knit__js_number_append(struct strbuf *out, double d);
+/* Appends String(+digits + 1): the arithmetic node-semver does on captures. */
+void knit__js_digits_plus_one(struct strbuf *out, const char *digits, size_t len);
+/* Number(s) as JavaScript converts a string; NaN for garbage. */
+double knit__js_to_number(const char *s);
+
+/* --- node-semver's regular expressions ------------------------------------ */
+
+enum knit__re {
+	KNIT_RE_FULL,
+	KNIT_RE_LOOSE,
+	KNIT_RE_XRANGE,
+	KNIT_RE_XRANGE_LOOSE,
+	KNIT_RE_TILDE,
+	KNIT_RE_TILDE_LOOSE,
+	KNIT_RE_CARET,
+	KNIT_RE_CARET_LOOSE,
+	KNIT_RE_COMPARATOR,
+	KNIT_RE_COMPARATOR_LOOSE,
+	KNIT_RE_HYPHEN,
+	KNIT_RE_HYPHEN_LOOSE,
+	KNIT_RE_TILDE_TRIM,
+	KNIT_RE_CARET_TRIM,
+	KNIT_RE_STAR,
+	KNIT_RE_GTE0,
+	KNIT_RE_GTE0_PRE,
+	KNIT_RE_BUILD_UNBOUNDED,
+	KNIT_RE_PRERELEASE,
+	KNIT_RE_PRERELEASE_LOOSE,
+	KNIT_RE_COERCE,
+	KNIT_RE_COERCE_FULL,
+	KNIT_RE__COUNT
+};
+
+#define KNIT_RE_MAX_CAPS 16
+
+/* A capture: ptr NULL when the group did not take part (JS undefined). */
+struct knit__cap {
+	const char *ptr;
+	size_t len;
+};
+
+struct knit__match {
+	size_t start, end; /* byte offsets of the whole match */
+	struct knit__cap cap[KNIT_RE_MAX_CAPS];
+};
+
+/*
+ * Searches s from byte offset `from` (anchored patterns match only where
+ * their ^ allows). Returns true and fills *m on a match.
+ */
+bool knit__re_exec(enum knit__re re, const char *s, size_t len, size_t from,
+		   struct knit__match *m);
+
+/* --- shared between the version, range and function files ----------------- */
+
+/*
+ * Builds a version from the captured parts of FULL/LOOSE (all already
+ * checked by the grammar). Returns 0 or KNIT_EINVALID_VERSION (a number
+ * beyond MAX_SAFE_INTEGER).
+ */
+int knit__version_from_parts(struct knit_version *out, struct knit__cap major,
+			     struct knit__cap minor, struct knit__cap patch,
+			     struct knit__cap pre, struct knit__cap build);
+/*
+ * Scans a dot-separated identifier list on the greedy first path of
+ * node-semver's grammar; NULL when only the exact regex can tell.
+ */
+const char *knit__scan_ids(const char *p, const char *end, bool prerelease, bool loose);
+/*
+ * The hand-written path alone: 0, KNIT_EINVALID_VERSION (grammar matched,
+ * number too large), or 1 when only the exact regex can tell.
+ */
+int knit__version_parse_fast(struct knit_version *out, const char *s, size_t len, unsigned flags);
+/* Version parsing for text that is already trimmed and valid UTF-8, no length check. */
+int knit__version_parse_trimmed(struct knit_version *out, const char *s, size_t len,
+				unsigned flags);
+/* The exact (regex) path alone, for the path-agreement tests. */
+int knit__version_parse_exact(struct knit_version *out, const char *text, size_t len,
+			      unsigned flags);
+/* Appends the canonical form. */
+void knit__version_append(struct strbuf *out, const struct knit_version *v);
+/* compareIdentifiers() on two identifiers. */
+int knit__ident_compare(const struct knit_semver_ident *a, const struct knit_semver_ident *b);
+
+/* Range parsing with the fast paths switched off, for the path-agreement tests. */
+int knit__range_parse_exact(struct knit_range *out, const char *text, size_t len,
+			    unsigned flags);
+/* true when the comparator is node-semver's null set "<0.0.0-0". */
+bool knit__comparator_is_null_set(const struct knit_comparator *c);
+/* Appends a comparator's value (">=1.2.3", "" for ANY). */
+void knit__comparator_append(struct strbuf *out, const struct knit_comparator *c);
+
+#endif

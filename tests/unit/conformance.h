@@ -1,0 +1,18 @@
+/*
+ * Test helpers: cmocka's headers in the order it needs, and the loader for
+ * ../shared/conformance/ (KNIT_CONFORMANCE_DIR overrides where it is).
+ */
+#ifndef KNIT_TESTS_CONFORMANCE_H
+#define KNIT_TESTS_CONFORMANCE_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <cjson/cJSON.h>
+
+/* Parses <dir>/<group>/<file>; NULL (after printing why) when it cannot. */
+cJSON *conformance_load(const char *group, const char *file);
+
+#endif

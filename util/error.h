@@ -1,0 +1,28 @@
+/*
+ * knit's error codes: negative ints from one table, as libuv's UV_ERRNO_MAP.
+ * Library code returns them; only cli/ turns them into messages and exit codes.
+ */
+#ifndef KNIT_UTIL_ERROR_H
+#define KNIT_UTIL_ERROR_H
+
+#define KNIT_ERRNO_MAP(XX)                                        \
+	XX(EINVALID_VERSION, "invalid version")                   \
+	XX(EINVALID_RANGE, "invalid range")                       \
+	XX(EINVALID_ARG, "invalid argument")                      \
+	XX(ENOMATCH, "no matching version")                       \
+	XX(EIO, "input/output error")
+
+enum knit_errno {
+	KNIT_OK = 0,
+	KNIT__ERRNO_BASE = -1000,
+#define XX(code, msg) KNIT_##code,
+	KNIT_ERRNO_MAP(XX)
+#undef XX
+};
+
+/* Returns a static message for a knit_errno value. */
+const char *knit_strerror(int err);
+/* Returns the symbolic name ("EINVALID_RANGE") of a knit_errno value. */
+const char *knit_err_name(int err);
+
+#endif
