@@ -171,7 +171,11 @@ bool knit_comparator_intersects(const struct knit_comparator *a, const struct kn
 bool knit_range_intersects(const struct knit_range *a, const struct knit_range *b, unsigned flags);
 /* subset(sub, dom): every version in sub is in dom. */
 bool knit_range_subset(const struct knit_range *sub, const struct knit_range *dom, unsigned flags);
-/* minVersion(range): 0 and *out filled, or KNIT_ENOMATCH. */
+/*
+ * minVersion(range): 0 and *out filled, KNIT_ENOMATCH when no version can
+ * match, or KNIT_EINVALID_VERSION where node-semver throws (a bound of
+ * MAX_SAFE_INTEGER under >, with options set).
+ */
 int knit_range_min_version(const struct knit_range *r, struct knit_version *out);
 /* outside(version, range, hilo): hilo is '>' (gtr) or '<' (ltr). */
 bool knit_range_outside(const struct knit_range *r, const struct knit_version *v, char hilo);

@@ -343,6 +343,14 @@ int knit_range_min_version(const struct knit_range *r, struct knit_version *out)
 			knit_version_release(&set_min);
 		}
 	}
+	/*
+	 * With options set, range.test() re-parses the candidate, and a patch
+	 * pushed past MAX_SAFE_INTEGER by the ++ above makes node-semver throw.
+	 */
+	if (have_best && r->flags && best.patch > KNIT_SEMVER_MAX_SAFE_INTEGER) {
+		knit_version_release(&best);
+		return KNIT_EINVALID_VERSION;
+	}
 	if (have_best && knit_range_test(r, &best)) {
 		*out = best;
 		return 0;

@@ -1,0 +1,44 @@
+# Helpers for the end-to-end tests: sourced by tests/cli/t*.sh.
+# $KNIT is the binary under test, $KNIT_SOURCE_DIR the checkout.
+set -u
+: "${KNIT:?set KNIT to the knit binary}"
+: "${KNIT_SOURCE_DIR:?set KNIT_SOURCE_DIR to the checkout}"
+
+passed=0
+failed=0
+TEST_TMP=$(mktemp -d "${TMPDIR:-/tmp}/knit-test.XXXXXX")
+trap 'rm -rf "$TEST_TMP"' EXIT
+
+ok() { passed=$((passed + 1)); }
+not_ok() { failed=$((failed + 1)); printf 'FAIL: %s\n' "$*" >&2; }
+
+# expect_run DESCRIPTION EXIT STDOUT-GLOB STDERR-GLOB -- command...
+expect_run() {
+	local desc=$1 want_rc=$2 want_out=$3 want_err=$4
+	shift 5
+	local out err rc
+	out=$("$@" 2>"$TEST_TMP/stderr") && rc=0 || rc=$?
+	err=$(cat "$TEST_TMP/stderr")
+	# shellcheck disable=SC2053
+	if [ "$rc" != "$want_rc" ] || [[ "$out" != $want_out ]] || [[ "$err" != $want_err ]]; then
+		not_ok "$desc: exit $rc, stdout [$out], stderr [$err]"
+	else
+		ok
+	fi
+}
+
+# The pinned node-semver the semver module reproduces, installed once into a cache.
+node_semver_dir() {
+	local cache="${KNIT_TEST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/knit-tests}/semver-7.8.6"
+	if [ ! -f "$cache/node_modules/semver/package.json" ]; then
+		command -v npm >/dev/null || { echo "node and npm are needed for this test (.ci/run installs them)" >&2; exit 1; }
+		mkdir -p "$cache"
+		npm install --prefix "$cache" --no-audit --no-fund --silent semver@7.8.6 >&2 || exit 1
+	fi
+	echo "$cache/node_modules/semver"
+}
+
+finish() {
+	echo "$(basename "$0" .sh): $passed passed, $failed failed"
+	[ "$failed" -eq 0 ]
+}
