@@ -48,12 +48,20 @@ struct knit_semver_ident {
 
 struct knit_version {
 	uint64_t major, minor, patch;
-	uint32_t npre, nbuild;
+	/*
+	 * When packed: major << 43 | minor << 22 | patch << 1 | (no pre-release),
+	 * so that most comparisons are one integer compare. Packed only when each
+	 * number is below 2^21; the parse and copy functions keep it right, and
+	 * code that changes the numbers must call knit_version_repack().
+	 */
+	uint64_t key;
+	uint16_t npre, nbuild;
+	uint8_t packed;
 	/* npre pre-release identifiers then nbuild build identifiers; owned; NULL if none */
 	struct knit_semver_ident *ids;
 };
 
-#define KNIT_VERSION_INIT { 0, 0, 0, 0, 0, NULL }
+#define KNIT_VERSION_INIT { .ids = NULL }
 
 /*
  * Parses text as a version (node-semver `new SemVer(text, options)`).
@@ -61,6 +69,8 @@ struct knit_version {
  */
 int knit_version_parse(struct knit_version *out, const char *text, size_t len, unsigned flags);
 void knit_version_release(struct knit_version *v);
+/* Recomputes key and packed after major, minor, patch or npre changed. */
+void knit_version_repack(struct knit_version *v);
 /* Deep copy; dst must be released by the caller. */
 void knit_version_copy(struct knit_version *dst, const struct knit_version *src);
 
@@ -103,11 +113,12 @@ struct knit_comparator_set {
 /* A range: the union of its sets, each the intersection of its comparators. */
 struct knit_range {
 	unsigned flags;
+	bool packed; /* every comparator is ANY or packed: the fast test applies */
 	size_t nsets;
 	struct knit_comparator_set *sets; /* owned, with the comparators */
 };
 
-#define KNIT_RANGE_INIT { 0, 0, NULL }
+#define KNIT_RANGE_INIT { 0, false, 0, NULL }
 
 /*
  * Parses text as a range (node-semver `new Range(text, options)`).

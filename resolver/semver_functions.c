@@ -439,6 +439,7 @@ char *knit_semver_truncate(const char *version, size_t len, const char *release,
 			v.minor = v.patch = 0;
 		else if (!strcmp(release, "minor"))
 			v.patch = 0;
+		knit_version_repack(&v);
 	}
 	char *s = knit_version_to_string(&v);
 	knit_version_release(&v);

@@ -107,6 +107,12 @@ const char *knit__scan_ids(const char *p, const char *end, bool prerelease, bool
  * number too large), or 1 when only the exact regex can tell.
  */
 int knit__version_parse_fast(struct knit_version *out, const char *s, size_t len, unsigned flags);
+/*
+ * Fills *out with major.minor.patch and the pre-release pre (NULL: none),
+ * which must already be valid identifiers. 0 or KNIT_EINVALID_VERSION.
+ */
+int knit__version_set(struct knit_version *out, uint64_t major, uint64_t minor, uint64_t patch,
+		      const char *pre, size_t prelen);
 /* Version parsing for text that is already trimmed and valid UTF-8, no length check. */
 int knit__version_parse_trimmed(struct knit_version *out, const char *s, size_t len,
 				unsigned flags);

@@ -798,6 +798,48 @@ struct set_list {
 };
 
 /*
+ * The rules parseRange() applies once a part's comparators are built: a
+ * null set stands alone, duplicates (by value) go, and ANY goes when there
+ * is anything else.
+ */
+static void normalize_set(struct comp_list *l)
+{
+	size_t w = 0;
+	for (size_t k = 0; k < l->n; k++) {
+		if (knit__comparator_is_null_set(&l->c[k])) {
+			/* only the null set remains */
+			struct knit_comparator null_set = l->c[k];
+			for (size_t j = 0; j < l->n; j++)
+				if (j != k)
+					knit_version_release(&l->c[j].v);
+			l->c[0] = null_set;
+			l->n = 1;
+			return;
+		}
+	}
+	for (size_t k = 0; k < l->n; k++) {
+		bool dup = false;
+		for (size_t j = 0; j < w && !dup; j++)
+			dup = comparator_same_value(&l->c[j], &l->c[k]);
+		if (dup)
+			knit_version_release(&l->c[k].v);
+		else
+			l->c[w++] = l->c[k];
+	}
+	l->n = w;
+	/* with more than one comparator, drop ANY */
+	if (l->n > 1) {
+		for (size_t k = 0; k < l->n; k++) {
+			if (l->c[k].op == KNIT_OP_ANY) {
+				memmove(&l->c[k], &l->c[k + 1], (l->n - k - 1) * sizeof(*l->c));
+				l->n--;
+				break;
+			}
+		}
+	}
+}
+
+/*
  * The tokens of a space-separated comparator string, after replaceGTE0, into
  * *l. Like node-semver, every comparator is built (and may throw) before the
  * null-set and duplicate rules apply.
@@ -834,39 +876,7 @@ static int comparators_from_text(const struct pipeline *pl, struct comp_list *l,
 			i++;
 	}
 
-	size_t w = 0;
-	for (size_t k = 0; k < l->n; k++) {
-		if (knit__comparator_is_null_set(&l->c[k])) {
-			/* only the null set remains */
-			struct knit_comparator null_set = l->c[k];
-			for (size_t j = 0; j < l->n; j++)
-				if (j != k)
-					knit_version_release(&l->c[j].v);
-			l->c[0] = null_set;
-			l->n = 1;
-			return 0;
-		}
-	}
-	for (size_t k = 0; k < l->n; k++) {
-		bool dup = false;
-		for (size_t j = 0; j < w && !dup; j++)
-			dup = comparator_same_value(&l->c[j], &l->c[k]);
-		if (dup)
-			knit_version_release(&l->c[k].v);
-		else
-			l->c[w++] = l->c[k];
-	}
-	l->n = w;
-	/* with more than one comparator, drop ANY */
-	if (l->n > 1) {
-		for (size_t k = 0; k < l->n; k++) {
-			if (l->c[k].op == KNIT_OP_ANY) {
-				memmove(&l->c[k], &l->c[k + 1], (l->n - k - 1) * sizeof(*l->c));
-				l->n--;
-				break;
-			}
-		}
-	}
+	normalize_set(l);
 	return 0;
 }
 
@@ -905,6 +915,263 @@ static int parse_part(const struct pipeline *pl, struct comp_list *out, const ch
 	return rc;
 }
 
+
+/* --- the direct path: common range syntax straight into comparators ------- */
+
+/*
+ * Most ranges in manifests are a few tokens like ^1.2.3, ~1.2, >=1.0.0 <2,
+ * 1.x or 1.2.3, joined by spaces and ||. For those, node-semver's string
+ * rewriting has a closed form; this builds the comparators from it with no
+ * intermediate text. Anything it does not recognise (hyphen ranges, build
+ * metadata, odd spacing, prefixes, leading zeros, numbers of 16 digits or
+ * more) returns 1 and takes the full pipeline.
+ */
+
+struct xr {
+	int n;        /* parts given, 1 to 3 */
+	bool x[3];    /* part is x, X or * (missing parts count as x) */
+	uint64_t v[3];
+	const char *pre;
+	size_t prelen;
+};
+
+static const char *direct_part(const char *p, const char *end, bool *x, uint64_t *v)
+{
+	if (p == end)
+		return NULL;
+	if (*p == 'x' || *p == 'X' || *p == '*') {
+		*x = true;
+		*v = 0;
+		return p + 1;
+	}
+	const char *start = p;
+	uint64_t n = 0;
+	while (p < end && is_digit(*p) && p - start < 16)
+		n = n * 10 + (uint64_t)(*p++ - '0');
+	if (p == start || p - start > 15 || (p < end && is_digit(*p)) || (*start == '0' && p - start > 1))
+		return NULL;
+	*x = false;
+	*v = n;
+	return p;
+}
+
+static bool direct_xrange(const char *p, const char *end, bool lse, struct xr *xr)
+{
+	memset(xr, 0, sizeof(*xr));
+	xr->x[0] = xr->x[1] = xr->x[2] = true;
+	for (int i = 0; i < 3; i++) {
+		if (!(p = direct_part(p, end, &xr->x[i], &xr->v[i])))
+			return false;
+		xr->n = i + 1;
+		if (p == end || *p != '.' || i == 2)
+			break;
+		p++;
+	}
+	if (xr->n == 3 && p < end && *p == '-') {
+		const char *e = knit__scan_ids(p + 1, end, true, lse);
+		if (!e || xr->x[0] || xr->x[1] || xr->x[2])
+			return false;
+		xr->pre = p + 1;
+		xr->prelen = (size_t)(e - p - 1);
+		p = e;
+	}
+	if (p != end)
+		return false;
+	/* a number after an x is left for the pipeline to reject */
+	return !((xr->x[0] && !xr->x[1] && xr->n >= 2) || (xr->x[1] && !xr->x[2] && xr->n >= 3));
+}
+
+static void emit(struct comp_list *l, enum knit_cmp_op op, uint64_t M, uint64_t m, uint64_t p,
+		 const char *pre, size_t prelen, bool ip)
+{
+	struct knit_comparator c = { .op = op };
+	/* replaceGTE0: ">=0.0.0", or ">=0.0.0-0" with includePrerelease, means any */
+	if (op == KNIT_OP_GTE && !M && !m && !p &&
+	    (ip ? pre && prelen == 1 && pre[0] == '0' : !pre)) {
+		c.op = KNIT_OP_ANY;
+	} else if (op != KNIT_OP_ANY) {
+		knit__version_set(&c.v, M, m, p, pre, prelen); /* numbers < 10^16: cannot fail */
+	}
+	KNIT_ALLOC_GROW(l->c, l->n + 1, l->alloc);
+	l->c[l->n++] = c;
+}
+
+#define Z(ip) ((ip) ? "0" : NULL), ((ip) ? 1u : 0u)
+
+static void direct_caret(struct comp_list *l, const struct xr *t, bool ip)
+{
+	uint64_t M = t->v[0], m = t->v[1], p = t->v[2];
+	if (t->x[0]) {
+		emit(l, KNIT_OP_ANY, 0, 0, 0, NULL, 0, ip);
+	} else if (t->x[1]) {
+		emit(l, KNIT_OP_GTE, M, 0, 0, Z(ip), ip);
+		emit(l, KNIT_OP_LT, M + 1, 0, 0, "0", 1, ip);
+	} else if (t->x[2]) {
+		emit(l, KNIT_OP_GTE, M, m, 0, Z(ip), ip);
+		if (M == 0)
+			emit(l, KNIT_OP_LT, 0, m + 1, 0, "0", 1, ip);
+		else
+			emit(l, KNIT_OP_LT, M + 1, 0, 0, "0", 1, ip);
+	} else {
+		emit(l, KNIT_OP_GTE, M, m, p, t->pre, t->prelen, ip);
+		if (M == 0 && m == 0)
+			emit(l, KNIT_OP_LT, 0, 0, p + 1, "0", 1, ip);
+		else if (M == 0)
+			emit(l, KNIT_OP_LT, 0, m + 1, 0, "0", 1, ip);
+		else
+			emit(l, KNIT_OP_LT, M + 1, 0, 0, "0", 1, ip);
+	}
+}
+
+static void direct_tilde(struct comp_list *l, const struct xr *t, bool ip)
+{
+	uint64_t M = t->v[0], m = t->v[1], p = t->v[2];
+	if (t->x[0]) {
+		emit(l, KNIT_OP_ANY, 0, 0, 0, NULL, 0, ip);
+	} else if (t->x[1]) {
+		emit(l, KNIT_OP_GTE, M, 0, 0, Z(ip), ip);
+		emit(l, KNIT_OP_LT, M + 1, 0, 0, "0", 1, ip);
+	} else {
+		if (t->x[2])
+			emit(l, KNIT_OP_GTE, M, m, 0, Z(ip), ip);
+		else
+			emit(l, KNIT_OP_GTE, M, m, p, t->pre, t->prelen, ip);
+		emit(l, KNIT_OP_LT, M, m + 1, 0, "0", 1, ip);
+	}
+}
+
+static void direct_xrange_emit(struct comp_list *l, const char *gtlt, size_t glen,
+			       const struct xr *t, bool ip)
+{
+	uint64_t M = t->v[0], m = t->v[1];
+	bool xM = t->x[0], xm = xM || t->x[1], xp = xm || t->x[2];
+	enum knit_cmp_op op = !glen ? KNIT_OP_EQ
+		: gtlt[0] == '=' ? KNIT_OP_EQ
+		: gtlt[0] == '<' ? (glen == 2 ? KNIT_OP_LTE : KNIT_OP_LT)
+		: (glen == 2 ? KNIT_OP_GTE : KNIT_OP_GT);
+
+	if (!xp) {
+		emit(l, op, M, m, t->v[2], t->pre, t->prelen, ip);
+	} else if (xM) {
+		if (op == KNIT_OP_GT || op == KNIT_OP_LT)
+			emit(l, KNIT_OP_LT, 0, 0, 0, "0", 1, ip); /* nothing is allowed */
+		else
+			emit(l, KNIT_OP_ANY, 0, 0, 0, NULL, 0, ip);
+	} else if (op != KNIT_OP_EQ) {
+		if (xm)
+			m = 0;
+		if (op == KNIT_OP_GT) {
+			op = KNIT_OP_GTE;
+			if (xm)
+				M++;
+			else
+				m++;
+		} else if (op == KNIT_OP_LTE) {
+			op = KNIT_OP_LT;
+			if (xm)
+				M++;
+			else
+				m++;
+		}
+		if (op == KNIT_OP_LT)
+			emit(l, op, M, m, 0, "0", 1, ip);
+		else
+			emit(l, op, M, m, 0, Z(ip), ip);
+	} else if (xm) {
+		emit(l, KNIT_OP_GTE, M, 0, 0, Z(ip), ip);
+		emit(l, KNIT_OP_LT, M + 1, 0, 0, "0", 1, ip);
+	} else {
+		emit(l, KNIT_OP_GTE, M, m, 0, Z(ip), ip);
+		emit(l, KNIT_OP_LT, M, m + 1, 0, "0", 1, ip);
+	}
+}
+
+static bool direct_token(const struct pipeline *pl, struct comp_list *l, const char *s, size_t len)
+{
+	struct xr t;
+	const char *end = s + len;
+	bool ip = incpr(pl);
+
+	if (!len) {
+		emit(l, KNIT_OP_ANY, 0, 0, 0, NULL, 0, ip);
+		return true;
+	}
+	if (s[0] == '^') {
+		if (!direct_xrange(s + 1, end, loose(pl), &t))
+			return false;
+		direct_caret(l, &t, ip);
+		return true;
+	}
+	if (s[0] == '~') {
+		const char *p = s + 1 + (len > 1 && s[1] == '>');
+		if (!direct_xrange(p, end, loose(pl), &t))
+			return false;
+		direct_tilde(l, &t, ip);
+		return true;
+	}
+	size_t op = 0;
+	if (s[0] == '<' || s[0] == '>')
+		op++;
+	if (op < len && s[op] == '=')
+		op++;
+	if (!direct_xrange(s + op, end, loose(pl), &t))
+		return false;
+	direct_xrange_emit(l, s, op, &t, ip);
+	return true;
+}
+
+/* Text with nothing for trim, the whitespace collapse, or the trims to change. */
+static bool direct_text_ok(const char *s, size_t len)
+{
+	if (len && (s[0] == ' ' || s[len - 1] == ' '))
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x20 || c >= 0x7f || c == '+')
+			return false;
+		if (c == ' ' && (s[i + 1] == ' ' || strchr("<>=~^-", s[i - 1])))
+			return false;
+	}
+	return true;
+}
+
+/* 0 with *sl filled, or 1: leave it to the pipeline (sl is then empty). */
+static int parse_direct(const struct pipeline *pl, struct set_list *sl, const char *s, size_t len)
+{
+	if (!direct_text_ok(s, len))
+		return 1;
+	for (size_t i = 0;;) {
+		size_t start = i;
+		while (i < len && !(s[i] == '|' && i + 1 < len && s[i + 1] == '|'))
+			i++;
+		size_t a = start, b = i;
+		while (a < b && s[a] == ' ')
+			a++;
+		while (b > a && s[b - 1] == ' ')
+			b--;
+		struct comp_list cl = { 0 };
+		for (size_t k = a;;) {
+			size_t t = k;
+			while (k < b && s[k] != ' ')
+				k++;
+			if (!direct_token(pl, &cl, s + t, k - t)) {
+				comp_list_release(&cl);
+				return 1;
+			}
+			if (k >= b)
+				break;
+			k++;
+		}
+		normalize_set(&cl);
+		KNIT_ALLOC_GROW(sl->sets, sl->n + 1, sl->alloc);
+		sl->sets[sl->n++] = cl;
+		if (i >= len)
+			break;
+		i += 2;
+	}
+	return 0;
+}
+
 static void set_list_release(struct set_list *sl)
 {
 	for (size_t i = 0; i < sl->n; i++)
@@ -913,24 +1180,15 @@ static void set_list_release(struct set_list *sl)
 	memset(sl, 0, sizeof(*sl));
 }
 
-static int parse(struct knit_range *out, const char *text, size_t len, unsigned flags, bool exact)
+/* The ||-separated parts through node-semver's whole pipeline, into *sl. */
+static int parse_pipeline(const struct pipeline *pl, struct set_list *sl, const char *text,
+			  size_t len)
 {
-	struct pipeline pl = { flags, exact };
-	struct strbuf clean = STRBUF_INIT, raw = STRBUF_INIT;
-	struct set_list sl = { 0 };
+	struct strbuf raw = STRBUF_INIT;
 	int rc = 0;
 
-	*out = (struct knit_range)KNIT_RANGE_INIT;
-	if (!text)
-		return KNIT_EINVALID_RANGE;
-	if (!knit__is_ascii(text, len)) {
-		knit__utf8_sanitize(&clean, text, len);
-		text = clean.buf;
-		len = clean.len;
-	}
 	knit__js_trim(&text, &len);
 	knit__js_collapse_ws(&raw, text, len);
-
 	for (size_t i = 0;;) {
 		size_t start = i;
 		while (i < raw.len && !(raw.buf[i] == '|' && i + 1 < raw.len && raw.buf[i + 1] == '|'))
@@ -939,19 +1197,48 @@ static int parse(struct knit_range *out, const char *text, size_t len, unsigned 
 		size_t plen = i - start;
 		knit__js_trim(&part, &plen);
 		struct comp_list cl = { 0 };
-		rc = parse_part(&pl, &cl, part, plen);
+		rc = parse_part(pl, &cl, part, plen);
 		if (rc) {
 			comp_list_release(&cl);
-			goto done;
+			break;
 		}
 		if (cl.n) {
-			KNIT_ALLOC_GROW(sl.sets, sl.n + 1, sl.alloc);
-			sl.sets[sl.n++] = cl;
+			KNIT_ALLOC_GROW(sl->sets, sl->n + 1, sl->alloc);
+			sl->sets[sl->n++] = cl;
+		} else {
+			free(cl.c);
 		}
 		if (i >= raw.len)
 			break;
 		i += 2;
 	}
+	strbuf_release(&raw);
+	return rc;
+}
+
+static int parse(struct knit_range *out, const char *text, size_t len, unsigned flags, bool exact)
+{
+	struct pipeline pl = { flags, exact };
+	struct strbuf clean = STRBUF_INIT;
+	struct set_list sl = { 0 };
+	int rc = 1;
+
+	*out = (struct knit_range)KNIT_RANGE_INIT;
+	if (!text)
+		return KNIT_EINVALID_RANGE;
+	if (!exact)
+		rc = parse_direct(&pl, &sl, text, len);
+	if (rc == 1) {
+		set_list_release(&sl);
+		if (!knit__is_ascii(text, len)) {
+			knit__utf8_sanitize(&clean, text, len);
+			text = clean.buf;
+			len = clean.len;
+		}
+		rc = parse_pipeline(&pl, &sl, text, len);
+	}
+	if (rc)
+		goto done;
 	if (!sl.n) {
 		rc = KNIT_EINVALID_RANGE;
 		goto done;
@@ -1011,9 +1298,13 @@ static int parse(struct knit_range *out, const char *text, size_t len, unsigned 
 	}
 	out->nsets = sl.n;
 	out->flags = flags;
+	out->packed = true;
+	for (size_t i = 0; i < total; i++) {
+		struct knit_comparator *cc = &out->sets[0].c[i];
+		out->packed &= cc->op == KNIT_OP_ANY || cc->v.packed;
+	}
 done:
 	set_list_release(&sl);
-	strbuf_release(&raw);
 	strbuf_release(&clean);
 	return rc;
 }
@@ -1101,8 +1392,33 @@ static bool test_set(const struct knit_comparator_set *set, const struct knit_ve
 	return true;
 }
 
+/* pass[op][cmp + 1]: whether a version comparing cmp to the comparator passes */
+static const bool pass[6][3] = {
+	[KNIT_OP_ANY] = { 1, 1, 1 }, [KNIT_OP_EQ] = { 0, 1, 0 }, [KNIT_OP_GT] = { 0, 0, 1 },
+	[KNIT_OP_GTE] = { 0, 1, 1 }, [KNIT_OP_LT] = { 1, 0, 0 }, [KNIT_OP_LTE] = { 1, 1, 0 },
+};
+
 bool knit_range_test(const struct knit_range *r, const struct knit_version *v)
 {
+	if (r->packed && v->packed && !v->npre) {
+		/*
+		 * A release against packed comparators: one integer compare each,
+		 * no branches. Keys of a release and of a pre-release never tie,
+		 * and ANY's key is irrelevant, as its row passes everything.
+		 */
+		const uint64_t key = v->key;
+		for (size_t i = 0; i < r->nsets; i++) {
+			const struct knit_comparator_set *set = &r->sets[i];
+			bool ok = true;
+			for (size_t k = 0; k < set->n; k++) {
+				const struct knit_comparator *c = &set->c[k];
+				ok &= pass[c->op][(key > c->v.key) - (key < c->v.key) + 1];
+			}
+			if (ok)
+				return true;
+		}
+		return false;
+	}
 	for (size_t i = 0; i < r->nsets; i++)
 		if (test_set(&r->sets[i], v, r->flags))
 			return true;

@@ -161,7 +161,8 @@ static int simple_subset(const struct knit_comparator_set *sub_in,
 		/* >=0.0.0-0 and >=0.0.0; the identifier points at static text */
 		static struct knit_semver_ident zero = { "0", 1, KNIT_IDENT_NUMBER, 0 };
 		min_pre.op = KNIT_OP_GTE;
-		min_pre.v = (struct knit_version){ 0, 0, 0, 1, 0, &zero };
+		min_pre.v = (struct knit_version){ .npre = 1, .ids = &zero };
+		knit_version_repack(&min_pre.v);
 		min_rel.op = KNIT_OP_GTE;
 		min_rel.v = (struct knit_version)KNIT_VERSION_INIT;
 		init = true;
@@ -285,7 +286,7 @@ int knit_range_min_version(const struct knit_range *r, struct knit_version *out)
 {
 	static struct knit_semver_ident zero = { "0", 1, KNIT_IDENT_NUMBER, 0 };
 	struct knit_version v0 = KNIT_VERSION_INIT;
-	struct knit_version v0pre = { 0, 0, 0, 1, 0, &zero };
+	struct knit_version v0pre = { .npre = 1, .ids = &zero };
 	struct knit_version best = KNIT_VERSION_INIT;
 	bool have_best = false;
 
@@ -316,6 +317,7 @@ int knit_range_min_version(const struct knit_range *r, struct knit_version *out)
 			if (c->op == KNIT_OP_GT) {
 				if (!cv.npre) {
 					cv.patch++;
+					knit_version_repack(&cv);
 				} else {
 					/* prerelease.push(0) */
 					struct strbuf sb = STRBUF_INIT;

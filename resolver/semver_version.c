@@ -95,10 +95,32 @@ int knit__version_from_parts(struct knit_version *out, struct knit__cap major,
 			split_ids(v.ids, block + ids_size, pre);
 		if (nbuild)
 			split_ids(v.ids + npre, block + ids_size + pre.len, build);
-		v.npre = (uint32_t)npre;
-		v.nbuild = (uint32_t)nbuild;
+		v.npre = (uint16_t)npre;
+		v.nbuild = (uint16_t)nbuild;
 	}
+	knit_version_repack(&v);
 	*out = v;
+	return 0;
+}
+
+void knit_version_repack(struct knit_version *v)
+{
+	const uint64_t lim = 1u << 21;
+	v->packed = v->major < lim && v->minor < lim && v->patch < lim;
+	v->key = v->packed ? v->major << 43 | v->minor << 22 | v->patch << 1 | (v->npre == 0) : 0;
+}
+
+int knit__version_set(struct knit_version *out, uint64_t major, uint64_t minor, uint64_t patch,
+		      const char *pre, size_t prelen)
+{
+	struct knit__cap zero = { "0", 1 }, pc = { pre, prelen }, none = { NULL, 0 };
+	int rc = knit__version_from_parts(out, zero, zero, zero, pre ? pc : none, none);
+	if (rc)
+		return rc;
+	out->major = major;
+	out->minor = minor;
+	out->patch = patch;
+	knit_version_repack(out);
 	return 0;
 }
 
@@ -321,6 +343,13 @@ static int compare_id_lists(const struct knit_semver_ident *a, size_t na,
 
 int knit_version_compare(const struct knit_version *a, const struct knit_version *b)
 {
+	if (a->packed && b->packed) {
+		if (a->key != b->key)
+			return a->key < b->key ? -1 : 1;
+		if (!a->npre)
+			return 0;
+		return compare_id_lists(a->ids, a->npre, b->ids, b->npre, true);
+	}
 	int c = knit_version_compare_main(a, b);
 	if (c)
 		return c;
