@@ -49,9 +49,9 @@ struct knit_semver_ident {
 struct knit_version {
 	uint64_t major, minor, patch;
 	/*
-	 * When packed: major << 43 | minor << 22 | patch << 1 | (no pre-release),
+	 * When packed: major << 42 | minor << 21 | patch << 1 | (no pre-release),
 	 * so that most comparisons are one integer compare. Packed only when each
-	 * number is below 2^21; the parse and copy functions keep it right, and
+	 * number is below 2^20; the parse and copy functions keep it right, and
 	 * code that changes the numbers must call knit_version_repack().
 	 */
 	uint64_t key;
@@ -108,17 +108,23 @@ struct knit_comparator {
 struct knit_comparator_set {
 	size_t n;
 	struct knit_comparator *c;
+	/*
+	 * In a packed range: the keys of the releases the set admits, inclusive;
+	 * [UINT64_MAX, UINT64_MAX] when none (no key reaches 2^62).
+	 */
+	uint64_t lo, hi;
 };
 
 /* A range: the union of its sets, each the intersection of its comparators. */
 struct knit_range {
 	unsigned flags;
 	bool packed; /* every comparator is ANY or packed: the fast test applies */
+	bool owned;  /* sets is one malloc'd block holding everything below it */
 	size_t nsets;
-	struct knit_comparator_set *sets; /* owned, with the comparators */
+	struct knit_comparator_set *sets;
 };
 
-#define KNIT_RANGE_INIT { 0, false, 0, NULL }
+#define KNIT_RANGE_INIT { 0, false, false, 0, NULL }
 
 /*
  * Parses text as a range (node-semver `new Range(text, options)`).
@@ -130,8 +136,26 @@ void knit_range_release(struct knit_range *r);
 /* new Comparator(text, options): 0 or KNIT_EINVALID_RANGE. Release c->v after. */
 int knit_comparator_parse(struct knit_comparator *c, const char *text, size_t len, unsigned flags);
 
-/* node-semver range.test(version): allocates nothing. */
-bool knit_range_test(const struct knit_range *r, const struct knit_version *v);
+/* range.test() for what the inline fast path below does not cover. */
+bool knit__range_test_full(const struct knit_range *r, const struct knit_version *v);
+
+/*
+ * node-semver range.test(version): allocates nothing. Inline because the
+ * resolver calls it in its innermost loops: a release against a packed
+ * range is one interval check per set (keys of a release and a pre-release
+ * never tie, so each set of comparators is an interval of keys).
+ */
+static inline bool knit_range_test(const struct knit_range *r, const struct knit_version *v)
+{
+	if (r->packed && v->packed && !v->npre) {
+		/* branch-free: lo <= key <= hi as one unsigned compare per set */
+		bool hit = false;
+		for (size_t i = 0; i < r->nsets; i++)
+			hit |= v->key - r->sets[i].lo <= r->sets[i].hi - r->sets[i].lo;
+		return hit;
+	}
+	return knit__range_test_full(r, v);
+}
 bool knit_comparator_test(const struct knit_comparator *c, const struct knit_version *v);
 
 /* The canonical form node-semver's validRange() prints ("*" for any). Malloc'd. */

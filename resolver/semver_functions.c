@@ -16,14 +16,22 @@ bool knit_semver_satisfies(const char *version, size_t vlen, const char *range, 
 	struct knit_range r;
 	struct knit_version v;
 	bool ok = false;
+	_Alignas(max_align_t) char storage[2048];
 
-	if (knit_range_parse(&r, range, rlen, flags))
+	if (knit_version_parse(&v, version, vlen, flags)) {
+		/* node-semver parses the range first, but an invalid either way is false */
 		return false;
-	if (!knit_version_parse(&v, version, vlen, flags)) {
-		ok = knit_range_test(&r, &v);
-		knit_version_release(&v);
 	}
-	knit_range_release(&r);
+	int quick = knit__range_test_text(range, rlen, flags, &v);
+	if (quick >= 0) {
+		knit_version_release(&v);
+		return quick;
+	}
+	if (!knit__range_parse_in(&r, range, rlen, flags, storage, sizeof(storage))) {
+		ok = knit_range_test(&r, &v);
+		knit_range_release(&r);
+	}
+	knit_version_release(&v);
 	return ok;
 }
 

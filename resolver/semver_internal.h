@@ -90,6 +90,13 @@ bool knit__re_exec(enum knit__re re, const char *s, size_t len, size_t from,
 /* --- shared between the version, range and function files ----------------- */
 
 /*
+ * Packed keys: numbers below 2^20 each, so every key is below 2^62 and
+ * UINT64_MAX can stand for "no key" in the intervals of empty sets.
+ */
+#define KNIT__PACK_LIMIT (UINT64_C(1) << 20)
+#define KNIT__PACK(M, m, p, release) ((M) << 42 | (m) << 21 | (p) << 1 | (uint64_t)(release))
+
+/*
  * Builds a version from the captured parts of FULL/LOOSE (all already
  * checked by the grammar). Returns 0 or KNIT_EINVALID_VERSION (a number
  * beyond MAX_SAFE_INTEGER).
@@ -121,9 +128,23 @@ int knit__version_parse_exact(struct knit_version *out, const char *text, size_t
 			      unsigned flags);
 /* Appends the canonical form. */
 void knit__version_append(struct strbuf *out, const struct knit_version *v);
+/* Sets kind and num of an identifier from its text. */
+void knit__ident_classify(struct knit_semver_ident *id);
 /* compareIdentifiers() on two identifiers. */
 int knit__ident_compare(const struct knit_semver_ident *a, const struct knit_semver_ident *b);
 
+/*
+ * knit_range_parse() into caller storage when the range fits in size bytes
+ * (then knit_range_release() frees nothing), else into malloc'd memory.
+ */
+int knit__range_parse_in(struct knit_range *out, const char *text, size_t len, unsigned flags,
+			 void *storage, size_t size);
+/*
+ * Tests a packed release against range text without building the range:
+ * 1 or 0, or -1 when only a full parse can tell (unusual syntax, or an
+ * invalid range).
+ */
+int knit__range_test_text(const char *text, size_t len, unsigned flags, const struct knit_version *v);
 /* Range parsing with the fast paths switched off, for the path-agreement tests. */
 int knit__range_parse_exact(struct knit_range *out, const char *text, size_t len,
 			    unsigned flags);

@@ -779,16 +779,29 @@ static bool comparator_same_value(const struct knit_comparator *a, const struct 
 	return a->op == KNIT_OP_ANY || versions_print_same(&a->v, &b->v);
 }
 
+/*
+ * The comparators of one set while a range is built. Owned lists (the
+ * pipeline's) hold malloc'd comparators whose versions own their ids;
+ * borrowed ones (the direct path's) point into a stack arena.
+ */
 struct comp_list {
 	struct knit_comparator *c;
 	size_t n, alloc;
+	bool borrowed;
 };
+
+static void drop_version(struct comp_list *l, struct knit_version *v)
+{
+	if (!l->borrowed)
+		knit_version_release(v);
+}
 
 static void comp_list_release(struct comp_list *l)
 {
 	for (size_t i = 0; i < l->n; i++)
-		knit_version_release(&l->c[i].v);
-	free(l->c);
+		drop_version(l, &l->c[i].v);
+	if (!l->borrowed)
+		free(l->c);
 	memset(l, 0, sizeof(*l));
 }
 
@@ -811,7 +824,7 @@ static void normalize_set(struct comp_list *l)
 			struct knit_comparator null_set = l->c[k];
 			for (size_t j = 0; j < l->n; j++)
 				if (j != k)
-					knit_version_release(&l->c[j].v);
+					drop_version(l, &l->c[j].v);
 			l->c[0] = null_set;
 			l->n = 1;
 			return;
@@ -822,7 +835,7 @@ static void normalize_set(struct comp_list *l)
 		for (size_t j = 0; j < w && !dup; j++)
 			dup = comparator_same_value(&l->c[j], &l->c[k]);
 		if (dup)
-			knit_version_release(&l->c[k].v);
+			drop_version(l, &l->c[k].v);
 		else
 			l->c[w++] = l->c[k];
 	}
@@ -981,24 +994,112 @@ static bool direct_xrange(const char *p, const char *end, bool lse, struct xr *x
 	return !((xr->x[0] && !xr->x[1] && xr->n >= 2) || (xr->x[1] && !xr->x[2] && xr->n >= 3));
 }
 
-static void emit(struct comp_list *l, enum knit_cmp_op op, uint64_t M, uint64_t m, uint64_t p,
+#define DIRECT_MAX_COMPS 32
+#define DIRECT_MAX_IDS 64
+#define DIRECT_MAX_SETS 16
+
+/*
+ * Stack storage for the direct path: it never calls malloc. In eval mode it
+ * stores nothing and instead tests one packed release (key) as it goes,
+ * each set being an interval of keys.
+ */
+struct direct_arena {
+	struct knit_comparator c[DIRECT_MAX_COMPS];
+	size_t nc;
+	struct knit_semver_ident ids[DIRECT_MAX_IDS];
+	size_t nids;
+	struct comp_list sets[DIRECT_MAX_SETS];
+	size_t nsets;
+	bool full;
+	bool eval, matched;
+	uint64_t key, lo, hi;
+};
+
+/* Narrows the inclusive key interval [*lo, *hi] by one comparator. */
+static void narrow(uint64_t *lo, uint64_t *hi, enum knit_cmp_op op, uint64_t k)
+{
+	switch (op) {
+	case KNIT_OP_ANY: break;
+	case KNIT_OP_EQ: if (k > *lo) *lo = k; if (k < *hi) *hi = k; break;
+	case KNIT_OP_GTE: if (k > *lo) *lo = k; break;
+	case KNIT_OP_LTE: if (k < *hi) *hi = k; break;
+	case KNIT_OP_GT: if (k + 1 > *lo) *lo = k + 1; break; /* keys stay below 2^62 */
+	case KNIT_OP_LT:
+		if (k == 0)
+			*lo = 1, *hi = 0;
+		else if (k - 1 < *hi)
+			*hi = k - 1;
+		break;
+	}
+}
+
+/* An interval no key falls in is stored as [UINT64_MAX, UINT64_MAX]. */
+static void seal_interval(uint64_t *lo, uint64_t *hi)
+{
+	if (*lo > *hi)
+		*lo = *hi = UINT64_MAX;
+}
+
+static void emit(struct direct_arena *a, enum knit_cmp_op op, uint64_t M, uint64_t m, uint64_t p,
 		 const char *pre, size_t prelen, bool ip)
 {
-	struct knit_comparator c = { .op = op };
+	struct comp_list *l = &a->sets[a->nsets];
+	struct knit_comparator *c;
+
+	if (a->nc == DIRECT_MAX_COMPS) {
+		a->full = true;
+		return;
+	}
 	/* replaceGTE0: ">=0.0.0", or ">=0.0.0-0" with includePrerelease, means any */
 	if (op == KNIT_OP_GTE && !M && !m && !p &&
-	    (ip ? pre && prelen == 1 && pre[0] == '0' : !pre)) {
-		c.op = KNIT_OP_ANY;
-	} else if (op != KNIT_OP_ANY) {
-		knit__version_set(&c.v, M, m, p, pre, prelen); /* numbers < 10^16: cannot fail */
+	    (ip ? pre && prelen == 1 && pre[0] == '0' : !pre))
+		op = KNIT_OP_ANY;
+	if (a->eval) {
+		const uint64_t lim = KNIT__PACK_LIMIT;
+		if (op == KNIT_OP_ANY)
+			return;
+		if (M >= lim || m >= lim || p >= lim) {
+			a->full = true; /* not packable: let the full parse answer */
+			return;
+		}
+		narrow(&a->lo, &a->hi, op, KNIT__PACK(M, m, p, !pre));
+		return;
 	}
-	KNIT_ALLOC_GROW(l->c, l->n + 1, l->alloc);
-	l->c[l->n++] = c;
+	c = &a->c[a->nc];
+	memset(c, 0, sizeof(*c));
+	c->op = op;
+	if (c->op != KNIT_OP_ANY) {
+		c->v.major = M;
+		c->v.minor = m;
+		c->v.patch = p;
+		if (pre) {
+			c->v.ids = &a->ids[a->nids];
+			for (size_t i = 0; i <= prelen; i++) {
+				size_t start = i;
+				while (i < prelen && pre[i] != '.')
+					i++;
+				if (a->nids == DIRECT_MAX_IDS) {
+					a->full = true;
+					return;
+				}
+				struct knit_semver_ident *id = &a->ids[a->nids++];
+				id->str = pre + start;
+				id->len = (uint32_t)(i - start);
+				knit__ident_classify(id);
+				c->v.npre++;
+			}
+		}
+		knit_version_repack(&c->v);
+	}
+	if (!l->n)
+		l->c = c;
+	a->nc++;
+	l->n++;
 }
 
 #define Z(ip) ((ip) ? "0" : NULL), ((ip) ? 1u : 0u)
 
-static void direct_caret(struct comp_list *l, const struct xr *t, bool ip)
+static void direct_caret(struct direct_arena *l, const struct xr *t, bool ip)
 {
 	uint64_t M = t->v[0], m = t->v[1], p = t->v[2];
 	if (t->x[0]) {
@@ -1023,7 +1124,7 @@ static void direct_caret(struct comp_list *l, const struct xr *t, bool ip)
 	}
 }
 
-static void direct_tilde(struct comp_list *l, const struct xr *t, bool ip)
+static void direct_tilde(struct direct_arena *l, const struct xr *t, bool ip)
 {
 	uint64_t M = t->v[0], m = t->v[1], p = t->v[2];
 	if (t->x[0]) {
@@ -1040,7 +1141,7 @@ static void direct_tilde(struct comp_list *l, const struct xr *t, bool ip)
 	}
 }
 
-static void direct_xrange_emit(struct comp_list *l, const char *gtlt, size_t glen,
+static void direct_xrange_emit(struct direct_arena *l, const char *gtlt, size_t glen,
 			       const struct xr *t, bool ip)
 {
 	uint64_t M = t->v[0], m = t->v[1];
@@ -1086,7 +1187,7 @@ static void direct_xrange_emit(struct comp_list *l, const char *gtlt, size_t gle
 	}
 }
 
-static bool direct_token(const struct pipeline *pl, struct comp_list *l, const char *s, size_t len)
+static bool direct_token(const struct pipeline *pl, struct direct_arena *l, const char *s, size_t len)
 {
 	struct xr t;
 	const char *end = s + len;
@@ -1120,56 +1221,132 @@ static bool direct_token(const struct pipeline *pl, struct comp_list *l, const c
 	return true;
 }
 
-/* Text with nothing for trim, the whitespace collapse, or the trims to change. */
-static bool direct_text_ok(const char *s, size_t len)
+/* hyphenReplace() in closed form: "A - B" */
+static void direct_hyphen(struct direct_arena *a, const struct xr *f, const struct xr *t, bool ip)
 {
-	if (len && (s[0] == ' ' || s[len - 1] == ' '))
-		return false;
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c < 0x20 || c >= 0x7f || c == '+')
-			return false;
-		if (c == ' ' && (s[i + 1] == ' ' || strchr("<>=~^-", s[i - 1])))
-			return false;
+	if (f->x[0])
+		; /* no lower bound */
+	else if (f->x[1])
+		emit(a, KNIT_OP_GTE, f->v[0], 0, 0, Z(ip), ip);
+	else if (f->x[2])
+		emit(a, KNIT_OP_GTE, f->v[0], f->v[1], 0, Z(ip), ip);
+	else if (f->pre)
+		emit(a, KNIT_OP_GTE, f->v[0], f->v[1], f->v[2], f->pre, f->prelen, ip);
+	else
+		emit(a, KNIT_OP_GTE, f->v[0], f->v[1], f->v[2], Z(ip), ip);
+
+	if (t->x[0])
+		; /* no upper bound */
+	else if (t->x[1])
+		emit(a, KNIT_OP_LT, t->v[0] + 1, 0, 0, "0", 1, ip);
+	else if (t->x[2])
+		emit(a, KNIT_OP_LT, t->v[0], t->v[1] + 1, 0, "0", 1, ip);
+	else if (t->pre)
+		emit(a, KNIT_OP_LTE, t->v[0], t->v[1], t->v[2], t->pre, t->prelen, ip);
+	else if (ip)
+		emit(a, KNIT_OP_LT, t->v[0], t->v[1], t->v[2] + 1, "0", 1, ip);
+	else
+		emit(a, KNIT_OP_LTE, t->v[0], t->v[1], t->v[2], NULL, 0, ip);
+	/* "* - *" leaves nothing, which is the empty comparator: any */
+	if (f->x[0] && t->x[0])
+		emit(a, KNIT_OP_ANY, 0, 0, 0, NULL, 0, ip);
+}
+
+/* A part that is exactly "A - B" with plain x-ranges: true when handled. */
+static bool direct_hyphen_part(const struct pipeline *pl, struct direct_arena *a, const char *s,
+			       size_t len, bool *bail)
+{
+	const char *dash = NULL, *sp = memchr(s, ' ', len);
+	/* a hyphen range needs " - ": most parts have no space at all */
+	for (; sp && sp + 2 < s + len; sp = memchr(sp + 1, ' ', (size_t)(s + len - sp - 1))) {
+		if (sp[1] == '-' && sp[2] == ' ') {
+			dash = sp;
+			break;
+		}
 	}
+	if (!dash)
+		return false;
+	struct xr f, t;
+	const char *b = dash + 3, *end = s + len;
+	*bail = memchr(s, ' ', (size_t)(dash - s)) || memchr(b, ' ', (size_t)(end - b)) ||
+		!direct_xrange(s, dash, loose(pl), &f) || !direct_xrange(b, end, loose(pl), &t);
+	if (!*bail)
+		direct_hyphen(a, &f, &t, incpr(pl));
 	return true;
 }
 
-/* 0 with *sl filled, or 1: leave it to the pipeline (sl is then empty). */
-static int parse_direct(const struct pipeline *pl, struct set_list *sl, const char *s, size_t len)
+/* 0 with the sets in the arena, or 1: leave it to the pipeline. */
+static int parse_direct(const struct pipeline *pl, struct direct_arena *a, const char *s, size_t len)
 {
-	if (!direct_text_ok(s, len))
-		return 1;
+	/*
+	 * No separate check of the text is needed: the token grammar takes no
+	 * '+', tab, non-ASCII byte, or operator followed by a space, so text
+	 * that node-semver's trims and strips would change never gets through.
+	 * Runs of spaces inside a part give empty tokens, which are ANY and
+	 * vanish beside other comparators, as the collapsed text would.
+	 */
+	a->nc = a->nids = a->nsets = 0;
+	a->full = a->matched = false;
 	for (size_t i = 0;;) {
 		size_t start = i;
-		while (i < len && !(s[i] == '|' && i + 1 < len && s[i + 1] == '|'))
+		for (;;) {
+			const char *bar = memchr(s + i, '|', len - i);
+			i = bar ? (size_t)(bar - s) : len;
+			if (i >= len || (i + 1 < len && s[i + 1] == '|'))
+				break;
 			i++;
-		size_t a = start, b = i;
-		while (a < b && s[a] == ' ')
-			a++;
-		while (b > a && s[b - 1] == ' ')
-			b--;
-		struct comp_list cl = { 0 };
-		for (size_t k = a;;) {
-			size_t t = k;
-			while (k < b && s[k] != ' ')
-				k++;
-			if (!direct_token(pl, &cl, s + t, k - t)) {
-				comp_list_release(&cl);
+		}
+		size_t lo = start, hi = i;
+		while (lo < hi && s[lo] == ' ')
+			lo++;
+		while (hi > lo && s[hi - 1] == ' ')
+			hi--;
+		if (a->nsets == DIRECT_MAX_SETS)
+			return 1;
+		struct comp_list *cl = &a->sets[a->nsets];
+		memset(cl, 0, sizeof(*cl));
+		cl->borrowed = true;
+		a->lo = 0;
+		a->hi = UINT64_MAX;
+		bool bail = false;
+		if (direct_hyphen_part(pl, a, s + lo, hi - lo, &bail)) {
+			if (bail || a->full)
 				return 1;
-			}
-			if (k >= b)
+		} else for (size_t k = lo;;) {
+			size_t t = k;
+			const char *sp = memchr(s + k, ' ', hi - k);
+			k = sp ? (size_t)(sp - s) : hi;
+			if (!direct_token(pl, a, s + t, k - t) || a->full)
+				return 1;
+			if (k >= hi)
 				break;
 			k++;
 		}
-		normalize_set(&cl);
-		KNIT_ALLOC_GROW(sl->sets, sl->n + 1, sl->alloc);
-		sl->sets[sl->n++] = cl;
+		if (a->eval) {
+			a->matched |= a->key >= a->lo && a->key <= a->hi; /* [lo, hi] may be empty here */
+		} else {
+			normalize_set(cl);
+			a->nsets++;
+		}
 		if (i >= len)
 			break;
 		i += 2;
 	}
 	return 0;
+}
+
+int knit__range_test_text(const char *text, size_t len, unsigned flags, const struct knit_version *v)
+{
+	struct pipeline pl = { flags, false };
+	struct direct_arena a;
+
+	if (!v->packed || v->npre || !text)
+		return -1;
+	a.eval = true;
+	a.key = v->key;
+	if (parse_direct(&pl, &a, text, len))
+		return -1;
+	return a.matched;
 }
 
 static void set_list_release(struct set_list *sl)
@@ -1216,94 +1393,140 @@ static int parse_pipeline(const struct pipeline *pl, struct set_list *sl, const 
 	return rc;
 }
 
-static int parse(struct knit_range *out, const char *text, size_t len, unsigned flags, bool exact)
+/*
+ * The range-level rules: null sets go unless all are null (the first then
+ * stays), and a set that is exactly ANY makes the whole range ANY.
+ */
+static void normalize_sets(struct comp_list *sets, size_t *n)
+{
+	if (*n <= 1)
+		return;
+	size_t kept = 0;
+	for (size_t i = 0; i < *n; i++)
+		kept += !knit__comparator_is_null_set(&sets[i].c[0]);
+	if (!kept) {
+		for (size_t i = 1; i < *n; i++)
+			comp_list_release(&sets[i]);
+		*n = 1;
+		return;
+	}
+	size_t w = 0;
+	for (size_t i = 0; i < *n; i++) {
+		if (knit__comparator_is_null_set(&sets[i].c[0]))
+			comp_list_release(&sets[i]);
+		else
+			sets[w++] = sets[i];
+	}
+	*n = w;
+	for (size_t i = 0; *n > 1 && i < *n; i++) {
+		if (sets[i].n == 1 && sets[i].c[0].op == KNIT_OP_ANY) {
+			struct comp_list any = sets[i];
+			for (size_t k = 0; k < *n; k++)
+				if (k != i)
+					comp_list_release(&sets[k]);
+			sets[0] = any;
+			*n = 1;
+		}
+	}
+}
+
+/* The releases a packed set admits, as an inclusive interval of keys. */
+static void set_interval(struct knit_comparator_set *set)
+{
+	set->lo = 0;
+	set->hi = UINT64_MAX;
+	for (size_t i = 0; i < set->n; i++)
+		narrow(&set->lo, &set->hi, set->c[i].op, set->c[i].v.key);
+	seal_interval(&set->lo, &set->hi);
+}
+
+/*
+ * Copies the sets into one block that owns everything the range refers to:
+ * sets, comparators, identifiers and their text. The block is storage when
+ * it fits there, else malloc'd.
+ */
+static void assemble(struct knit_range *out, const struct comp_list *sets, size_t n,
+		     unsigned flags, void *storage, size_t storage_size)
+{
+	size_t ncomp = 0, nids = 0, text = 0;
+	for (size_t i = 0; i < n; i++) {
+		ncomp += sets[i].n;
+		for (size_t k = 0; k < sets[i].n; k++) {
+			const struct knit_version *v = &sets[i].c[k].v;
+			nids += v->npre + v->nbuild;
+			for (size_t j = 0; j < (size_t)v->npre + v->nbuild; j++)
+				text += v->ids[j].len;
+		}
+	}
+	size_t size = n * sizeof(struct knit_comparator_set) + ncomp * sizeof(struct knit_comparator) +
+		      nids * sizeof(struct knit_semver_ident) + text;
+	char *block = size <= storage_size ? storage : knit_xmalloc(size);
+	struct knit_comparator_set *out_sets = (void *)block;
+	struct knit_comparator *c = (void *)(block + n * sizeof(*out_sets));
+	struct knit_semver_ident *id = (void *)(c + ncomp);
+	char *t = (char *)(id + nids);
+
+	out->flags = flags;
+	out->owned = block != storage;
+	out->packed = true;
+	out->nsets = n;
+	out->sets = out_sets;
+	for (size_t i = 0; i < n; i++) {
+		out_sets[i].n = sets[i].n;
+		out_sets[i].c = c;
+		for (size_t k = 0; k < sets[i].n; k++, c++) {
+			*c = sets[i].c[k];
+			size_t m = (size_t)c->v.npre + c->v.nbuild;
+			if (c->op == KNIT_OP_ANY || !m) {
+				c->v.ids = NULL;
+			} else {
+				const struct knit_semver_ident *from = c->v.ids;
+				c->v.ids = id;
+				for (size_t j = 0; j < m; j++, id++) {
+					*id = from[j];
+					memcpy(t, from[j].str, from[j].len);
+					id->str = t;
+					t += from[j].len;
+				}
+			}
+			out->packed &= c->op == KNIT_OP_ANY || c->v.packed;
+		}
+	}
+	if (out->packed)
+		for (size_t i = 0; i < n; i++)
+			set_interval(&out_sets[i]);
+}
+
+static int parse(struct knit_range *out, const char *text, size_t len, unsigned flags, bool exact,
+		 void *storage, size_t storage_size)
 {
 	struct pipeline pl = { flags, exact };
 	struct strbuf clean = STRBUF_INIT;
 	struct set_list sl = { 0 };
-	int rc = 1;
+	struct direct_arena arena;
+	int rc;
 
 	*out = (struct knit_range)KNIT_RANGE_INIT;
 	if (!text)
 		return KNIT_EINVALID_RANGE;
-	if (!exact)
-		rc = parse_direct(&pl, &sl, text, len);
-	if (rc == 1) {
-		set_list_release(&sl);
-		if (!knit__is_ascii(text, len)) {
-			knit__utf8_sanitize(&clean, text, len);
-			text = clean.buf;
-			len = clean.len;
-		}
-		rc = parse_pipeline(&pl, &sl, text, len);
+	arena.eval = false;
+	if (!exact && !parse_direct(&pl, &arena, text, len)) {
+		normalize_sets(arena.sets, &arena.nsets);
+		assemble(out, arena.sets, arena.nsets, flags, storage, storage_size);
+		return 0;
 	}
-	if (rc)
-		goto done;
-	if (!sl.n) {
+	if (!knit__is_ascii(text, len)) {
+		knit__utf8_sanitize(&clean, text, len);
+		text = clean.buf;
+		len = clean.len;
+	}
+	rc = parse_pipeline(&pl, &sl, text, len);
+	if (!rc && !sl.n)
 		rc = KNIT_EINVALID_RANGE;
-		goto done;
+	if (!rc) {
+		normalize_sets(sl.sets, &sl.n);
+		assemble(out, sl.sets, sl.n, flags, storage, storage_size);
 	}
-	if (sl.n > 1) {
-		/* drop null sets, keeping the first if all are null */
-		size_t kept = 0;
-		for (size_t i = 0; i < sl.n; i++) {
-			if (knit__comparator_is_null_set(&sl.sets[i].c[0]))
-				continue;
-			kept++;
-		}
-		if (kept == 0) {
-			for (size_t i = 1; i < sl.n; i++)
-				comp_list_release(&sl.sets[i]);
-			sl.n = 1;
-		} else {
-			size_t w = 0;
-			for (size_t i = 0; i < sl.n; i++) {
-				if (knit__comparator_is_null_set(&sl.sets[i].c[0]))
-					comp_list_release(&sl.sets[i]);
-				else
-					sl.sets[w++] = sl.sets[i];
-			}
-			sl.n = w;
-			/* a set that is exactly ANY makes the range ANY */
-			for (size_t i = 0; sl.n > 1 && i < sl.n; i++) {
-				if (sl.sets[i].n == 1 && sl.sets[i].c[0].op == KNIT_OP_ANY) {
-					struct comp_list any = sl.sets[i];
-					for (size_t k = 0; k < sl.n; k++)
-						if (k != i)
-							comp_list_release(&sl.sets[k]);
-					sl.sets[0] = any;
-					sl.n = 1;
-				}
-			}
-		}
-	}
-
-	/* one block: the sets, then every comparator */
-	size_t total = 0;
-	for (size_t i = 0; i < sl.n; i++)
-		total += sl.sets[i].n;
-	char *block = knit_xmalloc(sl.n * sizeof(struct knit_comparator_set) +
-				   total * sizeof(struct knit_comparator));
-	out->sets = (struct knit_comparator_set *)(void *)block;
-	struct knit_comparator *c =
-		(struct knit_comparator *)(void *)(block + sl.n * sizeof(struct knit_comparator_set));
-	for (size_t i = 0; i < sl.n; i++) {
-		out->sets[i].n = sl.sets[i].n;
-		out->sets[i].c = c;
-		memcpy(c, sl.sets[i].c, sl.sets[i].n * sizeof(*c));
-		c += sl.sets[i].n;
-		free(sl.sets[i].c);
-		sl.sets[i].c = NULL;
-		sl.sets[i].n = 0;
-	}
-	out->nsets = sl.n;
-	out->flags = flags;
-	out->packed = true;
-	for (size_t i = 0; i < total; i++) {
-		struct knit_comparator *cc = &out->sets[0].c[i];
-		out->packed &= cc->op == KNIT_OP_ANY || cc->v.packed;
-	}
-done:
 	set_list_release(&sl);
 	strbuf_release(&clean);
 	return rc;
@@ -1311,20 +1534,24 @@ done:
 
 int knit_range_parse(struct knit_range *out, const char *text, size_t len, unsigned flags)
 {
-	return parse(out, text, len, flags, false);
+	return parse(out, text, len, flags, false, NULL, 0);
+}
+
+int knit__range_parse_in(struct knit_range *out, const char *text, size_t len, unsigned flags,
+			 void *storage, size_t size)
+{
+	return parse(out, text, len, flags, false, storage, size);
 }
 
 int knit__range_parse_exact(struct knit_range *out, const char *text, size_t len, unsigned flags)
 {
-	return parse(out, text, len, flags, true);
+	return parse(out, text, len, flags, true, NULL, 0);
 }
 
 void knit_range_release(struct knit_range *r)
 {
-	for (size_t i = 0; i < r->nsets; i++)
-		for (size_t k = 0; k < r->sets[i].n; k++)
-			knit_version_release(&r->sets[i].c[k].v);
-	free(r->sets);
+	if (r->owned)
+		free(r->sets);
 	*r = (struct knit_range)KNIT_RANGE_INIT;
 }
 
@@ -1392,33 +1619,8 @@ static bool test_set(const struct knit_comparator_set *set, const struct knit_ve
 	return true;
 }
 
-/* pass[op][cmp + 1]: whether a version comparing cmp to the comparator passes */
-static const bool pass[6][3] = {
-	[KNIT_OP_ANY] = { 1, 1, 1 }, [KNIT_OP_EQ] = { 0, 1, 0 }, [KNIT_OP_GT] = { 0, 0, 1 },
-	[KNIT_OP_GTE] = { 0, 1, 1 }, [KNIT_OP_LT] = { 1, 0, 0 }, [KNIT_OP_LTE] = { 1, 1, 0 },
-};
-
-bool knit_range_test(const struct knit_range *r, const struct knit_version *v)
+bool knit__range_test_full(const struct knit_range *r, const struct knit_version *v)
 {
-	if (r->packed && v->packed && !v->npre) {
-		/*
-		 * A release against packed comparators: one integer compare each,
-		 * no branches. Keys of a release and of a pre-release never tie,
-		 * and ANY's key is irrelevant, as its row passes everything.
-		 */
-		const uint64_t key = v->key;
-		for (size_t i = 0; i < r->nsets; i++) {
-			const struct knit_comparator_set *set = &r->sets[i];
-			bool ok = true;
-			for (size_t k = 0; k < set->n; k++) {
-				const struct knit_comparator *c = &set->c[k];
-				ok &= pass[c->op][(key > c->v.key) - (key < c->v.key) + 1];
-			}
-			if (ok)
-				return true;
-		}
-		return false;
-	}
 	for (size_t i = 0; i < r->nsets; i++)
 		if (test_set(&r->sets[i], v, r->flags))
 			return true;

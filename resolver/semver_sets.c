@@ -154,7 +154,7 @@ static int simple_subset(const struct knit_comparator_set *sub_in,
 	static struct knit_comparator min_pre, min_rel;
 	static bool init;
 	struct knit_comparator_set sub = *sub_in, dom = *dom_in;
-	struct knit_comparator_set min_pre_set = { 1, &min_pre }, min_rel_set = { 1, &min_rel };
+	struct knit_comparator_set min_pre_set = { 1, &min_pre, 0, 0 }, min_rel_set = { 1, &min_rel, 0, 0 };
 	bool ip = flags & KNIT_SEMVER_INCLUDE_PRERELEASE;
 
 	if (!init) {

@@ -39,7 +39,7 @@ static size_t count_ids(struct knit__cap c)
 	return n;
 }
 
-static void classify(struct knit_semver_ident *id)
+void knit__ident_classify(struct knit_semver_ident *id)
 {
 	id->kind = KNIT_IDENT_STRING;
 	id->num = 0;
@@ -70,7 +70,7 @@ static void split_ids(struct knit_semver_ident *ids, char *text, struct knit__ca
 		if (i == c.len || text[i] == '.') {
 			ids->str = text + start;
 			ids->len = (uint32_t)(i - start);
-			classify(ids);
+			knit__ident_classify(ids);
 			ids++;
 			start = i + 1;
 		}
@@ -105,9 +105,9 @@ int knit__version_from_parts(struct knit_version *out, struct knit__cap major,
 
 void knit_version_repack(struct knit_version *v)
 {
-	const uint64_t lim = 1u << 21;
-	v->packed = v->major < lim && v->minor < lim && v->patch < lim;
-	v->key = v->packed ? v->major << 43 | v->minor << 22 | v->patch << 1 | (v->npre == 0) : 0;
+	v->packed = v->major < KNIT__PACK_LIMIT && v->minor < KNIT__PACK_LIMIT &&
+		    v->patch < KNIT__PACK_LIMIT;
+	v->key = v->packed ? KNIT__PACK(v->major, v->minor, v->patch, v->npre == 0) : 0;
 }
 
 int knit__version_set(struct knit_version *out, uint64_t major, uint64_t minor, uint64_t patch,
@@ -148,17 +148,20 @@ const char *knit__scan_ids(const char *p, const char *end, bool prerelease, bool
 	}
 }
 
-static const char *scan_number(const char *p, const char *end, bool loose, struct knit__cap *c)
+static const char *scan_number(const char *p, const char *end, bool loose, struct knit__cap *c,
+			       uint64_t *value)
 {
 	const char *start = p;
-	while (p < end && is_digit(*p))
-		p++;
-	if (p == start || p - start > 200)
-		return NULL;
+	uint64_t v = 0;
+	while (p < end && is_digit(*p) && p - start < 16)
+		v = v * 10 + (uint64_t)(*p++ - '0');
+	if (p == start || (p < end && is_digit(*p)))
+		return NULL; /* 17 digits or more: the regex path decides */
 	if (!loose && *start == '0' && p - start > 1)
 		return NULL;
 	c->ptr = start;
 	c->len = (size_t)(p - start);
+	*value = v;
 	return p;
 }
 
@@ -171,6 +174,7 @@ int knit__version_parse_fast(struct knit_version *out, const char *s, size_t len
 	bool loose = flags & KNIT_SEMVER_LOOSE;
 	const char *p = s, *end = s + len;
 	struct knit__cap major = {0}, minor = {0}, patch = {0}, pre = {0}, build = {0};
+	uint64_t M, m, pt;
 
 	if (loose) {
 		while (p < end && (*p == 'v' || *p == '=' || *p == ' ' || (*p >= '\t' && *p <= '\r')))
@@ -178,11 +182,20 @@ int knit__version_parse_fast(struct knit_version *out, const char *s, size_t len
 	} else if (p < end && *p == 'v') {
 		p++;
 	}
-	if (!(p = scan_number(p, end, loose, &major)) || p == end || *p++ != '.' ||
-	    !(p = scan_number(p, end, loose, &minor)) || p == end || *p++ != '.' ||
-	    !(p = scan_number(p, end, loose, &patch)))
+	if (!(p = scan_number(p, end, loose, &major, &M)) || p == end || *p++ != '.' ||
+	    !(p = scan_number(p, end, loose, &minor, &m)) || p == end || *p++ != '.' ||
+	    !(p = scan_number(p, end, loose, &patch, &pt)))
 		return 1;
-	if (p < end && (*p == '-' || (loose && *p != '+'))) {
+	if (p == end) {
+		/* the common case: a plain release */
+		if (M > KNIT_SEMVER_MAX_SAFE_INTEGER || m > KNIT_SEMVER_MAX_SAFE_INTEGER ||
+		    pt > KNIT_SEMVER_MAX_SAFE_INTEGER)
+			return KNIT_EINVALID_VERSION;
+		*out = (struct knit_version){ .major = M, .minor = m, .patch = pt };
+		knit_version_repack(out);
+		return 0;
+	}
+	if (*p == '-' || (loose && *p != '+')) {
 		if (*p == '-')
 			p++;
 		const char *e = knit__scan_ids(p, end, true, loose);
@@ -229,16 +242,22 @@ static int parse(struct knit_version *out, const char *text, size_t len, unsigne
 	*out = (struct knit_version)KNIT_VERSION_INIT;
 	if (!text)
 		return KNIT_EINVALID_VERSION;
-	if (len <= KNIT_SEMVER_MAX_LENGTH && knit__is_ascii(text, len)) {
-		if (fast) {
-			const char *s = text;
-			size_t n = len;
-			knit__js_trim(&s, &n);
-			rc = knit__version_parse_fast(out, s, n, flags);
-			if (rc != 1)
-				return rc;
-		}
-	} else {
+	if (fast && len <= KNIT_SEMVER_MAX_LENGTH) {
+		/*
+		 * ASCII whitespace trimmed by hand; any other byte is outside the
+		 * grammar, so text with Unicode spaces at its ends falls through.
+		 */
+		const char *s = text;
+		size_t n = len;
+		while (n && (*s == ' ' || (*s >= '\t' && *s <= '\r')))
+			s++, n--;
+		while (n && (s[n - 1] == ' ' || (s[n - 1] >= '\t' && s[n - 1] <= '\r')))
+			n--;
+		rc = knit__version_parse_fast(out, s, n, flags);
+		if (rc != 1)
+			return rc;
+	}
+	if (!knit__is_ascii(text, len)) {
 		knit__utf8_sanitize(&clean, text, len);
 		text = clean.buf;
 		len = clean.len;

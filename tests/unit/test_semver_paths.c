@@ -111,6 +111,24 @@ static void check_version(const char *s, size_t len, unsigned flags, size_t *mis
 		knit_version_release(&exact);
 }
 
+/* satisfies() from text (which may never build the range) against the exact parse */
+static void check_satisfies(const char *range, size_t rlen, const char *version, size_t vlen,
+			    unsigned flags, size_t *mismatches)
+{
+	struct knit_range r;
+	struct knit_version v;
+	bool want = false;
+	if (!knit__range_parse_exact(&r, range, rlen, flags)) {
+		if (!knit__version_parse_exact(&v, version, vlen, flags)) {
+			want = knit_range_test(&r, &v);
+			knit_version_release(&v);
+		}
+		knit_range_release(&r);
+	}
+	if (knit_semver_satisfies(version, vlen, range, rlen, flags) != want && ++*mismatches <= 10)
+		fprintf(stderr, "satisfies('%s', '%s') flags %u differs\n", version, range, flags);
+}
+
 static void test_fast_and_exact_paths_agree(void **state)
 {
 	size_t mismatches = 0, checked = 0;
@@ -122,11 +140,15 @@ static void test_fast_and_exact_paths_agree(void **state)
 		case 2: add_version_like(&sb); break;
 		default: add_noise(&sb); break;
 		}
+		struct strbuf ver = STRBUF_INIT;
+		add_version_like(&ver);
 		for (unsigned flags = 0; flags < 4; flags++) {
 			check_range(sb.buf, sb.len, flags, &mismatches);
 			check_version(sb.buf, sb.len, flags, &mismatches);
-			checked += 2;
+			check_satisfies(sb.buf, sb.len, ver.buf, ver.len, flags, &mismatches);
+			checked += 3;
 		}
+		strbuf_release(&ver);
 	}
 	strbuf_release(&sb);
 	printf("semver paths: %zu parses compared, %zu mismatches\n", checked, mismatches);
