@@ -153,4 +153,81 @@ bool knit__comparator_is_null_set(const struct knit_comparator *c);
 /* Appends a comparator's value (">=1.2.3", "" for ANY). */
 void knit__comparator_append(struct strbuf *out, const struct knit_comparator *c);
 
+
+/* --- building ranges: shared by semver_range.c, semver_pipeline.c and
+ * semver_direct.c ---------------------------------------------------------- */
+
+/* How a range is being parsed: the options, and whether hand paths are off. */
+struct knit__pipeline {
+	unsigned flags;
+	bool exact;
+};
+
+/*
+ * The comparators of one set while a range is built. Owned lists (the
+ * pipeline's) hold malloc'd comparators whose versions own their ids;
+ * borrowed ones (the direct path's) point into a stack arena.
+ */
+struct knit__comp_list {
+	struct knit_comparator *c;
+	size_t n, alloc;
+	bool borrowed;
+};
+
+struct knit__set_list {
+	struct knit__comp_list *sets;
+	size_t n, alloc;
+};
+
+void knit__comp_list_release(struct knit__comp_list *l);
+void knit__set_list_release(struct knit__set_list *sl);
+/* parseRange()'s rules for one set: a null set alone, no duplicates, no ANY beside others. */
+void knit__normalize_set(struct knit__comp_list *l);
+/* Narrows the inclusive key interval [*lo, *hi] by one comparator. */
+void knit__narrow(uint64_t *lo, uint64_t *hi, enum knit_cmp_op op, uint64_t key);
+
+/* trimComparatorWhitespace(): appends s with "> 1" joined to ">1". */
+void knit__trim_comparator_ws(const struct knit__pipeline *pl, struct strbuf *out, const char *s,
+			      size_t len);
+
+/*
+ * node-semver's whole string pipeline over the ||-separated parts of text
+ * (any bytes), into *sl: 0 or KNIT_EINVALID_RANGE.
+ */
+int knit__parse_pipeline(const struct knit__pipeline *pl, struct knit__set_list *sl,
+			 const char *text, size_t len);
+/*
+ * new Comparator(token) for one token with no whitespace: 0,
+ * KNIT__COMP_DROPPED (loose mode, not a loose comparator), or
+ * KNIT_EINVALID_RANGE (node-semver throws).
+ */
+#define KNIT__COMP_DROPPED 1
+int knit__comparator_from_token(const struct knit__pipeline *pl, struct knit_comparator *out,
+				const char *s, size_t len);
+
+#define KNIT__DIRECT_MAX_COMPS 32
+#define KNIT__DIRECT_MAX_IDS 64
+#define KNIT__DIRECT_MAX_SETS 16
+
+/*
+ * Stack storage for the direct path: it never calls malloc. In eval mode it
+ * stores nothing and instead tests one packed release (key) as it goes,
+ * each set being an interval of keys.
+ */
+struct knit__direct_arena {
+	struct knit_comparator c[KNIT__DIRECT_MAX_COMPS];
+	size_t nc;
+	struct knit_semver_ident ids[KNIT__DIRECT_MAX_IDS];
+	size_t nids;
+	struct knit__comp_list sets[KNIT__DIRECT_MAX_SETS];
+	size_t nsets;
+	bool full;
+	bool eval, matched;
+	uint64_t key, lo, hi;
+};
+
+/* Common range syntax straight into the arena: 0, or 1 to leave it to the pipeline. */
+int knit__parse_direct(const struct knit__pipeline *pl, struct knit__direct_arena *a,
+		       const char *s, size_t len);
+
 #endif
