@@ -177,9 +177,13 @@ void knit__trim_comparator_ws(const struct knit__pipeline *pl, struct strbuf *ou
 	struct scan sc = { s, len };
 	size_t copy_from = 0, cursor = 0;
 
-	/* removal needs an operator or '=' directly before whitespace */
+	/*
+	 * Removal needs whitespace right after an operator, '=' or more
+	 * whitespace. The text was collapsed, but stripping build metadata
+	 * afterwards can leave two spaces side by side ("~ +b 2").
+	 */
 	if (!pl->exact && !contains(s, len, "< ") && !contains(s, len, "> ") &&
-	    !contains(s, len, "= ")) {
+	    !contains(s, len, "= ") && !contains(s, len, "  ")) {
 		strbuf_add(out, s, len);
 		return;
 	}

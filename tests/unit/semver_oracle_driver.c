@@ -57,7 +57,7 @@ static void gen_range(struct strbuf *sb)
 	static const char *const ops[] = { "", "", "", "^", "~", "~>", ">", ">=", "<", "<=", "=", "> ", "^ ",
 		"~ ", ">= ", "<= ", "~> " };
 	static const char *const joins[] = { " ", " ", " ", " || ", "||", " - ", "  ", "\t", " ||  ", " -  ",
-		"|" };
+		"|", " +b ", " +1.x " };
 	int terms = 1 + (int)(next() % 4);
 	for (int i = 0; i < terms; i++) {
 		if (i)

@@ -53,7 +53,7 @@ static void add_range_like(struct strbuf *sb)
 {
 	static const char *const ops[] = { "", "", "^", "~", "~>", ">", ">=", "<", "<=", "=", "> ", "^ ",
 		"~ ", ">= " };
-	static const char *const joins[] = { " ", " ", " || ", "||", " - ", "  ", "\t", " ||  " };
+	static const char *const joins[] = { " ", " ", " || ", "||", " - ", "  ", "\t", " ||  ", " +b ", " +1.x " };
 	int terms = 1 + (int)(next() % 3);
 	for (int i = 0; i < terms; i++) {
 		if (i)
