@@ -30,11 +30,15 @@ expect_run() {
 # The pinned node-semver the semver module reproduces, installed once into a cache.
 node_semver_dir() {
 	local cache="${KNIT_TEST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/knit-tests}/semver-7.8.6"
-	if [ ! -f "$cache/node_modules/semver/package.json" ]; then
-		command -v npm >/dev/null || { echo "node and npm are needed for this test (.ci/run installs them)" >&2; exit 1; }
-		mkdir -p "$cache"
-		npm install --prefix "$cache" --no-audit --no-fund --silent semver@7.8.6 >&2 || exit 1
-	fi
+	mkdir -p "$cache"
+	# tests run in parallel: one installs, the others wait on the lock
+	(
+		flock 9
+		if [ ! -f "$cache/node_modules/semver/package.json" ]; then
+			command -v npm >/dev/null || { echo "node and npm are needed for this test (.ci/run installs them)" >&2; exit 1; }
+			npm install --prefix "$cache" --no-audit --no-fund --silent semver@7.8.6 >&2 || exit 1
+		fi
+	) 9>"$cache.lock" || exit 1
 	echo "$cache/node_modules/semver"
 }
 
