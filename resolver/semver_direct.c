@@ -317,11 +317,10 @@ static void direct_hyphen(struct knit__direct_arena *a, const struct xr *f, cons
 static bool direct_hyphen_part(const struct knit__pipeline *pl, struct knit__direct_arena *a, const char *s,
 			       size_t len, bool *bail)
 {
-	const char *dash = NULL, *sp = memchr(s, ' ', len);
-	/* a hyphen range needs " - ": most parts have no space at all */
-	for (; sp && sp + 2 < s + len; sp = memchr(sp + 1, ' ', (size_t)(s + len - sp - 1))) {
-		if (sp[1] == '-' && sp[2] == ' ') {
-			dash = sp;
+	const char *dash = NULL;
+	for (size_t i = 0; i + 2 < len; i++) {
+		if (s[i + 1] == '-' && s[i] == ' ' && s[i + 2] == ' ') {
+			dash = s + i;
 			break;
 		}
 	}
@@ -350,13 +349,9 @@ int knit__parse_direct(const struct knit__pipeline *pl, struct knit__direct_aren
 	a->full = a->matched = false;
 	for (size_t i = 0;;) {
 		size_t start = i;
-		for (;;) {
-			const char *bar = memchr(s + i, '|', len - i);
-			i = bar ? (size_t)(bar - s) : len;
-			if (i >= len || (i + 1 < len && s[i + 1] == '|'))
-				break;
+		/* plain loops: ranges are short, and memchr's call costs more here */
+		while (i < len && !(s[i] == '|' && i + 1 < len && s[i + 1] == '|'))
 			i++;
-		}
 		size_t lo = start, hi = i;
 		while (lo < hi && s[lo] == ' ')
 			lo++;
@@ -375,8 +370,8 @@ int knit__parse_direct(const struct knit__pipeline *pl, struct knit__direct_aren
 				return 1;
 		} else for (size_t k = lo;;) {
 			size_t t = k;
-			const char *sp = memchr(s + k, ' ', hi - k);
-			k = sp ? (size_t)(sp - s) : hi;
+			while (k < hi && s[k] != ' ')
+				k++;
 			if (!direct_token(pl, a, s + t, k - t) || a->full)
 				return 1;
 			if (k >= hi)

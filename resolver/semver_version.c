@@ -287,7 +287,8 @@ int knit__version_parse_exact(struct knit_version *out, const char *text, size_t
 
 void knit_version_release(struct knit_version *v)
 {
-	free(v->ids);
+	if (v->ids)
+		free(v->ids);
 	*v = (struct knit_version)KNIT_VERSION_INIT;
 }
 
