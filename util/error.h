@@ -10,6 +10,9 @@
 	XX(EINVALID_RANGE, "invalid range")                       \
 	XX(EINVALID_ARG, "invalid argument")                      \
 	XX(ENOMATCH, "no matching version")                       \
+	XX(ENOTFOUND, "no such package")                          \
+	XX(ENOSOLUTION, "version solving failed")                 \
+	XX(EPARSE, "malformed file")                              \
 	XX(EIO, "input/output error")
 
 enum knit_errno {

@@ -1,0 +1,382 @@
+/*
+ * The resolver against ../shared/conformance/pubgrub/cases.json, through an
+ * in-memory package source.
+ *
+ * A case with a solution must give exactly that solution. Cases written for
+ * Dart's pre-release rules are checked under npm's instead: the expected
+ * result is the one the file's brute-force validation found for npm
+ * semantics (highest first), or a failure when it found none. A failing
+ * case must fail, and its explanation must have the expected structure and
+ * facts: the same sentences, packages and connecting words, whatever the
+ * spelling of the ranges.
+ */
+#include "conformance.h"
+#include "resolver/solver.h"
+#include "util/error.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* --- an in-memory source --------------------------------------------------------- */
+
+struct memsrc {
+	struct knit_pkg *pkgs;
+	size_t n;
+	size_t loads, prefetches;
+};
+
+static int by_version(const void *a, const void *b)
+{
+	return knit_version_compare(&((const struct knit_pkg_version *)a)->parsed,
+				    &((const struct knit_pkg_version *)b)->parsed);
+}
+
+static void memsrc_init(struct memsrc *m, const cJSON *universe)
+{
+	memset(m, 0, sizeof(*m));
+	m->pkgs = calloc((size_t)cJSON_GetArraySize(universe) + 1, sizeof(*m->pkgs));
+	const cJSON *pkg;
+	cJSON_ArrayForEach(pkg, universe) {
+		struct knit_pkg *p = &m->pkgs[m->n++];
+		p->name = pkg->string;
+		p->nversions = (size_t)cJSON_GetArraySize(pkg);
+		struct knit_pkg_version *vs = calloc(p->nversions + 1, sizeof(*vs));
+		size_t i = 0;
+		const cJSON *ver;
+		cJSON_ArrayForEach(ver, pkg) {
+			struct knit_pkg_version *v = &vs[i++];
+			v->version = ver->string;
+			assert_int_equal(knit_version_parse(&v->parsed, ver->string, strlen(ver->string), 0), 0);
+			v->ndeps = (size_t)cJSON_GetArraySize(ver);
+			struct knit_dep *deps = calloc(v->ndeps + 1, sizeof(*deps));
+			size_t k = 0;
+			const cJSON *dep;
+			cJSON_ArrayForEach(dep, ver) deps[k++] = (struct knit_dep){ dep->string, dep->valuestring };
+			v->deps = deps;
+		}
+		qsort(vs, p->nversions, sizeof(*vs), by_version);
+		p->versions = vs;
+	}
+}
+
+static void memsrc_release(struct memsrc *m)
+{
+	for (size_t i = 0; i < m->n; i++) {
+		for (size_t k = 0; k < m->pkgs[i].nversions; k++) {
+			struct knit_pkg_version *v = (struct knit_pkg_version *)&m->pkgs[i].versions[k];
+			knit_version_release(&v->parsed);
+			free((void *)v->deps);
+		}
+		free((void *)m->pkgs[i].versions);
+	}
+	free(m->pkgs);
+}
+
+static void mem_prefetch(void *ctx, const char *name)
+{
+	((struct memsrc *)ctx)->prefetches++;
+	(void)name;
+}
+
+static int mem_load(void *ctx, const char *name, const struct knit_pkg **out)
+{
+	struct memsrc *m = ctx;
+	m->loads++;
+	for (size_t i = 0; i < m->n; i++) {
+		if (!strcmp(m->pkgs[i].name, name)) {
+			*out = &m->pkgs[i];
+			return 0;
+		}
+	}
+	return KNIT_ENOTFOUND;
+}
+
+/* --- comparing explanations --------------------------------------------------- */
+
+static bool range_token(const char *t, size_t n)
+{
+	if (!n)
+		return true;
+	if (strchr("<>=^~*", t[0]) || (n == 2 && !memcmp(t, "||", 2)) || (n == 1 && t[0] == '-'))
+		return true;
+	if (n == 3 && !memcmp(t, "any", 3))
+		return true;
+	for (size_t i = 0; i < n; i++)
+		if (isdigit((unsigned char)t[i]))
+			return true;
+	return false;
+}
+
+/*
+ * An explanation as facts: per line, the sorted words that are not ranges,
+ * versions or line numbers. The order of the two sides of an "and" depends
+ * on the order decisions were made in, so it does not count.
+ */
+struct facts {
+	char **lines; /* each: sorted words joined by spaces */
+	size_t n;
+};
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static void facts_of(struct facts *f, const char *text)
+{
+	char *copy = strdup(text), *save = NULL;
+	memset(f, 0, sizeof(*f));
+	f->lines = calloc(strlen(text) + 2, sizeof(*f->lines));
+	for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *words[512], *wsave = NULL;
+		size_t nw = 0;
+		for (char *w = strtok_r(line, " ,.()", &wsave); w && nw < 512; w = strtok_r(NULL, " ,.()", &wsave))
+			if (!range_token(w, strlen(w)))
+				words[nw++] = w;
+		if (!nw)
+			continue;
+		qsort(words, nw, sizeof(*words), cmp_str);
+		size_t len = 0;
+		for (size_t i = 0; i < nw; i++)
+			len += strlen(words[i]) + 1;
+		char *joined = calloc(len + 1, 1);
+		for (size_t i = 0; i < nw; i++) {
+			strcat(joined, words[i]);
+			strcat(joined, " ");
+		}
+		f->lines[f->n++] = joined;
+	}
+	free(copy);
+}
+
+static void facts_release(struct facts *f)
+{
+	for (size_t i = 0; i < f->n; i++)
+		free(f->lines[i]);
+	free(f->lines);
+}
+
+static bool facts_equal(const struct facts *a, const struct facts *b)
+{
+	if (a->n != b->n)
+		return false;
+	for (size_t i = 0; i < a->n; i++)
+		if (strcmp(a->lines[i], b->lines[i]))
+			return false;
+	return true;
+}
+
+/*
+ * Knowing every version, knit can skip a step pub needs (pub proves "no
+ * versions of shared match ^2.9.0"; knit's set for ^2.0.0 already holds only
+ * versions that exist). Such a proof is shorter but must not say anything
+ * pub does not: every word of each line appears in the expected text.
+ */
+static bool facts_within(const struct facts *ours, const char *expected_text)
+{
+	struct facts e;
+	facts_of(&e, expected_text);
+	size_t all = 0;
+	for (size_t i = 0; i < e.n; i++)
+		all += strlen(e.lines[i]) + 1;
+	char *bag = calloc(all + 2, 1);
+	strcat(bag, " ");
+	for (size_t i = 0; i < e.n; i++)
+		strcat(bag, e.lines[i]);
+	bool ok = true;
+	for (size_t i = 0; i < ours->n && ok; i++) {
+		char *copy = strdup(ours->lines[i]), *save = NULL;
+		for (char *w = strtok_r(copy, " ", &save); w && ok; w = strtok_r(NULL, " ", &save)) {
+			char probe[256];
+			snprintf(probe, sizeof(probe), " %s ", w);
+			ok = strstr(bag, probe) != NULL;
+		}
+		free(copy);
+	}
+	free(bag);
+	facts_release(&e);
+	return ok;
+}
+
+static size_t exact_explanations, shorter_explanations;
+
+/* --- the cases ------------------------------------------------------------------ */
+
+static struct knit_dep *deps_of(const cJSON *obj, size_t *n)
+{
+	*n = (size_t)cJSON_GetArraySize(obj);
+	struct knit_dep *d = calloc(*n + 1, sizeof(*d));
+	size_t i = 0;
+	const cJSON *e;
+	cJSON_ArrayForEach(e, obj) d[i++] = (struct knit_dep){ e->string, e->valuestring };
+	return d;
+}
+
+static bool solution_equals(const struct knit_solution *sol, const cJSON *want, const char *root)
+{
+	size_t n = 0;
+	const cJSON *e;
+	cJSON_ArrayForEach(e, want) {
+		if (!strcmp(e->string, root))
+			continue;
+		n++;
+		bool found = false;
+		for (size_t i = 0; i < sol->n && !found; i++)
+			found = !strcmp(sol->pkgs[i].name, e->string) &&
+				!strcmp(sol->pkgs[i].pv->version, e->valuestring);
+		if (!found)
+			return false;
+	}
+	return n == sol->n;
+}
+
+static void print_solution(const struct knit_solution *sol)
+{
+	fprintf(stderr, "    got:");
+	for (size_t i = 0; i < sol->n; i++)
+		fprintf(stderr, " %s@%s", sol->pkgs[i].name, sol->pkgs[i].pv->version);
+	fprintf(stderr, "\n");
+}
+
+static bool run_case(const cJSON *c)
+{
+	const char *name = cJSON_GetObjectItem(c, "name")->valuestring;
+	const cJSON *root = cJSON_GetObjectItem(c, "root"), *expected = cJSON_GetObjectItem(c, "expected");
+	const cJSON *validation = cJSON_GetObjectItem(c, "validation");
+	const char *root_name = cJSON_GetObjectItem(root, "name")->valuestring;
+	struct memsrc m;
+	struct knit_solve_request req = { 0 };
+	struct knit_source src = { &m, mem_prefetch, mem_load, NULL };
+	struct knit_solution sol;
+	struct strbuf why = STRBUF_INIT;
+	bool ok = true;
+
+	memsrc_init(&m, cJSON_GetObjectItem(c, "universe"));
+	req.root_name = root_name;
+	req.root_version = cJSON_GetObjectItem(root, "version")->valuestring;
+	struct knit_dep *deps = deps_of(cJSON_GetObjectItem(c, "root_deps"), &req.ndeps);
+	req.deps = deps;
+	struct knit_dep *lock = NULL;
+	if (cJSON_GetObjectItem(c, "lock")) {
+		lock = deps_of(cJSON_GetObjectItem(c, "lock"), &req.nlock);
+		req.lock = lock;
+	}
+	const cJSON *mode = cJSON_GetObjectItem(c, "mode");
+	if (mode && !strcmp(mode->valuestring, "lowest")) {
+		req.resolution = KNIT_RESOLUTION_LOWEST;
+		req.nlock = 0; /* pub's downgrade ignores the lock of registry packages */
+	}
+
+	/* what npm's rule expects where the case was written for Dart's */
+	const cJSON *want_solution = cJSON_GetObjectItem(expected, "solution");
+	bool want_error = cJSON_IsTrue(cJSON_GetObjectItem(expected, "error"));
+	if (cJSON_GetObjectItem(c, "dart_prerelease_semantics")) {
+		const cJSON *npm = cJSON_GetObjectItem(validation, "npm_semantics_first_solution_highest_first");
+		want_solution = cJSON_IsObject(npm) ? npm : NULL;
+		want_error = !want_solution;
+	}
+
+	int rc = knit_solve(&req, &src, &sol, &why);
+	if (want_error) {
+		if (rc != KNIT_ENOSOLUTION) {
+			fprintf(stderr, "  %s: expected a failure, got rc %d\n", name, rc);
+			if (!rc)
+				print_solution(&sol);
+			ok = false;
+		}
+		const cJSON *text = cJSON_GetObjectItem(expected, "error_text");
+		/* the explanation, without the hints after it */
+		char *hint = strstr(why.buf, "\nhint:");
+		size_t explained = hint ? (size_t)(hint - why.buf) : why.len;
+		char *ours = strndup(why.buf, explained);
+		if (ok && !strstr(ours, "version solving failed.")) {
+			fprintf(stderr, "  %s: the explanation does not conclude: %s\n", name, ours);
+			ok = false;
+		}
+		if (ok && cJSON_IsString(text)) {
+			struct facts a, b;
+			facts_of(&a, ours);
+			facts_of(&b, text->valuestring);
+			if (facts_equal(&a, &b)) {
+				exact_explanations++;
+			} else if (facts_within(&a, text->valuestring) && a.n <= b.n) {
+				shorter_explanations++;
+				printf("  %s: a shorter proof than pub's:\n%s\n", name, ours);
+			} else {
+				fprintf(stderr, "  %s: explanation differs\n    expected: %s\n    got:      %s\n",
+					name, text->valuestring, ours);
+				ok = false;
+			}
+			facts_release(&a);
+			facts_release(&b);
+		}
+		free(ours);
+		if (ok && !why.len) {
+			fprintf(stderr, "  %s: no explanation\n", name);
+			ok = false;
+		}
+	} else if (rc) {
+		fprintf(stderr, "  %s: failed: %s\n", name, why.buf);
+		ok = false;
+	} else if (want_solution) {
+		if (!solution_equals(&sol, want_solution, root_name)) {
+			char *w = cJSON_PrintUnformatted(want_solution);
+			fprintf(stderr, "  %s: expected %s\n", name, w);
+			print_solution(&sol);
+			free(w);
+			ok = false;
+		}
+	} else {
+		/* no single expected solution: it must be one of the valid ones, every time */
+		const cJSON *all = cJSON_GetObjectItem(validation, "all_valid_solutions"), *e;
+		bool valid = false;
+		cJSON_ArrayForEach(e, all) valid |= solution_equals(&sol, e, root_name);
+		for (int run = 0; run < 10 && valid; run++) {
+			struct knit_solution again;
+			struct strbuf w2 = STRBUF_INIT;
+			valid = !knit_solve(&req, &src, &again, &w2) && again.n == sol.n;
+			for (size_t i = 0; valid && i < sol.n; i++)
+				valid = again.pkgs[i].pv == sol.pkgs[i].pv;
+			knit_solution_release(&again);
+			strbuf_release(&w2);
+		}
+		if (!valid) {
+			fprintf(stderr, "  %s: not a valid or not a repeatable solution\n", name);
+			print_solution(&sol);
+			ok = false;
+		}
+	}
+	if (!rc)
+		knit_solution_release(&sol);
+	strbuf_release(&why);
+	free(deps);
+	free(lock);
+	memsrc_release(&m);
+	return ok;
+}
+
+static void test_pubgrub_cases(void **state)
+{
+	cJSON *doc = conformance_load("pubgrub", "cases.json");
+	assert_non_null(doc);
+	size_t passed = 0, total = 0;
+	const cJSON *c;
+	cJSON_ArrayForEach(c, cJSON_GetObjectItem(doc, "cases")) {
+		total++;
+		passed += run_case(c);
+	}
+	cJSON_Delete(doc);
+	printf("pubgrub conformance: %zu of %zu cases passed (explanations: %zu with pub's facts line "
+	       "for line, %zu shorter)\n", passed, total, exact_explanations, shorter_explanations);
+	assert_int_equal(passed, total);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_pubgrub_cases),
+	};
+	return cmocka_run_group_tests_name("solver", tests, NULL, NULL);
+}
