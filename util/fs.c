@@ -1,0 +1,106 @@
+#include "fs.h"
+#include "error.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int knit_read_file(const char *path, struct strbuf *out, struct strbuf *err)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return KNIT_ENOTFOUND;
+		strbuf_addf(err, "cannot open '%s': %s", path, strerror(errno));
+		return KNIT_EIO;
+	}
+	for (;;) {
+		strbuf_grow(out, 65536);
+		ssize_t n = read(fd, out->buf + out->len, out->alloc - out->len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			strbuf_addf(err, "cannot read '%s': %s", path, strerror(errno));
+			close(fd);
+			return KNIT_EIO;
+		}
+		if (!n)
+			break;
+		strbuf_setlen(out, out->len + (size_t)n);
+	}
+	close(fd);
+	return 0;
+}
+
+static int write_all(int fd, const char *data, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, data, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		data += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int knit_write_file_atomic(const char *path, const char *data, size_t len, bool *changed,
+			   struct strbuf *err)
+{
+	struct strbuf old = STRBUF_INIT, tmp = STRBUF_INIT, scratch = STRBUF_INIT;
+	int rc = 0, fd = -1;
+
+	*changed = false;
+	if (!knit_read_file(path, &old, &scratch) && old.len == len && !memcmp(old.buf, data, len))
+		goto done;
+
+	strbuf_addf(&tmp, "%s.tmp-XXXXXX", path);
+	fd = mkstemp(tmp.buf);
+	if (fd < 0) {
+		strbuf_addf(err, "cannot create a file beside '%s': %s", path, strerror(errno));
+		rc = KNIT_EIO;
+		goto done;
+	}
+	struct stat st;
+	mode_t mode = 0644;
+	if (!stat(path, &st))
+		mode = st.st_mode & 07777;
+	if (fchmod(fd, mode) || write_all(fd, data, len) || fsync(fd)) {
+		strbuf_addf(err, "cannot write '%s': %s", tmp.buf, strerror(errno));
+		rc = KNIT_EIO;
+		goto done;
+	}
+	close(fd);
+	fd = -1;
+	if (rename(tmp.buf, path)) {
+		strbuf_addf(err, "cannot replace '%s': %s", path, strerror(errno));
+		rc = KNIT_EIO;
+		goto done;
+	}
+	strbuf_reset(&tmp);
+	*changed = true;
+	/* the rename itself must reach the disk */
+	char *dir_copy = strdup(path);
+	int dfd = dir_copy ? open(dirname(dir_copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+	if (dfd >= 0) {
+		fsync(dfd);
+		close(dfd);
+	}
+	free(dir_copy);
+done:
+	if (fd >= 0)
+		close(fd);
+	if (tmp.len)
+		unlink(tmp.buf);
+	strbuf_release(&old);
+	strbuf_release(&tmp);
+	strbuf_release(&scratch);
+	return rc;
+}

@@ -1,0 +1,26 @@
+/*
+ * Files that matter are written atomically: a temporary file beside the
+ * target, fsync, rename, fsync of the folder. A reader sees the old file or
+ * the new one, never half of either, whatever interrupts the writer.
+ */
+#ifndef KNIT_UTIL_FS_H
+#define KNIT_UTIL_FS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "util/strbuf.h"
+
+/*
+ * Reads path into *out. Returns 0, KNIT_ENOTFOUND when it does not exist,
+ * or KNIT_EIO with a one-line message naming the file in *err.
+ */
+int knit_read_file(const char *path, struct strbuf *out, struct strbuf *err);
+/*
+ * Replaces path with data atomically; does nothing when the file already
+ * holds exactly data (*changed says which). 0, or KNIT_EIO and a message.
+ */
+int knit_write_file_atomic(const char *path, const char *data, size_t len, bool *changed,
+			   struct strbuf *err);
+
+#endif

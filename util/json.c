@@ -1,0 +1,46 @@
+#include "json.h"
+
+#include <stdio.h>
+
+void knit_json_string(struct strbuf *out, const char *s)
+{
+	strbuf_addch(out, '"');
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		switch (*p) {
+		case '"': strbuf_addstr(out, "\\\""); break;
+		case '\\': strbuf_addstr(out, "\\\\"); break;
+		case '\b': strbuf_addstr(out, "\\b"); break;
+		case '\f': strbuf_addstr(out, "\\f"); break;
+		case '\n': strbuf_addstr(out, "\\n"); break;
+		case '\r': strbuf_addstr(out, "\\r"); break;
+		case '\t': strbuf_addstr(out, "\\t"); break;
+		default:
+			if (*p < 0x20)
+				strbuf_addf(out, "\\u%04x", *p);
+			else
+				strbuf_addch(out, *p);
+		}
+	}
+	strbuf_addch(out, '"');
+}
+
+void knit_json_indent(struct strbuf *out, int level)
+{
+	strbuf_addch(out, '\n');
+	for (int i = 0; i < level; i++)
+		strbuf_addstr(out, "  ");
+}
+
+void knit_json_position(const char *text, size_t offset, unsigned *line, unsigned *column)
+{
+	*line = 1;
+	*column = 1;
+	for (size_t i = 0; i < offset && text[i]; i++) {
+		if (text[i] == '\n') {
+			(*line)++;
+			*column = 1;
+		} else if (((unsigned char)text[i] & 0xc0) != 0x80) {
+			(*column)++;
+		}
+	}
+}

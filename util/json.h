@@ -1,0 +1,20 @@
+/*
+ * JSON output in knit's file style (two-space indent, the caller's key
+ * order, a newline at the end): cJSON parses, but its printer indents with
+ * tabs. And parse errors as "line:column".
+ */
+#ifndef KNIT_UTIL_JSON_H
+#define KNIT_UTIL_JSON_H
+
+#include <stddef.h>
+
+#include "util/strbuf.h"
+
+/* Appends s as a JSON string literal, quotes included. */
+void knit_json_string(struct strbuf *out, const char *s);
+/* Appends "\n" and two spaces per level. */
+void knit_json_indent(struct strbuf *out, int level);
+/* The 1-based line and column of byte offset in text. */
+void knit_json_position(const char *text, size_t offset, unsigned *line, unsigned *column);
+
+#endif
