@@ -47,6 +47,7 @@ const char *knit_closest(const char *word, const char *const *candidates, size_t
 
 int cmd_help(int argc, const char **argv, struct knit_cli *cli);
 int cmd_semver(int argc, const char **argv, struct knit_cli *cli);
+int cmd_why(int argc, const char **argv, struct knit_cli *cli);
 
 /* output.c: messages as git writes them, "knit: error: ..." */
 void knit_error(struct knit_cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

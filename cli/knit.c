@@ -13,6 +13,7 @@
 const struct knit_command knit_commands[] = {
 	{ "help", cmd_help, "show help for knit or one of its commands" },
 	{ "semver", cmd_semver, "check versions against ranges, as node-semver's command does" },
+	{ "why", cmd_why, "show every path by which a package is installed" },
 	{ NULL, NULL, NULL },
 };
 

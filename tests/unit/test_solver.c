@@ -373,10 +373,197 @@ static void test_pubgrub_cases(void **state)
 	assert_int_equal(passed, total);
 }
 
+/* --- behaviour beyond the conformance file ----------------------------------------- */
+
+struct fixture {
+	cJSON *universe;
+	struct memsrc m;
+	struct knit_source src;
+	char calls[2048]; /* "p:name l:name ..." in the order the solver made them */
+	int fail_load_with;
+	const char *fail_name;
+};
+
+static void rec_prefetch(void *ctx, const char *name)
+{
+	struct fixture *f = ctx;
+	snprintf(f->calls + strlen(f->calls), sizeof(f->calls) - strlen(f->calls), "p:%s ", name);
+}
+
+static int rec_load(void *ctx, const char *name, const struct knit_pkg **out)
+{
+	struct fixture *f = ctx;
+	snprintf(f->calls + strlen(f->calls), sizeof(f->calls) - strlen(f->calls), "l:%s ", name);
+	if (f->fail_name && !strcmp(name, f->fail_name))
+		return f->fail_load_with;
+	return mem_load(&f->m, name, out);
+}
+
+static const char *rec_message(void *ctx, const char *name)
+{
+	(void)ctx;
+	(void)name;
+	return "connection refused by 127.0.0.1:9";
+}
+
+static void fixture_init(struct fixture *f, const char *universe_json)
+{
+	memset(f, 0, sizeof(*f));
+	f->universe = cJSON_Parse(universe_json);
+	assert_non_null(f->universe);
+	memsrc_init(&f->m, f->universe);
+	f->src = (struct knit_source){ f, rec_prefetch, rec_load, rec_message };
+}
+
+static void fixture_release(struct fixture *f)
+{
+	memsrc_release(&f->m);
+	cJSON_Delete(f->universe);
+}
+
+/* Solves; returns "a@1.0.0 b@2.0.0" or "error: <explanation>". Caller frees. */
+static char *solve_str(struct fixture *f, const struct knit_dep *deps, size_t n,
+		       struct knit_solve_request *extra)
+{
+	struct knit_solve_request req = extra ? *extra : (struct knit_solve_request){ 0 };
+	struct knit_solution sol;
+	struct strbuf why = STRBUF_INIT, out = STRBUF_INIT;
+	req.root_name = "app";
+	req.root_version = "1.0.0";
+	req.deps = deps;
+	req.ndeps = n;
+	f->calls[0] = '\0';
+	int rc = knit_solve(&req, &f->src, &sol, &why);
+	if (rc) {
+		strbuf_addf(&out, "error %d: %s", rc, why.buf);
+	} else {
+		for (size_t i = 0; i < sol.n; i++)
+			strbuf_addf(&out, "%s%s@%s", i ? " " : "", sol.pkgs[i].name, sol.pkgs[i].pv->version);
+		knit_solution_release(&sol);
+	}
+	strbuf_release(&why);
+	return strbuf_detach(&out, NULL);
+}
+
+static void test_overrides_locks_and_modes(void **state)
+{
+	struct fixture f;
+	fixture_init(&f, "{\"a\": {\"1.0.0\": {\"b\": \"^1.0.0\"}, \"1.1.0\": {\"b\": \"^1.0.0\"}},"
+			 " \"b\": {\"1.0.0\": {}, \"1.2.0\": {}, \"2.0.0\": {}}}");
+	struct knit_dep deps[] = { { "a", "^1.0.0" } };
+	char *got;
+
+	got = solve_str(&f, deps, 1, NULL);
+	assert_string_equal(got, "a@1.1.0 b@1.2.0");
+	free(got);
+
+	/* an override replaces the range on every edge */
+	struct knit_dep over[] = { { "b", "2.0.0" } };
+	struct knit_solve_request r = { .overrides = over, .noverrides = 1 };
+	got = solve_str(&f, deps, 1, &r);
+	assert_string_equal(got, "a@1.1.0 b@2.0.0");
+	free(got);
+
+	/* locked versions stay while they fit; unlocking one frees only it */
+	struct knit_dep lock[] = { { "a", "1.0.0" }, { "b", "1.0.0" } };
+	r = (struct knit_solve_request){ .lock = lock, .nlock = 2 };
+	got = solve_str(&f, deps, 1, &r);
+	assert_string_equal(got, "a@1.0.0 b@1.0.0");
+	free(got);
+	const char *unlock[] = { "b" };
+	r.unlock = unlock;
+	r.nunlock = 1;
+	got = solve_str(&f, deps, 1, &r);
+	assert_string_equal(got, "a@1.0.0 b@1.2.0");
+	free(got);
+
+	/* a lock that no longer fits gives way */
+	struct knit_dep narrower[] = { { "a", "^1.0.0" }, { "b", ">=1.1.0 <2" } };
+	r.nunlock = 0;
+	got = solve_str(&f, narrower, 2, &r);
+	assert_string_equal(got, "a@1.0.0 b@1.2.0");
+	free(got);
+
+	/* --resolution lowest */
+	r = (struct knit_solve_request){ .resolution = KNIT_RESOLUTION_LOWEST };
+	got = solve_str(&f, deps, 1, &r);
+	assert_string_equal(got, "a@1.0.0 b@1.0.0");
+	free(got);
+	fixture_release(&f);
+}
+
+static void test_npm_choice(void **state)
+{
+	struct fixture f;
+	fixture_init(&f, "{\"c\": {\"1.0.0\": {}, \"1.5.0\": {}, \"1.6.0\": {}, \"2.0.0-rc.1\": {}}}");
+	/* the latest tag wins when it satisfies; deprecated versions come last */
+	f.m.pkgs[0].latest = "1.5.0";
+	struct knit_dep deps[] = { { "c", "^1.0.0" } };
+	char *got = solve_str(&f, deps, 1, NULL);
+	assert_string_equal(got, "c@1.5.0");
+	free(got);
+	f.m.pkgs[0].latest = "2.0.0-rc.1"; /* does not satisfy: the highest does */
+	((struct knit_pkg_version *)&f.m.pkgs[0].versions[2])->deprecated = "use 1.5";
+	got = solve_str(&f, deps, 1, NULL);
+	assert_string_equal(got, "c@1.5.0");
+	free(got);
+	fixture_release(&f);
+}
+
+static void test_hints_and_errors(void **state)
+{
+	struct fixture f;
+	fixture_init(&f, "{\"d\": {\"1.0.0\": {}, \"2.1.0-beta.1\": {}, \"3.0.0\": {}},"
+			 " \"e\": {\"1.0.0\": {\"nope\": \"^1\"}}}");
+	struct knit_dep want2[] = { { "d", "^2.0.0" } };
+	char *got = solve_str(&f, want2, 1, NULL);
+	assert_non_null(strstr(got, "Because app depends on d ^2.0.0 which doesn't match any versions, "
+				    "version solving failed."));
+	assert_non_null(strstr(got, "hint: d 2.1.0-beta.1 is a pre-release, which ^2.0.0 leaves out"));
+	assert_non_null(strstr(got, "nearest to ^2.0.0: 1.0.0 and 2.1.0-beta.1"));
+	free(got);
+
+	struct knit_dep want_e[] = { { "e", "*" } };
+	got = solve_str(&f, want_e, 1, NULL);
+	if (!strstr(got, "Because every version of e depends on nope any which doesn't exist, e is forbidden."))
+		fail_msg("%s", got);
+	assert_non_null(strstr(got, "hint: the registry has no package named 'nope'"));
+	free(got);
+
+	/* a source error stops the solve and is reported, not explained away */
+	f.fail_name = "d";
+	f.fail_load_with = KNIT_EIO;
+	struct knit_dep want_d[] = { { "d", "*" } };
+	got = solve_str(&f, want_d, 1, NULL);
+	char want[128];
+	snprintf(want, sizeof(want), "error %d: cannot load 'd': connection refused by 127.0.0.1:9", KNIT_EIO);
+	assert_string_equal(got, want);
+	free(got);
+	fixture_release(&f);
+}
+
+static void test_prefetches_before_waiting(void **state)
+{
+	struct fixture f;
+	fixture_init(&f, "{\"x\": {\"1.0.0\": {\"y\": \"*\", \"z\": \"*\", \"w\": \"*\"}},"
+			 " \"y\": {\"1.0.0\": {}}, \"z\": {\"1.0.0\": {}}, \"w\": {\"1.0.0\": {}}}");
+	struct knit_dep deps[] = { { "x", "*" } };
+	char *got = solve_str(&f, deps, 1, NULL);
+	assert_string_equal(got, "w@1.0.0 x@1.0.0 y@1.0.0 z@1.0.0");
+	free(got);
+	/* every dependency of x is asked for before the solver waits on any */
+	assert_string_equal(f.calls, "p:x l:x p:y p:z p:w l:y l:z l:w ");
+	fixture_release(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pubgrub_cases),
+		cmocka_unit_test(test_overrides_locks_and_modes),
+		cmocka_unit_test(test_npm_choice),
+		cmocka_unit_test(test_hints_and_errors),
+		cmocka_unit_test(test_prefetches_before_waiting),
 	};
 	return cmocka_run_group_tests_name("solver", tests, NULL, NULL);
 }
