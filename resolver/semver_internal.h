@@ -26,6 +26,8 @@ size_t knit__js_ws_before(const char *s, size_t len);
 void knit__js_trim(const char **s, size_t *len);
 /* Appends s with every run of JS whitespace replaced by one space. */
 void knit__js_collapse_ws(struct strbuf *out, const char *s, size_t len);
+/* true if needle occurs in the len bytes at s. */
+bool knit__contains(const char *s, size_t len, const char *needle);
 /* true if every byte is ASCII. */
 bool knit__is_ascii(const char *s, size_t len);
 /* Appends s with each maximal invalid UTF-8 subpart replaced by U+FFFD. */

@@ -88,6 +88,15 @@ void knit__js_collapse_ws(struct strbuf *out, const char *s, size_t len)
 	}
 }
 
+bool knit__contains(const char *s, size_t len, const char *needle)
+{
+	size_t n = strlen(needle);
+	for (size_t i = 0; i + n <= len; i++)
+		if (!memcmp(s + i, needle, n))
+			return true;
+	return false;
+}
+
 bool knit__is_ascii(const char *s, size_t len)
 {
 	for (size_t i = 0; i < len; i++)

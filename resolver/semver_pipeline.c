@@ -22,14 +22,6 @@ static inline bool incpr(const struct knit__pipeline *pl)
 }
 static inline bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
-static bool contains(const char *s, size_t len, const char *needle)
-{
-	size_t n = strlen(needle);
-	for (size_t i = 0; i + n <= len; i++)
-		if (!memcmp(s + i, needle, n))
-			return true;
-	return false;
-}
 
 static void add_cap(struct strbuf *out, struct knit__cap c)
 {
@@ -374,7 +366,7 @@ static void strip_build(const struct knit__pipeline *pl, struct strbuf *out, con
 static void replace_hyphen(const struct knit__pipeline *pl, struct strbuf *out, const char *s, size_t len)
 {
 	struct knit__match m;
-	if ((pl->exact || contains(s, len, " - ")) &&
+	if ((pl->exact || knit__contains(s, len, " - ")) &&
 	    knit__re_exec(loose(pl) ? KNIT_RE_HYPHEN_LOOSE : KNIT_RE_HYPHEN, s, len, 0, &m)) {
 		hyphen_replace(out, &m, incpr(pl));
 		return;
@@ -385,7 +377,7 @@ static void replace_hyphen(const struct knit__pipeline *pl, struct strbuf *out, 
 static void lone_trim(const struct knit__pipeline *pl, struct strbuf *out, const char *s, size_t len,
 		      enum knit__re re, const char *with, const char *n1, const char *n2)
 {
-	if (!pl->exact && !contains(s, len, n1) && (!n2 || !contains(s, len, n2))) {
+	if (!pl->exact && !knit__contains(s, len, n1) && (!n2 || !knit__contains(s, len, n2))) {
 		strbuf_add(out, s, len);
 		return;
 	}
@@ -423,35 +415,38 @@ static void map_tokens(const struct knit__pipeline *pl, struct strbuf *out, cons
 	}
 }
 
-static void replace_caret(const struct knit__pipeline *pl, struct strbuf *out, const char *s, size_t len)
+typedef void (*desugar_fn)(struct strbuf *out, struct knit__cap M, struct knit__cap m,
+			   struct knit__cap p, struct knit__cap pr, bool ip);
+
+/*
+ * A caret or tilde token: by hand when it is a plain x-range after its
+ * operator (prefix bytes long), else by node-semver's pattern, else as is.
+ */
+static void replace_lone(const struct knit__pipeline *pl, struct strbuf *out, const char *s,
+			 size_t len, char lead, size_t prefix, enum knit__re strict,
+			 enum knit__re lse, desugar_fn desugar)
 {
 	struct knit__cap c[4];
 	struct knit__match m;
-	if (!len || s[0] != '^') {
+	if (!len || s[0] != lead)
 		strbuf_add(out, s, len);
-	} else if (!pl->exact && fast_xrange_plain(s + 1, s + len, loose(pl), c)) {
-		caret_replace(out, c[0], c[1], c[2], c[3], incpr(pl));
-	} else if (knit__re_exec(loose(pl) ? KNIT_RE_CARET_LOOSE : KNIT_RE_CARET, s, len, 0, &m)) {
-		caret_replace(out, m.cap[1], m.cap[2], m.cap[3], m.cap[4], incpr(pl));
-	} else {
+	else if (!pl->exact && fast_xrange_plain(s + prefix, s + len, loose(pl), c))
+		desugar(out, c[0], c[1], c[2], c[3], incpr(pl));
+	else if (knit__re_exec(loose(pl) ? lse : strict, s, len, 0, &m))
+		desugar(out, m.cap[1], m.cap[2], m.cap[3], m.cap[4], incpr(pl));
+	else
 		strbuf_add(out, s, len);
-	}
+}
+
+static void replace_caret(const struct knit__pipeline *pl, struct strbuf *out, const char *s, size_t len)
+{
+	replace_lone(pl, out, s, len, '^', 1, KNIT_RE_CARET, KNIT_RE_CARET_LOOSE, caret_replace);
 }
 
 static void replace_tilde(const struct knit__pipeline *pl, struct strbuf *out, const char *s, size_t len)
 {
-	struct knit__cap c[4];
-	struct knit__match m;
-	size_t skip = len > 1 && s[1] == '>' ? 2 : 1;
-	if (!len || s[0] != '~') {
-		strbuf_add(out, s, len);
-	} else if (!pl->exact && fast_xrange_plain(s + skip, s + len, loose(pl), c)) {
-		tilde_replace(out, c[0], c[1], c[2], c[3], incpr(pl));
-	} else if (knit__re_exec(loose(pl) ? KNIT_RE_TILDE_LOOSE : KNIT_RE_TILDE, s, len, 0, &m)) {
-		tilde_replace(out, m.cap[1], m.cap[2], m.cap[3], m.cap[4], incpr(pl));
-	} else {
-		strbuf_add(out, s, len);
-	}
+	size_t prefix = len > 1 && s[1] == '>' ? 2 : 1; /* ~ or ~> */
+	replace_lone(pl, out, s, len, '~', prefix, KNIT_RE_TILDE, KNIT_RE_TILDE_LOOSE, tilde_replace);
 }
 
 static void replace_xrange(const struct knit__pipeline *pl, struct strbuf *out, const char *s, size_t len)

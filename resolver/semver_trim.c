@@ -9,14 +9,6 @@
 
 static inline bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
-static bool contains(const char *s, size_t len, const char *needle)
-{
-	size_t n = strlen(needle);
-	for (size_t i = 0; i + n <= len; i++)
-		if (!memcmp(s + i, needle, n))
-			return true;
-	return false;
-}
 
 struct scan {
 	const char *s;
@@ -182,8 +174,8 @@ void knit__trim_comparator_ws(const struct knit__pipeline *pl, struct strbuf *ou
 	 * whitespace. The text was collapsed, but stripping build metadata
 	 * afterwards can leave two spaces side by side ("~ +b 2").
 	 */
-	if (!pl->exact && !contains(s, len, "< ") && !contains(s, len, "> ") &&
-	    !contains(s, len, "= ") && !contains(s, len, "  ")) {
+	if (!pl->exact && !knit__contains(s, len, "< ") && !knit__contains(s, len, "> ") &&
+	    !knit__contains(s, len, "= ") && !knit__contains(s, len, "  ")) {
 		strbuf_add(out, s, len);
 		return;
 	}

@@ -326,42 +326,43 @@ done:
 
 static bool has_bit(const uint64_t *b, uint32_t i) { return b[i / 64] >> (i % 64) & 1; }
 
+/*
+ * The first allowed version walking from the lowest (dir 1) or the highest
+ * (dir -1) that is not deprecated, else the first allowed at all; -1 if none.
+ */
+static int64_t first_allowed(const struct spkg *p, const uint64_t *allowed, int dir)
+{
+	int64_t any = -1;
+	for (int64_t k = 0; k < p->nversions; k++) {
+		uint32_t i = (uint32_t)(dir > 0 ? k : (int64_t)p->nversions - 1 - k);
+		if (!has_bit(allowed, i))
+			continue;
+		if (!p->info->versions[i].deprecated)
+			return i;
+		if (any < 0)
+			any = i;
+	}
+	return any;
+}
+
 /* npm's choice among the allowed versions, the locked one first. */
 static int64_t best_version(struct solver *s, uint32_t pkg)
 {
 	const struct spkg *p = &s->pkgs[pkg];
 	const uint64_t *allowed = p->acc.bits;
 	const struct knit_pkg *info = p->info;
-	int64_t any = -1, fresh = -1;
 
 	if (p->locked >= 0 && has_bit(allowed, (uint32_t)p->locked))
 		return p->locked;
-	if (s->req->resolution == KNIT_RESOLUTION_LOWEST) {
-		for (uint32_t i = 0; i < p->nversions && fresh < 0; i++) {
-			if (!has_bit(allowed, i))
-				continue;
-			if (any < 0)
-				any = i;
-			if (!info->versions[i].deprecated)
-				fresh = i;
-		}
-		return fresh >= 0 ? fresh : any;
-	}
+	if (s->req->resolution == KNIT_RESOLUTION_LOWEST)
+		return first_allowed(p, allowed, 1);
 	if (info && info->latest) {
 		for (uint32_t i = 0; i < p->nversions; i++)
 			if (has_bit(allowed, i) && !info->versions[i].deprecated &&
 			    !strcmp(info->versions[i].version, info->latest))
 				return i;
 	}
-	for (uint32_t i = p->nversions; i-- > 0 && fresh < 0;) {
-		if (!has_bit(allowed, i))
-			continue;
-		if (any < 0)
-			any = i;
-		if (!info->versions[i].deprecated)
-			fresh = i;
-	}
-	return fresh >= 0 ? fresh : any;
+	return first_allowed(p, allowed, -1);
 }
 
 static size_t candidates(const struct solver *s, uint32_t pkg)

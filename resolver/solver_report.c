@@ -236,6 +236,22 @@ static const char *verb(const struct incompat *in)
 	return in->cause == CAUSE_DEPENDENCY ? "depends on" : "requires";
 }
 
+/* The start of "X depends on ..." or "if A or B then ..." for prior's positive terms. */
+static void prior_subject(const struct writer *w, struct strbuf *out, const struct incompat *prior)
+{
+	size_t npos = 0;
+	for (uint32_t i = 0; i < prior->nterms; i++)
+		npos += prior->terms[i].positive;
+	if (npos > 1) {
+		strbuf_addstr(out, "if ");
+		join_terms(w, out, prior, true, " or ");
+		strbuf_addstr(out, " then ");
+	} else {
+		terse(w, out, single(prior, true), true);
+		strbuf_addf(out, " %s ", verb(prior));
+	}
+}
+
 /* "A and B", phrased better for the common patterns (pub's andToString). */
 static void describe_and(const struct writer *w, struct strbuf *out, const struct incompat *a,
 			 const struct incompat *b, uint32_t aline, uint32_t bline)
@@ -277,17 +293,7 @@ static void describe_and(const struct writer *w, struct strbuf *out, const struc
 			}
 		}
 		if (prior) {
-			size_t npos = 0;
-			for (uint32_t i = 0; i < prior->nterms; i++)
-				npos += prior->terms[i].positive;
-			if (npos > 1) {
-				strbuf_addstr(out, "if ");
-				join_terms(w, out, prior, true, " or ");
-				strbuf_addstr(out, " then ");
-			} else {
-				terse(w, out, single(prior, true), true);
-				strbuf_addf(out, " %s ", verb(prior));
-			}
+			prior_subject(w, out, prior);
 			terse(w, out, prior_neg, false);
 			line_ref(out, prior_line);
 			strbuf_addf(out, " which %s ", verb(latter));
@@ -308,17 +314,7 @@ static void describe_and(const struct writer *w, struct strbuf *out, const struc
 		if (neg && latter->nterms == 1) {
 			struct term inv = term_negate(neg);
 			if (same_pkg_satisfies(s, &inv, &latter->terms[0])) {
-				size_t npos = 0;
-				for (uint32_t i = 0; i < prior->nterms; i++)
-					npos += prior->terms[i].positive;
-				if (npos > 1) {
-					strbuf_addstr(out, "if ");
-					join_terms(w, out, prior, true, " or ");
-					strbuf_addstr(out, " then ");
-				} else {
-					terse(w, out, single(prior, true), true);
-					strbuf_addf(out, " %s ", verb(prior));
-				}
+				prior_subject(w, out, prior);
 				terse(w, out, &latter->terms[0], false);
 				strbuf_addch(out, ' ');
 				if (prior_line)
