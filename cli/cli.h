@@ -45,7 +45,9 @@ const struct knit_command *knit_command_find(const char *name);
 /* The candidate closest to word by edit distance, or NULL if none is close. */
 const char *knit_closest(const char *word, const char *const *candidates, size_t n);
 
+int cmd_ci(int argc, const char **argv, struct knit_cli *cli);
 int cmd_help(int argc, const char **argv, struct knit_cli *cli);
+int cmd_install(int argc, const char **argv, struct knit_cli *cli);
 int cmd_semver(int argc, const char **argv, struct knit_cli *cli);
 int cmd_why(int argc, const char **argv, struct knit_cli *cli);
 

@@ -11,7 +11,9 @@
 #endif
 
 const struct knit_command knit_commands[] = {
+	{ "ci", cmd_ci, "restore exactly what knit.lock says into deps/" },
 	{ "help", cmd_help, "show help for knit or one of its commands" },
+	{ "install", cmd_install, "resolve knit.json, fetch and verify, fill deps/, write knit.lock" },
 	{ "semver", cmd_semver, "check versions against ranges, as node-semver's command does" },
 	{ "why", cmd_why, "show every path by which a package is installed" },
 	{ NULL, NULL, NULL },

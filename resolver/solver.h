@@ -35,6 +35,10 @@ struct knit_pkg_version {
 	const struct knit_dep *deps;
 	size_t ndeps;
 	const char *deprecated;        /* the registry's message, or NULL */
+	/* carried for installing, unused by the solver; any may be NULL */
+	const char *tarball;           /* dist.tarball */
+	const char *integrity;         /* dist.integrity (SRI) */
+	const char *shasum;            /* dist.shasum (hex SHA-1) */
 };
 
 struct knit_pkg {

@@ -1,0 +1,102 @@
+/*
+ * knit install and knit ci: the two faces of project/install.c.
+ */
+#include "cli.h"
+#include "options.h"
+#include "project/install.h"
+#include "util/error.h"
+
+#include <string.h>
+#include <time.h>
+
+static const char *const install_usage[] = {
+	"knit install [--registry <url>] [--frozen-lockfile] [--resolution highest|lowest]", NULL };
+static const char *const ci_usage[] = { "knit ci [--registry <url>]", NULL };
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int run(struct knit_cli *cli, struct knit_install_opts *opts)
+{
+	struct strbuf warn = STRBUF_INIT, err = STRBUF_INIT;
+	struct knit_install_stats stats;
+	double t0 = now();
+	int rc = knit_install(opts, &stats, &warn, &err);
+
+	for (char *line = warn.buf, *nl; *line; line = nl + 1) {
+		nl = strchr(line, '\n');
+		if (!nl)
+			break;
+		*nl = '\0';
+		knit_warning(cli, "%s", line);
+	}
+	if (rc == KNIT_ENOSOLUTION) {
+		fprintf(cli->err, "knit: error: no versions satisfy knit.json:\n%s\n", err.buf);
+	} else if (rc) {
+		knit_error(cli, "%s", err.buf);
+	} else {
+		fprintf(cli->out, "%zu packages in deps/ (%zu fetched, deps/ %s%s) in %.2fs\n", stats.packages,
+			stats.fetched, stats.deps_changed ? "updated" : "unchanged",
+			opts->mode == KNIT_INSTALL_CI ? ""
+			: stats.lock_changed ? ", knit.lock written" : ", knit.lock unchanged",
+			now() - t0);
+	}
+	strbuf_release(&warn);
+	strbuf_release(&err);
+	return rc ? KNIT_EXIT_FAILURE : KNIT_EXIT_OK;
+}
+
+int cmd_install(int argc, const char **argv, struct knit_cli *cli)
+{
+	const char *registry = NULL, *resolution = NULL;
+	int frozen = 0;
+	const struct knit_option opts[] = {
+		KNIT_OPT_STRING_(0, "registry", &registry, "url", "the registry to use (default: .knitrc, then ~/.knit/registry)"),
+		KNIT_OPT_BOOL_(0, "frozen-lockfile", &frozen, "fail instead of changing knit.lock"),
+		KNIT_OPT_STRING_(0, "resolution", &resolution, "mode", "highest (npm's choice) or lowest satisfying versions"),
+		KNIT_OPT_END_(),
+	};
+	int n = knit_parse_options(argc, argv, opts, install_usage, cli);
+	if (n == KNIT_PARSE_HELP)
+		return KNIT_EXIT_OK;
+	if (n < 0)
+		return KNIT_EXIT_FAILURE;
+	if (n > 0) {
+		knit_error(cli, "install takes no package names in this version; add '%s' to knit.json's "
+				"dependencies and run 'knit install'", argv[0]);
+		return KNIT_EXIT_FAILURE;
+	}
+	struct knit_install_opts o = { .project_dir = ".", .registry = registry, .mode = KNIT_INSTALL,
+				       .frozen_lockfile = frozen };
+	if (resolution && !strcmp(resolution, "lowest"))
+		o.resolution = KNIT_RESOLUTION_LOWEST;
+	else if (resolution && strcmp(resolution, "highest")) {
+		knit_error(cli, "--resolution takes 'highest' or 'lowest', not '%s'", resolution);
+		return KNIT_EXIT_FAILURE;
+	}
+	return run(cli, &o);
+}
+
+int cmd_ci(int argc, const char **argv, struct knit_cli *cli)
+{
+	const char *registry = NULL;
+	const struct knit_option opts[] = {
+		KNIT_OPT_STRING_(0, "registry", &registry, "url", "the registry to fetch from; locked URLs are rebased onto it"),
+		KNIT_OPT_END_(),
+	};
+	int n = knit_parse_options(argc, argv, opts, ci_usage, cli);
+	if (n == KNIT_PARSE_HELP)
+		return KNIT_EXIT_OK;
+	if (n < 0)
+		return KNIT_EXIT_FAILURE;
+	if (n > 0) {
+		knit_error(cli, "ci takes no arguments, got '%s'", argv[0]);
+		return KNIT_EXIT_FAILURE;
+	}
+	struct knit_install_opts o = { .project_dir = ".", .registry = registry, .mode = KNIT_INSTALL_CI };
+	return run(cli, &o);
+}

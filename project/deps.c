@@ -1,0 +1,167 @@
+#include "deps.h"
+#include "util/error.h"
+#include "util/fs.h"
+#include "util/tree.h"
+#include "util/xalloc.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/fs.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(((const struct knit_dep_link *)a)->name, ((const struct knit_dep_link *)b)->name);
+}
+
+static void state_text(const struct knit_dep_link *pkgs, size_t n, struct strbuf *out)
+{
+	strbuf_addstr(out, "knit deps state 1\n");
+	for (size_t i = 0; i < n; i++)
+		strbuf_addf(out, "%s %s %s\n", pkgs[i].name, pkgs[i].version,
+			    pkgs[i].integrity ? pkgs[i].integrity : "-");
+}
+
+static int copy_file(const char *from, const char *to, mode_t mode)
+{
+	int in = open(from, O_RDONLY | O_CLOEXEC), out = -1, rc = -1;
+	if (in < 0)
+		return -1;
+	out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+	if (out >= 0) {
+		if (!ioctl(out, FICLONE, in)) {
+			rc = 0; /* a reflink: shared blocks, copy on write */
+		} else {
+			char buf[65536];
+			ssize_t r;
+			rc = 0;
+			while ((r = read(in, buf, sizeof(buf))) > 0)
+				if (write(out, buf, (size_t)r) != r) {
+					rc = -1;
+					break;
+				}
+			if (r < 0)
+				rc = -1;
+		}
+		if (close(out))
+			rc = -1;
+	}
+	close(in);
+	return rc;
+}
+
+/* Recreates the tree at from under to: folders made, files hard-linked (or copied), links kept. */
+static int link_tree(const char *from, const char *to, struct strbuf *err)
+{
+	DIR *d = opendir(from);
+	struct dirent *e;
+	int rc = 0;
+	if (!d || (mkdir(to, 0755) && errno != EEXIST)) {
+		strbuf_addf(err, "cannot read '%s' or make '%s': %s", from, to, strerror(errno));
+		if (d)
+			closedir(d);
+		return KNIT_EIO;
+	}
+	while (!rc && (e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		struct strbuf src = STRBUF_INIT, dst = STRBUF_INIT;
+		struct stat st;
+		strbuf_addf(&src, "%s/%s", from, e->d_name);
+		strbuf_addf(&dst, "%s/%s", to, e->d_name);
+		if (lstat(src.buf, &st)) {
+			rc = KNIT_EIO;
+		} else if (S_ISDIR(st.st_mode)) {
+			rc = link_tree(src.buf, dst.buf, err);
+		} else if (S_ISLNK(st.st_mode)) {
+			char target[4096];
+			ssize_t n = readlink(src.buf, target, sizeof(target) - 1);
+			if (n < 0 || (target[n] = '\0', symlink(target, dst.buf)))
+				rc = KNIT_EIO;
+		} else if (link(src.buf, dst.buf) && copy_file(src.buf, dst.buf, st.st_mode & 0777)) {
+			rc = KNIT_EIO;
+		}
+		if (rc == KNIT_EIO && !err->len)
+			strbuf_addf(err, "cannot place '%s' in deps: %s", dst.buf, strerror(errno));
+		strbuf_release(&src);
+		strbuf_release(&dst);
+	}
+	closedir(d);
+	return rc;
+}
+
+int knit_deps_sync(const char *project_dir, const struct knit_dep_link *in, size_t n,
+		   bool *changed, struct strbuf *err)
+{
+	struct strbuf deps = STRBUF_INIT, state = STRBUF_INIT, old = STRBUF_INIT, tmp = STRBUF_INIT;
+	struct strbuf scratch = STRBUF_INIT;
+	struct knit_dep_link *pkgs = knit_xmalloc((n ? n : 1) * sizeof(*pkgs));
+	int rc = 0;
+
+	*changed = false;
+	if (n)
+		memcpy(pkgs, in, n * sizeof(*pkgs));
+	qsort(pkgs, n, sizeof(*pkgs), by_name);
+	state_text(pkgs, n, &state);
+	strbuf_addf(&deps, "%s/deps", project_dir);
+
+	/* nothing to do costs a read of one small file */
+	strbuf_addf(&scratch, "%s/.knit-state", deps.buf);
+	if (!knit_read_file(scratch.buf, &old, err) && old.len == state.len &&
+	    !memcmp(old.buf, state.buf, state.len))
+		goto done;
+	strbuf_reset(err);
+
+	strbuf_addf(&tmp, "%s/.deps-XXXXXX", project_dir);
+	if (!mkdtemp(tmp.buf)) {
+		strbuf_addf(err, "cannot make a new deps folder in '%s': %s", project_dir, strerror(errno));
+		rc = KNIT_EIO;
+		goto done;
+	}
+	chmod(tmp.buf, 0755);
+	for (size_t i = 0; i < n && !rc; i++) {
+		struct strbuf dst = STRBUF_INIT;
+		strbuf_addf(&dst, "%s/%s", tmp.buf, pkgs[i].name);
+		if (knit_make_parents(dst.buf)) {
+			strbuf_addf(err, "cannot make '%s': %s", dst.buf, strerror(errno));
+			rc = KNIT_EIO;
+		} else {
+			rc = link_tree(pkgs[i].store_dir, dst.buf, err);
+		}
+		strbuf_release(&dst);
+	}
+	if (!rc) {
+		bool dummy;
+		strbuf_reset(&scratch);
+		strbuf_addf(&scratch, "%s/.knit-state", tmp.buf);
+		rc = knit_write_file_atomic(scratch.buf, state.buf, state.len, &dummy, err);
+	}
+	if (!rc) {
+		/* one atomic step: the old deps/ or the new one, never neither */
+		if (renameat2(AT_FDCWD, tmp.buf, AT_FDCWD, deps.buf, RENAME_EXCHANGE)) {
+			if (errno == ENOENT && !rename(tmp.buf, deps.buf)) {
+				strbuf_reset(&tmp); /* nothing old to remove */
+			} else {
+				strbuf_addf(err, "cannot put the new deps in place: %s", strerror(errno));
+				rc = KNIT_EIO;
+			}
+		}
+		*changed = !rc;
+	}
+	if (tmp.len)
+		knit_remove_tree(tmp.buf); /* the old deps after the exchange, or the failed new one */
+done:
+	free(pkgs);
+	strbuf_release(&deps);
+	strbuf_release(&state);
+	strbuf_release(&old);
+	strbuf_release(&tmp);
+	strbuf_release(&scratch);
+	return rc;
+}

@@ -1,0 +1,345 @@
+#include "install.h"
+#include "deps.h"
+#include "manifest.h"
+#include "registry/config.h"
+#include "registry/fetch.h"
+#include "registry/integrity.h"
+#include "registry/registry.h"
+#include "registry/store.h"
+#include "resolver/lockfile.h"
+#include "util/error.h"
+#include "util/fs.h"
+#include "util/xalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* One package to have in deps/. */
+struct item {
+	const char *name, *version, *tarball, *sri, *shasum;
+	struct knit_integrity id;
+	struct knit_transfer *transfer;
+	struct strbuf store_dir;
+	char *url; /* the tarball URL used */
+};
+
+struct run {
+	const struct knit_install_opts *opts;
+	struct knit_config cfg;
+	struct knit_manifest manifest;
+	struct knit_lockfile lock;
+	bool have_lock;
+	struct knit_fetch *fetch;
+	struct knit_registry *registry;
+	struct knit_solution solution;
+	bool solved;
+	struct item *items;
+	size_t n;
+	struct strbuf lock_path, manifest_path;
+};
+
+/* --- knit ci: what knit.json says against what knit.lock recorded -------------------- */
+
+static void compare_maps(const char *field, const struct knit_deps *json, const struct knit_deps *lock,
+			 struct strbuf *diff)
+{
+	for (size_t i = 0; i < json->n; i++) {
+		const struct knit_dep *a = &json->items[i];
+		const struct knit_dep *b = NULL;
+		for (size_t k = 0; k < lock->n && !b; k++)
+			if (!strcmp(lock->items[k].name, a->name))
+				b = &lock->items[k];
+		if (diff->len)
+			strbuf_addstr(diff, "; ");
+		if (!b)
+			strbuf_addf(diff, "%s.%s is in knit.json but not in knit.lock", field, a->name);
+		else if (strcmp(a->range, b->range))
+			strbuf_addf(diff, "%s.%s is %s in knit.json but %s in knit.lock", field, a->name,
+				    a->range, b->range);
+		else if (diff->len >= 2)
+			strbuf_setlen(diff, diff->len - 2);
+	}
+	for (size_t k = 0; k < lock->n; k++) {
+		bool found = false;
+		for (size_t i = 0; i < json->n && !found; i++)
+			found = !strcmp(json->items[i].name, lock->items[k].name);
+		if (!found)
+			strbuf_addf(diff, "%s%s.%s is in knit.lock but not in knit.json", diff->len ? "; " : "",
+				    field, lock->items[k].name);
+	}
+}
+
+/* The same path from the registry configured now, when url came from a registry's layout. */
+static char *rebase(const struct knit_config *cfg, const char *name, const char *url)
+{
+	const char *base = knit_config_registry(cfg, name);
+	if (!strncmp(url, base, strlen(base)))
+		return knit_xstrdup(url);
+	struct strbuf marker = STRBUF_INIT, out = STRBUF_INIT;
+	strbuf_addf(&marker, "/%s/-/", name);
+	const char *at = strstr(url, marker.buf);
+	if (at)
+		strbuf_addf(&out, "%s%s", base, at);
+	else
+		strbuf_addstr(&out, url);
+	strbuf_release(&marker);
+	return strbuf_detach(&out, NULL);
+}
+
+static int items_from_lock(struct run *r, struct strbuf *err)
+{
+	r->items = knit_xcalloc(r->lock.n ? r->lock.n : 1, sizeof(*r->items));
+	for (size_t i = 0; i < r->lock.n; i++) {
+		const struct knit_lock_pkg *p = &r->lock.pkgs[i];
+		struct item *it = &r->items[r->n++];
+		it->name = p->name;
+		it->version = p->version;
+		it->tarball = p->resolved;
+		it->sri = p->integrity;
+		if (!p->resolved || !p->integrity) {
+			strbuf_addf(err, "%s: package '%s' has no %s", r->lock_path.buf, p->name,
+				    p->resolved ? "integrity" : "resolved URL");
+			return KNIT_EPARSE;
+		}
+	}
+	return 0;
+}
+
+/* --- knit install: resolving --------------------------------------------------------- */
+
+static int solve(struct run *r, struct strbuf *warn, struct strbuf *err)
+{
+	struct knit_solve_request req = { 0 };
+	struct knit_deps all = { 0 }, pins = { 0 };
+
+	for (size_t i = 0; i < r->manifest.deps.n; i++)
+		knit_deps_add(&all, r->manifest.deps.items[i].name, r->manifest.deps.items[i].range);
+	for (size_t i = 0; i < r->manifest.dev_deps.n; i++) {
+		bool dup = false;
+		for (size_t k = 0; k < all.n && !dup; k++)
+			dup = !strcmp(all.items[k].name, r->manifest.dev_deps.items[i].name);
+		if (!dup)
+			knit_deps_add(&all, r->manifest.dev_deps.items[i].name, r->manifest.dev_deps.items[i].range);
+	}
+	for (size_t i = 0; r->have_lock && i < r->lock.n; i++)
+		knit_deps_add(&pins, r->lock.pkgs[i].name, r->lock.pkgs[i].version);
+
+	req.root_name = r->manifest.name ? r->manifest.name : "knit.json";
+	req.root_version = r->manifest.version ? r->manifest.version : "0.0.0";
+	req.deps = all.items;
+	req.ndeps = all.n;
+	req.overrides = r->manifest.overrides.items;
+	req.noverrides = r->manifest.overrides.n;
+	req.lock = pins.items;
+	req.nlock = pins.n;
+	req.resolution = r->opts->resolution;
+
+	r->registry = knit_registry_new(&r->cfg, r->fetch);
+	int rc = knit_solve(&req, knit_registry_source(r->registry), &r->solution, err);
+	knit_deps_release(&all);
+	knit_deps_release(&pins);
+	if (rc)
+		return rc;
+	r->solved = true;
+
+	r->items = knit_xcalloc(r->solution.n ? r->solution.n : 1, sizeof(*r->items));
+	for (size_t i = 0; i < r->solution.n; i++) {
+		const struct knit_solution_entry *e = &r->solution.pkgs[i];
+		struct item *it = &r->items[r->n++];
+		it->name = e->name;
+		it->version = e->pv->version;
+		it->tarball = e->pv->tarball;
+		it->sri = e->pv->integrity;
+		it->shasum = e->pv->shasum;
+		if (e->pv->deprecated)
+			strbuf_addf(warn, "%s@%s is deprecated: %s\n", e->name, e->pv->version, e->pv->deprecated);
+		if (!it->tarball) {
+			strbuf_addf(err, "the registry gives no tarball for %s@%s", it->name, it->version);
+			return KNIT_EPARSE;
+		}
+	}
+	return 0;
+}
+
+static void new_lockfile(struct run *r, struct knit_lockfile *lf)
+{
+	memset(lf, 0, sizeof(*lf));
+	for (size_t i = 0; i < r->manifest.deps.n; i++)
+		knit_deps_add(&lf->root_deps, r->manifest.deps.items[i].name, r->manifest.deps.items[i].range);
+	for (size_t i = 0; i < r->manifest.dev_deps.n; i++)
+		knit_deps_add(&lf->root_dev_deps, r->manifest.dev_deps.items[i].name,
+			      r->manifest.dev_deps.items[i].range);
+	for (size_t i = 0; i < r->manifest.overrides.n; i++)
+		knit_deps_add(&lf->root_overrides, r->manifest.overrides.items[i].name,
+			      r->manifest.overrides.items[i].range);
+	for (size_t i = 0; i < r->solution.n; i++) {
+		const struct knit_solution_entry *e = &r->solution.pkgs[i];
+		struct strbuf sri = STRBUF_INIT;
+		knit_integrity_format(&r->items[i].id, &sri);
+		struct knit_lock_pkg *p = knit_lockfile_add(lf, e->name, e->pv->version, e->pv->tarball, sri.buf);
+		for (size_t k = 0; k < e->pv->ndeps; k++)
+			knit_deps_add(&p->deps, e->pv->deps[k].name, e->pv->deps[k].range);
+		strbuf_release(&sri);
+	}
+}
+
+/* --- fetching, verifying, storing -------------------------------------------------------- */
+
+static int fetch_missing(struct run *r, struct knit_install_stats *stats, struct strbuf *err)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		struct item *it = &r->items[i];
+		if (knit_integrity_parse(&it->id, it->sri, it->shasum)) {
+			strbuf_addf(err, "%s@%s has no usable integrity (dist.integrity or dist.shasum)",
+				    it->name, it->version);
+			return KNIT_EPARSE;
+		}
+		strbuf_init(&it->store_dir, 0);
+		knit_store_path(r->cfg.cache_dir, &it->id, &it->store_dir);
+		if (knit_store_has(r->cfg.cache_dir, &it->id))
+			continue;
+		it->url = r->opts->mode == KNIT_INSTALL_CI ? rebase(&r->cfg, it->name, it->tarball)
+							   : knit_xstrdup(it->tarball);
+		const char *token = knit_config_token(&r->cfg, it->url);
+		struct strbuf auth = STRBUF_INIT;
+		const char *headers[2] = { NULL, NULL };
+		if (token) {
+			strbuf_addf(&auth, "Authorization: Bearer %s", token);
+			headers[0] = auth.buf;
+		}
+		it->transfer = knit_fetch_start(r->fetch, it->url, headers, 0, it->id.algo);
+		strbuf_release(&auth);
+	}
+	for (size_t i = 0; i < r->n; i++) {
+		struct item *it = &r->items[i];
+		if (!it->transfer)
+			continue;
+		knit_fetch_wait(r->fetch, it->transfer);
+		stats->fetched++;
+		if (it->transfer->rc) {
+			strbuf_addf(err, "cannot fetch %s@%s: %s", it->name, it->version, it->transfer->message.buf);
+			return it->transfer->rc == KNIT_ENOTFOUND ? KNIT_EIO : it->transfer->rc;
+		}
+		if (!knit_integrity_equal(&it->id, &it->transfer->digest)) {
+			struct strbuf want = STRBUF_INIT, got = STRBUF_INIT;
+			knit_integrity_format(&it->id, &want);
+			knit_integrity_format(&it->transfer->digest, &got);
+			strbuf_addf(err, "integrity mismatch for %s@%s: expected %s, got %s", it->name,
+				    it->version, want.buf, got.buf);
+			strbuf_release(&want);
+			strbuf_release(&got);
+			return KNIT_EPARSE;
+		}
+		int rc = knit_store_put(r->cfg.cache_dir, &it->id, it->transfer->body.buf,
+					it->transfer->body.len, it->name, err);
+		strbuf_release(&it->transfer->body);
+		if (rc)
+			return rc;
+		stats->stored++;
+	}
+	return 0;
+}
+
+static void run_release(struct run *r)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		strbuf_release(&r->items[i].store_dir);
+		free(r->items[i].url);
+	}
+	free(r->items);
+	if (r->solved)
+		knit_solution_release(&r->solution);
+	knit_registry_free(r->registry);
+	knit_fetch_free(r->fetch);
+	if (r->have_lock)
+		knit_lockfile_release(&r->lock);
+	knit_manifest_release(&r->manifest);
+	knit_config_release(&r->cfg);
+	strbuf_release(&r->lock_path);
+	strbuf_release(&r->manifest_path);
+}
+
+int knit_install(const struct knit_install_opts *opts, struct knit_install_stats *stats,
+		 struct strbuf *warn, struct strbuf *err)
+{
+	struct run r = { .opts = opts };
+	int rc;
+
+	memset(stats, 0, sizeof(*stats));
+	strbuf_init(&r.lock_path, 0);
+	strbuf_init(&r.manifest_path, 0);
+	strbuf_addf(&r.manifest_path, "%s/knit.json", opts->project_dir);
+	strbuf_addf(&r.lock_path, "%s/knit.lock", opts->project_dir);
+
+	if ((rc = knit_config_load(&r.cfg, opts->project_dir, opts->registry, err)))
+		goto done;
+	rc = knit_manifest_read(&r.manifest, r.manifest_path.buf, err);
+	if (rc == KNIT_ENOTFOUND)
+		strbuf_addf(err, "no knit.json in '%s'; 'knit init' makes one", opts->project_dir);
+	if (rc)
+		goto done;
+	rc = knit_lockfile_read(&r.lock, r.lock_path.buf, err);
+	if (rc == KNIT_ENOTFOUND && opts->mode == KNIT_INSTALL_CI)
+		strbuf_addf(err, "knit ci needs knit.lock in '%s'; run 'knit install' and commit it",
+			    opts->project_dir);
+	else if (rc == KNIT_ENOTFOUND)
+		rc = 0;
+	else if (!rc)
+		r.have_lock = true;
+	if (rc)
+		goto done;
+	r.fetch = knit_fetch_new(NULL);
+
+	if (opts->mode == KNIT_INSTALL_CI) {
+		struct strbuf diff = STRBUF_INIT;
+		compare_maps("dependencies", &r.manifest.deps, &r.lock.root_deps, &diff);
+		compare_maps("devDependencies", &r.manifest.dev_deps, &r.lock.root_dev_deps, &diff);
+		compare_maps("overrides", &r.manifest.overrides, &r.lock.root_overrides, &diff);
+		if (diff.len) {
+			strbuf_addf(err, "knit.json and knit.lock disagree: %s; run 'knit install' to update knit.lock",
+				    diff.buf);
+			strbuf_release(&diff);
+			rc = KNIT_EPARSE;
+			goto done;
+		}
+		strbuf_release(&diff);
+		if ((rc = items_from_lock(&r, err)))
+			goto done;
+	} else if ((rc = solve(&r, warn, err))) {
+		goto done;
+	}
+	if ((rc = fetch_missing(&r, stats, err)))
+		goto done;
+
+	struct knit_lockfile lf;
+	struct strbuf text = STRBUF_INIT, old = STRBUF_INIT, scratch = STRBUF_INIT;
+	if (opts->mode == KNIT_INSTALL) {
+		new_lockfile(&r, &lf);
+		knit_lockfile_format(&lf, &text);
+		int read = knit_read_file(r.lock_path.buf, &old, &scratch);
+		if (opts->frozen_lockfile && (read || old.len != text.len || memcmp(old.buf, text.buf, text.len))) {
+			strbuf_addf(err, "knit.lock %s; --frozen-lockfile forbids changing it",
+				    read ? "does not exist" : "is out of date with knit.json");
+			rc = KNIT_EPARSE;
+		}
+	}
+	if (!rc) {
+		struct knit_dep_link *links = knit_xcalloc(r.n ? r.n : 1, sizeof(*links));
+		for (size_t i = 0; i < r.n; i++)
+			links[i] = (struct knit_dep_link){ r.items[i].name, r.items[i].version,
+							   r.items[i].sri, r.items[i].store_dir.buf };
+		rc = knit_deps_sync(opts->project_dir, links, r.n, &stats->deps_changed, err);
+		free(links);
+		stats->packages = r.n;
+	}
+	if (!rc && opts->mode == KNIT_INSTALL)
+		rc = knit_write_file_atomic(r.lock_path.buf, text.buf, text.len, &stats->lock_changed, err);
+	if (opts->mode == KNIT_INSTALL)
+		knit_lockfile_release(&lf);
+	strbuf_release(&text);
+	strbuf_release(&old);
+	strbuf_release(&scratch);
+done:
+	run_release(&r);
+	return rc;
+}

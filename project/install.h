@@ -1,0 +1,47 @@
+/*
+ * Installing a project: resolve (or take the lockfile as it is), fetch and
+ * verify what the store lacks, sync deps/, write knit.lock.
+ *
+ * Order matters for "an interrupted or failed install changes nothing":
+ * every tarball is downloaded, verified and stored before deps/ is touched,
+ * deps/ is swapped in with one atomic exchange, and knit.lock is written
+ * last, atomically, and only when its text changes.
+ */
+#ifndef KNIT_PROJECT_INSTALL_H
+#define KNIT_PROJECT_INSTALL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "resolver/solver.h"
+#include "util/strbuf.h"
+
+enum knit_install_mode {
+	KNIT_INSTALL,    /* resolve against knit.json, preferring the lock */
+	KNIT_INSTALL_CI, /* restore exactly what knit.lock says; write nothing but deps/ */
+};
+
+struct knit_install_opts {
+	const char *project_dir;
+	const char *registry;   /* --registry, or NULL */
+	enum knit_install_mode mode;
+	bool frozen_lockfile;   /* fail rather than change knit.lock */
+	enum knit_resolution resolution;
+};
+
+struct knit_install_stats {
+	size_t packages;   /* installed in deps/ */
+	size_t fetched;    /* tarballs downloaded */
+	size_t stored;     /* tarballs extracted into the store */
+	bool deps_changed, lock_changed;
+	size_t deprecated; /* warnings given */
+};
+
+/*
+ * 0, or an error with one line (or, for a resolution failure, the whole
+ * explanation) in *err. Warnings (deprecated versions) go to *warn, one a line.
+ */
+int knit_install(const struct knit_install_opts *opts, struct knit_install_stats *stats,
+		 struct strbuf *warn, struct strbuf *err);
+
+#endif

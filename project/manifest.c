@@ -1,0 +1,113 @@
+#include "manifest.h"
+#include "resolver/semver.h"
+#include "util/error.h"
+#include "util/fs.h"
+#include "util/json.h"
+#include "util/xalloc.h"
+
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int field_error(struct strbuf *err, const char *path, const char *field, const char *what)
+{
+	strbuf_addf(err, "%s: '%s' %s", path, field, what);
+	return KNIT_EPARSE;
+}
+
+static int read_map(struct knit_deps *out, const cJSON *doc, const char *field, const char *path,
+		    struct strbuf *err)
+{
+	const cJSON *obj = cJSON_GetObjectItemCaseSensitive(doc, field), *e;
+	if (!obj)
+		return 0;
+	if (!cJSON_IsObject(obj))
+		return field_error(err, path, field, "must be an object of package name to range");
+	cJSON_ArrayForEach(e, obj) {
+		if (!*e->string) {
+			strbuf_addf(err, "%s: '%s' has an empty package name", path, field);
+			return KNIT_EPARSE;
+		}
+		if (!cJSON_IsString(e)) {
+			strbuf_addf(err, "%s: '%s.%s' must be a string (a range, a tag or a path)", path,
+				    field, e->string);
+			return KNIT_EPARSE;
+		}
+		knit_deps_add(out, e->string, e->valuestring);
+	}
+	return 0;
+}
+
+static int read_string(char **out, const cJSON *doc, const char *field, const char *path,
+		       struct strbuf *err)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(doc, field);
+	if (!v)
+		return 0;
+	if (!cJSON_IsString(v))
+		return field_error(err, path, field, "must be a string");
+	*out = knit_xstrdup(v->valuestring);
+	return 0;
+}
+
+int knit_manifest_parse(struct knit_manifest *m, const char *text, size_t len, const char *path,
+			struct strbuf *err)
+{
+	const char *end = NULL;
+	int rc;
+
+	memset(m, 0, sizeof(*m));
+	cJSON *doc = cJSON_ParseWithLengthOpts(text, len, &end, false);
+	if (!doc) {
+		unsigned line, col;
+		size_t at = end ? (size_t)(end - text) : 0;
+		if (at >= len && len)
+			at = len - 1;
+		while (at > 0 && strchr(" \t\r\n", text[at]))
+			at--;
+		knit_json_position(text, at, &line, &col);
+		strbuf_addf(err, "%s:%u:%u: malformed JSON", path, line, col);
+		return KNIT_EPARSE;
+	}
+	if (!cJSON_IsObject(doc)) {
+		strbuf_addf(err, "%s: the top level must be an object", path);
+		rc = KNIT_EPARSE;
+	} else if (!(rc = read_string(&m->name, doc, "name", path, err)) &&
+		   !(rc = read_string(&m->version, doc, "version", path, err)) &&
+		   !(rc = read_map(&m->deps, doc, "dependencies", path, err)) &&
+		   !(rc = read_map(&m->dev_deps, doc, "devDependencies", path, err)) &&
+		   !(rc = read_map(&m->overrides, doc, "overrides", path, err))) {
+		struct knit_version v;
+		if (m->version && knit_version_parse(&v, m->version, strlen(m->version), KNIT_SEMVER_LOOSE)) {
+			strbuf_addf(err, "%s: 'version' \"%s\" is not a valid version", path, m->version);
+			rc = KNIT_EPARSE;
+		} else if (m->version) {
+			knit_version_release(&v);
+		}
+	}
+	cJSON_Delete(doc);
+	if (rc)
+		knit_manifest_release(m);
+	return rc;
+}
+
+int knit_manifest_read(struct knit_manifest *m, const char *path, struct strbuf *err)
+{
+	struct strbuf text = STRBUF_INIT;
+	memset(m, 0, sizeof(*m));
+	int rc = knit_read_file(path, &text, err);
+	if (!rc)
+		rc = knit_manifest_parse(m, text.buf, text.len, path, err);
+	strbuf_release(&text);
+	return rc;
+}
+
+void knit_manifest_release(struct knit_manifest *m)
+{
+	free(m->name);
+	free(m->version);
+	knit_deps_release(&m->deps);
+	knit_deps_release(&m->dev_deps);
+	knit_deps_release(&m->overrides);
+	memset(m, 0, sizeof(*m));
+}

@@ -1,0 +1,220 @@
+#include "config.h"
+#include "util/error.h"
+#include "util/fs.h"
+#include "util/xalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void knit_config_set(struct knit_config *c, const char *key, const char *value, const char *origin)
+{
+	KNIT_ALLOC_GROW(c->items, c->n + 1, c->alloc);
+	c->items[c->n++] = (struct knit_setting){ knit_xstrdup(key), knit_xstrdup(value),
+						  knit_xstrdup(origin) };
+}
+
+const char *knit_config_get(const struct knit_config *c, const char *key)
+{
+	for (size_t i = c->n; i-- > 0;)
+		if (!strcmp(c->items[i].key, key))
+			return c->items[i].value;
+	return NULL;
+}
+
+void knit_config_release(struct knit_config *c)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		free(c->items[i].key);
+		free(c->items[i].value);
+		free(c->items[i].origin);
+	}
+	free(c->items);
+	free(c->cache_dir);
+	memset(c, 0, sizeof(*c));
+}
+
+static void trim(char **s, size_t *len)
+{
+	while (*len && strchr(" \t\r", **s))
+		(*s)++, (*len)--;
+	while (*len && strchr(" \t\r", (*s)[*len - 1]))
+		(*len)--;
+}
+
+/* ${VAR} from the environment; 0 or KNIT_EPARSE naming the variable. */
+static int expand(struct strbuf *out, const char *s, size_t len, const char *origin,
+		  struct strbuf *err)
+{
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '$' && i + 1 < len && s[i + 1] == '{') {
+			const char *close = memchr(s + i + 2, '}', len - i - 2);
+			if (close) {
+				char *name = knit_xmemdupz(s + i + 2, (size_t)(close - s - i - 2));
+				const char *v = getenv(name);
+				if (!v) {
+					strbuf_addf(err, "%s: ${%s} is not set in the environment", origin, name);
+					free(name);
+					return KNIT_EPARSE;
+				}
+				strbuf_addstr(out, v);
+				free(name);
+				i = (size_t)(close - s);
+				continue;
+			}
+		}
+		strbuf_addch(out, s[i]);
+	}
+	return 0;
+}
+
+int knit_config_parse(struct knit_config *c, const char *text, const char *origin, struct strbuf *err)
+{
+	unsigned line = 0;
+	for (const char *p = text; *p;) {
+		const char *eol = strchr(p, '\n');
+		size_t len = eol ? (size_t)(eol - p) : strlen(p);
+		char *s = (char *)p;
+		line++;
+		p = eol ? eol + 1 : p + len;
+		trim(&s, &len);
+		if (!len || *s == '#' || *s == ';')
+			continue;
+		char *eq = memchr(s, '=', len);
+		struct strbuf where = STRBUF_INIT;
+		strbuf_addf(&where, "%s:%u", origin, line);
+		if (!eq) {
+			strbuf_addf(err, "%s: expected key=value", where.buf);
+			strbuf_release(&where);
+			return KNIT_EPARSE;
+		}
+		char *k = s, *v = eq + 1;
+		size_t klen = (size_t)(eq - s), vlen = len - klen - 1;
+		trim(&k, &klen);
+		trim(&v, &vlen);
+		if (vlen >= 2 && ((v[0] == '"' && v[vlen - 1] == '"') || (v[0] == '\'' && v[vlen - 1] == '\'')))
+			v++, vlen -= 2;
+		struct strbuf key = STRBUF_INIT, value = STRBUF_INIT;
+		int rc = expand(&key, k, klen, where.buf, err);
+		if (!rc)
+			rc = expand(&value, v, vlen, where.buf, err);
+		if (!rc && !key.len) {
+			strbuf_addf(err, "%s: empty key", where.buf);
+			rc = KNIT_EPARSE;
+		}
+		if (!rc)
+			knit_config_set(c, key.buf, value.buf, where.buf);
+		strbuf_release(&key);
+		strbuf_release(&value);
+		strbuf_release(&where);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int load_file(struct knit_config *c, const char *path, const char *label, struct strbuf *err)
+{
+	struct strbuf text = STRBUF_INIT;
+	int rc = knit_read_file(path, &text, err);
+	if (rc == KNIT_ENOTFOUND)
+		rc = 0;
+	else if (!rc)
+		rc = knit_config_parse(c, text.buf, label, err);
+	strbuf_release(&text);
+	return rc;
+}
+
+int knit_config_load(struct knit_config *c, const char *project_dir, const char *flag_registry,
+		     struct strbuf *err)
+{
+	const char *home = getenv("HOME");
+	struct strbuf path = STRBUF_INIT;
+	int rc = 0;
+
+	memset(c, 0, sizeof(*c));
+	strbuf_addf(&path, "file://%s/.knit/registry", home ? home : "");
+	knit_config_set(c, "registry", path.buf, "default");
+
+	strbuf_reset(&path);
+	const char *user = getenv("KNIT_CONFIG");
+	if (user && *user)
+		strbuf_addstr(&path, user);
+	else if (home)
+		strbuf_addf(&path, "%s/.knitrc", home);
+	if (path.len)
+		rc = load_file(c, path.buf, path.buf, err);
+	if (!rc && project_dir) {
+		strbuf_reset(&path);
+		strbuf_addf(&path, "%s/.knitrc", project_dir);
+		rc = load_file(c, path.buf, ".knitrc", err);
+	}
+	const char *env = getenv("KNIT_REGISTRY");
+	if (!rc && env && *env)
+		knit_config_set(c, "registry", env, "KNIT_REGISTRY");
+	if (!rc && flag_registry)
+		knit_config_set(c, "registry", flag_registry, "--registry");
+
+	strbuf_reset(&path);
+	const char *cache = getenv("KNIT_CACHE"), *xdg = getenv("XDG_CACHE_HOME");
+	if (cache && *cache)
+		strbuf_addstr(&path, cache);
+	else if (xdg && *xdg)
+		strbuf_addf(&path, "%s/knit", xdg);
+	else
+		strbuf_addf(&path, "%s/.cache/knit", home ? home : ".");
+	c->cache_dir = strbuf_detach(&path, NULL);
+	if (rc)
+		knit_config_release(c);
+	return rc;
+}
+
+static char *without_slash(const char *url)
+{
+	size_t n = strlen(url);
+	while (n && url[n - 1] == '/')
+		n--;
+	return knit_xmemdupz(url, n);
+}
+
+const char *knit_config_registry(const struct knit_config *c, const char *name)
+{
+	static _Thread_local char *last;
+	const char *url = NULL;
+	if (name && name[0] == '@') {
+		const char *slash = strchr(name, '/');
+		if (slash) {
+			struct strbuf key = STRBUF_INIT;
+			strbuf_add(&key, name, (size_t)(slash - name));
+			strbuf_addstr(&key, ":registry");
+			url = knit_config_get(c, key.buf);
+			strbuf_release(&key);
+		}
+	}
+	if (!url)
+		url = knit_config_get(c, "registry");
+	free(last);
+	last = without_slash(url ? url : "");
+	return last;
+}
+
+const char *knit_config_token(const struct knit_config *c, const char *url)
+{
+	/* "//host/path/:_authToken": the URL without its scheme must start with //host/path/ */
+	const char *rest = strstr(url, "//");
+	const char *best = NULL;
+	size_t best_len = 0;
+	if (!rest)
+		return NULL;
+	for (size_t i = 0; i < c->n; i++) {
+		const char *k = c->items[i].key;
+		size_t kl = strlen(k), suffix = strlen(":_authToken");
+		if (kl <= suffix || strcmp(k + kl - suffix, ":_authToken") || strncmp(k, "//", 2))
+			continue;
+		size_t prefix = kl - suffix;
+		if (!strncmp(rest, k, prefix) && prefix >= best_len) {
+			best = c->items[i].value;
+			best_len = prefix;
+		}
+	}
+	return best;
+}

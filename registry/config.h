@@ -1,0 +1,53 @@
+/*
+ * Settings, in .npmrc syntax, from (later wins): built-in defaults, the
+ * user's file (KNIT_CONFIG, else ~/.knitrc), the project's .knitrc, the
+ * environment (KNIT_REGISTRY), and command-line flags.
+ *
+ *   registry=https://registry.example/
+ *   @acme:registry=https://npm.acme.example/
+ *   //npm.acme.example/:_authToken=${ACME_TOKEN}
+ *   strict-ssl=false
+ *   cafile=/etc/ssl/acme.pem
+ *
+ * ${VAR} expands from the environment; an unset variable is an error that
+ * names the file and line. Comments start with # or ;.
+ */
+#ifndef KNIT_REGISTRY_CONFIG_H
+#define KNIT_REGISTRY_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "util/strbuf.h"
+
+struct knit_setting {
+	char *key, *value;
+	char *origin; /* "~/.knitrc:3", "environment", "--registry" ... */
+};
+
+struct knit_config {
+	struct knit_setting *items;
+	size_t n, alloc;
+	char *cache_dir; /* KNIT_CACHE, else $XDG_CACHE_HOME/knit, else ~/.cache/knit */
+};
+
+/*
+ * Loads every layer. project_dir holds the project's .knitrc (may be NULL);
+ * flag_registry is --registry (may be NULL). 0, or KNIT_EPARSE / KNIT_EIO
+ * with a line in *err.
+ */
+int knit_config_load(struct knit_config *c, const char *project_dir, const char *flag_registry,
+		     struct strbuf *err);
+void knit_config_release(struct knit_config *c);
+/* Parses one file's text into c (for tests and knit_config_load). */
+int knit_config_parse(struct knit_config *c, const char *text, const char *origin, struct strbuf *err);
+void knit_config_set(struct knit_config *c, const char *key, const char *value, const char *origin);
+
+/* The value of key, the last one set, or NULL. */
+const char *knit_config_get(const struct knit_config *c, const char *key);
+/* The registry for a package name: its scope's, else the default. No trailing slash. */
+const char *knit_config_registry(const struct knit_config *c, const char *name);
+/* The bearer token configured for url ("//host/path/:_authToken", longest match), or NULL. */
+const char *knit_config_token(const struct knit_config *c, const char *url);
+
+#endif

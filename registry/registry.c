@@ -1,0 +1,212 @@
+#include "registry.h"
+#include "util/error.h"
+#include "util/xalloc.h"
+
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ABBREVIATED "Accept: application/vnd.npm.install-v1+json; q=1.0, application/json; q=0.8, */*"
+
+struct entry {
+	char *name;
+	struct knit_transfer *transfer;
+	bool parsed;
+	int rc;
+	cJSON *doc;
+	struct knit_pkg pkg;
+	struct strbuf message;
+};
+
+struct knit_registry {
+	const struct knit_config *cfg;
+	struct knit_fetch *fetch;
+	struct knit_source source;
+	struct entry **entries;
+	size_t n, alloc;
+};
+
+char *knit_registry_packument_url(const struct knit_config *cfg, const char *name)
+{
+	const char *base = knit_config_registry(cfg, name);
+	struct strbuf url = STRBUF_INIT;
+	strbuf_addstr(&url, base);
+	strbuf_addch(&url, '/');
+	if (!strncmp(base, "file:", 5)) {
+		strbuf_addf(&url, "%s/index.json", name);
+	} else {
+		/* scoped names travel as @scope%2fname */
+		for (const char *p = name; *p; p++) {
+			if (*p == '/')
+				strbuf_addstr(&url, "%2f");
+			else
+				strbuf_addch(&url, *p);
+		}
+	}
+	return strbuf_detach(&url, NULL);
+}
+
+static int by_version(const void *a, const void *b)
+{
+	return knit_version_compare(&((const struct knit_pkg_version *)a)->parsed,
+				    &((const struct knit_pkg_version *)b)->parsed);
+}
+
+static const char *str_field(const cJSON *obj, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+	return cJSON_IsString(v) && v->valuestring[0] ? v->valuestring : NULL;
+}
+
+int knit_packument_parse(struct knit_pkg *out, cJSON *doc, const char *name, struct strbuf *err)
+{
+	memset(out, 0, sizeof(*out));
+	out->name = name;
+	const cJSON *versions = cJSON_GetObjectItemCaseSensitive(doc, "versions");
+	if (!cJSON_IsObject(doc) || (versions && !cJSON_IsObject(versions))) {
+		strbuf_addf(err, "the registry's document for '%s' is not a packument", name);
+		return KNIT_EPARSE;
+	}
+	size_t n = (size_t)cJSON_GetArraySize(versions);
+	struct knit_pkg_version *vs = knit_xcalloc(n ? n : 1, sizeof(*vs));
+	size_t k = 0;
+	const cJSON *v;
+	cJSON_ArrayForEach(v, versions) {
+		struct knit_pkg_version *pv = &vs[k];
+		if (!cJSON_IsObject(v) ||
+		    knit_version_parse(&pv->parsed, v->string, strlen(v->string), 0))
+			continue; /* npm skips what it cannot read */
+		pv->version = v->string;
+		const cJSON *dist = cJSON_GetObjectItemCaseSensitive(v, "dist");
+		pv->tarball = str_field(dist, "tarball");
+		pv->integrity = str_field(dist, "integrity");
+		pv->shasum = str_field(dist, "shasum");
+		pv->deprecated = str_field(v, "deprecated");
+		const cJSON *deps = cJSON_GetObjectItemCaseSensitive(v, "dependencies"), *d;
+		size_t nd = 0;
+		cJSON_ArrayForEach(d, deps) nd += cJSON_IsString(d);
+		struct knit_dep *list = knit_xcalloc(nd ? nd : 1, sizeof(*list));
+		nd = 0;
+		cJSON_ArrayForEach(d, deps)
+			if (cJSON_IsString(d))
+				list[nd++] = (struct knit_dep){ d->string, d->valuestring };
+		pv->deps = list;
+		pv->ndeps = nd;
+		k++;
+	}
+	qsort(vs, k, sizeof(*vs), by_version);
+	out->versions = vs;
+	out->nversions = k;
+	out->latest = str_field(cJSON_GetObjectItemCaseSensitive(doc, "dist-tags"), "latest");
+	return 0;
+}
+
+void knit_packument_release(struct knit_pkg *p)
+{
+	for (size_t i = 0; i < p->nversions; i++) {
+		struct knit_pkg_version *v = (struct knit_pkg_version *)&p->versions[i];
+		knit_version_release(&v->parsed);
+		free((void *)v->deps);
+	}
+	free((void *)p->versions);
+	memset(p, 0, sizeof(*p));
+}
+
+static struct entry *find(struct knit_registry *r, const char *name)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (!strcmp(r->entries[i]->name, name))
+			return r->entries[i];
+	return NULL;
+}
+
+static struct entry *request(struct knit_registry *r, const char *name)
+{
+	struct entry *e = find(r, name);
+	if (e)
+		return e;
+	e = knit_xcalloc(1, sizeof(*e));
+	e->name = knit_xstrdup(name);
+	strbuf_init(&e->message, 0);
+	char *url = knit_registry_packument_url(r->cfg, name);
+	const char *token = knit_config_token(r->cfg, url);
+	struct strbuf auth = STRBUF_INIT;
+	const char *headers[3] = { ABBREVIATED, NULL, NULL };
+	if (token) {
+		strbuf_addf(&auth, "Authorization: Bearer %s", token);
+		headers[1] = auth.buf;
+	}
+	e->transfer = knit_fetch_start(r->fetch, url, headers, 64u << 20, KNIT_HASH_NONE);
+	strbuf_release(&auth);
+	free(url);
+	KNIT_ALLOC_GROW(r->entries, r->n + 1, r->alloc);
+	r->entries[r->n++] = e;
+	return e;
+}
+
+static void src_prefetch(void *ctx, const char *name)
+{
+	request(ctx, name);
+}
+
+static int src_load(void *ctx, const char *name, const struct knit_pkg **out)
+{
+	struct knit_registry *r = ctx;
+	struct entry *e = request(r, name);
+	if (!e->parsed) {
+		knit_fetch_wait(r->fetch, e->transfer);
+		e->parsed = true;
+		e->rc = e->transfer->rc;
+		if (e->rc) {
+			strbuf_add(&e->message, e->transfer->message.buf, e->transfer->message.len);
+		} else {
+			const char *end = NULL;
+			e->doc = cJSON_ParseWithLengthOpts(e->transfer->body.buf, e->transfer->body.len, &end, 0);
+			if (!e->doc) {
+				strbuf_addf(&e->message, "the registry's document for '%s' is malformed JSON", name);
+				e->rc = KNIT_EPARSE;
+			} else {
+				e->rc = knit_packument_parse(&e->pkg, e->doc, e->name, &e->message);
+			}
+		}
+		strbuf_release(&e->transfer->body); /* parsed: the text is no longer needed */
+	}
+	*out = &e->pkg;
+	return e->rc;
+}
+
+static const char *src_message(void *ctx, const char *name)
+{
+	struct entry *e = find(ctx, name);
+	return e && e->message.len ? e->message.buf : NULL;
+}
+
+struct knit_registry *knit_registry_new(const struct knit_config *cfg, struct knit_fetch *fetch)
+{
+	struct knit_registry *r = knit_xcalloc(1, sizeof(*r));
+	r->cfg = cfg;
+	r->fetch = fetch;
+	r->source = (struct knit_source){ r, src_prefetch, src_load, src_message };
+	return r;
+}
+
+const struct knit_source *knit_registry_source(struct knit_registry *r)
+{
+	return &r->source;
+}
+
+void knit_registry_free(struct knit_registry *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->n; i++) {
+		struct entry *e = r->entries[i];
+		knit_packument_release(&e->pkg);
+		cJSON_Delete(e->doc);
+		strbuf_release(&e->message);
+		free(e->name);
+		free(e);
+	}
+	free(r->entries);
+	free(r);
+}

@@ -1,0 +1,36 @@
+/*
+ * Registries that speak the npm protocol, over HTTP(S) or as a folder read
+ * through file:// (<root>/<name>/index.json, tarballs at
+ * <root>/<name>/-/<base>-<version>.tgz), as a knit_source for the solver:
+ * prefetch() starts a packument download on the shared libcurl multi
+ * handle, load() waits for it and parses it.
+ *
+ * Ownership: packages returned by the source live until knit_registry_free.
+ */
+#ifndef KNIT_REGISTRY_REGISTRY_H
+#define KNIT_REGISTRY_REGISTRY_H
+
+#include "registry/config.h"
+#include "registry/fetch.h"
+#include "resolver/solver.h"
+
+struct knit_registry;
+
+/* cfg and fetch must outlive the registry. */
+struct knit_registry *knit_registry_new(const struct knit_config *cfg, struct knit_fetch *fetch);
+void knit_registry_free(struct knit_registry *r);
+/* The solver's view: versions and dependencies of names, fetched concurrently. */
+const struct knit_source *knit_registry_source(struct knit_registry *r);
+/* The packument URL of name in the registry configured for it. Malloc'd. */
+char *knit_registry_packument_url(const struct knit_config *cfg, const char *name);
+/*
+ * Parses a packument into *out, pointing into doc (which the caller keeps).
+ * Versions that are not valid semver are left out. 0 or KNIT_EPARSE with a
+ * line in *err naming the package.
+ */
+struct cJSON;
+int knit_packument_parse(struct knit_pkg *out, struct cJSON *doc, const char *name,
+			 struct strbuf *err);
+void knit_packument_release(struct knit_pkg *p);
+
+#endif
