@@ -53,22 +53,12 @@ static int read_string(char **out, const cJSON *doc, const char *field, const ch
 int knit_manifest_parse(struct knit_manifest *m, const char *text, size_t len, const char *path,
 			struct strbuf *err)
 {
-	const char *end = NULL;
 	int rc;
 
 	memset(m, 0, sizeof(*m));
-	cJSON *doc = cJSON_ParseWithLengthOpts(text, len, &end, false);
-	if (!doc) {
-		unsigned line, col;
-		size_t at = end ? (size_t)(end - text) : 0;
-		if (at >= len && len)
-			at = len - 1;
-		while (at > 0 && strchr(" \t\r\n", text[at]))
-			at--;
-		knit_json_position(text, at, &line, &col);
-		strbuf_addf(err, "%s:%u:%u: malformed JSON", path, line, col);
+	cJSON *doc = knit_json_parse(text, len, path, err);
+	if (!doc)
 		return KNIT_EPARSE;
-	}
 	if (!cJSON_IsObject(doc)) {
 		strbuf_addf(err, "%s: the top level must be an object", path);
 		rc = KNIT_EPARSE;

@@ -1,5 +1,6 @@
 #include "registry.h"
 #include "util/error.h"
+#include "util/json.h"
 #include "util/xalloc.h"
 
 #include <cjson/cJSON.h>
@@ -160,14 +161,16 @@ static int src_load(void *ctx, const char *name, const struct knit_pkg **out)
 		if (e->rc) {
 			strbuf_add(&e->message, e->transfer->message.buf, e->transfer->message.len);
 		} else {
-			const char *end = NULL;
-			e->doc = cJSON_ParseWithLengthOpts(e->transfer->body.buf, e->transfer->body.len, &end, 0);
+			unsigned line, col;
+			e->doc = knit_json_parse_at(e->transfer->body.buf, e->transfer->body.len, &line, &col);
 			if (!e->doc) {
-				strbuf_addf(&e->message, "the registry's document for '%s' is malformed JSON", name);
+				strbuf_addf(&e->message, "the registry's document for '%s' is malformed JSON "
+							 "(line %u, column %u)", name, line, col);
 				e->rc = KNIT_EPARSE;
 			} else {
 				e->rc = knit_packument_parse(&e->pkg, e->doc, e->name, &e->message);
 			}
+
 		}
 		strbuf_release(&e->transfer->body); /* parsed: the text is no longer needed */
 	}

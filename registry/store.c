@@ -163,7 +163,7 @@ static int extract(const void *tgz, size_t len, const char *dir, const char *pkg
 	archive_read_support_format_tar(a);
 	archive_read_support_format_gnutar(a);
 	if (root < 0 || archive_read_open_memory(a, tgz, len) != ARCHIVE_OK) {
-		strbuf_addf(err, "package '%s': the tarball cannot be read: %s", pkg,
+		strbuf_addf(err, "package '%s': the tarball is damaged: %s", pkg,
 			    root < 0 ? strerror(errno) : archive_error_string(a));
 		rc = KNIT_EPARSE;
 	}

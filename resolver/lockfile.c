@@ -210,23 +210,12 @@ static const char *opt_string(const cJSON *obj, const char *k, bool *bad)
 int knit_lockfile_parse(struct knit_lockfile *lf, const char *text, size_t len, const char *path,
 			struct strbuf *err)
 {
-	const char *end = NULL;
 	int rc = 0;
 
 	memset(lf, 0, sizeof(*lf));
-	cJSON *doc = cJSON_ParseWithLengthOpts(text, len, &end, false);
-	if (!doc) {
-		unsigned line, col;
-		size_t at = end ? (size_t)(end - text) : 0;
-		/* cJSON can stop past the culprit: at the end, or on whitespace after it */
-		if (at >= len && len)
-			at = len - 1;
-		while (at > 0 && strchr(" \t\r\n", text[at]))
-			at--;
-		knit_json_position(text, at, &line, &col);
-		strbuf_addf(err, "%s:%u:%u: malformed JSON", path, line, col);
+	cJSON *doc = knit_json_parse(text, len, path, err);
+	if (!doc)
 		return KNIT_EPARSE;
-	}
 	if (!cJSON_IsObject(doc)) {
 		rc = fail(err, path, "the top level must be an object%s%s", "", "");
 		goto done;

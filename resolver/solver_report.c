@@ -23,7 +23,8 @@ void solver_format_set(const struct solver *s, struct strbuf *out, const struct 
 	uint32_t n = p->nversions;
 	struct strbuf runs = STRBUF_INIT;
 
-	if (bits_full_p(s, t->pkg, t->bits)) {
+	/* a package with no versions at all keeps the range it was asked for */
+	if (n && bits_full_p(s, t->pkg, t->bits)) {
 		strbuf_addstr(out, "any");
 		return;
 	}
@@ -82,7 +83,7 @@ static void terse(const struct writer *w, struct strbuf *out, const struct term 
 		strbuf_addstr(out, name_of(w, t->pkg));
 		return;
 	}
-	if (every && bits_full_p(w->s, t->pkg, t->bits)) {
+	if (every && w->s->pkgs[t->pkg].nversions && bits_full_p(w->s, t->pkg, t->bits)) {
 		strbuf_addf(out, "every version of %s", name_of(w, t->pkg));
 		return;
 	}

@@ -1,6 +1,8 @@
 #include "json.h"
 
+#include <cjson/cJSON.h>
 #include <stdio.h>
+#include <string.h>
 
 void knit_json_string(struct strbuf *out, const char *s)
 {
@@ -43,4 +45,30 @@ void knit_json_position(const char *text, size_t offset, unsigned *line, unsigne
 			(*column)++;
 		}
 	}
+}
+
+cJSON *knit_json_parse_at(const char *text, size_t len, unsigned *line, unsigned *column)
+{
+	const char *end = NULL, *nul = memchr(text, '\0', len);
+	/* the terminating NUL is inside the length: cJSON then refuses trailing garbage */
+	cJSON *doc = nul ? NULL : cJSON_ParseWithLengthOpts(text, len + 1, &end, 1);
+	if (doc)
+		return doc;
+	size_t at = nul ? (size_t)(nul - text) : end ? (size_t)(end - text) : 0;
+	/* cJSON can stop past the culprit: at the end, or on whitespace after it */
+	if (at >= len && len)
+		at = len - 1;
+	while (at > 0 && strchr(" \t\r\n", text[at]))
+		at--;
+	knit_json_position(text, at, line, column);
+	return NULL;
+}
+
+cJSON *knit_json_parse(const char *text, size_t len, const char *path, struct strbuf *err)
+{
+	unsigned line, col;
+	cJSON *doc = knit_json_parse_at(text, len, &line, &col);
+	if (!doc)
+		strbuf_addf(err, "%s:%u:%u: malformed JSON", path, line, col);
+	return doc;
 }

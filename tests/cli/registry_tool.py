@@ -1,0 +1,121 @@
+#!/usr/bin/env python3
+"""Damages and checks gen-registry.py registries for knit's install tests.
+
+  corrupt REG NAME VERSION     flip a byte of the tarball (integrity now wrong)
+  truncate REG NAME VERSION    cut the tarball short, and make the packument's
+                               integrity match the cut bytes
+  escape REG NAME VERSION      replace the tarball with one whose entry climbs
+                               out of its folder (package/../../escaped), integrity
+                               made to match
+  symlink REG NAME VERSION     a tarball with a symlink pointing outside
+  malform REG NAME             make the packument invalid JSON
+  rebase REG URL               point every dist.tarball at URL (a copy's own place)
+  check REG PROJECT            deps/ equals the tarballs byte for byte (no extra
+                               files), and knit.lock's versions, integrity and
+                               URLs match the packuments
+"""
+import base64, hashlib, io, json, os, sys, tarfile
+
+def packument(reg, name):
+    return os.path.join(reg, name, "index.json")
+
+def tarball_path(reg, name, version):
+    return os.path.join(reg, name, "-", f"{name.split('/')[-1]}-{version}.tgz")
+
+def set_integrity(reg, name, version, data):
+    p = packument(reg, name)
+    doc = json.load(open(p))
+    dist = doc["versions"][version]["dist"]
+    dist["integrity"] = "sha512-" + base64.b64encode(hashlib.sha512(data).digest()).decode()
+    dist["shasum"] = hashlib.sha1(data).hexdigest()
+    json.dump(doc, open(p, "w"))
+
+def crafted(entries):
+    raw = io.BytesIO()
+    with tarfile.open(fileobj=raw, mode="w:gz") as t:
+        for kind, path, payload in entries:
+            ti = tarfile.TarInfo(path)
+            if kind == "file":
+                ti.size = len(payload)
+                t.addfile(ti, io.BytesIO(payload))
+            else:
+                ti.type = tarfile.SYMTYPE
+                ti.linkname = payload
+                t.addfile(ti)
+    return raw.getvalue()
+
+def main():
+    cmd, reg = sys.argv[1], sys.argv[2]
+    if cmd in ("corrupt", "truncate", "escape", "symlink"):
+        name, version = sys.argv[3], sys.argv[4]
+        tp = tarball_path(reg, name, version)
+        data = open(tp, "rb").read()
+        if cmd == "corrupt":
+            data = data[:len(data) // 2] + bytes([data[len(data) // 2] ^ 0xFF]) + data[len(data) // 2 + 1:]
+            open(tp, "wb").write(data)
+            return
+        if cmd == "truncate":
+            data = data[: len(data) * 2 // 3]
+        elif cmd == "escape":
+            data = crafted([("file", "package/package.json", b'{"name":"x","version":"1.0.0"}'),
+                            ("file", "package/../../escaped.txt", b"owned\n")])
+        else:
+            data = crafted([("file", "package/package.json", b'{"name":"x","version":"1.0.0"}'),
+                            ("link", "package/evil", "../../../../etc")])
+        open(tp, "wb").write(data)
+        set_integrity(reg, name, version, data)
+    elif cmd == "rebase":
+        url = sys.argv[3].rstrip("/")
+        for d, _, files in os.walk(reg):
+            if "index.json" not in files or "/-" in d:
+                continue
+            p = os.path.join(d, "index.json")
+            doc = json.load(open(p))
+            name = doc["name"]
+            for v in doc["versions"].values():
+                v["dist"]["tarball"] = f"{url}/{name}/-/" + v["dist"]["tarball"].rsplit("/", 1)[1]
+            json.dump(doc, open(p, "w"))
+    elif cmd == "malform":
+        with open(packument(reg, sys.argv[3]), "a") as f:
+            f.write("}{ not json")
+    elif cmd == "check":
+        project = sys.argv[3]
+        lock = json.load(open(os.path.join(project, "knit.lock")))
+        problems = 0
+        for name, p in lock["packages"].items():
+            doc = json.load(open(packument(reg, name)))
+            v = doc["versions"][p["version"]]
+            if p["integrity"] != v["dist"]["integrity"] or p["resolved"] != v["dist"]["tarball"]:
+                print(f"lock differs from the packument for {name}"); problems += 1
+            if p["dependencies"] != v.get("dependencies", {}):
+                print(f"lock dependencies differ for {name}"); problems += 1
+            want = {}
+            with tarfile.open(tarball_path(reg, name, p["version"])) as t:
+                for m in t.getmembers():
+                    if m.isfile():
+                        want[m.name.split("/", 1)[1]] = t.extractfile(m).read()
+            have = {}
+            base = os.path.join(project, "deps", name)
+            for d, _, files in os.walk(base):
+                for f in files:
+                    full = os.path.join(d, f)
+                    have[os.path.relpath(full, base)] = open(full, "rb").read()
+            if want != have:
+                print(f"deps/{name} differs from its tarball"); problems += 1
+        listed = set()
+        for e in os.listdir(os.path.join(project, "deps")):
+            if e.startswith("."):
+                continue
+            if e.startswith("@"):
+                listed |= {f"{e}/{s}" for s in os.listdir(os.path.join(project, "deps", e))}
+            else:
+                listed.add(e)
+        if listed != set(lock["packages"]):
+            print(f"deps/ holds {sorted(listed ^ set(lock['packages']))} beyond or short of knit.lock"); problems += 1
+        print(f"checked {len(lock['packages'])} packages, {problems} problems")
+        sys.exit(1 if problems else 0)
+    else:
+        sys.exit(f"unknown command {cmd}")
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# knit install and knit ci against real registries: a folder read through
+# file://, nginx serving the same layout, and a server that fails on purpose.
+# deps/ is checked against the tarballs byte for byte and knit.lock against
+# the packuments; after every failure deps/, knit.json and knit.lock must be
+# exactly as they were.
+. "$(dirname "$0")/lib.sh"
+GEN="$KNIT_SOURCE_DIR/../shared/bench/gen-registry.py"
+TOOL="$KNIT_SOURCE_DIR/tests/cli/registry_tool.py"
+export HOME="$TEST_TMP/home" KNIT_CACHE="$TEST_TMP/cache"
+unset KNIT_REGISTRY KNIT_CONFIG XDG_CACHE_HOME
+mkdir -p "$HOME"
+cd "$TEST_TMP"
+
+python3 "$GEN" reg --packages 25 --seed 11 --base-url "file://$TEST_TMP/reg" >/dev/null
+R="file://$TEST_TMP/reg"
+closure=$(python3 -c 'import json; print(json.load(open("reg/universe.json"))["closure"])')
+
+# a fingerprint of everything the project holds
+snapshot() { (cd "$1" && { cat knit.json knit.lock 2>/dev/null; find deps -type f -o -type l 2>/dev/null | sort | xargs -r sha256sum; } | sha256sum); }
+
+mkdir app && cp reg/project/package.json app/knit.json && cd app
+expect_run "install from a folder registry" 0 "$closure packages in deps/ ($closure fetched, deps/ updated, knit.lock written) in *" "" -- "$KNIT" install --registry "$R"
+python3 "$TOOL" check ../reg . >/dev/null && ok || not_ok "deps/ and knit.lock against the registry: $(python3 "$TOOL" check ../reg .)"
+expect_run "a no-op install" 0 "$closure packages in deps/ (0 fetched, deps/ unchanged, knit.lock unchanged) in *" "" -- "$KNIT" install --registry "$R"
+expect_run "frozen lockfile, nothing to change" 0 "*knit.lock unchanged*" "" -- "$KNIT" install --frozen-lockfile --registry "$R"
+good=$(snapshot .)
+
+# knit ci: from the lock alone, writing neither file
+rm -rf deps "$KNIT_CACHE"
+before_files=$(cat knit.json knit.lock | sha256sum)
+expect_run "ci with an empty store" 0 "$closure packages in deps/ ($closure fetched, deps/ updated) in *" "" -- "$KNIT" ci --registry "$R"
+[ "$(cat knit.json knit.lock | sha256sum)" == "$before_files" ] && ok || not_ok "ci wrote knit.json or knit.lock"
+python3 "$TOOL" check ../reg . >/dev/null && ok || not_ok "deps/ after ci"
+rm -rf deps
+expect_run "ci with a warm store and the registry unreachable" 0 "$closure packages in deps/ (0 fetched, deps/ updated) in *" "" -- "$KNIT" ci --registry "http://127.0.0.1:9/"
+[ "$(snapshot .)" == "$good" ] && ok || not_ok "ci did not restore the same deps/"
+
+# failures, each from the good state, each leaving it untouched
+fails() { # description, message glob, command...
+	local desc=$1 msg=$2
+	shift 2
+	local before
+	before=$(snapshot .)
+	expect_run "$desc" 1 "" "$msg" -- "$@"
+	[ "$(snapshot .)" == "$before" ] && ok || not_ok "$desc: the project changed"
+}
+
+cp knit.json knit.json.good
+python3 - <<'PY'
+import json
+d = json.load(open("knit.json")); name = sorted(d["dependencies"])[0]
+d["dependencies"][name] = "^9.0.0"; json.dump(d, open("knit.json", "w"), indent=2)
+PY
+fails "ci with knit.json and knit.lock apart" "knit: error: knit.json and knit.lock disagree: dependencies.* is ^9.0.0 in knit.json but * in knit.lock; run 'knit install' to update knit.lock" "$KNIT" ci --registry "$R"
+fails "no version matches" "*which doesn't match any versions*version solving failed.*" "$KNIT" install --registry "$R"
+python3 - <<'PY'
+import json
+d = json.load(open("knit.json.good")); d["dependencies"]["no-such-lib"] = "^1.0.0"
+json.dump(d, open("knit.json", "w"), indent=2)
+PY
+fails "an unknown package" "*depends on no-such-lib ^1.0.0 which doesn't exist, version solving failed.*hint: the registry has no package named 'no-such-lib'" "$KNIT" install --registry "$R"
+printf '{\n  "name": "app",\n  "dependencies": {,\n}\n' > knit.json
+fails "malformed knit.json" "knit: error: ./knit.json:3:20: malformed JSON" "$KNIT" install --registry "$R"
+cp knit.json.good knit.json
+fails "frozen lockfile that would change" "knit: error: knit.lock is out of date with knit.json; --frozen-lockfile forbids changing it" \
+	env KNIT_REGISTRY="$R" sh -c "python3 -c \"import json; d=json.load(open('knit.json')); d['dependencies'].popitem(); json.dump(d, open('knit.json','w'))\" && '$KNIT' install --frozen-lockfile; rc=\$?; cp knit.json.good knit.json; exit \$rc"
+
+# damaged registries: a copy of the good one, its tarballs pointing at itself
+victim=$(python3 -c 'import json; l=json.load(open("knit.lock")); n=sorted(l["packages"])[0]; print(n, l["packages"][n]["version"])')
+set -- $victim
+vname=$1 vversion=$2
+damaged() { rm -rf "$TEST_TMP/bad" && cp -r "$TEST_TMP/reg" "$TEST_TMP/bad" && python3 "$TOOL" rebase "$TEST_TMP/bad" "file://$TEST_TMP/bad"; }
+B="file://$TEST_TMP/bad"
+export KNIT_CACHE="$TEST_TMP/cache-bad"
+
+damaged && python3 "$TOOL" corrupt "$TEST_TMP/bad" "$vname" "$vversion"
+fails "integrity mismatch" "knit: error: integrity mismatch for $vname@$vversion: expected sha512-*, got sha512-*" "$KNIT" install --registry "$B"
+damaged && python3 "$TOOL" truncate "$TEST_TMP/bad" "$vname" "$vversion"
+rm -rf "$KNIT_CACHE"
+fails "a truncated tarball" "knit: error: package '$vname': the tarball is damaged*" "$KNIT" install --registry "$B"
+damaged && python3 "$TOOL" escape "$TEST_TMP/bad" "$vname" "$vversion"
+rm -rf "$KNIT_CACHE"
+fails "a tarball that writes outside its folder" "knit: error: package '$vname' is refused: its entry 'package/../../escaped.txt' would land outside it" "$KNIT" install --registry "$B"
+[ -z "$(find "$TEST_TMP" -name escaped.txt)" ] && ok || not_ok "a file escaped its package"
+damaged && python3 "$TOOL" symlink "$TEST_TMP/bad" "$vname" "$vversion"
+rm -rf "$KNIT_CACHE"
+fails "a link out of the package" "knit: error: package '$vname' is refused: 'package/evil' is a link to '../../../../etc', outside it" "$KNIT" install --registry "$B"
+[ -z "$(find "$KNIT_CACHE" -name evil 2>/dev/null)" ] && ok || not_ok "a refused package reached the store"
+damaged && python3 "$TOOL" malform "$TEST_TMP/bad" "$vname"
+fails "a malformed packument" "knit: error: cannot load '$vname': the registry's document for '$vname' is malformed JSON (line 1, column *)" "$KNIT" install --registry "$B"
+rm -rf "$KNIT_CACHE"
+fails "the registry is down" "knit: error: cannot load '*': http://127.0.0.1:9/*: Couldn't connect to server (after 4 attempts)" "$KNIT" install --registry "http://127.0.0.1:9/"
+
+# HTTP: nginx serving a registry made for its port, and a server that fails first
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+python3 "$GEN" "$TEST_TMP/web" --packages 25 --seed 11 --base-url "http://127.0.0.1:$port" >/dev/null
+nginx_pid=$("$KNIT_SOURCE_DIR/../shared/bench/serve-registry.sh" "$TEST_TMP/web" "$port")
+trap 'kill $nginx_pid 2>/dev/null; kill $fault_pid 2>/dev/null; rm -rf "$TEST_TMP"' EXIT
+cd "$TEST_TMP" && mkdir web-app && cp web/project/package.json web-app/knit.json && cd web-app
+export KNIT_CACHE="$TEST_TMP/cache-web"
+expect_run "install over HTTP from nginx" 0 "$closure packages in deps/ ($closure fetched, deps/ updated, knit.lock written) in *" "" -- "$KNIT" install --registry "http://127.0.0.1:$port/"
+python3 "$TOOL" check ../web . >/dev/null && ok || not_ok "deps/ over HTTP: $(python3 "$TOOL" check ../web .)"
+kill "$nginx_pid"
+
+python3 "$KNIT_SOURCE_DIR/tests/cli/fault_server.py" "$TEST_TMP/web" --fail-first 2 --port-file "$TEST_TMP/fault.port" --lifetime 120 &
+fault_pid=$!
+for _ in $(seq 50); do [ -s "$TEST_TMP/fault.port" ] && break; sleep 0.1; done
+fport=$(cat "$TEST_TMP/fault.port")
+python3 "$TOOL" rebase "$TEST_TMP/web" "http://127.0.0.1:$fport"
+rm -rf deps knit.lock "$KNIT_CACHE"
+expect_run "500s, then success: retried" 0 "$closure packages in deps/ ($closure fetched, deps/ updated, knit.lock written) in *" "" -- "$KNIT" install --registry "http://127.0.0.1:$fport/"
+kill "$fault_pid"; wait "$fault_pid" 2>/dev/null
+rm -f "$TEST_TMP/fault.port"
+python3 "$KNIT_SOURCE_DIR/tests/cli/fault_server.py" "$TEST_TMP/web" --fail-first 100 --port-file "$TEST_TMP/fault.port" --lifetime 120 &
+fault_pid=$!
+for _ in $(seq 50); do [ -s "$TEST_TMP/fault.port" ] && break; sleep 0.1; done
+fport=$(cat "$TEST_TMP/fault.port")
+rm -rf "$KNIT_CACHE"
+fails "a registry that keeps failing" "knit: error: cannot load '*': http://127.0.0.1:$fport/*: HTTP 500 (after 4 attempts)" "$KNIT" install --registry "http://127.0.0.1:$fport/"
+finish
