@@ -1,0 +1,179 @@
+/*
+ * registry/: configuration layers and .npmrc syntax, SRI parsing and
+ * verification, packument parsing, and packument URLs.
+ */
+#include "conformance.h"
+#include "registry/config.h"
+#include "registry/integrity.h"
+#include "registry/registry.h"
+#include "util/error.h"
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static void test_config_syntax(void **state)
+{
+	struct knit_config c = { 0 };
+	struct strbuf err = STRBUF_INIT;
+	setenv("KNIT_TEST_TOKEN", "s3cret", 1);
+	const char *text = "# comment\n"
+			   "; another\n"
+			   "registry = https://registry.example/\n"
+			   "@acme:registry=https://npm.acme.example/sub/\n"
+			   "//npm.acme.example/:_authToken=short\n"
+			   "//npm.acme.example/sub/:_authToken=${KNIT_TEST_TOKEN}\n"
+			   "strict-ssl=\"false\"\n";
+	assert_int_equal(knit_config_parse(&c, text, ".knitrc", &err), 0);
+	assert_string_equal(knit_config_get(&c, "strict-ssl"), "false");
+	assert_string_equal(knit_config_registry(&c, "libfoo"), "https://registry.example");
+	assert_string_equal(knit_config_registry(&c, "@acme/libfoo"), "https://npm.acme.example/sub");
+	assert_string_equal(knit_config_registry(&c, "@other/libfoo"), "https://registry.example");
+	/* the longest //host/path/ prefix wins */
+	assert_string_equal(knit_config_token(&c, "https://npm.acme.example/sub/@acme%2flibfoo"), "s3cret");
+	assert_string_equal(knit_config_token(&c, "https://npm.acme.example/other"), "short");
+	assert_null(knit_config_token(&c, "https://registry.example/libfoo"));
+
+	char *url = knit_registry_packument_url(&c, "@acme/libfoo");
+	assert_string_equal(url, "https://npm.acme.example/sub/@acme%2flibfoo");
+	free(url);
+	knit_config_set(&c, "registry", "file:///srv/reg/", "test");
+	url = knit_registry_packument_url(&c, "libfoo");
+	assert_string_equal(url, "file:///srv/reg/libfoo/index.json");
+	free(url);
+
+	/* errors name the file and line */
+	unsetenv("KNIT_TEST_UNSET");
+	assert_int_equal(knit_config_parse(&c, "a=1\ntoken=${KNIT_TEST_UNSET}\n", "~/.knitrc", &err), KNIT_EPARSE);
+	assert_string_equal(err.buf, "~/.knitrc:2: ${KNIT_TEST_UNSET} is not set in the environment");
+	strbuf_reset(&err);
+	assert_int_equal(knit_config_parse(&c, "registry https://x\n", ".knitrc", &err), KNIT_EPARSE);
+	assert_string_equal(err.buf, ".knitrc:1: expected key=value");
+	strbuf_release(&err);
+	knit_config_release(&c);
+}
+
+static void test_config_layers(void **state)
+{
+	char dir[] = "/tmp/knit-config-XXXXXX";
+	char path[128];
+	struct knit_config c;
+	struct strbuf err = STRBUF_INIT;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/user.knitrc", dir);
+	FILE *f = fopen(path, "w");
+	fputs("registry=https://user.example/\ncolor=false\n", f);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/.knitrc", dir);
+	f = fopen(path, "w");
+	fputs("registry=https://project.example/\n", f);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/user.knitrc", dir);
+	setenv("KNIT_CONFIG", path, 1);
+	unsetenv("KNIT_REGISTRY");
+	setenv("KNIT_CACHE", "/tmp/knit-cache-test", 1);
+
+	assert_int_equal(knit_config_load(&c, dir, NULL, &err), 0);
+	assert_string_equal(knit_config_get(&c, "registry"), "https://project.example/");
+	assert_string_equal(knit_config_get(&c, "color"), "false");
+	assert_string_equal(c.cache_dir, "/tmp/knit-cache-test");
+	knit_config_release(&c);
+
+	setenv("KNIT_REGISTRY", "https://env.example", 1);
+	assert_int_equal(knit_config_load(&c, dir, NULL, &err), 0);
+	assert_string_equal(knit_config_get(&c, "registry"), "https://env.example");
+	knit_config_release(&c);
+	assert_int_equal(knit_config_load(&c, dir, "https://flag.example", &err), 0);
+	assert_string_equal(knit_config_get(&c, "registry"), "https://flag.example");
+	knit_config_release(&c);
+
+	unsetenv("KNIT_REGISTRY");
+	unsetenv("KNIT_CONFIG");
+	unsetenv("KNIT_CACHE");
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/.knitrc", dir);
+	unlink(path);
+	rmdir(dir);
+	strbuf_release(&err);
+}
+
+static void test_integrity(void **state)
+{
+	struct knit_integrity a, b;
+	struct strbuf s = STRBUF_INIT;
+	/* "hello\n" */
+	const char *sri512 = "sha512-58IrmUxZ2c8rSOVJseJGZmNgRZMNPafBrLKZ0cO3+TH5Sq5B7dosKyB6NuEPi8uNRSI+VIePWzFufOO2vAGWKQ==";
+	const char *sha1 = "f572d396fae9206628714fb2ce00f72e94f2258f";
+
+	assert_int_equal(knit_integrity_parse(&a, sri512, NULL), 0);
+	assert_int_equal(a.algo, KNIT_HASH_SHA512);
+	knit_integrity_format(&a, &s);
+	assert_string_equal(s.buf, sri512);
+
+	/* the strongest of several wins; a bad one is passed over */
+	strbuf_reset(&s);
+	strbuf_addf(&s, "sha1-9XLTlvrpIGYocU+yzgD3LpTyJY8= sha512-!!!! %s", sri512);
+	assert_int_equal(knit_integrity_parse(&b, s.buf, NULL), 0);
+	assert_true(knit_integrity_equal(&a, &b));
+
+	/* shasum only when nothing better exists */
+	assert_int_equal(knit_integrity_parse(&b, NULL, sha1), 0);
+	assert_int_equal(b.algo, KNIT_HASH_SHA1);
+	assert_int_equal(knit_integrity_parse(&b, "md5-abc", "not-hex"), KNIT_EINVALID_ARG);
+
+	struct knit_hasher *h = knit_hasher_new(KNIT_HASH_SHA512);
+	knit_hasher_update(h, "hel", 3);
+	knit_hasher_update(h, "lo\n", 3);
+	knit_hasher_finish(h, &b);
+	assert_true(knit_integrity_equal(&a, &b));
+	h = knit_hasher_new(KNIT_HASH_SHA512);
+	knit_hasher_update(h, "hello!", 6);
+	knit_hasher_finish(h, &b);
+	assert_false(knit_integrity_equal(&a, &b));
+	strbuf_release(&s);
+}
+
+static void test_packument(void **state)
+{
+	const char *json = "{\"name\":\"libfoo\",\"dist-tags\":{\"latest\":\"1.2.0\"},\"versions\":{"
+			   "\"1.10.0\":{\"dependencies\":{\"libz\":\"^1\",\"bad\":3},\"deprecated\":\"use 2\","
+			   "\"dist\":{\"tarball\":\"https://r/libfoo/-/libfoo-1.10.0.tgz\",\"integrity\":\"sha512-x\"}},"
+			   "\"1.2.0\":{\"dist\":{\"tarball\":\"t\",\"shasum\":\"abc\"}},"
+			   "\"not-a-version\":{},"
+			   "\"1.9.0-rc.1\":{}}}";
+	cJSON *doc = cJSON_Parse(json);
+	struct knit_pkg p;
+	struct strbuf err = STRBUF_INIT;
+	assert_int_equal(knit_packument_parse(&p, doc, "libfoo", &err), 0);
+	assert_int_equal(p.nversions, 3); /* the invalid version is left out */
+	assert_string_equal(p.versions[0].version, "1.2.0");
+	assert_string_equal(p.versions[1].version, "1.9.0-rc.1");
+	assert_string_equal(p.versions[2].version, "1.10.0"); /* semver order, not text order */
+	assert_string_equal(p.latest, "1.2.0");
+	assert_int_equal(p.versions[2].ndeps, 1); /* a non-string range is dropped */
+	assert_string_equal(p.versions[2].deprecated, "use 2");
+	assert_string_equal(p.versions[2].tarball, "https://r/libfoo/-/libfoo-1.10.0.tgz");
+	assert_string_equal(p.versions[0].shasum, "abc");
+	knit_packument_release(&p);
+	cJSON_Delete(doc);
+
+	doc = cJSON_Parse("[1,2]");
+	assert_int_equal(knit_packument_parse(&p, doc, "libfoo", &err), KNIT_EPARSE);
+	assert_string_equal(err.buf, "the registry's document for 'libfoo' is not a packument");
+	knit_packument_release(&p);
+	cJSON_Delete(doc);
+	strbuf_release(&err);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_config_syntax),
+		cmocka_unit_test(test_config_layers),
+		cmocka_unit_test(test_integrity),
+		cmocka_unit_test(test_packument),
+	};
+	return cmocka_run_group_tests_name("registry", tests, NULL, NULL);
+}
