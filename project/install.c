@@ -288,7 +288,12 @@ int knit_install(const struct knit_install_opts *opts, struct knit_install_stats
 		r.have_lock = true;
 	if (rc)
 		goto done;
-	r.fetch = knit_fetch_new(NULL);
+	const char *strict = knit_config_get(&r.cfg, "strict-ssl");
+	struct knit_fetch_opts fo = {
+		.cafile = knit_config_get(&r.cfg, "cafile"),
+		.insecure = strict && !strcmp(strict, "false"),
+	};
+	r.fetch = knit_fetch_new(&fo);
 
 	if (opts->mode == KNIT_INSTALL_CI) {
 		struct strbuf diff = STRBUF_INIT;
