@@ -75,16 +75,25 @@ static int link_tree(const char *from, const char *to, struct strbuf *err)
 		struct stat st;
 		strbuf_addf(&src, "%s/%s", from, e->d_name);
 		strbuf_addf(&dst, "%s/%s", to, e->d_name);
-		if (lstat(src.buf, &st)) {
-			rc = KNIT_EIO;
-		} else if (S_ISDIR(st.st_mode)) {
+		/* readdir's type saves a stat per file; lstat only when the filesystem does not say */
+		unsigned char type = e->d_type;
+		if (type == DT_UNKNOWN) {
+			if (lstat(src.buf, &st))
+				rc = KNIT_EIO;
+			else
+				type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISLNK(st.st_mode) ? DT_LNK : DT_REG;
+		}
+		if (rc) {
+			/* reported below */
+		} else if (type == DT_DIR) {
 			rc = link_tree(src.buf, dst.buf, err);
-		} else if (S_ISLNK(st.st_mode)) {
+		} else if (type == DT_LNK) {
 			char target[4096];
 			ssize_t n = readlink(src.buf, target, sizeof(target) - 1);
 			if (n < 0 || (target[n] = '\0', symlink(target, dst.buf)))
 				rc = KNIT_EIO;
-		} else if (link(src.buf, dst.buf) && copy_file(src.buf, dst.buf, st.st_mode & 0777)) {
+		} else if (link(src.buf, dst.buf) &&
+			   (lstat(src.buf, &st) || copy_file(src.buf, dst.buf, st.st_mode & 0777))) {
 			rc = KNIT_EIO;
 		}
 		if (rc == KNIT_EIO && !err->len)
@@ -128,7 +137,14 @@ int knit_deps_sync(const char *project_dir, const struct knit_dep_link *in, size
 	for (size_t i = 0; i < n && !rc; i++) {
 		struct strbuf dst = STRBUF_INIT;
 		strbuf_addf(&dst, "%s/%s", tmp.buf, pkgs[i].name);
-		if (knit_make_parents(dst.buf)) {
+		/* only a scoped name needs a folder above it: deps/@scope/ */
+		struct strbuf scope = STRBUF_INIT;
+		const char *slash = strchr(pkgs[i].name, '/');
+		if (slash)
+			strbuf_addf(&scope, "%s/%.*s", tmp.buf, (int)(slash - pkgs[i].name), pkgs[i].name);
+		int made = !slash || !mkdir(scope.buf, 0755) || errno == EEXIST ? 0 : -1;
+		strbuf_release(&scope);
+		if (made) {
 			strbuf_addf(err, "cannot make '%s': %s", dst.buf, strerror(errno));
 			rc = KNIT_EIO;
 		} else {

@@ -7,6 +7,7 @@
 #include "registry/registry.h"
 #include "registry/store.h"
 #include "resolver/lockfile.h"
+#include "resolver/semver.h"
 #include "util/error.h"
 #include "util/fs.h"
 #include "util/xalloc.h"
@@ -29,6 +30,7 @@ struct run {
 	struct knit_manifest manifest;
 	struct knit_lockfile lock;
 	bool have_lock;
+	bool from_lock;          /* the items are knit.lock's, not a resolution's */
 	struct knit_fetch *fetch;
 	struct knit_registry *registry;
 	struct knit_solution solution;
@@ -67,6 +69,58 @@ static void compare_maps(const char *field, const struct knit_deps *json, const 
 			strbuf_addf(diff, "%s%s.%s is in knit.lock but not in knit.json", diff->len ? "; " : "",
 				    field, lock->items[k].name);
 	}
+}
+
+/* Every difference between what knit.json asks for and what knit.lock was made from. */
+static void drift(const struct run *r, struct strbuf *diff)
+{
+	compare_maps("dependencies", &r->manifest.deps, &r->lock.root_deps, diff);
+	compare_maps("devDependencies", &r->manifest.dev_deps, &r->lock.root_dev_deps, diff);
+	compare_maps("overrides", &r->manifest.overrides, &r->lock.root_overrides, diff);
+}
+
+static bool locked_satisfies(const struct knit_lockfile *lf, const char *name, const char *range)
+{
+	const struct knit_lock_pkg *p = knit_lockfile_find(lf, name);
+	return p && knit_semver_satisfies(p->version, strlen(p->version), range, strlen(range),
+					  KNIT_SEMVER_LOOSE);
+}
+
+/*
+ * Whether knit.lock can stand for the resolution as it is: made from this
+ * knit.json, every range in it satisfied by the locked version of its
+ * target (overrides taken into account), and every package complete.
+ * Then an install needs no registry at all.
+ */
+static bool lock_is_current(const struct run *r)
+{
+	struct strbuf diff = STRBUF_INIT;
+	bool ok;
+	drift(r, &diff);
+	ok = !diff.len;
+	strbuf_release(&diff);
+	const struct knit_deps *roots[] = { &r->manifest.deps, &r->manifest.dev_deps };
+	for (size_t k = 0; ok && k < 2; k++)
+		for (size_t i = 0; ok && i < roots[k]->n; i++) {
+			const struct knit_dep *d = &roots[k]->items[i];
+			const char *range = d->range;
+			for (size_t o = 0; o < r->manifest.overrides.n; o++)
+				if (!strcmp(r->manifest.overrides.items[o].name, d->name))
+					range = r->manifest.overrides.items[o].range;
+			ok = locked_satisfies(&r->lock, d->name, range);
+		}
+	for (size_t i = 0; ok && i < r->lock.n; i++) {
+		const struct knit_lock_pkg *p = &r->lock.pkgs[i];
+		ok = p->resolved && p->integrity;
+		for (size_t k = 0; ok && k < p->deps.n; k++) {
+			const char *range = p->deps.items[k].range;
+			for (size_t o = 0; o < r->manifest.overrides.n; o++)
+				if (!strcmp(r->manifest.overrides.items[o].name, p->deps.items[k].name))
+					range = r->manifest.overrides.items[o].range;
+			ok = locked_satisfies(&r->lock, p->deps.items[k].name, range);
+		}
+	}
+	return ok;
 }
 
 /* The same path from the registry configured now, when url came from a registry's layout. */
@@ -198,8 +252,7 @@ static int fetch_missing(struct run *r, struct knit_install_stats *stats, struct
 		knit_store_path(r->cfg.cache_dir, &it->id, &it->store_dir);
 		if (knit_store_has(r->cfg.cache_dir, &it->id))
 			continue;
-		it->url = r->opts->mode == KNIT_INSTALL_CI ? rebase(&r->cfg, it->name, it->tarball)
-							   : knit_xstrdup(it->tarball);
+		it->url = r->from_lock ? rebase(&r->cfg, it->name, it->tarball) : knit_xstrdup(it->tarball);
 		const char *token = knit_config_token(&r->cfg, it->url);
 		struct strbuf auth = STRBUF_INIT;
 		const char *headers[2] = { NULL, NULL };
@@ -297,9 +350,7 @@ int knit_install(const struct knit_install_opts *opts, struct knit_install_stats
 
 	if (opts->mode == KNIT_INSTALL_CI) {
 		struct strbuf diff = STRBUF_INIT;
-		compare_maps("dependencies", &r.manifest.deps, &r.lock.root_deps, &diff);
-		compare_maps("devDependencies", &r.manifest.dev_deps, &r.lock.root_dev_deps, &diff);
-		compare_maps("overrides", &r.manifest.overrides, &r.lock.root_overrides, &diff);
+		drift(&r, &diff);
 		if (diff.len) {
 			strbuf_addf(err, "knit.json and knit.lock disagree: %s; run 'knit install' to update knit.lock",
 				    diff.buf);
@@ -308,6 +359,12 @@ int knit_install(const struct knit_install_opts *opts, struct knit_install_stats
 			goto done;
 		}
 		strbuf_release(&diff);
+		r.from_lock = true;
+		if ((rc = items_from_lock(&r, err)))
+			goto done;
+	} else if (r.have_lock && lock_is_current(&r)) {
+		/* nothing in knit.json changed: the lock is the resolution, no registry needed */
+		r.from_lock = true;
 		if ((rc = items_from_lock(&r, err)))
 			goto done;
 	} else if ((rc = solve(&r, warn, err))) {
@@ -318,7 +375,8 @@ int knit_install(const struct knit_install_opts *opts, struct knit_install_stats
 
 	struct knit_lockfile lf;
 	struct strbuf text = STRBUF_INIT, old = STRBUF_INIT, scratch = STRBUF_INIT;
-	if (opts->mode == KNIT_INSTALL) {
+	bool write_lock = opts->mode == KNIT_INSTALL && !r.from_lock;
+	if (write_lock) {
 		new_lockfile(&r, &lf);
 		knit_lockfile_format(&lf, &text);
 		int read = knit_read_file(r.lock_path.buf, &old, &scratch);
@@ -337,9 +395,9 @@ int knit_install(const struct knit_install_opts *opts, struct knit_install_stats
 		free(links);
 		stats->packages = r.n;
 	}
-	if (!rc && opts->mode == KNIT_INSTALL)
+	if (!rc && write_lock)
 		rc = knit_write_file_atomic(r.lock_path.buf, text.buf, text.len, &stats->lock_changed, err);
-	if (opts->mode == KNIT_INSTALL)
+	if (write_lock)
 		knit_lockfile_release(&lf);
 	strbuf_release(&text);
 	strbuf_release(&old);

@@ -74,6 +74,15 @@ damaged() { rm -rf "$TEST_TMP/bad" && cp -r "$TEST_TMP/reg" "$TEST_TMP/bad" && p
 B="file://$TEST_TMP/bad"
 export KNIT_CACHE="$TEST_TMP/cache-bad"
 
+# with knit.lock, install trusts the lock's integrity: a registry that swaps a tarball is caught
+damaged && python3 "$TOOL" truncate "$TEST_TMP/bad" "$vname" "$vversion"
+fails "a swapped tarball against knit.lock" "knit: error: integrity mismatch for $vname@$vversion: expected sha512-*, got sha512-*" "$KNIT" install --registry "$B"
+fails "a registry that is down, with knit.lock" "knit: error: cannot fetch $vname@$vversion: http://127.0.0.1:9/*: Couldn't connect to server (after 4 attempts)" "$KNIT" install --registry "http://127.0.0.1:9/"
+[ -z "$(find "$KNIT_CACHE/store" -mindepth 2 -maxdepth 2 -name 'sha512-*' 2>/dev/null)" ] && ok || not_ok "a failed install left packages in the store"
+
+# without knit.lock, the registry's documents are read: the rest of the failures
+cd "$TEST_TMP" && cp -r app app2 && rm app2/knit.lock && cd app2
+
 damaged && python3 "$TOOL" corrupt "$TEST_TMP/bad" "$vname" "$vversion"
 fails "integrity mismatch" "knit: error: integrity mismatch for $vname@$vversion: expected sha512-*, got sha512-*" "$KNIT" install --registry "$B"
 damaged && python3 "$TOOL" truncate "$TEST_TMP/bad" "$vname" "$vversion"
@@ -117,5 +126,8 @@ fault_pid=$!
 for _ in $(seq 50); do [ -s "$TEST_TMP/fault.port" ] && break; sleep 0.1; done
 fport=$(cat "$TEST_TMP/fault.port")
 rm -rf "$KNIT_CACHE"
+fails "a registry that keeps failing, with knit.lock" "knit: error: cannot fetch *: http://127.0.0.1:$fport/*: HTTP 500 (after 4 attempts)" "$KNIT" install --registry "http://127.0.0.1:$fport/"
+mv knit.lock knit.lock.kept
 fails "a registry that keeps failing" "knit: error: cannot load '*': http://127.0.0.1:$fport/*: HTTP 500 (after 4 attempts)" "$KNIT" install --registry "http://127.0.0.1:$fport/"
+mv knit.lock.kept knit.lock
 finish
