@@ -12,6 +12,7 @@
 static const char *const install_usage[] = {
 	"knit install [--registry <url>] [--frozen-lockfile] [--resolution highest|lowest]", NULL };
 static const char *const ci_usage[] = { "knit ci [--registry <url>]", NULL };
+static const char *const update_usage[] = { "knit update [--registry <url>] [<package>...]", NULL };
 
 static double now(void)
 {
@@ -98,5 +99,22 @@ int cmd_ci(int argc, const char **argv, struct knit_cli *cli)
 		return KNIT_EXIT_FAILURE;
 	}
 	struct knit_install_opts o = { .project_dir = ".", .registry = registry, .mode = KNIT_INSTALL_CI };
+	return run(cli, &o);
+}
+
+int cmd_update(int argc, const char **argv, struct knit_cli *cli)
+{
+	const char *registry = NULL;
+	const struct knit_option opts[] = {
+		KNIT_OPT_STRING_(0, "registry", &registry, "url", "the registry to use"),
+		KNIT_OPT_END_(),
+	};
+	int n = knit_parse_options(argc, argv, opts, update_usage, cli);
+	if (n == KNIT_PARSE_HELP)
+		return KNIT_EXIT_OK;
+	if (n < 0)
+		return KNIT_EXIT_FAILURE;
+	struct knit_install_opts o = { .project_dir = ".", .registry = registry, .mode = KNIT_INSTALL,
+				       .update = true, .unlock = argv, .nunlock = (size_t)n };
 	return run(cli, &o);
 }

@@ -175,8 +175,12 @@ static int solve(struct run *r, struct strbuf *warn, struct strbuf *err)
 		if (!dup)
 			knit_deps_add(&all, r->manifest.dev_deps.items[i].name, r->manifest.dev_deps.items[i].range);
 	}
-	for (size_t i = 0; r->have_lock && i < r->lock.n; i++)
+	/* knit update with no names frees everything; with names, only those */
+	bool pin = r->have_lock && !(r->opts->update && !r->opts->nunlock);
+	for (size_t i = 0; pin && i < r->lock.n; i++)
 		knit_deps_add(&pins, r->lock.pkgs[i].name, r->lock.pkgs[i].version);
+	req.unlock = r->opts->unlock;
+	req.nunlock = r->opts->nunlock;
 
 	req.root_name = r->manifest.name ? r->manifest.name : "knit.json";
 	req.root_version = r->manifest.version ? r->manifest.version : "0.0.0";
@@ -362,13 +366,21 @@ int knit_install(const struct knit_install_opts *opts, struct knit_install_stats
 		r.from_lock = true;
 		if ((rc = items_from_lock(&r, err)))
 			goto done;
-	} else if (r.have_lock && lock_is_current(&r)) {
+	} else if (!opts->update && r.have_lock && lock_is_current(&r)) {
 		/* nothing in knit.json changed: the lock is the resolution, no registry needed */
 		r.from_lock = true;
 		if ((rc = items_from_lock(&r, err)))
 			goto done;
-	} else if ((rc = solve(&r, warn, err))) {
-		goto done;
+	} else {
+		for (size_t i = 0; opts->update && r.have_lock && i < opts->nunlock; i++) {
+			if (!knit_lockfile_find(&r.lock, opts->unlock[i])) {
+				strbuf_addf(err, "'%s' is not in knit.lock, so there is nothing to update", opts->unlock[i]);
+				rc = KNIT_EINVALID_ARG;
+				goto done;
+			}
+		}
+		if ((rc = solve(&r, warn, err)))
+			goto done;
 	}
 	if ((rc = fetch_missing(&r, stats, err)))
 		goto done;

@@ -26,6 +26,9 @@ struct knit_install_opts {
 	const char *registry;   /* --registry, or NULL */
 	enum knit_install_mode mode;
 	bool frozen_lockfile;   /* fail rather than change knit.lock */
+	bool update;            /* knit update: always resolve, freeing what follows */
+	const char *const *unlock; /* with update: the packages freed; none given frees all */
+	size_t nunlock;
 	enum knit_resolution resolution;
 };
 

@@ -9,6 +9,8 @@
                                made to match
   symlink REG NAME VERSION     a tarball with a symlink pointing outside
   malform REG NAME             make the packument invalid JSON
+  publish REG NAME FROM TO     add version TO to NAME's packument, a copy of FROM
+                               (same tarball), and make it the latest
   rebase REG URL               point every dist.tarball at URL (a copy's own place)
   check REG PROJECT            deps/ equals the tarballs byte for byte (no extra
                                files), and knit.lock's versions, integrity and
@@ -64,6 +66,15 @@ def main():
                             ("link", "package/evil", "../../../../etc")])
         open(tp, "wb").write(data)
         set_integrity(reg, name, version, data)
+    elif cmd == "publish":
+        name, src, dst = sys.argv[3], sys.argv[4], sys.argv[5]
+        p = packument(reg, name)
+        doc = json.load(open(p))
+        entry = json.loads(json.dumps(doc["versions"][src]))
+        entry["version"] = dst
+        doc["versions"][dst] = entry
+        doc["dist-tags"]["latest"] = dst
+        json.dump(doc, open(p, "w"))
     elif cmd == "rebase":
         url = sys.argv[3].rstrip("/")
         for d, _, files in os.walk(reg):
