@@ -49,6 +49,7 @@ int cmd_ci(int argc, const char **argv, struct knit_cli *cli);
 int cmd_help(int argc, const char **argv, struct knit_cli *cli);
 int cmd_install(int argc, const char **argv, struct knit_cli *cli);
 int cmd_semver(int argc, const char **argv, struct knit_cli *cli);
+int cmd_uninstall(int argc, const char **argv, struct knit_cli *cli);
 int cmd_update(int argc, const char **argv, struct knit_cli *cli);
 int cmd_why(int argc, const char **argv, struct knit_cli *cli);
 

@@ -6,11 +6,14 @@
 #include "project/install.h"
 #include "util/error.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 static const char *const install_usage[] = {
-	"knit install [--registry <url>] [--frozen-lockfile] [--resolution highest|lowest]", NULL };
+	"knit install [--registry <url>] [--frozen-lockfile] [--resolution highest|lowest] [--save-dev] [--save-exact] [<package>[@<range>]...]",
+	NULL };
+static const char *const uninstall_usage[] = { "knit uninstall [--registry <url>] <package>...", NULL };
 static const char *const ci_usage[] = { "knit ci [--registry <url>]", NULL };
 static const char *const update_usage[] = { "knit update [--registry <url>] [<package>...]", NULL };
 
@@ -40,11 +43,11 @@ static int run(struct knit_cli *cli, struct knit_install_opts *opts)
 	} else if (rc) {
 		knit_error(cli, "%s", err.buf);
 	} else {
-		fprintf(cli->out, "%zu packages in deps/ (%zu fetched, deps/ %s%s) in %.2fs\n", stats.packages,
+		fprintf(cli->out, "%zu packages in deps/ (%zu fetched, deps/ %s%s%s) in %.2fs\n", stats.packages,
 			stats.fetched, stats.deps_changed ? "updated" : "unchanged",
 			opts->mode == KNIT_INSTALL_CI ? ""
 			: stats.lock_changed ? ", knit.lock written" : ", knit.lock unchanged",
-			now() - t0);
+			stats.manifest_changed ? ", knit.json updated" : "", now() - t0);
 	}
 	strbuf_release(&warn);
 	strbuf_release(&err);
@@ -54,8 +57,10 @@ static int run(struct knit_cli *cli, struct knit_install_opts *opts)
 int cmd_install(int argc, const char **argv, struct knit_cli *cli)
 {
 	const char *registry = NULL, *resolution = NULL;
-	int frozen = 0;
+	int frozen = 0, save_dev = 0, save_exact = 0;
 	const struct knit_option opts[] = {
+		KNIT_OPT_BOOL_('D', "save-dev", &save_dev, "add the packages to devDependencies"),
+		KNIT_OPT_BOOL_('E', "save-exact", &save_exact, "save the exact version, not ^version"),
 		KNIT_OPT_STRING_(0, "registry", &registry, "url", "the registry to use (default: .knitrc, then ~/.knit/registry)"),
 		KNIT_OPT_BOOL_(0, "frozen-lockfile", &frozen, "fail instead of changing knit.lock"),
 		KNIT_OPT_STRING_(0, "resolution", &resolution, "mode", "highest (npm's choice) or lowest satisfying versions"),
@@ -66,19 +71,66 @@ int cmd_install(int argc, const char **argv, struct knit_cli *cli)
 		return KNIT_EXIT_OK;
 	if (n < 0)
 		return KNIT_EXIT_FAILURE;
-	if (n > 0) {
-		knit_error(cli, "install takes no package names in this version; add '%s' to knit.json's "
-				"dependencies and run 'knit install'", argv[0]);
+	/* name, name@range, @scope/name, @scope/name@range */
+	struct knit_dep *specs = calloc((size_t)n + 1, sizeof(*specs));
+	char **owned = calloc((size_t)n + 1, sizeof(*owned));
+	for (int i = 0; i < n; i++) {
+		owned[i] = strdup(argv[i]);
+		char *at = strrchr(owned[i], '@');
+		if (at && at != owned[i]) {
+			*at = '\0';
+			specs[i] = (struct knit_dep){ owned[i], at + 1 };
+		} else {
+			specs[i] = (struct knit_dep){ owned[i], "" };
+		}
+		if (!*specs[i].name || (specs[i].name[0] == '@' && !strchr(specs[i].name, '/'))) {
+			knit_error(cli, "'%s' is not a package name (name, name@range or @scope/name@range)", argv[i]);
+			for (int k = 0; k <= i; k++)
+				free(owned[k]);
+			free(owned);
+			free(specs);
+			return KNIT_EXIT_FAILURE;
+		}
+	}
+	if (n && frozen) {
+		knit_error(cli, "--frozen-lockfile cannot add packages: adding changes knit.lock");
+		n = -1;
+	}
+	struct knit_install_opts o = { .project_dir = ".", .registry = registry, .mode = KNIT_INSTALL,
+				       .frozen_lockfile = frozen, .add = specs, .nadd = n > 0 ? (size_t)n : 0,
+				       .save_dev = save_dev, .save_exact = save_exact };
+	int rc = KNIT_EXIT_FAILURE;
+	if (resolution && !strcmp(resolution, "lowest"))
+		o.resolution = KNIT_RESOLUTION_LOWEST;
+	else if (resolution && strcmp(resolution, "highest"))
+		knit_error(cli, "--resolution takes 'highest' or 'lowest', not '%s'", resolution), n = -1;
+	if (n >= 0)
+		rc = run(cli, &o);
+	for (int i = 0; owned[i]; i++)
+		free(owned[i]);
+	free(owned);
+	free(specs);
+	return rc;
+}
+
+int cmd_uninstall(int argc, const char **argv, struct knit_cli *cli)
+{
+	const char *registry = NULL;
+	const struct knit_option opts[] = {
+		KNIT_OPT_STRING_(0, "registry", &registry, "url", "the registry to use"),
+		KNIT_OPT_END_(),
+	};
+	int n = knit_parse_options(argc, argv, opts, uninstall_usage, cli);
+	if (n == KNIT_PARSE_HELP)
+		return KNIT_EXIT_OK;
+	if (n < 0)
+		return KNIT_EXIT_FAILURE;
+	if (!n) {
+		knit_error(cli, "uninstall needs the names of the packages to remove");
 		return KNIT_EXIT_FAILURE;
 	}
 	struct knit_install_opts o = { .project_dir = ".", .registry = registry, .mode = KNIT_INSTALL,
-				       .frozen_lockfile = frozen };
-	if (resolution && !strcmp(resolution, "lowest"))
-		o.resolution = KNIT_RESOLUTION_LOWEST;
-	else if (resolution && strcmp(resolution, "highest")) {
-		knit_error(cli, "--resolution takes 'highest' or 'lowest', not '%s'", resolution);
-		return KNIT_EXIT_FAILURE;
-	}
+				       .remove = argv, .nremove = (size_t)n };
 	return run(cli, &o);
 }
 

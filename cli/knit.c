@@ -15,6 +15,7 @@ const struct knit_command knit_commands[] = {
 	{ "help", cmd_help, "show help for knit or one of its commands" },
 	{ "install", cmd_install, "resolve knit.json, fetch and verify, fill deps/, write knit.lock" },
 	{ "semver", cmd_semver, "check versions against ranges, as node-semver's command does" },
+	{ "uninstall", cmd_uninstall, "remove packages from knit.json, deps/ and knit.lock" },
 	{ "update", cmd_update, "resolve again, freeing the named packages (or all) from knit.lock" },
 	{ "why", cmd_why, "show every path by which a package is installed" },
 	{ NULL, NULL, NULL },

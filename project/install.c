@@ -10,6 +10,8 @@
 #include "resolver/semver.h"
 #include "util/error.h"
 #include "util/fs.h"
+#include "util/json.h"
+#include "util/json_edit.h"
 #include "util/xalloc.h"
 
 #include <stdlib.h>
@@ -297,6 +299,110 @@ static int fetch_missing(struct run *r, struct knit_install_stats *stats, struct
 	return 0;
 }
 
+/* --- knit install <spec> and knit uninstall: knit.json's dependencies change ------------- */
+
+static void deps_remove(struct knit_deps *d, const char *name)
+{
+	for (size_t i = 0; i < d->n; i++) {
+		if (strcmp(d->items[i].name, name))
+			continue;
+		free((char *)d->items[i].name);
+		free((char *)d->items[i].range);
+		memmove(&d->items[i], &d->items[i + 1], (d->n - i - 1) * sizeof(*d->items));
+		d->n--;
+		return;
+	}
+}
+
+static bool deps_has(const struct knit_deps *d, const char *name)
+{
+	for (size_t i = 0; i < d->n; i++)
+		if (!strcmp(d->items[i].name, name))
+			return true;
+	return false;
+}
+
+/* What knit.json will ask for: before solving, a spec's own range or the latest tag. */
+static int change_manifest(struct run *r, struct strbuf *err)
+{
+	const struct knit_install_opts *o = r->opts;
+	for (size_t i = 0; i < o->nremove; i++) {
+		const char *name = o->remove[i];
+		if (!deps_has(&r->manifest.deps, name) && !deps_has(&r->manifest.dev_deps, name)) {
+			strbuf_addf(err, "'%s' is not in knit.json's dependencies or devDependencies", name);
+			return KNIT_EINVALID_ARG;
+		}
+		deps_remove(&r->manifest.deps, name);
+		deps_remove(&r->manifest.dev_deps, name);
+	}
+	for (size_t i = 0; i < o->nadd; i++) {
+		const struct knit_dep *d = &o->add[i];
+		deps_remove(&r->manifest.deps, d->name);
+		deps_remove(&r->manifest.dev_deps, d->name);
+		knit_deps_add(o->save_dev ? &r->manifest.dev_deps : &r->manifest.deps, d->name,
+			      *d->range ? d->range : "latest");
+	}
+	return 0;
+}
+
+/* npm's rule for what is saved: a range as given; for a version or a tag, ^version (or exact). */
+static char *saved_range(const struct run *r, const struct knit_dep *spec)
+{
+	const char *resolved = NULL;
+	for (size_t i = 0; i < r->solution.n; i++)
+		if (!strcmp(r->solution.pkgs[i].name, spec->name))
+			resolved = r->solution.pkgs[i].pv->version;
+	struct knit_version v;
+	bool is_version = *spec->range &&
+			  !knit_version_parse(&v, spec->range, strlen(spec->range), KNIT_SEMVER_LOOSE);
+	if (is_version)
+		knit_version_release(&v);
+	struct knit_range rg;
+	bool is_range = *spec->range && !is_version &&
+			!knit_range_parse(&rg, spec->range, strlen(spec->range), KNIT_SEMVER_LOOSE);
+	if (is_range) {
+		knit_range_release(&rg);
+		return knit_xstrdup(spec->range);
+	}
+	const char *version = is_version ? spec->range : resolved;
+	struct strbuf out = STRBUF_INIT;
+	strbuf_addf(&out, "%s%s", r->opts->save_exact ? "" : "^", version ? version : "*");
+	return strbuf_detach(&out, NULL);
+}
+
+/* Rewrites knit.json's text for the changes, keeping everything else as written. */
+static int edit_manifest_text(struct run *r, struct strbuf *text, struct strbuf *err)
+{
+	const struct knit_install_opts *o = r->opts;
+	int rc = knit_read_file(r->manifest_path.buf, text, err);
+	for (size_t i = 0; !rc && i < o->nremove; i++) {
+		rc = knit_json_edit(text, "dependencies", o->remove[i], NULL);
+		if (!rc)
+			rc = knit_json_edit(text, "devDependencies", o->remove[i], NULL);
+	}
+	for (size_t i = 0; !rc && i < o->nadd; i++) {
+		char *range = saved_range(r, &o->add[i]);
+		struct strbuf json = STRBUF_INIT;
+		knit_json_string(&json, range);
+		rc = knit_json_edit(text, o->save_dev ? "devDependencies" : "dependencies", o->add[i].name, json.buf);
+		if (!rc)
+			rc = knit_json_edit(text, o->save_dev ? "dependencies" : "devDependencies", o->add[i].name, NULL);
+		/* the lock's root section records what knit.json now says */
+		struct knit_deps *d = o->save_dev ? &r->manifest.dev_deps : &r->manifest.deps;
+		for (size_t k = 0; k < d->n; k++)
+			if (!strcmp(d->items[k].name, o->add[i].name)) {
+				free((char *)d->items[k].range);
+				d->items[k].range = knit_xstrdup(range);
+			}
+		strbuf_release(&json);
+		free(range);
+	}
+	if (rc && !err->len)
+		strbuf_addf(err, "%s: cannot edit it: 'dependencies' and 'devDependencies' must be objects",
+			    r->manifest_path.buf);
+	return rc;
+}
+
 static void run_release(struct run *r)
 {
 	for (size_t i = 0; i < r->n; i++) {
@@ -351,6 +457,9 @@ int knit_install(const struct knit_install_opts *opts, struct knit_install_stats
 		.insecure = strict && !strcmp(strict, "false"),
 	};
 	r.fetch = knit_fetch_new(&fo);
+	bool edits = opts->nadd || opts->nremove;
+	if (edits && (rc = change_manifest(&r, err)))
+		goto done;
 
 	if (opts->mode == KNIT_INSTALL_CI) {
 		struct strbuf diff = STRBUF_INIT;
@@ -366,7 +475,7 @@ int knit_install(const struct knit_install_opts *opts, struct knit_install_stats
 		r.from_lock = true;
 		if ((rc = items_from_lock(&r, err)))
 			goto done;
-	} else if (!opts->update && r.have_lock && lock_is_current(&r)) {
+	} else if (!opts->update && !edits && r.have_lock && lock_is_current(&r)) {
 		/* nothing in knit.json changed: the lock is the resolution, no registry needed */
 		r.from_lock = true;
 		if ((rc = items_from_lock(&r, err)))
@@ -386,8 +495,10 @@ int knit_install(const struct knit_install_opts *opts, struct knit_install_stats
 		goto done;
 
 	struct knit_lockfile lf;
-	struct strbuf text = STRBUF_INIT, old = STRBUF_INIT, scratch = STRBUF_INIT;
-	bool write_lock = opts->mode == KNIT_INSTALL && !r.from_lock;
+	struct strbuf text = STRBUF_INIT, old = STRBUF_INIT, scratch = STRBUF_INIT, json = STRBUF_INIT;
+	if (edits)
+		rc = edit_manifest_text(&r, &json, err);
+	bool write_lock = !rc && opts->mode == KNIT_INSTALL && !r.from_lock;
 	if (write_lock) {
 		new_lockfile(&r, &lf);
 		knit_lockfile_format(&lf, &text);
@@ -409,11 +520,14 @@ int knit_install(const struct knit_install_opts *opts, struct knit_install_stats
 	}
 	if (!rc && write_lock)
 		rc = knit_write_file_atomic(r.lock_path.buf, text.buf, text.len, &stats->lock_changed, err);
+	if (!rc && edits) /* last: only a complete install changes knit.json */
+		rc = knit_write_file_atomic(r.manifest_path.buf, json.buf, json.len, &stats->manifest_changed, err);
 	if (write_lock)
 		knit_lockfile_release(&lf);
 	strbuf_release(&text);
 	strbuf_release(&old);
 	strbuf_release(&scratch);
+	strbuf_release(&json);
 done:
 	run_release(&r);
 	return rc;

@@ -29,6 +29,13 @@ struct knit_install_opts {
 	bool update;            /* knit update: always resolve, freeing what follows */
 	const char *const *unlock; /* with update: the packages freed; none given frees all */
 	size_t nunlock;
+	/* knit install <spec>...: name and range as given ("" for none: the latest tag) */
+	const struct knit_dep *add;
+	size_t nadd;
+	bool save_dev;          /* into devDependencies */
+	bool save_exact;        /* save the version itself rather than ^version */
+	const char *const *remove; /* knit uninstall <name>... */
+	size_t nremove;
 	enum knit_resolution resolution;
 };
 
@@ -36,7 +43,7 @@ struct knit_install_stats {
 	size_t packages;   /* installed in deps/ */
 	size_t fetched;    /* tarballs downloaded */
 	size_t stored;     /* tarballs extracted into the store */
-	bool deps_changed, lock_changed;
+	bool deps_changed, lock_changed, manifest_changed;
 	size_t deprecated; /* warnings given */
 };
 

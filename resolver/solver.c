@@ -462,7 +462,9 @@ int knit_solve(const struct knit_solve_request *req, const struct knit_source *s
 	/* {not root}: the root package is selected */
 	struct incompat in = { .cause = CAUSE_ROOT, .nterms = 1 };
 	in.terms = arena_alloc(&s.arena, sizeof(struct term));
-	in.terms[0] = (struct term){ s.root, false, bits_full(&s, s.root), NULL };
+	uint64_t *own = bits_new(&s, s.root);
+	own[0] = 1; /* the root's one version, never its phantom */
+	in.terms[0] = (struct term){ s.root, false, own, NULL };
 	solver_add_incompat(&s, in);
 
 	int64_t next = s.root;
