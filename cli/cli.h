@@ -48,6 +48,8 @@ const char *knit_closest(const char *word, const char *const *candidates, size_t
 int cmd_ci(int argc, const char **argv, struct knit_cli *cli);
 int cmd_help(int argc, const char **argv, struct knit_cli *cli);
 int cmd_install(int argc, const char **argv, struct knit_cli *cli);
+int cmd_ls(int argc, const char **argv, struct knit_cli *cli);
+int cmd_outdated(int argc, const char **argv, struct knit_cli *cli);
 int cmd_semver(int argc, const char **argv, struct knit_cli *cli);
 int cmd_uninstall(int argc, const char **argv, struct knit_cli *cli);
 int cmd_update(int argc, const char **argv, struct knit_cli *cli);

@@ -14,6 +14,8 @@ const struct knit_command knit_commands[] = {
 	{ "ci", cmd_ci, "restore exactly what knit.lock says into deps/" },
 	{ "help", cmd_help, "show help for knit or one of its commands" },
 	{ "install", cmd_install, "resolve knit.json, fetch and verify, fill deps/, write knit.lock" },
+	{ "ls", cmd_ls, "show the installed dependency tree" },
+	{ "outdated", cmd_outdated, "show dependencies with newer versions in the registry" },
 	{ "semver", cmd_semver, "check versions against ranges, as node-semver's command does" },
 	{ "uninstall", cmd_uninstall, "remove packages from knit.json, deps/ and knit.lock" },
 	{ "update", cmd_update, "resolve again, freeing the named packages (or all) from knit.lock" },

@@ -1,0 +1,111 @@
+/*
+ * knit outdated: for each of the project's own dependencies, the locked
+ * version, the newest its range allows (wanted), and the registry's latest.
+ */
+#include "cli.h"
+#include "options.h"
+#include "project/manifest.h"
+#include "registry/config.h"
+#include "registry/fetch.h"
+#include "registry/registry.h"
+#include "resolver/lockfile.h"
+#include "resolver/semver.h"
+#include "util/error.h"
+
+#include <string.h>
+
+static const char *const outdated_usage[] = { "knit outdated [--registry <url>]", NULL };
+
+int cmd_outdated(int argc, const char **argv, struct knit_cli *cli)
+{
+	const char *registry = NULL;
+	const struct knit_option opts[] = {
+		KNIT_OPT_STRING_(0, "registry", &registry, "url", "the registry to ask"),
+		KNIT_OPT_END_(),
+	};
+	struct strbuf err = STRBUF_INIT;
+	struct knit_manifest m;
+	struct knit_lockfile lf = { 0 };
+	struct knit_config cfg;
+	int n = knit_parse_options(argc, argv, opts, outdated_usage, cli), rc, status = KNIT_EXIT_OK;
+
+	if (n == KNIT_PARSE_HELP)
+		return KNIT_EXIT_OK;
+	if (n < 0)
+		return KNIT_EXIT_FAILURE;
+	if ((rc = knit_manifest_read(&m, "knit.json", &err))) {
+		knit_error(cli, "%s", rc == KNIT_ENOTFOUND ? "no knit.json here" : err.buf);
+		strbuf_release(&err);
+		return KNIT_EXIT_FAILURE;
+	}
+	rc = knit_lockfile_read(&lf, "knit.lock", &err);
+	if (rc && rc != KNIT_ENOTFOUND) {
+		knit_error(cli, "%s", err.buf);
+		knit_manifest_release(&m);
+		strbuf_release(&err);
+		return KNIT_EXIT_FAILURE;
+	}
+	if ((rc = knit_config_load(&cfg, ".", registry, &err))) {
+		knit_error(cli, "%s", err.buf);
+		knit_lockfile_release(&lf);
+		knit_manifest_release(&m);
+		strbuf_release(&err);
+		return KNIT_EXIT_FAILURE;
+	}
+	struct knit_fetch *fetch = knit_fetch_new(NULL);
+	struct knit_registry *reg = knit_registry_new(&cfg, fetch);
+	const struct knit_source *src = knit_registry_source(reg);
+	const struct knit_deps *fields[2] = { &m.deps, &m.dev_deps };
+	for (int f = 0; f < 2; f++)
+		for (size_t i = 0; i < fields[f]->n; i++)
+			src->prefetch(src->ctx, fields[f]->items[i].name);
+
+	bool header = false;
+	for (int f = 0; f < 2 && status != KNIT_EXIT_FAILURE + 1; f++) {
+		for (size_t i = 0; i < fields[f]->n; i++) {
+			const struct knit_dep *d = &fields[f]->items[i];
+			const struct knit_lock_pkg *locked = knit_lockfile_find(&lf, d->name);
+			const struct knit_pkg *pkg;
+			rc = src->load(src->ctx, d->name, &pkg);
+			if (rc) {
+				const char *msg = src->message(src->ctx, d->name);
+				knit_error(cli, "cannot load '%s': %s", d->name, msg ? msg : knit_strerror(rc));
+				status = KNIT_EXIT_FAILURE + 1; /* stop: an error, not "outdated" */
+				break;
+			}
+			struct knit_range r;
+			const char *wanted = NULL;
+			if (!knit_range_parse(&r, d->range, strlen(d->range), KNIT_SEMVER_LOOSE)) {
+				for (size_t k = pkg->nversions; k-- > 0 && !wanted;)
+					if (knit_range_test(&r, &pkg->versions[k].parsed))
+						wanted = pkg->versions[k].version;
+				knit_range_release(&r);
+			}
+			const char *current = locked ? locked->version : NULL;
+			const char *latest = pkg->latest ? pkg->latest
+					     : pkg->nversions ? pkg->versions[pkg->nversions - 1].version : NULL;
+			bool behind = !current || (wanted && strcmp(current, wanted)) ||
+				      (latest && strcmp(current, latest));
+			if (!behind)
+				continue;
+			if (!header) {
+				fprintf(cli->out, "%-30s %-12s %-12s %-12s %s\n", "Package", "Current", "Wanted",
+					"Latest", "Type");
+				header = true;
+			}
+			fprintf(cli->out, "%-30s %-12s %-12s %-12s %s\n", d->name, current ? current : "missing",
+				wanted ? wanted : "none", latest ? latest : "none",
+				f ? "devDependencies" : "dependencies");
+			status = KNIT_EXIT_FAILURE; /* as npm outdated: 1 when something is behind */
+		}
+	}
+	if (status > KNIT_EXIT_FAILURE)
+		status = KNIT_EXIT_FAILURE;
+	knit_registry_free(reg);
+	knit_fetch_free(fetch);
+	knit_config_release(&cfg);
+	knit_lockfile_release(&lf);
+	knit_manifest_release(&m);
+	strbuf_release(&err);
+	return status;
+}
