@@ -46,6 +46,7 @@ const struct knit_command *knit_command_find(const char *name);
 const char *knit_closest(const char *word, const char *const *candidates, size_t n);
 
 int cmd_ci(int argc, const char **argv, struct knit_cli *cli);
+int cmd_config(int argc, const char **argv, struct knit_cli *cli);
 int cmd_help(int argc, const char **argv, struct knit_cli *cli);
 int cmd_install(int argc, const char **argv, struct knit_cli *cli);
 int cmd_ls(int argc, const char **argv, struct knit_cli *cli);

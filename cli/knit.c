@@ -12,6 +12,7 @@
 
 const struct knit_command knit_commands[] = {
 	{ "ci", cmd_ci, "restore exactly what knit.lock says into deps/" },
+	{ "config", cmd_config, "get, set, delete or list settings (.knitrc)" },
 	{ "help", cmd_help, "show help for knit or one of its commands" },
 	{ "install", cmd_install, "resolve knit.json, fetch and verify, fill deps/, write knit.lock" },
 	{ "ls", cmd_ls, "show the installed dependency tree" },
