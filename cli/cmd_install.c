@@ -11,17 +11,28 @@
 #include <time.h>
 
 static const char *const install_usage[] = {
-	"knit install [--registry <url>] [--frozen-lockfile] [--resolution highest|lowest] [--save-dev] [--save-exact] [<package>[@<range>]...]",
+	"knit install [--registry <url>] [--frozen-lockfile] [--offline|--prefer-offline] [--resolution highest|lowest] [--save-dev] [--save-exact] [<package>[@<range>]...]",
 	NULL };
 static const char *const uninstall_usage[] = { "knit uninstall [--registry <url>] <package>...", NULL };
-static const char *const ci_usage[] = { "knit ci [--registry <url>]", NULL };
-static const char *const update_usage[] = { "knit update [--registry <url>] [<package>...]", NULL };
+static const char *const ci_usage[] = { "knit ci [--registry <url>] [--offline]", NULL };
+static const char *const update_usage[] = { "knit update [--registry <url>] [--prefer-offline] [<package>...]", NULL };
 
 static double now(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* --offline and --prefer-offline, which exclude each other */
+static int cache_mode(struct knit_cli *cli, int offline, int prefer, enum knit_cache_mode *out)
+{
+	if (offline && prefer) {
+		knit_error(cli, "--offline and --prefer-offline exclude each other");
+		return -1;
+	}
+	*out = offline ? KNIT_CACHE_ONLY : prefer ? KNIT_CACHE_PREFER : KNIT_CACHE_REVALIDATE;
+	return 0;
 }
 
 static int run(struct knit_cli *cli, struct knit_install_opts *opts)
@@ -57,8 +68,10 @@ static int run(struct knit_cli *cli, struct knit_install_opts *opts)
 int cmd_install(int argc, const char **argv, struct knit_cli *cli)
 {
 	const char *registry = NULL, *resolution = NULL;
-	int frozen = 0, save_dev = 0, save_exact = 0;
+	int frozen = 0, save_dev = 0, save_exact = 0, offline = 0, prefer = 0;
 	const struct knit_option opts[] = {
+		KNIT_OPT_BOOL_(0, "offline", &offline, "use only the caches: no network at all"),
+		KNIT_OPT_BOOL_(0, "prefer-offline", &prefer, "use the cached packuments where they have the answer"),
 		KNIT_OPT_BOOL_('D', "save-dev", &save_dev, "add the packages to devDependencies"),
 		KNIT_OPT_BOOL_('E', "save-exact", &save_exact, "save the exact version, not ^version"),
 		KNIT_OPT_STRING_(0, "registry", &registry, "url", "the registry to use (default: .knitrc, then ~/.knit/registry)"),
@@ -100,6 +113,8 @@ int cmd_install(int argc, const char **argv, struct knit_cli *cli)
 				       .frozen_lockfile = frozen, .add = specs, .nadd = n > 0 ? (size_t)n : 0,
 				       .save_dev = save_dev, .save_exact = save_exact };
 	int rc = KNIT_EXIT_FAILURE;
+	if (cache_mode(cli, offline, prefer, &o.cache_mode))
+		n = -1;
 	if (resolution && !strcmp(resolution, "lowest"))
 		o.resolution = KNIT_RESOLUTION_LOWEST;
 	else if (resolution && strcmp(resolution, "highest"))
@@ -137,7 +152,9 @@ int cmd_uninstall(int argc, const char **argv, struct knit_cli *cli)
 int cmd_ci(int argc, const char **argv, struct knit_cli *cli)
 {
 	const char *registry = NULL;
+	int offline = 0;
 	const struct knit_option opts[] = {
+		KNIT_OPT_BOOL_(0, "offline", &offline, "use only the store: no network at all"),
 		KNIT_OPT_STRING_(0, "registry", &registry, "url", "the registry to fetch from; locked URLs are rebased onto it"),
 		KNIT_OPT_END_(),
 	};
@@ -150,14 +167,17 @@ int cmd_ci(int argc, const char **argv, struct knit_cli *cli)
 		knit_error(cli, "ci takes no arguments, got '%s'", argv[0]);
 		return KNIT_EXIT_FAILURE;
 	}
-	struct knit_install_opts o = { .project_dir = ".", .registry = registry, .mode = KNIT_INSTALL_CI };
+	struct knit_install_opts o = { .project_dir = ".", .registry = registry, .mode = KNIT_INSTALL_CI,
+				       .cache_mode = offline ? KNIT_CACHE_ONLY : KNIT_CACHE_REVALIDATE };
 	return run(cli, &o);
 }
 
 int cmd_update(int argc, const char **argv, struct knit_cli *cli)
 {
 	const char *registry = NULL;
+	int prefer = 0;
 	const struct knit_option opts[] = {
+		KNIT_OPT_BOOL_(0, "prefer-offline", &prefer, "use the cached packuments where they have the answer"),
 		KNIT_OPT_STRING_(0, "registry", &registry, "url", "the registry to use"),
 		KNIT_OPT_END_(),
 	};
@@ -167,6 +187,7 @@ int cmd_update(int argc, const char **argv, struct knit_cli *cli)
 	if (n < 0)
 		return KNIT_EXIT_FAILURE;
 	struct knit_install_opts o = { .project_dir = ".", .registry = registry, .mode = KNIT_INSTALL,
-				       .update = true, .unlock = argv, .nunlock = (size_t)n };
+				       .update = true, .unlock = argv, .nunlock = (size_t)n,
+				       .cache_mode = prefer ? KNIT_CACHE_PREFER : KNIT_CACHE_REVALIDATE };
 	return run(cli, &o);
 }

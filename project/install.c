@@ -195,6 +195,7 @@ static int solve(struct run *r, struct strbuf *warn, struct strbuf *err)
 	req.resolution = r->opts->resolution;
 
 	r->registry = knit_registry_new(&r->cfg, r->fetch);
+	knit_registry_set_cache_mode(r->registry, r->opts->cache_mode);
 	int rc = knit_solve(&req, knit_registry_source(r->registry), &r->solution, err);
 	knit_deps_release(&all);
 	knit_deps_release(&pins);
@@ -258,6 +259,11 @@ static int fetch_missing(struct run *r, struct knit_install_stats *stats, struct
 		knit_store_path(r->cfg.cache_dir, &it->id, &it->store_dir);
 		if (knit_store_has(r->cfg.cache_dir, &it->id))
 			continue;
+		if (r->opts->cache_mode == KNIT_CACHE_ONLY) {
+			strbuf_addf(err, "%s@%s is not in the store, and --offline keeps knit off the network",
+				    it->name, it->version);
+			return KNIT_EIO;
+		}
 		it->url = r->from_lock ? rebase(&r->cfg, it->name, it->tarball) : knit_xstrdup(it->tarball);
 		const char *token = knit_config_token(&r->cfg, it->url);
 		struct strbuf auth = STRBUF_INIT;

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "registry/registry.h"
 #include "resolver/solver.h"
 #include "util/strbuf.h"
 
@@ -37,6 +38,7 @@ struct knit_install_opts {
 	const char *const *remove; /* knit uninstall <name>... */
 	size_t nremove;
 	enum knit_resolution resolution;
+	enum knit_cache_mode cache_mode; /* --offline: packuments and tarballs from the caches only */
 };
 
 struct knit_install_stats {

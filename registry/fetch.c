@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 struct knit_transfer_private {
@@ -80,6 +81,8 @@ void knit_fetch_free(struct knit_fetch *f)
 		free(t->priv);
 		strbuf_release(&t->body);
 		strbuf_release(&t->message);
+		strbuf_release(&t->etag);
+		strbuf_release(&t->last_modified);
 		free(t);
 	}
 	free(f->all);
@@ -101,8 +104,33 @@ static size_t on_data(char *data, size_t size, size_t nmemb, void *arg)
 	return n;
 }
 
+/* ETag and Last-Modified, kept for revalidating a cached response. */
+static size_t on_header(char *data, size_t size, size_t nmemb, void *arg)
+{
+	struct knit_transfer *t = arg;
+	size_t n = size * nmemb;
+	struct strbuf *into = NULL;
+	size_t skip = 0;
+	if (n > 5 && !strncasecmp(data, "etag:", 5))
+		into = &t->etag, skip = 5;
+	else if (n > 14 && !strncasecmp(data, "last-modified:", 14))
+		into = &t->last_modified, skip = 14;
+	if (into) {
+		size_t end = n;
+		while (skip < end && (data[skip] == ' ' || data[skip] == '\t'))
+			skip++;
+		while (end > skip && strchr("\r\n ", data[end - 1]))
+			end--;
+		strbuf_reset(into);
+		strbuf_add(into, data + skip, end - skip);
+	}
+	return n;
+}
+
 static void begin_attempt(struct knit_fetch *f, struct knit_transfer *t)
 {
+	strbuf_reset(&t->etag);
+	strbuf_reset(&t->last_modified);
 	strbuf_reset(&t->body);
 	strbuf_reset(&t->message);
 	if (t->priv->hasher) {
@@ -127,6 +155,8 @@ struct knit_transfer *knit_fetch_start(struct knit_fetch *f, const char *url,
 	t->priv = knit_xcalloc(1, sizeof(*t->priv));
 	strbuf_init(&t->body, 0);
 	strbuf_init(&t->message, 0);
+	strbuf_init(&t->etag, 0);
+	strbuf_init(&t->last_modified, 0);
 	t->priv->url = knit_xstrdup(url);
 	t->priv->max_bytes = max_bytes ? max_bytes : (size_t)512 << 20;
 	t->priv->hash = hash;
@@ -141,6 +171,8 @@ struct knit_transfer *knit_fetch_start(struct knit_fetch *f, const char *url,
 	curl_easy_setopt(e, CURLOPT_PRIVATE, t);
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_data);
 	curl_easy_setopt(e, CURLOPT_WRITEDATA, t);
+	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(e, CURLOPT_HEADERDATA, t);
 	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
 	curl_easy_setopt(e, CURLOPT_MAXREDIRS, 5L);
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, f->opts.connect_timeout_ms);
@@ -189,7 +221,8 @@ static void finish(struct knit_fetch *f, struct knit_transfer *t, CURLcode code)
 	t->status = status;
 	bool is_file = !strncmp(t->priv->url, "file:", 5);
 
-	if (code == CURLE_OK && (status == 0 || (status >= 200 && status < 300)) && !t->priv->too_big) {
+	if (code == CURLE_OK && (status == 0 || (status >= 200 && status < 300) || status == 304) &&
+	    !t->priv->too_big) {
 		t->rc = 0;
 	} else if ((code == CURLE_OK && (status == 404 || status == 410)) ||
 		   (is_file && code == CURLE_FILE_COULDNT_READ_FILE)) {

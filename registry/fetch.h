@@ -29,10 +29,12 @@ struct knit_transfer {
 	/* results, valid once done */
 	bool done;
 	int rc;                  /* 0, KNIT_ENOTFOUND, or KNIT_EIO */
-	long status;             /* the HTTP status, 0 for file:// */
+	long status;             /* the HTTP status, 0 for file://; 304 counts as success */
 	struct strbuf body;
 	struct strbuf message;   /* one line when rc != 0 */
 	struct knit_integrity digest; /* when a hash was asked for */
+	struct strbuf etag;           /* response headers for revalidation, when sent */
+	struct strbuf last_modified;
 	int attempts;
 	void *user;
 	struct knit_transfer_private *priv;

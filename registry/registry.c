@@ -1,5 +1,7 @@
 #include "registry.h"
 #include "util/error.h"
+#include "util/fs.h"
+#include "util/tree.h"
 #include "util/json.h"
 #include "util/xalloc.h"
 
@@ -11,7 +13,10 @@
 
 struct entry {
 	char *name;
-	struct knit_transfer *transfer;
+	struct knit_transfer *transfer;  /* NULL when answered from the cache */
+	struct strbuf cached;            /* the cached packument, when there is one */
+	bool use_cache;                  /* answer from cached without the network */
+	char *cache_path;                /* NULL for file:// registries */
 	bool parsed;
 	int rc;
 	cJSON *doc;
@@ -21,6 +26,7 @@ struct entry {
 
 struct knit_registry {
 	const struct knit_config *cfg;
+	enum knit_cache_mode cache_mode;
 	struct knit_fetch *fetch;
 	struct knit_source source;
 	struct entry **entries;
@@ -121,6 +127,52 @@ static struct entry *find(struct knit_registry *r, const char *name)
 	return NULL;
 }
 
+/* <cache>/packuments/<sha256 of the URL>: the body, and ".meta" with the ETag and Last-Modified */
+static char *cache_path_for(const struct knit_registry *r, const char *url)
+{
+	struct knit_hasher *h = knit_hasher_new(KNIT_HASH_SHA256);
+	struct knit_integrity d;
+	struct strbuf path = STRBUF_INIT;
+	knit_hasher_update(h, url, strlen(url));
+	knit_hasher_finish(h, &d);
+	strbuf_addf(&path, "%s/packuments/", r->cfg->cache_dir);
+	knit_integrity_hex(&d, &path);
+	return strbuf_detach(&path, NULL);
+}
+
+static void cache_meta(const char *path, struct strbuf *etag, struct strbuf *last_modified)
+{
+	struct strbuf meta = STRBUF_INIT, err = STRBUF_INIT, p = STRBUF_INIT;
+	strbuf_addf(&p, "%s.meta", path);
+	if (!knit_read_file(p.buf, &meta, &err)) {
+		char *nl = strchr(meta.buf, '\n');
+		if (nl) {
+			strbuf_add(etag, meta.buf, (size_t)(nl - meta.buf));
+			char *nl2 = strchr(nl + 1, '\n');
+			strbuf_add(last_modified, nl + 1, nl2 ? (size_t)(nl2 - nl - 1) : strlen(nl + 1));
+		}
+	}
+	strbuf_release(&meta);
+	strbuf_release(&err);
+	strbuf_release(&p);
+}
+
+static void cache_store(const char *path, const struct knit_transfer *t)
+{
+	struct strbuf p = STRBUF_INIT, meta = STRBUF_INIT, err = STRBUF_INIT;
+	bool changed;
+	/* a cache that cannot be written only costs the next run a download */
+	if (!knit_make_parents(path) &&
+	    !knit_write_file_atomic(path, t->body.buf, t->body.len, &changed, &err)) {
+		strbuf_addf(&p, "%s.meta", path);
+		strbuf_addf(&meta, "%s\n%s\n", t->etag.buf, t->last_modified.buf);
+		knit_write_file_atomic(p.buf, meta.buf, meta.len, &changed, &err);
+	}
+	strbuf_release(&p);
+	strbuf_release(&meta);
+	strbuf_release(&err);
+}
+
 static struct entry *request(struct knit_registry *r, const char *name)
 {
 	struct entry *e = find(r, name);
@@ -129,19 +181,49 @@ static struct entry *request(struct knit_registry *r, const char *name)
 	e = knit_xcalloc(1, sizeof(*e));
 	e->name = knit_xstrdup(name);
 	strbuf_init(&e->message, 0);
-	char *url = knit_registry_packument_url(r->cfg, name);
-	const char *token = knit_config_token(r->cfg, url);
-	struct strbuf auth = STRBUF_INIT;
-	const char *headers[3] = { ABBREVIATED, NULL, NULL };
-	if (token) {
-		strbuf_addf(&auth, "Authorization: Bearer %s", token);
-		headers[1] = auth.buf;
-	}
-	e->transfer = knit_fetch_start(r->fetch, url, headers, 64u << 20, KNIT_HASH_NONE);
-	strbuf_release(&auth);
-	free(url);
+	strbuf_init(&e->cached, 0);
 	KNIT_ALLOC_GROW(r->entries, r->n + 1, r->alloc);
 	r->entries[r->n++] = e;
+
+	char *url = knit_registry_packument_url(r->cfg, name);
+	struct strbuf scratch = STRBUF_INIT, etag = STRBUF_INIT, lm = STRBUF_INIT;
+	bool have = false;
+	if (strncmp(url, "file:", 5)) {
+		e->cache_path = cache_path_for(r, url);
+		have = !knit_read_file(e->cache_path, &e->cached, &scratch);
+		if (have)
+			cache_meta(e->cache_path, &etag, &lm);
+	}
+	if (e->cache_path && r->cache_mode != KNIT_CACHE_REVALIDATE && have) {
+		e->use_cache = true;
+	} else if (e->cache_path && r->cache_mode == KNIT_CACHE_ONLY) {
+		e->use_cache = true; /* answered at load: not in the cache */
+	} else {
+		const char *token = knit_config_token(r->cfg, url);
+		struct strbuf auth = STRBUF_INIT, inm = STRBUF_INIT, ims = STRBUF_INIT;
+		const char *headers[5] = { ABBREVIATED, NULL, NULL, NULL, NULL };
+		size_t h = 1;
+		if (token) {
+			strbuf_addf(&auth, "Authorization: Bearer %s", token);
+			headers[h++] = auth.buf;
+		}
+		if (have && etag.len) {
+			strbuf_addf(&inm, "If-None-Match: %s", etag.buf);
+			headers[h++] = inm.buf;
+		}
+		if (have && lm.len) {
+			strbuf_addf(&ims, "If-Modified-Since: %s", lm.buf);
+			headers[h++] = ims.buf;
+		}
+		e->transfer = knit_fetch_start(r->fetch, url, headers, 64u << 20, KNIT_HASH_NONE);
+		strbuf_release(&auth);
+		strbuf_release(&inm);
+		strbuf_release(&ims);
+	}
+	strbuf_release(&scratch);
+	strbuf_release(&etag);
+	strbuf_release(&lm);
+	free(url);
 	return e;
 }
 
@@ -155,14 +237,25 @@ static int src_load(void *ctx, const char *name, const struct knit_pkg **out)
 	struct knit_registry *r = ctx;
 	struct entry *e = request(r, name);
 	if (!e->parsed) {
-		knit_fetch_wait(r->fetch, e->transfer);
+		const struct strbuf *body = &e->cached;
 		e->parsed = true;
-		e->rc = e->transfer->rc;
-		if (e->rc) {
-			strbuf_add(&e->message, e->transfer->message.buf, e->transfer->message.len);
-		} else {
+		if (e->use_cache && !e->cached.len && r->cache_mode == KNIT_CACHE_ONLY) {
+			strbuf_addf(&e->message, "'%s' is not in the cache, and --offline keeps knit off the network",
+				    name);
+			e->rc = KNIT_EIO;
+		} else if (!e->use_cache) {
+			knit_fetch_wait(r->fetch, e->transfer);
+			e->rc = e->transfer->rc;
+			if (e->rc)
+				strbuf_add(&e->message, e->transfer->message.buf, e->transfer->message.len);
+			else if (e->transfer->status != 304)
+				body = &e->transfer->body; /* 304: the cached copy is still right */
+			if (!e->rc && e->cache_path && e->transfer->status == 200)
+				cache_store(e->cache_path, e->transfer);
+		}
+		if (!e->rc) {
 			unsigned line, col;
-			e->doc = knit_json_parse_at(e->transfer->body.buf, e->transfer->body.len, &line, &col);
+			e->doc = knit_json_parse_at(body->buf, body->len, &line, &col);
 			if (!e->doc) {
 				strbuf_addf(&e->message, "the registry's document for '%s' is malformed JSON "
 							 "(line %u, column %u)", name, line, col);
@@ -170,9 +263,11 @@ static int src_load(void *ctx, const char *name, const struct knit_pkg **out)
 			} else {
 				e->rc = knit_packument_parse(&e->pkg, e->doc, e->name, &e->message);
 			}
-
 		}
-		strbuf_release(&e->transfer->body); /* parsed: the text is no longer needed */
+		/* parsed: the text is no longer needed */
+		strbuf_release(&e->cached);
+		if (e->transfer)
+			strbuf_release(&e->transfer->body);
 	}
 	*out = &e->pkg;
 	return e->rc;
@@ -198,6 +293,11 @@ const struct knit_source *knit_registry_source(struct knit_registry *r)
 	return &r->source;
 }
 
+void knit_registry_set_cache_mode(struct knit_registry *r, enum knit_cache_mode mode)
+{
+	r->cache_mode = mode;
+}
+
 void knit_registry_free(struct knit_registry *r)
 {
 	if (!r)
@@ -207,6 +307,8 @@ void knit_registry_free(struct knit_registry *r)
 		knit_packument_release(&e->pkg);
 		cJSON_Delete(e->doc);
 		strbuf_release(&e->message);
+		strbuf_release(&e->cached);
+		free(e->cache_path);
 		free(e->name);
 		free(e);
 	}

@@ -16,8 +16,20 @@
 
 struct knit_registry;
 
+/*
+ * Packuments from HTTP(S) registries are cached under <cache>/packuments
+ * with their ETag and Last-Modified and revalidated (a 304 reuses the
+ * cached body). file:// registries are read directly.
+ */
+enum knit_cache_mode {
+	KNIT_CACHE_REVALIDATE = 0, /* ask the registry, sending what the cache knows */
+	KNIT_CACHE_PREFER,         /* --prefer-offline: the cache when it has the answer */
+	KNIT_CACHE_ONLY,           /* --offline: never the network */
+};
+
 /* cfg and fetch must outlive the registry. */
 struct knit_registry *knit_registry_new(const struct knit_config *cfg, struct knit_fetch *fetch);
+void knit_registry_set_cache_mode(struct knit_registry *r, enum knit_cache_mode mode);
 void knit_registry_free(struct knit_registry *r);
 /* The solver's view: versions and dependencies of names, fetched concurrently. */
 const struct knit_source *knit_registry_source(struct knit_registry *r);

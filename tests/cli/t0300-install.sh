@@ -110,7 +110,20 @@ cd "$TEST_TMP" && mkdir web-app && cp web/project/package.json web-app/knit.json
 export KNIT_CACHE="$TEST_TMP/cache-web"
 expect_run "install over HTTP from nginx" 0 "$closure packages in deps/ ($closure fetched, deps/ updated, knit.lock written) in *" "" -- "$KNIT" install --registry "http://127.0.0.1:$port/"
 python3 "$TOOL" check ../web . >/dev/null && ok || not_ok "deps/ over HTTP: $(python3 "$TOOL" check ../web .)"
+[ "$(ls "$KNIT_CACHE/packuments" | grep -c '\.meta$')" -ge "$closure" ] && ok || not_ok "packuments were not cached"
+rm knit.lock
+expect_run "packuments revalidated" 0 "$closure packages in deps/ (0 fetched, deps/ unchanged, knit.lock written) in *" "" -- "$KNIT" install --registry "http://127.0.0.1:$port/"
 kill "$nginx_pid"
+sleep 0.2
+rm knit.lock
+expect_run "--offline, the registry down" 0 "$closure packages in deps/ (0 fetched, deps/ unchanged, knit.lock written) in *" "" -- "$KNIT" install --offline --registry "http://127.0.0.1:$port/"
+rm knit.lock
+expect_run "--prefer-offline, the registry down" 0 "*knit.lock written*" "" -- "$KNIT" install --prefer-offline --registry "http://127.0.0.1:$port/"
+rm -rf deps
+expect_run "ci --offline, the registry down" 0 "$closure packages in deps/ (0 fetched, deps/ updated) in *" "" -- "$KNIT" ci --offline --registry "http://127.0.0.1:$port/"
+fails "--offline with nothing cached" "knit: error: cannot load '*': '*' is not in the cache, and --offline keeps knit off the network" \
+	sh -c "mv knit.lock knit.lock.kept; KNIT_CACHE='$TEST_TMP/empty' '$KNIT' install --offline --registry 'http://127.0.0.1:$port/'; rc=\$?; mv knit.lock.kept knit.lock; exit \$rc"
+fails "ci --offline with an empty store" "knit: error: *@* is not in the store, and --offline keeps knit off the network" env KNIT_CACHE="$TEST_TMP/empty" "$KNIT" ci --offline --registry "http://127.0.0.1:$port/"
 
 python3 "$KNIT_SOURCE_DIR/tests/cli/fault_server.py" "$TEST_TMP/web" --fail-first 2 --port-file "$TEST_TMP/fault.port" --lifetime 120 &
 fault_pid=$!
