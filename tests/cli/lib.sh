@@ -42,6 +42,19 @@ node_semver_dir() {
 	echo "$cache/node_modules/semver"
 }
 
+# A private HOME and cache, no inherited knit settings, and a synthetic
+# registry generated into $TEST_TMP/reg (read through file://); the working
+# directory becomes $TEST_TMP.
+GEN="$KNIT_SOURCE_DIR/../shared/bench/gen-registry.py"
+TOOL="$KNIT_SOURCE_DIR/tests/cli/registry_tool.py"
+# isolated_registry PACKAGES SEED
+isolated_registry() {
+	export HOME="$TEST_TMP/home" KNIT_CACHE="$TEST_TMP/cache"
+	unset KNIT_REGISTRY KNIT_CONFIG XDG_CACHE_HOME
+	mkdir -p "$HOME" && cd "$TEST_TMP" || exit 1
+	python3 "$GEN" reg --packages "$1" --seed "$2" --base-url "file://$TEST_TMP/reg" >/dev/null || exit 1
+}
+
 finish() {
 	echo "$(basename "$0" .sh): $passed passed, $failed failed"
 	[ "$failed" -eq 0 ]

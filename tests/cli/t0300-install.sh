@@ -5,14 +5,7 @@
 # the packuments; after every failure deps/, knit.json and knit.lock must be
 # exactly as they were.
 . "$(dirname "$0")/lib.sh"
-GEN="$KNIT_SOURCE_DIR/../shared/bench/gen-registry.py"
-TOOL="$KNIT_SOURCE_DIR/tests/cli/registry_tool.py"
-export HOME="$TEST_TMP/home" KNIT_CACHE="$TEST_TMP/cache"
-unset KNIT_REGISTRY KNIT_CONFIG XDG_CACHE_HOME
-mkdir -p "$HOME"
-cd "$TEST_TMP"
-
-python3 "$GEN" reg --packages 25 --seed 11 --base-url "file://$TEST_TMP/reg" >/dev/null
+isolated_registry 25 11
 R="file://$TEST_TMP/reg"
 closure=$(python3 -c 'import json; print(json.load(open("reg/universe.json"))["closure"])')
 

@@ -2,12 +2,7 @@
 # knit update: install keeps the lock while it fits; update frees only the
 # packages named (or all), and a name not in the lock is an error.
 . "$(dirname "$0")/lib.sh"
-GEN="$KNIT_SOURCE_DIR/../shared/bench/gen-registry.py"
-TOOL="$KNIT_SOURCE_DIR/tests/cli/registry_tool.py"
-export HOME="$TEST_TMP/home" KNIT_CACHE="$TEST_TMP/cache"
-unset KNIT_REGISTRY KNIT_CONFIG XDG_CACHE_HOME
-mkdir -p "$HOME" && cd "$TEST_TMP"
-python3 "$GEN" reg --packages 12 --seed 5 --base-url "file://$TEST_TMP/reg" >/dev/null
+isolated_registry 12 5
 export KNIT_REGISTRY="file://$TEST_TMP/reg"
 mkdir app && cp reg/project/package.json app/knit.json && cd app
 "$KNIT" install >/dev/null || not_ok "first install"

@@ -3,11 +3,7 @@
 # and indentation kept), saved ranges as npm saves them, failures changing
 # nothing.
 . "$(dirname "$0")/lib.sh"
-GEN="$KNIT_SOURCE_DIR/../shared/bench/gen-registry.py"
-export HOME="$TEST_TMP/home" KNIT_CACHE="$TEST_TMP/cache"
-unset KNIT_CONFIG XDG_CACHE_HOME
-mkdir -p "$HOME" && cd "$TEST_TMP"
-python3 "$GEN" reg --packages 12 --seed 5 --base-url "file://$TEST_TMP/reg" >/dev/null
+isolated_registry 12 5
 export KNIT_REGISTRY="file://$TEST_TMP/reg"
 read -r a b c <<<"$(python3 -c 'import json,os; n=sorted(d for d in os.listdir("reg") if d.startswith("lib")); print(n[0], n[1], n[2])')"
 latest() { python3 -c "import json,sys; print(json.load(open('$TEST_TMP/reg/'+sys.argv[1]+'/index.json'))['dist-tags']['latest'])" "$1"; }

@@ -2,12 +2,7 @@
 # knit ls (tree, depth, dedupe, JSON) and knit outdated (current, wanted,
 # latest; exit 1 when something is behind).
 . "$(dirname "$0")/lib.sh"
-GEN="$KNIT_SOURCE_DIR/../shared/bench/gen-registry.py"
-TOOL="$KNIT_SOURCE_DIR/tests/cli/registry_tool.py"
-export HOME="$TEST_TMP/home" KNIT_CACHE="$TEST_TMP/cache"
-unset KNIT_CONFIG XDG_CACHE_HOME
-mkdir -p "$HOME" && cd "$TEST_TMP"
-python3 "$GEN" reg --packages 12 --seed 5 --base-url "file://$TEST_TMP/reg" >/dev/null
+isolated_registry 12 5
 export KNIT_REGISTRY="file://$TEST_TMP/reg"
 read -r x y <<<"$(python3 -c 'import os; n=sorted(d for d in os.listdir("reg") if d.startswith("lib")); print(n[0], n[1])')"
 mkdir app && cd app
