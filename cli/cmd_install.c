@@ -3,6 +3,7 @@
  */
 #include "cli.h"
 #include "options.h"
+#include "progress.h"
 #include "project/install.h"
 #include "util/error.h"
 
@@ -39,8 +40,13 @@ static int run(struct knit_cli *cli, struct knit_install_opts *opts)
 {
 	struct strbuf warn = STRBUF_INIT, err = STRBUF_INIT;
 	struct knit_install_stats stats;
+	struct knit_progress_line status;
+	knit_progress_line_init(&status, cli->err);
+	opts->progress = knit_progress_line_install;
+	opts->progress_ctx = &status;
 	double t0 = now();
 	int rc = knit_install(opts, &stats, &warn, &err);
+	knit_progress_line_clear(&status);
 
 	for (char *line = warn.buf, *nl; *line; line = nl + 1) {
 		nl = strchr(line, '\n');

@@ -40,7 +40,39 @@ struct run {
 	struct item *items;
 	size_t n;
 	struct strbuf lock_path, manifest_path;
+	struct knit_install_progress progress;
+	struct knit_fetch_counts phase_start; /* the fetch's counts when the phase began */
 };
+
+/* --- progress: phases, and download counts from the fetch ------------------------- */
+
+static void report(struct run *r)
+{
+	if (r->opts->progress)
+		r->opts->progress(r->opts->progress_ctx, &r->progress);
+}
+
+static void on_fetch_tick(void *ctx)
+{
+	struct run *r = ctx;
+	struct knit_fetch_counts c;
+	knit_fetch_get_counts(r->fetch, &c);
+	if (r->progress.phase == KNIT_PHASE_RESOLVE) {
+		r->progress.packuments = c.finished;
+	} else if (r->progress.phase == KNIT_PHASE_FETCH) {
+		r->progress.tarballs_done = c.finished - r->phase_start.finished;
+		r->progress.bytes = c.bytes - r->phase_start.bytes;
+	}
+	report(r);
+}
+
+static void enter_phase(struct run *r, enum knit_install_phase phase)
+{
+	if (r->fetch)
+		knit_fetch_get_counts(r->fetch, &r->phase_start);
+	r->progress.phase = phase;
+	report(r);
+}
 
 /* --- knit ci: what knit.json says against what knit.lock recorded -------------------- */
 
@@ -194,6 +226,7 @@ static int solve(struct run *r, struct strbuf *warn, struct strbuf *err)
 	req.nlock = pins.n;
 	req.resolution = r->opts->resolution;
 
+	enter_phase(r, KNIT_PHASE_RESOLVE);
 	r->registry = knit_registry_new(&r->cfg, r->fetch);
 	knit_registry_set_cache_mode(r->registry, r->opts->cache_mode);
 	int rc = knit_solve(&req, knit_registry_source(r->registry), &r->solution, err);
@@ -248,6 +281,9 @@ static void new_lockfile(struct run *r, struct knit_lockfile *lf)
 
 static int fetch_missing(struct run *r, struct knit_install_stats *stats, struct strbuf *err)
 {
+	r->progress.packages = r->n;
+	knit_fetch_get_counts(r->fetch, &r->phase_start);
+	r->progress.phase = KNIT_PHASE_FETCH; /* reported once the downloads are counted */
 	for (size_t i = 0; i < r->n; i++) {
 		struct item *it = &r->items[i];
 		if (knit_integrity_parse(&it->id, it->sri, it->shasum)) {
@@ -273,8 +309,10 @@ static int fetch_missing(struct run *r, struct knit_install_stats *stats, struct
 			headers[0] = auth.buf;
 		}
 		it->transfer = knit_fetch_start(r->fetch, it->url, headers, 0, it->id.algo);
+		r->progress.tarballs++;
 		strbuf_release(&auth);
 	}
+	report(r);
 	for (size_t i = 0; i < r->n; i++) {
 		struct item *it = &r->items[i];
 		if (!it->transfer)
@@ -461,6 +499,8 @@ int knit_install(const struct knit_install_opts *opts, struct knit_install_stats
 	struct knit_fetch_opts fo = {
 		.cafile = knit_config_get(&r.cfg, "cafile"),
 		.insecure = strict && !strcmp(strict, "false"),
+		.tick = on_fetch_tick,
+		.tick_ctx = &r,
 	};
 	r.fetch = knit_fetch_new(&fo);
 	bool edits = opts->nadd || opts->nremove;
@@ -516,6 +556,7 @@ int knit_install(const struct knit_install_opts *opts, struct knit_install_stats
 		}
 	}
 	if (!rc) {
+		enter_phase(&r, KNIT_PHASE_LINK);
 		struct knit_dep_link *links = knit_xcalloc(r.n ? r.n : 1, sizeof(*links));
 		for (size_t i = 0; i < r.n; i++)
 			links[i] = (struct knit_dep_link){ r.items[i].name, r.items[i].version,
@@ -535,6 +576,8 @@ int knit_install(const struct knit_install_opts *opts, struct knit_install_stats
 	strbuf_release(&scratch);
 	strbuf_release(&json);
 done:
+	if (r.fetch)
+		enter_phase(&r, KNIT_PHASE_DONE);
 	run_release(&r);
 	return rc;
 }

@@ -22,6 +22,22 @@ enum knit_install_mode {
 	KNIT_INSTALL_CI, /* restore exactly what knit.lock says; write nothing but deps/ */
 };
 
+enum knit_install_phase {
+	KNIT_PHASE_RESOLVE, /* reading packuments and solving */
+	KNIT_PHASE_FETCH,   /* downloading, verifying and storing tarballs */
+	KNIT_PHASE_LINK,    /* filling deps/ */
+	KNIT_PHASE_DONE,
+};
+
+/* What a progress display shows; counts grow within a phase. */
+struct knit_install_progress {
+	enum knit_install_phase phase;
+	size_t packuments;        /* fetched or revalidated so far */
+	size_t packages;          /* resolved (known from FETCH on) */
+	size_t tarballs, tarballs_done; /* to download, and downloaded */
+	unsigned long long bytes; /* of tarballs received */
+};
+
 struct knit_install_opts {
 	const char *project_dir;
 	const char *registry;   /* --registry, or NULL */
@@ -39,6 +55,9 @@ struct knit_install_opts {
 	size_t nremove;
 	enum knit_resolution resolution;
 	enum knit_cache_mode cache_mode; /* --offline: packuments and tarballs from the caches only */
+	/* called at each phase change and as downloads progress; may be NULL */
+	void (*progress)(void *ctx, const struct knit_install_progress *p);
+	void *progress_ctx;
 };
 
 struct knit_install_stats {

@@ -19,6 +19,7 @@ struct knit_transfer_private {
 	bool active;             /* in the multi handle */
 	double retry_at;         /* when waiting for a retry */
 	bool too_big;
+	struct knit_fetch *fetch;
 };
 
 struct knit_fetch {
@@ -27,6 +28,7 @@ struct knit_fetch {
 	struct knit_transfer **all;
 	size_t n, alloc;
 	size_t active;
+	struct knit_fetch_counts counts;
 };
 
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
@@ -99,6 +101,7 @@ static size_t on_data(char *data, size_t size, size_t nmemb, void *arg)
 		return 0; /* aborts the transfer */
 	}
 	strbuf_add(&t->body, data, n);
+	t->priv->fetch->counts.bytes += n;
 	if (t->priv->hasher)
 		knit_hasher_update(t->priv->hasher, data, n);
 	return n;
@@ -157,6 +160,7 @@ struct knit_transfer *knit_fetch_start(struct knit_fetch *f, const char *url,
 	strbuf_init(&t->message, 0);
 	strbuf_init(&t->etag, 0);
 	strbuf_init(&t->last_modified, 0);
+	t->priv->fetch = f;
 	t->priv->url = knit_xstrdup(url);
 	t->priv->max_bytes = max_bytes ? max_bytes : (size_t)512 << 20;
 	t->priv->hash = hash;
@@ -193,6 +197,7 @@ struct knit_transfer *knit_fetch_start(struct knit_fetch *f, const char *url,
 
 	KNIT_ALLOC_GROW(f->all, f->n + 1, f->alloc);
 	f->all[f->n++] = t;
+	f->counts.started++;
 	begin_attempt(f, t);
 	return t;
 }
@@ -249,6 +254,7 @@ static void finish(struct knit_fetch *f, struct knit_transfer *t, CURLcode code)
 		t->priv->hasher = NULL;
 	}
 	t->done = true;
+	f->counts.finished++;
 }
 
 /* One round: start due retries, run curl, collect what finished. */
@@ -284,6 +290,8 @@ static void step(struct knit_fetch *f)
 		struct timespec ts = { 0, (long)timeout * 1000000L };
 		nanosleep(&ts, NULL);
 	}
+	if (f->opts.tick)
+		f->opts.tick(f->opts.tick_ctx);
 }
 
 void knit_fetch_wait(struct knit_fetch *f, struct knit_transfer *t)
@@ -302,4 +310,9 @@ void knit_fetch_wait_all(struct knit_fetch *f)
 			return;
 		step(f);
 	}
+}
+
+void knit_fetch_get_counts(const struct knit_fetch *f, struct knit_fetch_counts *out)
+{
+	*out = f->counts;
 }

@@ -23,6 +23,14 @@ struct knit_fetch_opts {
 	long backoff_ms;         /* first wait before a retry, doubled each time; 0: 200 ms */
 	const char *cafile;      /* extra CA bundle, or NULL */
 	bool insecure;           /* strict-ssl=false */
+	void (*tick)(void *ctx); /* called every round (at most 200 ms apart) while waiting */
+	void *tick_ctx;
+};
+
+/* For progress displays: bytes counts every body byte received, retries included. */
+struct knit_fetch_counts {
+	size_t started, finished;
+	unsigned long long bytes;
 };
 
 struct knit_transfer {
@@ -57,5 +65,6 @@ struct knit_transfer *knit_fetch_start(struct knit_fetch *f, const char *url,
 void knit_fetch_wait(struct knit_fetch *f, struct knit_transfer *t);
 /* Drives until every transfer is done. */
 void knit_fetch_wait_all(struct knit_fetch *f);
+void knit_fetch_get_counts(const struct knit_fetch *f, struct knit_fetch_counts *out);
 
 #endif

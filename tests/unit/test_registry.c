@@ -1,9 +1,11 @@
 /*
  * registry/: configuration layers and .npmrc syntax, SRI parsing and
- * verification, packument parsing, and packument URLs.
+ * verification, packument parsing, packument URLs, and fetching file://
+ * URLs concurrently with digests and progress counts.
  */
 #include "conformance.h"
 #include "registry/config.h"
+#include "registry/fetch.h"
 #include "registry/integrity.h"
 #include "registry/registry.h"
 #include "util/error.h"
@@ -167,6 +169,51 @@ static void test_packument(void **state)
 	strbuf_release(&err);
 }
 
+static void count_tick(void *ctx) { (*(int *)ctx)++; }
+
+static void test_fetch_file_urls(void **state)
+{
+	char dir[] = "/tmp/knit-fetch-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char path[64], url[96], missing[96];
+	snprintf(path, sizeof(path), "%s/hello", dir);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("hello\n", f);
+	fclose(f);
+	snprintf(url, sizeof(url), "file://%s", path);
+	snprintf(missing, sizeof(missing), "file://%s/nothing", dir);
+
+	int ticks = 0;
+	struct knit_fetch_opts opts = { .retries = -1, .tick = count_tick, .tick_ctx = &ticks };
+	struct knit_fetch *fetch = knit_fetch_new(&opts);
+	struct knit_transfer *a = knit_fetch_start(fetch, url, NULL, 0, KNIT_HASH_SHA512);
+	struct knit_transfer *b = knit_fetch_start(fetch, missing, NULL, 0, KNIT_HASH_NONE);
+	struct knit_transfer *c = knit_fetch_start(fetch, url, NULL, 3, KNIT_HASH_NONE);
+	knit_fetch_wait_all(fetch);
+
+	assert_int_equal(a->rc, 0);
+	assert_string_equal(a->body.buf, "hello\n");
+	struct knit_integrity want;
+	assert_int_equal(knit_integrity_parse(&want, "sha512-58IrmUxZ2c8rSOVJseJGZmNgRZMNPafBrLKZ0cO3+TH5Sq5B7dosKyB6NuEPi8uNRSI+VIePWzFufOO2vAGWKQ==", NULL), 0);
+	assert_true(knit_integrity_equal(&want, &a->digest));
+	assert_int_equal(b->rc, KNIT_ENOTFOUND);
+	assert_non_null(strstr(b->message.buf, "not found"));
+	assert_int_equal(c->rc, KNIT_EIO); /* over its 3-byte cap */
+	assert_non_null(strstr(c->message.buf, "larger than 3 bytes"));
+
+	struct knit_fetch_counts counts;
+	knit_fetch_get_counts(fetch, &counts);
+	assert_int_equal(counts.started, 3);
+	assert_int_equal(counts.finished, 3);
+	assert_int_equal(counts.bytes, 6); /* the capped transfer's bytes were refused */
+	assert_true(ticks > 0);
+	knit_fetch_free(fetch);
+	unlink(path);
+	rmdir(dir);
+	(void)state;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -174,6 +221,7 @@ int main(void)
 		cmocka_unit_test(test_config_layers),
 		cmocka_unit_test(test_integrity),
 		cmocka_unit_test(test_packument),
+		cmocka_unit_test(test_fetch_file_urls),
 	};
 	return cmocka_run_group_tests_name("registry", tests, NULL, NULL);
 }

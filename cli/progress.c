@@ -1,0 +1,74 @@
+#include "progress.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void knit_progress_line_init(struct knit_progress_line *pl, FILE *to)
+{
+	const char *term = getenv("TERM");
+	*pl = (struct knit_progress_line){ .to = to, .last_phase = KNIT_PHASE_DONE };
+	pl->enabled = isatty(fileno(to)) && !(term && !strcmp(term, "dumb"));
+}
+
+static void human_bytes(unsigned long long n, char *buf, size_t size)
+{
+	if (n < 1024)
+		snprintf(buf, size, "%llu B", n);
+	else if (n < 1024 * 1024)
+		snprintf(buf, size, "%.1f KiB", (double)n / 1024);
+	else
+		snprintf(buf, size, "%.1f MiB", (double)n / (1024 * 1024));
+}
+
+void knit_progress_line_install(void *ctx, const struct knit_install_progress *p)
+{
+	struct knit_progress_line *pl = ctx;
+	if (!pl->enabled)
+		return;
+	double t = now_s();
+	if (p->phase == pl->last_phase && t - pl->last_draw < 0.08)
+		return;
+	pl->last_phase = p->phase;
+	pl->last_draw = t;
+	char bytes[32];
+	switch (p->phase) {
+	case KNIT_PHASE_RESOLVE:
+		fprintf(pl->to, "\r\033[Kresolving: %zu packuments read", p->packuments);
+		break;
+	case KNIT_PHASE_FETCH:
+		if (!p->tarballs) {
+			fprintf(pl->to, "\r\033[K%zu packages resolved, all in the store", p->packages);
+			break;
+		}
+		human_bytes(p->bytes, bytes, sizeof(bytes));
+		fprintf(pl->to, "\r\033[K%zu packages resolved; fetching %zu/%zu tarballs, %s", p->packages,
+			p->tarballs_done, p->tarballs, bytes);
+		break;
+	case KNIT_PHASE_LINK:
+		fprintf(pl->to, "\r\033[Klinking %zu packages into deps/", p->packages);
+		break;
+	case KNIT_PHASE_DONE:
+		knit_progress_line_clear(pl);
+		return;
+	}
+	pl->drawn = true;
+	fflush(pl->to);
+}
+
+void knit_progress_line_clear(struct knit_progress_line *pl)
+{
+	if (!pl->drawn)
+		return;
+	fputs("\r\033[K", pl->to);
+	fflush(pl->to);
+	pl->drawn = false;
+}

@@ -1,0 +1,29 @@
+/*
+ * One status line on a terminal while an install runs: what phase it is in,
+ * packuments read, tarballs downloaded (count and bytes), packages linked.
+ * Redrawn in place at most every 80 ms and at every phase change, erased at
+ * the end. When standard error is not a terminal (or TERM is dumb) it draws
+ * nothing, so logs and pipes see only knit's ordinary output.
+ */
+#ifndef KNIT_CLI_PROGRESS_H
+#define KNIT_CLI_PROGRESS_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "project/install.h"
+
+struct knit_progress_line {
+	FILE *to;
+	bool enabled, drawn;
+	double last_draw;
+	enum knit_install_phase last_phase;
+};
+
+void knit_progress_line_init(struct knit_progress_line *pl, FILE *to);
+/* A knit_install_opts.progress callback; ctx is the knit_progress_line. */
+void knit_progress_line_install(void *ctx, const struct knit_install_progress *p);
+/* Erases the line, if one is drawn, before other output. */
+void knit_progress_line_clear(struct knit_progress_line *pl);
+
+#endif
