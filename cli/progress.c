@@ -32,8 +32,14 @@ static void human_bytes(unsigned long long n, char *buf, size_t size)
 void knit_progress_line_install(void *ctx, const struct knit_install_progress *p)
 {
 	struct knit_progress_line *pl = ctx;
-	if (!pl->enabled)
+	if (!pl->enabled) {
+		/* logs still learn why nothing happens for a while */
+		if (p->phase == KNIT_PHASE_WAIT) {
+			fputs("knit: waiting for another knit process in this project to finish\n", pl->to);
+			fflush(pl->to);
+		}
 		return;
+	}
 	double t = now_s();
 	if (p->phase == pl->last_phase && t - pl->last_draw < 0.08)
 		return;
@@ -41,6 +47,9 @@ void knit_progress_line_install(void *ctx, const struct knit_install_progress *p
 	pl->last_draw = t;
 	char bytes[32];
 	switch (p->phase) {
+	case KNIT_PHASE_WAIT:
+		fprintf(pl->to, "\r\033[Kwaiting for another knit process in this project");
+		break;
 	case KNIT_PHASE_RESOLVE:
 		fprintf(pl->to, "\r\033[Kresolving: %zu packuments read", p->packuments);
 		break;

@@ -3,7 +3,8 @@
  * packuments read, tarballs downloaded (count and bytes), packages linked.
  * Redrawn in place at most every 80 ms and at every phase change, erased at
  * the end. When standard error is not a terminal (or TERM is dumb) it draws
- * nothing, so logs and pipes see only knit's ordinary output.
+ * nothing, so logs and pipes see only knit's ordinary output, except one
+ * line when knit must wait for another knit process in the same project.
  */
 #ifndef KNIT_CLI_PROGRESS_H
 #define KNIT_CLI_PROGRESS_H

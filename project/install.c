@@ -14,8 +14,12 @@
 #include "util/json_edit.h"
 #include "util/xalloc.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 /* One package to have in deps/. */
 struct item {
@@ -466,6 +470,28 @@ static void run_release(struct run *r)
 	strbuf_release(&r->manifest_path);
 }
 
+/* The project folder's descriptor, flock'ed exclusively (waiting if need be), or -1. */
+static int lock_project(struct run *r, struct strbuf *err)
+{
+	int fd = open(r->opts->project_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		strbuf_addf(err, "cannot open the project folder '%s': %s", r->opts->project_dir, strerror(errno));
+		return -1;
+	}
+	if (!flock(fd, LOCK_EX | LOCK_NB))
+		return fd;
+	r->progress.phase = KNIT_PHASE_WAIT;
+	report(r);
+	while (flock(fd, LOCK_EX)) {
+		if (errno == EINTR)
+			continue;
+		strbuf_addf(err, "cannot lock the project folder '%s': %s", r->opts->project_dir, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 int knit_install(const struct knit_install_opts *opts, struct knit_install_stats *stats,
 		 struct strbuf *warn, struct strbuf *err)
 {
@@ -473,6 +499,9 @@ int knit_install(const struct knit_install_opts *opts, struct knit_install_stats
 	int rc;
 
 	memset(stats, 0, sizeof(*stats));
+	int project_fd = lock_project(&r, err);
+	if (project_fd < 0)
+		return KNIT_EIO;
 	strbuf_init(&r.lock_path, 0);
 	strbuf_init(&r.manifest_path, 0);
 	strbuf_addf(&r.manifest_path, "%s/knit.json", opts->project_dir);
@@ -579,5 +608,6 @@ done:
 	if (r.fetch)
 		enter_phase(&r, KNIT_PHASE_DONE);
 	run_release(&r);
+	close(project_fd); /* releases the lock */
 	return rc;
 }

@@ -6,6 +6,11 @@
  * every tarball is downloaded, verified and stored before deps/ is touched,
  * deps/ is swapped in with one atomic exchange, and knit.lock is written
  * last, atomically, and only when its text changes.
+ *
+ * One install at a time per project: knit_install holds an exclusive
+ * flock(2) on the project folder from before it reads knit.json until
+ * after its last write, so a second knit process waits and then starts from
+ * what the first one left.
  */
 #ifndef KNIT_PROJECT_INSTALL_H
 #define KNIT_PROJECT_INSTALL_H
@@ -23,6 +28,7 @@ enum knit_install_mode {
 };
 
 enum knit_install_phase {
+	KNIT_PHASE_WAIT,    /* another knit process is installing into this project */
 	KNIT_PHASE_RESOLVE, /* reading packuments and solving */
 	KNIT_PHASE_FETCH,   /* downloading, verifying and storing tarballs */
 	KNIT_PHASE_LINK,    /* filling deps/ */

@@ -141,6 +141,22 @@ case "$(tr -d '\r' <"$TEST_TMP/tty")" in
 *) not_ok "TERM=dumb draws no progress: [$(cat -v "$TEST_TMP/tty")]" ;;
 esac
 
+# One install at a time per project: while another process holds the
+# project folder's lock, knit says so and waits, then does its work.
+rm -rf deps
+( exec 9<.; flock 9; touch "$TEST_TMP/held"; while [ ! -e "$TEST_TMP/release" ]; do sleep 0.05; done ) &
+holder=$!
+for _ in $(seq 100); do [ -e "$TEST_TMP/held" ] && break; sleep 0.05; done
+"$KNIT" ci --registry "$R" >"$TEST_TMP/wait.out" 2>"$TEST_TMP/wait.err" &
+waiter=$!
+sleep 1
+if kill -0 "$waiter" 2>/dev/null && [ ! -e deps ]; then ok; else not_ok "ci did not wait for the project lock"; fi
+touch "$TEST_TMP/release"
+wait "$holder"
+if wait "$waiter" && [ -d deps ]; then ok; else not_ok "ci after the lock was released: $(cat "$TEST_TMP/wait.err")"; fi
+[ "$(cat "$TEST_TMP/wait.err")" = "knit: waiting for another knit process in this project to finish" ] && ok ||
+	not_ok "waiting for the lock: stderr [$(cat "$TEST_TMP/wait.err")]"
+
 python3 "$KNIT_SOURCE_DIR/tests/cli/fault_server.py" "$TEST_TMP/web" --fail-first 2 --port-file "$TEST_TMP/fault.port" --lifetime 120 &
 fault_pid=$!
 for _ in $(seq 50); do [ -s "$TEST_TMP/fault.port" ] && break; sleep 0.1; done
