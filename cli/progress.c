@@ -51,7 +51,7 @@ void knit_progress_line_install(void *ctx, const struct knit_install_progress *p
 		fprintf(pl->to, "\r\033[Kwaiting for another knit process in this project");
 		break;
 	case KNIT_PHASE_RESOLVE:
-		fprintf(pl->to, "\r\033[Kresolving: %zu packuments read", p->packuments);
+		fprintf(pl->to, "\r\033[Kresolving: %zu packuments requested", p->packuments);
 		break;
 	case KNIT_PHASE_FETCH:
 		if (!p->tarballs) {

@@ -6,6 +6,7 @@
 #include "registry/integrity.h"
 #include "registry/registry.h"
 #include "registry/store.h"
+#include "tarballs.h"
 #include "resolver/lockfile.h"
 #include "resolver/semver.h"
 #include "util/error.h"
@@ -38,6 +39,7 @@ struct run {
 	bool have_lock;
 	bool from_lock;          /* the items are knit.lock's, not a resolution's */
 	struct knit_fetch *fetch;
+	struct knit_tarballs *tarballs; /* downloads by URL, some started during the solve */
 	struct knit_registry *registry;
 	struct knit_solution solution;
 	bool solved;
@@ -45,7 +47,7 @@ struct run {
 	size_t n;
 	struct strbuf lock_path, manifest_path;
 	struct knit_install_progress progress;
-	struct knit_fetch_counts phase_start; /* the fetch's counts when the phase began */
+	unsigned long long tarball_bytes_kept; /* of tarballs whose bodies are released */
 };
 
 /* --- progress: phases, and download counts from the fetch ------------------------- */
@@ -59,21 +61,26 @@ static void report(struct run *r)
 static void on_fetch_tick(void *ctx)
 {
 	struct run *r = ctx;
-	struct knit_fetch_counts c;
-	knit_fetch_get_counts(r->fetch, &c);
 	if (r->progress.phase == KNIT_PHASE_RESOLVE) {
-		r->progress.packuments = c.finished;
+		struct knit_fetch_counts c;
+		knit_fetch_get_counts(r->fetch, &c);
+		r->progress.packuments = c.started - knit_tarballs_started(r->tarballs);
 	} else if (r->progress.phase == KNIT_PHASE_FETCH) {
-		r->progress.tarballs_done = c.finished - r->phase_start.finished;
-		r->progress.bytes = c.bytes - r->phase_start.bytes;
+		r->progress.tarballs_done = 0;
+		r->progress.bytes = r->tarball_bytes_kept;
+		for (size_t i = 0; i < r->n; i++) {
+			const struct knit_transfer *t = r->items[i].transfer;
+			if (t) {
+				r->progress.tarballs_done += t->done;
+				r->progress.bytes += t->body.len;
+			}
+		}
 	}
 	report(r);
 }
 
 static void enter_phase(struct run *r, enum knit_install_phase phase)
 {
-	if (r->fetch)
-		knit_fetch_get_counts(r->fetch, &r->phase_start);
 	r->progress.phase = phase;
 	report(r);
 }
@@ -199,6 +206,17 @@ static int items_from_lock(struct run *r, struct strbuf *err)
 
 /* --- knit install: resolving --------------------------------------------------------- */
 
+/* A decision of the solver: its tarball starts downloading unless the store has it. */
+static void download_early(void *ctx, const char *name, const struct knit_pkg_version *pv)
+{
+	struct run *r = ctx;
+	struct knit_integrity id;
+	(void)name;
+	if (pv->tarball && !knit_integrity_parse(&id, pv->integrity, pv->shasum) &&
+	    !knit_store_has(r->cfg.cache_dir, &id))
+		knit_tarballs_get(r->tarballs, pv->tarball, id.algo);
+}
+
 static int solve(struct run *r, struct strbuf *warn, struct strbuf *err)
 {
 	struct knit_solve_request req = { 0 };
@@ -229,6 +247,10 @@ static int solve(struct run *r, struct strbuf *warn, struct strbuf *err)
 	req.lock = pins.items;
 	req.nlock = pins.n;
 	req.resolution = r->opts->resolution;
+	if (r->opts->cache_mode != KNIT_CACHE_ONLY) {
+		req.on_decide = download_early;
+		req.on_decide_ctx = r;
+	}
 
 	enter_phase(r, KNIT_PHASE_RESOLVE);
 	r->registry = knit_registry_new(&r->cfg, r->fetch);
@@ -286,7 +308,6 @@ static void new_lockfile(struct run *r, struct knit_lockfile *lf)
 static int fetch_missing(struct run *r, struct knit_install_stats *stats, struct strbuf *err)
 {
 	r->progress.packages = r->n;
-	knit_fetch_get_counts(r->fetch, &r->phase_start);
 	r->progress.phase = KNIT_PHASE_FETCH; /* reported once the downloads are counted */
 	for (size_t i = 0; i < r->n; i++) {
 		struct item *it = &r->items[i];
@@ -305,18 +326,10 @@ static int fetch_missing(struct run *r, struct knit_install_stats *stats, struct
 			return KNIT_EIO;
 		}
 		it->url = r->from_lock ? rebase(&r->cfg, it->name, it->tarball) : knit_xstrdup(it->tarball);
-		const char *token = knit_config_token(&r->cfg, it->url);
-		struct strbuf auth = STRBUF_INIT;
-		const char *headers[2] = { NULL, NULL };
-		if (token) {
-			strbuf_addf(&auth, "Authorization: Bearer %s", token);
-			headers[0] = auth.buf;
-		}
-		it->transfer = knit_fetch_start(r->fetch, it->url, headers, 0, it->id.algo);
+		it->transfer = knit_tarballs_get(r->tarballs, it->url, it->id.algo);
 		r->progress.tarballs++;
-		strbuf_release(&auth);
 	}
-	report(r);
+	on_fetch_tick(r); /* early downloads may be done already */
 	for (size_t i = 0; i < r->n; i++) {
 		struct item *it = &r->items[i];
 		if (!it->transfer)
@@ -339,6 +352,7 @@ static int fetch_missing(struct run *r, struct knit_install_stats *stats, struct
 		}
 		int rc = knit_store_put(r->cfg.cache_dir, &it->id, it->transfer->body.buf,
 					it->transfer->body.len, it->name, err);
+		r->tarball_bytes_kept += it->transfer->body.len;
 		strbuf_release(&it->transfer->body);
 		if (rc)
 			return rc;
@@ -461,6 +475,7 @@ static void run_release(struct run *r)
 	if (r->solved)
 		knit_solution_release(&r->solution);
 	knit_registry_free(r->registry);
+	knit_tarballs_free(r->tarballs);
 	knit_fetch_free(r->fetch);
 	if (r->have_lock)
 		knit_lockfile_release(&r->lock);
@@ -532,6 +547,7 @@ int knit_install(const struct knit_install_opts *opts, struct knit_install_stats
 		.tick_ctx = &r,
 	};
 	r.fetch = knit_fetch_new(&fo);
+	r.tarballs = knit_tarballs_new(r.fetch, &r.cfg);
 	bool edits = opts->nadd || opts->nremove;
 	if (edits && (rc = change_manifest(&r, err)))
 		goto done;

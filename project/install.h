@@ -38,7 +38,7 @@ enum knit_install_phase {
 /* What a progress display shows; counts grow within a phase. */
 struct knit_install_progress {
 	enum knit_install_phase phase;
-	size_t packuments;        /* fetched or revalidated so far */
+	size_t packuments;        /* requested from registries so far (not counting cache hits) */
 	size_t packages;          /* resolved (known from FETCH on) */
 	size_t tarballs, tarballs_done; /* to download, and downloaded */
 	unsigned long long bytes; /* of tarballs received */

@@ -405,8 +405,12 @@ static int64_t choose(struct solver *s)
 	bool conflict = false;
 	if (!solver_add_dependencies(s, pkg, (uint32_t)v, &conflict))
 		return -2;
-	if (!conflict)
+	if (!conflict) {
 		decide(s, pkg, (uint32_t)v);
+		if (s->req->on_decide && pkg != s->root)
+			s->req->on_decide(s->req->on_decide_ctx, s->pkgs[pkg].info->name,
+					  &s->pkgs[pkg].info->versions[v]);
+	}
 	return pkg;
 }
 

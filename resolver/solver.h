@@ -79,6 +79,13 @@ struct knit_solve_request {
 	const char *const *unlock;         /* names the lock must not hold (knit update) */
 	size_t nunlock;
 	enum knit_resolution resolution;
+	/*
+	 * Optional: told of each version the solver decides on (a later
+	 * conflict may undo the decision), so that the caller can start
+	 * downloading before the solve ends.
+	 */
+	void (*on_decide)(void *ctx, const char *name, const struct knit_pkg_version *pv);
+	void *on_decide_ctx;
 };
 
 struct knit_solution_entry {

@@ -13,6 +13,7 @@
 #include "conformance.h"
 #include "resolver/solver.h"
 #include "util/error.h"
+#include "util/xalloc.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -362,6 +363,36 @@ static bool brute_force_agrees(const struct memsrc *m, const struct knit_solve_r
 	return ok;
 }
 
+/* on_decide's record: every version the solver decided on, undone or not */
+struct decided {
+	const struct knit_pkg_version **pv;
+	size_t n, alloc;
+};
+
+static void record_decision(void *ctx, const char *name, const struct knit_pkg_version *pv)
+{
+	struct decided *d = ctx;
+	(void)name;
+	KNIT_ALLOC_GROW(d->pv, d->n + 1, d->alloc);
+	d->pv[d->n++] = pv;
+}
+
+/* Every chosen version was announced through on_decide (so downloads can start early). */
+static bool decisions_cover(const struct decided *d, const struct knit_solution *sol, const char *name)
+{
+	for (size_t i = 0; i < sol->n; i++) {
+		bool seen = false;
+		for (size_t k = 0; k < d->n && !seen; k++)
+			seen = d->pv[k] == sol->pkgs[i].pv;
+		if (!seen) {
+			fprintf(stderr, "  %s: %s@%s was chosen without on_decide\n", name, sol->pkgs[i].name,
+				sol->pkgs[i].pv->version);
+			return false;
+		}
+	}
+	return true;
+}
+
 static bool run_case(const cJSON *c)
 {
 	const char *name = cJSON_GetObjectItem(c, "name")->valuestring;
@@ -400,9 +431,16 @@ static bool run_case(const cJSON *c)
 		want_error = !want_solution;
 	}
 
+	struct decided decided = { 0 };
+	req.on_decide = record_decision;
+	req.on_decide_ctx = &decided;
 	int rc = knit_solve(&req, &src, &sol, &why);
 	if (req.resolution == KNIT_RESOLUTION_HIGHEST && (rc == 0 || rc == KNIT_ENOSOLUTION))
 		ok = brute_force_agrees(&m, &req, rc, &sol, name);
+	if (!rc && !decisions_cover(&decided, &sol, name))
+		ok = false;
+	free(decided.pv);
+	req.on_decide = NULL; /* the solves below are checks of this one */
 	if (want_error) {
 		if (rc != KNIT_ENOSOLUTION) {
 			fprintf(stderr, "  %s: expected a failure, got rc %d\n", name, rc);
