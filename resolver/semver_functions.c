@@ -7,8 +7,42 @@
 #include "../util/xalloc.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+/*
+ * Parsed ranges by text, as node-semver keeps an LRU of parsed Range
+ * objects: manifests and the resolver test the same few range texts against
+ * many versions. Direct-mapped and per thread; short texts only.
+ */
+enum { RANGE_CACHE_SLOTS = 64, RANGE_CACHE_TEXT = 48 };
+struct cached_range {
+	bool used, invalid;
+	unsigned char len;
+	unsigned flags;
+	char text[RANGE_CACHE_TEXT];
+	struct knit_range range;
+};
+static _Thread_local struct cached_range range_cache[RANGE_CACHE_SLOTS];
+
+static const struct cached_range *cached_range(const char *text, size_t len, unsigned flags)
+{
+	uint32_t h = 2166136261u ^ flags; /* FNV-1a */
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)text[i]) * 16777619u;
+	struct cached_range *c = &range_cache[h % RANGE_CACHE_SLOTS];
+	if (c->used && c->len == len && c->flags == flags && !memcmp(c->text, text, len))
+		return c;
+	if (c->used && !c->invalid)
+		knit_range_release(&c->range);
+	c->used = true;
+	c->len = (unsigned char)len;
+	c->flags = flags;
+	memcpy(c->text, text, len);
+	c->invalid = knit_range_parse(&c->range, text, len, flags) != 0;
+	return c;
+}
 
 bool knit_semver_satisfies(const char *version, size_t vlen, const char *range, size_t rlen,
 			   unsigned flags)
@@ -18,6 +52,14 @@ bool knit_semver_satisfies(const char *version, size_t vlen, const char *range, 
 	bool ok = false;
 	_Alignas(max_align_t) char storage[2048];
 
+	if (rlen <= RANGE_CACHE_TEXT) {
+		const struct cached_range *c = cached_range(range, rlen, flags);
+		if (c->invalid || knit_version_parse(&v, version, vlen, flags))
+			return false;
+		ok = knit_range_test(&c->range, &v);
+		knit_version_release(&v);
+		return ok;
+	}
 	if (knit_version_parse(&v, version, vlen, flags)) {
 		/* node-semver parses the range first, but an invalid either way is false */
 		return false;

@@ -7,6 +7,7 @@
 #include "resolver/semver.h"
 
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 static size_t mallocs;
@@ -104,12 +105,34 @@ static void test_copy_and_format(void **state)
 	knit_version_release(&c);
 }
 
+/* satisfies() keeps parsed ranges by text: the options are part of the key, and evicted slots answer the same */
+static void test_satisfies_range_cache(void **state)
+{
+#define SAT(v, r, f) knit_semver_satisfies(v, strlen(v), r, strlen(r), f)
+	for (int round = 0; round < 3; round++) {
+		assert_false(SAT("1.2.4-rc.1", "~1.2.3", 0));
+		assert_true(SAT("1.2.4-rc.1", "~1.2.3", KNIT_SEMVER_INCLUDE_PRERELEASE));
+		assert_false(SAT("1.2.3", "=1.2.3beta", 0)); /* invalid strictly */
+		assert_true(SAT("1.2.3-beta", "=1.2.3beta", KNIT_SEMVER_LOOSE));
+		assert_false(SAT("1.2.3", ">=1.2.3 <1.2.", 0));
+		char range[32], version[32];
+		for (int i = 0; i < 300; i++) {
+			snprintf(range, sizeof(range), "^%d.%d", i % 7, i);
+			snprintf(version, sizeof(version), "%d.%d.5", i % 7, i + (i & 1));
+			assert_int_equal(SAT(version, range, 0), i % 7 != 0 ? 1 : !(i & 1));
+		}
+	}
+#undef SAT
+	(void)state;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_hostile_input),
 		cmocka_unit_test(test_test_allocates_nothing),
 		cmocka_unit_test(test_copy_and_format),
+		cmocka_unit_test(test_satisfies_range_cache),
 	};
 	return cmocka_run_group_tests_name("semver api", tests, NULL, NULL);
 }
