@@ -31,6 +31,7 @@ struct knit_registry {
 	struct knit_source source;
 	struct entry **entries;
 	size_t n, alloc;
+	bool cache_dir_made;     /* <cache>/packuments exists: no mkdir -p per write */
 };
 
 char *knit_registry_packument_url(const struct knit_config *cfg, const char *name)
@@ -140,33 +141,43 @@ static char *cache_path_for(const struct knit_registry *r, const char *url)
 	return strbuf_detach(&path, NULL);
 }
 
-static void cache_meta(const char *path, struct strbuf *etag, struct strbuf *last_modified)
+/*
+ * The ".meta" beside a cached body: ETag, Last-Modified and the body's
+ * length, one a line. Cache files are written without fsync, so a body
+ * whose length is not the recorded one (cut short by a crash) is not used.
+ */
+static bool cache_meta(const char *path, size_t body_len, struct strbuf *etag, struct strbuf *last_modified)
 {
 	struct strbuf meta = STRBUF_INIT, err = STRBUF_INIT, p = STRBUF_INIT;
+	bool ok = false;
 	strbuf_addf(&p, "%s.meta", path);
 	if (!knit_read_file(p.buf, &meta, &err)) {
 		char *nl = strchr(meta.buf, '\n');
-		if (nl) {
+		char *nl2 = nl ? strchr(nl + 1, '\n') : NULL;
+		if (nl2) {
+			char *end;
+			unsigned long long len = strtoull(nl2 + 1, &end, 10);
+			ok = end != nl2 + 1 && *end == '\n' && len == body_len;
 			strbuf_add(etag, meta.buf, (size_t)(nl - meta.buf));
-			char *nl2 = strchr(nl + 1, '\n');
-			strbuf_add(last_modified, nl + 1, nl2 ? (size_t)(nl2 - nl - 1) : strlen(nl + 1));
+			strbuf_add(last_modified, nl + 1, (size_t)(nl2 - nl - 1));
 		}
 	}
 	strbuf_release(&meta);
 	strbuf_release(&err);
 	strbuf_release(&p);
+	return ok;
 }
 
-static void cache_store(const char *path, const struct knit_transfer *t)
+static void cache_store(struct knit_registry *r, const char *path, const struct knit_transfer *t)
 {
 	struct strbuf p = STRBUF_INIT, meta = STRBUF_INIT, err = STRBUF_INIT;
-	bool changed;
+	if (!r->cache_dir_made)
+		r->cache_dir_made = !knit_make_parents(path);
 	/* a cache that cannot be written only costs the next run a download */
-	if (!knit_make_parents(path) &&
-	    !knit_write_file_atomic(path, t->body.buf, t->body.len, &changed, &err)) {
+	if (r->cache_dir_made && !knit_write_cache_file(path, t->body.buf, t->body.len, &err)) {
 		strbuf_addf(&p, "%s.meta", path);
-		strbuf_addf(&meta, "%s\n%s\n", t->etag.buf, t->last_modified.buf);
-		knit_write_file_atomic(p.buf, meta.buf, meta.len, &changed, &err);
+		strbuf_addf(&meta, "%s\n%s\n%zu\n", t->etag.buf, t->last_modified.buf, t->body.len);
+		knit_write_cache_file(p.buf, meta.buf, meta.len, &err);
 	}
 	strbuf_release(&p);
 	strbuf_release(&meta);
@@ -190,9 +201,13 @@ static struct entry *request(struct knit_registry *r, const char *name)
 	bool have = false;
 	if (strncmp(url, "file:", 5)) {
 		e->cache_path = cache_path_for(r, url);
-		have = !knit_read_file(e->cache_path, &e->cached, &scratch);
-		if (have)
-			cache_meta(e->cache_path, &etag, &lm);
+		have = !knit_read_file(e->cache_path, &e->cached, &scratch) &&
+		       cache_meta(e->cache_path, e->cached.len, &etag, &lm);
+		if (!have) {
+			strbuf_reset(&etag);
+			strbuf_reset(&lm);
+			strbuf_reset(&e->cached);
+		}
 	}
 	if (e->cache_path && r->cache_mode != KNIT_CACHE_REVALIDATE && have) {
 		e->use_cache = true;
@@ -251,7 +266,7 @@ static int src_load(void *ctx, const char *name, const struct knit_pkg **out)
 			else if (e->transfer->status != 304)
 				body = &e->transfer->body; /* 304: the cached copy is still right */
 			if (!e->rc && e->cache_path && e->transfer->status == 200)
-				cache_store(e->cache_path, e->transfer);
+				cache_store(r, e->cache_path, e->transfer);
 		}
 		if (!e->rc) {
 			unsigned line, col;

@@ -99,12 +99,50 @@ static int open_parent(int root, const char *inner, const char **leaf)
 	return fd;
 }
 
-static int write_entry(struct archive *a, struct archive_entry *e, int root, const char *inner,
-		       struct strbuf *err, const char *pkg)
+/*
+ * The folder holding inner, kept open while entries stay in the same folder
+ * (tarballs list a folder's files together). Safe to keep: an entry cannot
+ * remove a folder (unlinkat without AT_REMOVEDIR), so the descriptor always
+ * names a real folder inside the package.
+ */
+struct parent {
+	struct strbuf path;
+	int fd;
+};
+
+static int parent_of(struct parent *pc, int root, const char *inner, const char **leaf)
+{
+	const char *slash = strrchr(inner, '/');
+	size_t n = slash ? (size_t)(slash - inner) : 0;
+	*leaf = slash ? slash + 1 : inner;
+	if (pc->fd >= 0 && pc->path.len == n && !memcmp(pc->path.buf, inner, n))
+		return pc->fd;
+	if (pc->fd >= 0)
+		close(pc->fd);
+	strbuf_reset(&pc->path);
+	const char *ignored;
+	pc->fd = open_parent(root, inner, &ignored);
+	if (pc->fd >= 0)
+		strbuf_add(&pc->path, inner, n);
+	return pc->fd;
+}
+
+/* A new file at leaf in fd; one already there (a tar may hold a path twice) is replaced. */
+static int create_file(int fd, const char *leaf, mode_t mode)
+{
+	int flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
+	int out = openat(fd, leaf, flags, mode);
+	if (out < 0 && errno == EEXIST && !unlinkat(fd, leaf, 0))
+		out = openat(fd, leaf, flags, mode);
+	return out;
+}
+
+static int write_entry(struct archive *a, struct archive_entry *e, struct parent *pc, int root,
+		       const char *inner, struct strbuf *err, const char *pkg)
 {
 	const char *leaf;
 	mode_t type = archive_entry_filetype(e);
-	int fd = open_parent(root, inner, &leaf), rc = 0;
+	int fd = parent_of(pc, root, inner, &leaf), rc = 0;
 	if (fd < 0) {
 		strbuf_addf(err, "package '%s': cannot create the folders of '%s': %s", pkg, inner, strerror(errno));
 		return KNIT_EIO;
@@ -118,26 +156,29 @@ static int write_entry(struct archive *a, struct archive_entry *e, int root, con
 			rc = -1;
 	} else {
 		mode_t mode = archive_entry_perm(e) & 0111 ? 0755 : 0644;
-		unlinkat(fd, leaf, 0); /* a tar may hold a path twice: the last one wins */
-		int out = openat(fd, leaf, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+		int out = create_file(fd, leaf, mode);
 		if (out < 0) {
 			rc = -1;
 		} else {
 			const void *buf;
 			size_t size;
-			la_int64_t offset;
+			la_int64_t offset, at = 0;
 			int r;
 			while ((r = archive_read_data_block(a, &buf, &size, &offset)) == ARCHIVE_OK) {
-				if (lseek(out, offset, SEEK_SET) < 0 || write(out, buf, size) != (ssize_t)size) {
+				/* seek only over holes of a sparse entry */
+				if ((offset != at && lseek(out, offset, SEEK_SET) < 0) ||
+				    write(out, buf, size) != (ssize_t)size) {
 					rc = -1;
 					break;
 				}
+				at = offset + (la_int64_t)size;
 			}
+			if (!rc && at < archive_entry_size(e) && ftruncate(out, archive_entry_size(e)))
+				rc = -1; /* a sparse file ending in a hole */
 			if (r != ARCHIVE_EOF && !rc) {
 				strbuf_addf(err, "package '%s': the tarball is damaged at '%s': %s", pkg, inner,
 					    archive_error_string(a));
 				close(out);
-				close(fd);
 				return KNIT_EPARSE;
 			}
 			if (close(out))
@@ -146,7 +187,6 @@ static int write_entry(struct archive *a, struct archive_entry *e, int root, con
 	}
 	if (rc)
 		strbuf_addf(err, "package '%s': cannot write '%s': %s", pkg, inner, strerror(errno));
-	close(fd);
 	return rc ? KNIT_EIO : 0;
 }
 
@@ -155,6 +195,7 @@ static int extract(const void *tgz, size_t len, const char *dir, const char *pkg
 	struct archive *a = archive_read_new();
 	struct archive_entry *e;
 	struct strbuf inner = STRBUF_INIT, link = STRBUF_INIT;
+	struct parent pc = { STRBUF_INIT, -1 };
 	int rc = 0, r;
 	int root = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
@@ -208,12 +249,15 @@ static int extract(const void *tgz, size_t len, const char *dir, const char *pkg
 			rc = KNIT_EPARSE;
 			break;
 		}
-		rc = write_entry(a, e, root, inner.buf, err, pkg);
+		rc = write_entry(a, e, &pc, root, inner.buf, err, pkg);
 	}
 	if (!rc && r != ARCHIVE_EOF) {
 		strbuf_addf(err, "package '%s': the tarball is damaged: %s", pkg, archive_error_string(a));
 		rc = KNIT_EPARSE;
 	}
+	if (pc.fd >= 0)
+		close(pc.fd);
+	strbuf_release(&pc.path);
 	if (root >= 0)
 		close(root);
 	archive_read_free(a);

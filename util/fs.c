@@ -104,3 +104,28 @@ done:
 	strbuf_release(&scratch);
 	return rc;
 }
+
+int knit_write_cache_file(const char *path, const char *data, size_t len, struct strbuf *err)
+{
+	struct strbuf tmp = STRBUF_INIT;
+	strbuf_addf(&tmp, "%s.tmp-XXXXXX", path);
+	int rc = 0, fd = mkstemp(tmp.buf);
+	if (fd < 0) {
+		strbuf_addf(err, "cannot create a file beside '%s': %s", path, strerror(errno));
+		strbuf_release(&tmp);
+		return KNIT_EIO;
+	}
+	if (fchmod(fd, 0644) || write_all(fd, data, len)) {
+		strbuf_addf(err, "cannot write '%s': %s", tmp.buf, strerror(errno));
+		rc = KNIT_EIO;
+	}
+	close(fd);
+	if (!rc && rename(tmp.buf, path)) {
+		strbuf_addf(err, "cannot replace '%s': %s", path, strerror(errno));
+		rc = KNIT_EIO;
+	}
+	if (rc)
+		unlink(tmp.buf);
+	strbuf_release(&tmp);
+	return rc;
+}

@@ -22,5 +22,11 @@ int knit_read_file(const char *path, struct strbuf *out, struct strbuf *err);
  */
 int knit_write_file_atomic(const char *path, const char *data, size_t len, bool *changed,
 			   struct strbuf *err);
+/*
+ * For caches: replaces path atomically (temporary file and rename) but
+ * without fsync, so a crash may leave the old file, the new one, or an
+ * empty one; readers must check what they read. 0, or KNIT_EIO and a message.
+ */
+int knit_write_cache_file(const char *path, const char *data, size_t len, struct strbuf *err);
 
 #endif

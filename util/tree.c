@@ -25,24 +25,30 @@ int knit_remove_tree(const char *path)
 	return nftw(path, remove_one, 32, FTW_DEPTH | FTW_PHYS);
 }
 
+/* mkdir -p, deepest first: a folder that exists (the common case) costs one call. */
 int knit_make_dirs(const char *path)
 {
+	if (!mkdir(path, 0755) || errno == EEXIST)
+		return 0;
+	if (errno != ENOENT)
+		return -1;
 	char *p = strdup(path);
 	if (!p)
 		return -1;
-	for (char *s = p + 1; *s; s++) {
-		if (*s != '/')
-			continue;
-		*s = '\0';
-		if (mkdir(p, 0755) && errno != EEXIST) {
-			free(p);
-			return -1;
-		}
-		*s = '/';
+	char *slash = strrchr(p, '/');
+	while (slash && slash > p && slash[1] == '\0') { /* a trailing slash */
+		*slash = '\0';
+		slash = strrchr(p, '/');
 	}
-	int rc = mkdir(p, 0755) && errno != EEXIST ? -1 : 0;
+	int rc = -1;
+	if (slash && slash != p) {
+		*slash = '\0';
+		rc = knit_make_dirs(p);
+	}
 	free(p);
-	return rc;
+	if (rc)
+		return -1;
+	return !mkdir(path, 0755) || errno == EEXIST ? 0 : -1;
 }
 
 int knit_make_parents(const char *path)
