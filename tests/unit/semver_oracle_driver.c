@@ -16,6 +16,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Prints v as node-semver would, then releases it. */
+static void put_version(struct knit_version *v)
+{
+	char *t = knit_version_to_string(v);
+	puts(t);
+	free(t);
+	knit_version_release(v);
+}
+
 static uint64_t rng;
 
 static uint32_t next(void)
@@ -199,10 +208,7 @@ static void answer(const char *mode, const char *fl, const struct strbuf *a, con
 		if (knit_version_parse(&v, a->buf, a->len, flags)) {
 			puts("null");
 		} else {
-			char *t = knit_version_to_string(&v);
-			puts(t);
-			free(t);
-			knit_version_release(&v);
+			put_version(&v);
 		}
 	} else if (!strcmp(mode, "compare")) {
 		if (knit_version_parse(&v, a->buf, a->len, flags)) {
@@ -238,10 +244,7 @@ static void answer(const char *mode, const char *fl, const struct strbuf *a, con
 			if (rc) {
 				puts(rc == KNIT_ENOMATCH ? "null" : "error");
 			} else {
-				char *t = knit_version_to_string(&v);
-				puts(t);
-				free(t);
-				knit_version_release(&v);
+				put_version(&v);
 			}
 			knit_range_release(&r);
 		}
@@ -249,10 +252,7 @@ static void answer(const char *mode, const char *fl, const struct strbuf *a, con
 		if (knit_semver_coerce(&v, a->buf, a->len, flags, strchr(fl, 'r') != NULL)) {
 			puts("null");
 		} else {
-			char *t = knit_version_to_string(&v);
-			puts(t);
-			free(t);
-			knit_version_release(&v);
+			put_version(&v);
 		}
 	} else if (!strcmp(mode, "inc")) {
 		char *sp = strchr(b->buf, ' ');
