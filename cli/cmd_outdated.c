@@ -14,12 +14,15 @@
 
 #include <string.h>
 
-static const char *const outdated_usage[] = { "knit outdated [--registry <url>]", NULL };
+static const char *const outdated_usage[] = { "knit outdated [--registry <url>] [--offline|--prefer-offline]", NULL };
 
 int cmd_outdated(int argc, const char **argv, struct knit_cli *cli)
 {
 	const char *registry = NULL;
+	int offline = 0, prefer = 0;
 	const struct knit_option opts[] = {
+		KNIT_OPT_BOOL_(0, "offline", &offline, "answer from the packument cache only"),
+		KNIT_OPT_BOOL_(0, "prefer-offline", &prefer, "use the cached packuments where they have the answer"),
 		KNIT_OPT_STRING_(0, "registry", &registry, "url", "the registry to ask"),
 		KNIT_OPT_END_(),
 	};
@@ -33,6 +36,10 @@ int cmd_outdated(int argc, const char **argv, struct knit_cli *cli)
 		return KNIT_EXIT_OK;
 	if (n < 0)
 		return KNIT_EXIT_FAILURE;
+	if (offline && prefer) {
+		knit_error(cli, "--offline and --prefer-offline exclude each other");
+		return KNIT_EXIT_FAILURE;
+	}
 	if ((rc = knit_manifest_read(&m, "knit.json", &err))) {
 		knit_error(cli, "%s", rc == KNIT_ENOTFOUND ? "no knit.json here" : err.buf);
 		strbuf_release(&err);
@@ -52,8 +59,11 @@ int cmd_outdated(int argc, const char **argv, struct knit_cli *cli)
 		strbuf_release(&err);
 		return KNIT_EXIT_FAILURE;
 	}
-	struct knit_fetch *fetch = knit_fetch_new(NULL);
+	struct knit_fetch_opts fo;
+	knit_registry_fetch_opts(&cfg, &fo);
+	struct knit_fetch *fetch = knit_fetch_new(&fo);
 	struct knit_registry *reg = knit_registry_new(&cfg, fetch);
+	knit_registry_set_cache_mode(reg, offline ? KNIT_CACHE_ONLY : prefer ? KNIT_CACHE_PREFER : KNIT_CACHE_REVALIDATE);
 	const struct knit_source *src = knit_registry_source(reg);
 	const struct knit_deps *fields[2] = { &m.deps, &m.dev_deps };
 	for (int f = 0; f < 2; f++)

@@ -539,13 +539,10 @@ int knit_install(const struct knit_install_opts *opts, struct knit_install_stats
 		r.have_lock = true;
 	if (rc)
 		goto done;
-	const char *strict = knit_config_get(&r.cfg, "strict-ssl");
-	struct knit_fetch_opts fo = {
-		.cafile = knit_config_get(&r.cfg, "cafile"),
-		.insecure = strict && !strcmp(strict, "false"),
-		.tick = on_fetch_tick,
-		.tick_ctx = &r,
-	};
+	struct knit_fetch_opts fo;
+	knit_registry_fetch_opts(&r.cfg, &fo);
+	fo.tick = on_fetch_tick;
+	fo.tick_ctx = &r;
 	r.fetch = knit_fetch_new(&fo);
 	r.tarballs = knit_tarballs_new(r.fetch, &r.cfg);
 	bool edits = opts->nadd || opts->nremove;

@@ -34,6 +34,15 @@ struct knit_registry {
 	bool cache_dir_made;     /* <cache>/packuments exists: no mkdir -p per write */
 };
 
+void knit_registry_fetch_opts(const struct knit_config *cfg, struct knit_fetch_opts *out)
+{
+	const char *strict = knit_config_get(cfg, "strict-ssl");
+	*out = (struct knit_fetch_opts){
+		.cafile = knit_config_get(cfg, "cafile"),
+		.insecure = strict && !strcmp(strict, "false"),
+	};
+}
+
 char *knit_registry_packument_url(const struct knit_config *cfg, const char *name)
 {
 	const char *base = knit_config_registry(cfg, name);

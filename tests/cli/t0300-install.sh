@@ -121,6 +121,12 @@ rm knit.lock
 expect_run "--prefer-offline, the registry down" 0 "*knit.lock written*" "" -- "$KNIT" install --prefer-offline --registry "http://127.0.0.1:$port/"
 rm -rf deps
 expect_run "ci --offline, the registry down" 0 "$closure packages in deps/ (0 fetched, deps/ updated) in *" "" -- "$KNIT" ci --offline --registry "http://127.0.0.1:$port/"
+for mode in --offline --prefer-offline; do
+	"$KNIT" outdated $mode --registry "http://127.0.0.1:$port/" >"$TEST_TMP/outdated.out" 2>"$TEST_TMP/outdated.err"
+	rc=$?
+	{ [ "$rc" -le 1 ] && [ ! -s "$TEST_TMP/outdated.err" ]; } && ok || not_ok "outdated $mode, the registry down: exit $rc, $(cat "$TEST_TMP/outdated.err")"
+done
+fails "outdated --offline with nothing cached" "knit: error: *'*' is not in the cache, and --offline keeps knit off the network*" env KNIT_CACHE="$TEST_TMP/empty" "$KNIT" outdated --offline --registry "http://127.0.0.1:$port/"
 fails "--offline with nothing cached" "knit: error: cannot load '*': '*' is not in the cache, and --offline keeps knit off the network" \
 	sh -c "mv knit.lock knit.lock.kept; KNIT_CACHE='$TEST_TMP/empty' '$KNIT' install --offline --registry 'http://127.0.0.1:$port/'; rc=\$?; mv knit.lock.kept knit.lock; exit \$rc"
 fails "ci --offline with an empty store" "knit: error: *@* is not in the store, and --offline keeps knit off the network" env KNIT_CACHE="$TEST_TMP/empty" "$KNIT" ci --offline --registry "http://127.0.0.1:$port/"
