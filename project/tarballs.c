@@ -75,13 +75,8 @@ struct knit_transfer *knit_tarballs_get(struct knit_tarballs *t, const char *url
 		grow(t);
 		s = find(t->slots, t->size, url);
 	}
-	const char *token = knit_config_token(t->cfg, url);
 	struct strbuf auth = STRBUF_INIT;
-	const char *headers[2] = { NULL, NULL };
-	if (token) {
-		strbuf_addf(&auth, "Authorization: Bearer %s", token);
-		headers[0] = auth.buf;
-	}
+	const char *headers[2] = { knit_config_auth_header(t->cfg, url, &auth), NULL };
 	s->url = knit_xstrdup(url);
 	s->transfer = knit_fetch_start(t->fetch, url, headers, 0, algo);
 	t->n++;

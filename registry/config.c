@@ -197,6 +197,15 @@ const char *knit_config_registry(const struct knit_config *c, const char *name)
 	return last;
 }
 
+const char *knit_config_auth_header(const struct knit_config *c, const char *url, struct strbuf *buf)
+{
+	const char *token = knit_config_token(c, url);
+	if (!token)
+		return NULL;
+	strbuf_addf(buf, "Authorization: Bearer %s", token);
+	return buf->buf;
+}
+
 const char *knit_config_token(const struct knit_config *c, const char *url)
 {
 	/* "//host/path/:_authToken": the URL without its scheme must start with //host/path/ */

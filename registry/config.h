@@ -49,5 +49,10 @@ const char *knit_config_get(const struct knit_config *c, const char *key);
 const char *knit_config_registry(const struct knit_config *c, const char *name);
 /* The bearer token configured for url ("//host/path/:_authToken", longest match), or NULL. */
 const char *knit_config_token(const struct knit_config *c, const char *url);
+/*
+ * The "Authorization: Bearer <token>" header line for url, written into
+ * *buf, or NULL (and *buf untouched) when no token is configured for it.
+ */
+const char *knit_config_auth_header(const struct knit_config *c, const char *url, struct strbuf *buf);
 
 #endif

@@ -223,14 +223,11 @@ static struct entry *request(struct knit_registry *r, const char *name)
 	} else if (e->cache_path && r->cache_mode == KNIT_CACHE_ONLY) {
 		e->use_cache = true; /* answered at load: not in the cache */
 	} else {
-		const char *token = knit_config_token(r->cfg, url);
 		struct strbuf auth = STRBUF_INIT, inm = STRBUF_INIT, ims = STRBUF_INIT;
 		const char *headers[5] = { ABBREVIATED, NULL, NULL, NULL, NULL };
 		size_t h = 1;
-		if (token) {
-			strbuf_addf(&auth, "Authorization: Bearer %s", token);
+		if (knit_config_auth_header(r->cfg, url, &auth))
 			headers[h++] = auth.buf;
-		}
 		if (have && etag.len) {
 			strbuf_addf(&inm, "If-None-Match: %s", etag.buf);
 			headers[h++] = inm.buf;

@@ -37,6 +37,13 @@ static void test_config_syntax(void **state)
 	assert_string_equal(knit_config_token(&c, "https://npm.acme.example/sub/@acme%2flibfoo"), "s3cret");
 	assert_string_equal(knit_config_token(&c, "https://npm.acme.example/other"), "short");
 	assert_null(knit_config_token(&c, "https://registry.example/libfoo"));
+	struct strbuf auth = STRBUF_INIT;
+	assert_string_equal(knit_config_auth_header(&c, "https://npm.acme.example/sub/x.tgz", &auth),
+			    "Authorization: Bearer s3cret");
+	strbuf_reset(&auth);
+	assert_null(knit_config_auth_header(&c, "https://registry.example/x.tgz", &auth));
+	assert_int_equal(auth.len, 0);
+	strbuf_release(&auth);
 
 	char *url = knit_registry_packument_url(&c, "@acme/libfoo");
 	assert_string_equal(url, "https://npm.acme.example/sub/@acme%2flibfoo");
