@@ -25,16 +25,6 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* --offline and --prefer-offline, which exclude each other */
-static int cache_mode(struct knit_cli *cli, int offline, int prefer, enum knit_cache_mode *out)
-{
-	if (offline && prefer) {
-		knit_error(cli, "--offline and --prefer-offline exclude each other");
-		return -1;
-	}
-	*out = offline ? KNIT_CACHE_ONLY : prefer ? KNIT_CACHE_PREFER : KNIT_CACHE_REVALIDATE;
-	return 0;
-}
 
 static int run(struct knit_cli *cli, struct knit_install_opts *opts)
 {
@@ -119,7 +109,7 @@ int cmd_install(int argc, const char **argv, struct knit_cli *cli)
 				       .frozen_lockfile = frozen, .add = specs, .nadd = n > 0 ? (size_t)n : 0,
 				       .save_dev = save_dev, .save_exact = save_exact };
 	int rc = KNIT_EXIT_FAILURE;
-	if (cache_mode(cli, offline, prefer, &o.cache_mode))
+	if (knit_cache_mode_option(cli, offline, prefer, &o.cache_mode))
 		n = -1;
 	if (resolution && !strcmp(resolution, "lowest"))
 		o.resolution = KNIT_RESOLUTION_LOWEST;

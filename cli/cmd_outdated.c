@@ -36,10 +36,9 @@ int cmd_outdated(int argc, const char **argv, struct knit_cli *cli)
 		return KNIT_EXIT_OK;
 	if (n < 0)
 		return KNIT_EXIT_FAILURE;
-	if (offline && prefer) {
-		knit_error(cli, "--offline and --prefer-offline exclude each other");
+	enum knit_cache_mode mode;
+	if (knit_cache_mode_option(cli, offline, prefer, &mode))
 		return KNIT_EXIT_FAILURE;
-	}
 	if ((rc = knit_manifest_read(&m, "knit.json", &err))) {
 		knit_error(cli, "%s", rc == KNIT_ENOTFOUND ? "no knit.json here" : err.buf);
 		strbuf_release(&err);
@@ -63,7 +62,7 @@ int cmd_outdated(int argc, const char **argv, struct knit_cli *cli)
 	knit_registry_fetch_opts(&cfg, &fo);
 	struct knit_fetch *fetch = knit_fetch_new(&fo);
 	struct knit_registry *reg = knit_registry_new(&cfg, fetch);
-	knit_registry_set_cache_mode(reg, offline ? KNIT_CACHE_ONLY : prefer ? KNIT_CACHE_PREFER : KNIT_CACHE_REVALIDATE);
+	knit_registry_set_cache_mode(reg, mode);
 	const struct knit_source *src = knit_registry_source(reg);
 	const struct knit_deps *fields[2] = { &m.deps, &m.dev_deps };
 	for (int f = 0; f < 2; f++)

@@ -172,3 +172,13 @@ int knit_parse_options(int argc, const char **argv, const struct knit_option *op
 	}
 	return nops;
 }
+
+int knit_cache_mode_option(struct knit_cli *cli, int offline, int prefer, enum knit_cache_mode *out)
+{
+	if (offline && prefer) {
+		knit_error(cli, "--offline and --prefer-offline exclude each other");
+		return -1;
+	}
+	*out = offline ? KNIT_CACHE_ONLY : prefer ? KNIT_CACHE_PREFER : KNIT_CACHE_REVALIDATE;
+	return 0;
+}

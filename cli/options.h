@@ -6,6 +6,7 @@
 #define KNIT_CLI_OPTIONS_H
 
 #include "cli.h"
+#include "registry/registry.h"
 
 enum knit_opt_type {
 	KNIT_OPT_END = 0,
@@ -38,5 +39,10 @@ int knit_parse_options(int argc, const char **argv, const struct knit_option *op
 		       const char *const *usage, struct knit_cli *cli);
 /* Prints the usage lines and the option table. */
 void knit_usage(FILE *f, const char *const *usage, const struct knit_option *opts);
+/*
+ * --offline and --prefer-offline, which exclude each other, as a cache
+ * mode: 0, or -1 after printing the error.
+ */
+int knit_cache_mode_option(struct knit_cli *cli, int offline, int prefer, enum knit_cache_mode *out);
 
 #endif

@@ -126,6 +126,8 @@ for mode in --offline --prefer-offline; do
 	rc=$?
 	{ [ "$rc" -le 1 ] && [ ! -s "$TEST_TMP/outdated.err" ]; } && ok || not_ok "outdated $mode, the registry down: exit $rc, $(cat "$TEST_TMP/outdated.err")"
 done
+fails "install --offline --prefer-offline" "knit: error: --offline and --prefer-offline exclude each other" "$KNIT" install --offline --prefer-offline --registry "http://127.0.0.1:$port/"
+fails "outdated --offline --prefer-offline" "knit: error: --offline and --prefer-offline exclude each other" "$KNIT" outdated --offline --prefer-offline --registry "http://127.0.0.1:$port/"
 fails "outdated --offline with nothing cached" "knit: error: *'*' is not in the cache, and --offline keeps knit off the network*" env KNIT_CACHE="$TEST_TMP/empty" "$KNIT" outdated --offline --registry "http://127.0.0.1:$port/"
 fails "--offline with nothing cached" "knit: error: cannot load '*': '*' is not in the cache, and --offline keeps knit off the network" \
 	sh -c "mv knit.lock knit.lock.kept; KNIT_CACHE='$TEST_TMP/empty' '$KNIT' install --offline --registry 'http://127.0.0.1:$port/'; rc=\$?; mv knit.lock.kept knit.lock; exit \$rc"
