@@ -1,4 +1,5 @@
 #include "tarballs.h"
+#include "util/hash.h"
 #include "util/strbuf.h"
 #include "util/xalloc.h"
 
@@ -17,14 +18,6 @@ struct knit_tarballs {
 	struct slot *slots; /* open addressing by URL, size a power of two */
 	size_t size, n;
 };
-
-static uint64_t hash_url(const char *s)
-{
-	uint64_t h = 1469598103934665603u; /* FNV-1a */
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211u;
-	return h;
-}
 
 struct knit_tarballs *knit_tarballs_new(struct knit_fetch *fetch, const struct knit_config *cfg)
 {
@@ -48,7 +41,7 @@ void knit_tarballs_free(struct knit_tarballs *t)
 
 static struct slot *find(struct slot *slots, size_t size, const char *url)
 {
-	size_t i = hash_url(url) & (size - 1);
+	size_t i = knit_hash_str(url) & (size - 1);
 	while (slots[i].url && strcmp(slots[i].url, url))
 		i = (i + 1) & (size - 1);
 	return &slots[i];

@@ -4,6 +4,7 @@
  */
 #include "semver_internal.h"
 #include "../util/error.h"
+#include "../util/hash.h"
 #include "../util/xalloc.h"
 
 #include <math.h>
@@ -28,9 +29,7 @@ static _Thread_local struct cached_range range_cache[RANGE_CACHE_SLOTS];
 
 static const struct cached_range *cached_range(const char *text, size_t len, unsigned flags)
 {
-	uint32_t h = 2166136261u ^ flags; /* FNV-1a */
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ (unsigned char)text[i]) * 16777619u;
+	uint64_t h = knit_hash_bytes(KNIT_HASH_SEED ^ flags, text, len);
 	struct cached_range *c = &range_cache[h % RANGE_CACHE_SLOTS];
 	if (c->used && c->len == len && c->flags == flags && !memcmp(c->text, text, len))
 		return c;

@@ -4,25 +4,18 @@
  */
 #include "solver_internal.h"
 #include "../util/error.h"
+#include "../util/hash.h"
 #include "../util/xalloc.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-static uint64_t hash_name(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
-}
 
 static void map_grow(struct solver *s)
 {
 	size_t size = s->map_size ? s->map_size * 2 : 256;
 	uint32_t *map = knit_xcalloc(size, sizeof(*map));
 	for (size_t i = 0; i < s->npkgs; i++) {
-		size_t k = hash_name(s->pkgs[i].name) & (size - 1);
+		size_t k = knit_hash_str(s->pkgs[i].name) & (size - 1);
 		while (map[k])
 			k = (k + 1) & (size - 1);
 		map[k] = (uint32_t)i + 1;
@@ -36,7 +29,7 @@ uint32_t solver_pkg_id(struct solver *s, const char *name)
 {
 	if ((s->npkgs + 1) * 2 > s->map_size)
 		map_grow(s);
-	size_t k = hash_name(name) & (s->map_size - 1);
+	size_t k = knit_hash_str(name) & (s->map_size - 1);
 	while (s->map[k]) {
 		uint32_t id = s->map[k] - 1;
 		if (!strcmp(s->pkgs[id].name, name))
