@@ -51,61 +51,11 @@ static int write_all(int fd, const char *data, size_t len)
 	return 0;
 }
 
-int knit_write_file_atomic(const char *path, const char *data, size_t len, bool *changed,
-			   struct strbuf *err)
-{
-	struct strbuf old = STRBUF_INIT, tmp = STRBUF_INIT, scratch = STRBUF_INIT;
-	int rc = 0, fd = -1;
-
-	*changed = false;
-	if (!knit_read_file(path, &old, &scratch) && old.len == len && !memcmp(old.buf, data, len))
-		goto done;
-
-	strbuf_addf(&tmp, "%s.tmp-XXXXXX", path);
-	fd = mkstemp(tmp.buf);
-	if (fd < 0) {
-		strbuf_addf(err, "cannot create a file beside '%s': %s", path, strerror(errno));
-		rc = KNIT_EIO;
-		goto done;
-	}
-	struct stat st;
-	mode_t mode = 0644;
-	if (!stat(path, &st))
-		mode = st.st_mode & 07777;
-	if (fchmod(fd, mode) || write_all(fd, data, len) || fsync(fd)) {
-		strbuf_addf(err, "cannot write '%s': %s", tmp.buf, strerror(errno));
-		rc = KNIT_EIO;
-		goto done;
-	}
-	close(fd);
-	fd = -1;
-	if (rename(tmp.buf, path)) {
-		strbuf_addf(err, "cannot replace '%s': %s", path, strerror(errno));
-		rc = KNIT_EIO;
-		goto done;
-	}
-	strbuf_reset(&tmp);
-	*changed = true;
-	/* the rename itself must reach the disk */
-	char *dir_copy = strdup(path);
-	int dfd = dir_copy ? open(dirname(dir_copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
-	if (dfd >= 0) {
-		fsync(dfd);
-		close(dfd);
-	}
-	free(dir_copy);
-done:
-	if (fd >= 0)
-		close(fd);
-	if (tmp.len)
-		unlink(tmp.buf);
-	strbuf_release(&old);
-	strbuf_release(&tmp);
-	strbuf_release(&scratch);
-	return rc;
-}
-
-int knit_write_cache_file(const char *path, const char *data, size_t len, struct strbuf *err)
+/*
+ * A temporary file beside path with data (mode: path's when it exists, else
+ * 0644), fsync'ed when durable, renamed over path. 0, or KNIT_EIO and a message.
+ */
+static int replace_file(const char *path, const char *data, size_t len, bool durable, struct strbuf *err)
 {
 	struct strbuf tmp = STRBUF_INIT;
 	strbuf_addf(&tmp, "%s.tmp-XXXXXX", path);
@@ -115,7 +65,9 @@ int knit_write_cache_file(const char *path, const char *data, size_t len, struct
 		strbuf_release(&tmp);
 		return KNIT_EIO;
 	}
-	if (fchmod(fd, 0644) || write_all(fd, data, len)) {
+	struct stat st;
+	mode_t mode = !stat(path, &st) ? st.st_mode & 07777 : 0644;
+	if (fchmod(fd, mode) || write_all(fd, data, len) || (durable && fsync(fd))) {
 		strbuf_addf(err, "cannot write '%s': %s", tmp.buf, strerror(errno));
 		rc = KNIT_EIO;
 	}
@@ -128,4 +80,35 @@ int knit_write_cache_file(const char *path, const char *data, size_t len, struct
 		unlink(tmp.buf);
 	strbuf_release(&tmp);
 	return rc;
+}
+
+int knit_write_file_atomic(const char *path, const char *data, size_t len, bool *changed,
+			   struct strbuf *err)
+{
+	struct strbuf old = STRBUF_INIT, scratch = STRBUF_INIT;
+	int rc = 0;
+
+	*changed = false;
+	if (!knit_read_file(path, &old, &scratch) && old.len == len && !memcmp(old.buf, data, len))
+		goto done;
+	if ((rc = replace_file(path, data, len, true, err)))
+		goto done;
+	*changed = true;
+	/* the rename itself must reach the disk */
+	char *dir_copy = strdup(path);
+	int dfd = dir_copy ? open(dirname(dir_copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+	if (dfd >= 0) {
+		fsync(dfd);
+		close(dfd);
+	}
+	free(dir_copy);
+done:
+	strbuf_release(&old);
+	strbuf_release(&scratch);
+	return rc;
+}
+
+int knit_write_cache_file(const char *path, const char *data, size_t len, struct strbuf *err)
+{
+	return replace_file(path, data, len, false, err);
 }
