@@ -43,7 +43,6 @@ static double now_ms(void)
 
 struct knit_fetch *knit_fetch_new(const struct knit_fetch_opts *opts)
 {
-	pthread_once(&curl_once, curl_init);
 	struct knit_fetch *f = knit_xcalloc(1, sizeof(*f));
 	if (opts)
 		f->opts = *opts;
@@ -57,12 +56,22 @@ struct knit_fetch *knit_fetch_new(const struct knit_fetch_opts *opts)
 		f->opts.retries = 0;
 	if (!f->opts.backoff_ms)
 		f->opts.backoff_ms = 200;
-	f->multi = curl_multi_init();
-	if (!f->multi)
-		abort();
-	curl_multi_setopt(f->multi, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
-	curl_multi_setopt(f->multi, CURLMOPT_MAX_HOST_CONNECTIONS, 16L);
 	return f;
+}
+
+/* The multi handle, made with the first transfer: a fetch that never starts
+ * one never loads libcurl (registry/lazy.h). */
+static CURLM *multi_handle(struct knit_fetch *f)
+{
+	if (!f->multi) {
+		pthread_once(&curl_once, curl_init);
+		f->multi = curl_multi_init();
+		if (!f->multi)
+			abort();
+		curl_multi_setopt(f->multi, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
+		curl_multi_setopt(f->multi, CURLMOPT_MAX_HOST_CONNECTIONS, 16L);
+	}
+	return f->multi;
 }
 
 void knit_fetch_free(struct knit_fetch *f)
@@ -88,7 +97,8 @@ void knit_fetch_free(struct knit_fetch *f)
 		free(t);
 	}
 	free(f->all);
-	curl_multi_cleanup(f->multi);
+	if (f->multi)
+		curl_multi_cleanup(f->multi);
 	free(f);
 }
 
@@ -154,6 +164,7 @@ struct knit_transfer *knit_fetch_start(struct knit_fetch *f, const char *url,
 				       const char *const *headers, size_t max_bytes,
 				       enum knit_hash hash)
 {
+	multi_handle(f); /* curl_global_init() before any easy handle */
 	struct knit_transfer *t = knit_xcalloc(1, sizeof(*t));
 	t->priv = knit_xcalloc(1, sizeof(*t->priv));
 	strbuf_init(&t->body, 0);

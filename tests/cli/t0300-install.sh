@@ -16,15 +16,27 @@ mkdir app && cp reg/project/package.json app/knit.json && cd app
 expect_run "install from a folder registry" 0 "$closure packages in deps/ ($closure fetched, deps/ updated, knit.lock written) in *" "" -- "$KNIT" install --registry "$R"
 python3 "$TOOL" check ../reg . >/dev/null && ok || not_ok "deps/ and knit.lock against the registry: $(python3 "$TOOL" check ../reg .)"
 expect_run "a no-op install" 0 "$closure packages in deps/ (0 fetched, deps/ unchanged, knit.lock unchanged) in *" "" -- "$KNIT" install --registry "$R"
+# libcurl and libarchive (and the forty libraries behind them) are loaded
+# only when something is downloaded or extracted
+loaded_libs() { LD_DEBUG=files "$@" 2>&1 >/dev/null | grep -oE 'file=lib(curl|archive)\.so[^ ]*' | sort -u | tr '\n' ' '; }
+[ -z "$(loaded_libs "$KNIT" install --registry "$R")" ] && ok || not_ok "a no-op install loaded $(loaded_libs "$KNIT" install --registry "$R")"
+[ -z "$(loaded_libs "$KNIT" --version)" ] && ok || not_ok "knit --version loaded libcurl or libarchive"
 expect_run "frozen lockfile, nothing to change" 0 "*knit.lock unchanged*" "" -- "$KNIT" install --frozen-lockfile --registry "$R"
 good=$(snapshot .)
 
 # knit ci: from the lock alone, writing neither file
 rm -rf deps "$KNIT_CACHE"
+case "$(loaded_libs "$KNIT" ci --registry "$R")" in
+*libarchive*libcurl*) ok ;;
+*) not_ok "ci with an empty store did not load libcurl and libarchive" ;;
+esac
+rm -rf deps "$KNIT_CACHE"
 before_files=$(cat knit.json knit.lock | sha256sum)
 expect_run "ci with an empty store" 0 "$closure packages in deps/ ($closure fetched, deps/ updated) in *" "" -- "$KNIT" ci --registry "$R"
 [ "$(cat knit.json knit.lock | sha256sum)" == "$before_files" ] && ok || not_ok "ci wrote knit.json or knit.lock"
 python3 "$TOOL" check ../reg . >/dev/null && ok || not_ok "deps/ after ci"
+rm -rf deps
+[ -z "$(loaded_libs "$KNIT" ci --registry "http://127.0.0.1:9/")" ] && ok || not_ok "ci from a warm store loaded libcurl or libarchive"
 rm -rf deps
 expect_run "ci with a warm store and the registry unreachable" 0 "$closure packages in deps/ (0 fetched, deps/ updated) in *" "" -- "$KNIT" ci --registry "http://127.0.0.1:9/"
 [ "$(snapshot .)" == "$good" ] && ok || not_ok "ci did not restore the same deps/"
