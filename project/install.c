@@ -6,6 +6,7 @@
 #include "registry/integrity.h"
 #include "registry/registry.h"
 #include "registry/store.h"
+#include "registry/store_pool.h"
 #include "tarballs.h"
 #include "resolver/lockfile.h"
 #include "resolver/semver.h"
@@ -29,6 +30,8 @@ struct item {
 	struct knit_transfer *transfer;
 	struct strbuf store_dir;
 	char *url; /* the tarball URL used */
+	struct knit_store_job store; /* its extraction, when queued */
+	bool queued;
 };
 
 struct run {
@@ -330,7 +333,9 @@ static int fetch_missing(struct run *r, struct knit_install_stats *stats, struct
 		r->progress.tarballs++;
 	}
 	on_fetch_tick(r); /* early downloads may be done already */
-	for (size_t i = 0; i < r->n; i++) {
+	struct knit_store_pool *pool = knit_store_pool_new(r->cfg.cache_dir, 0);
+	int rc = 0;
+	for (size_t i = 0; i < r->n && !rc; i++) {
 		struct item *it = &r->items[i];
 		if (!it->transfer)
 			continue;
@@ -338,9 +343,8 @@ static int fetch_missing(struct run *r, struct knit_install_stats *stats, struct
 		stats->fetched++;
 		if (it->transfer->rc) {
 			strbuf_addf(err, "cannot fetch %s@%s: %s", it->name, it->version, it->transfer->message.buf);
-			return it->transfer->rc == KNIT_ENOTFOUND ? KNIT_EIO : it->transfer->rc;
-		}
-		if (!knit_integrity_equal(&it->id, &it->transfer->digest)) {
+			rc = it->transfer->rc == KNIT_ENOTFOUND ? KNIT_EIO : it->transfer->rc;
+		} else if (!knit_integrity_equal(&it->id, &it->transfer->digest)) {
 			struct strbuf want = STRBUF_INIT, got = STRBUF_INIT;
 			knit_integrity_format(&it->id, &want);
 			knit_integrity_format(&it->transfer->digest, &got);
@@ -348,17 +352,33 @@ static int fetch_missing(struct run *r, struct knit_install_stats *stats, struct
 				    it->version, want.buf, got.buf);
 			strbuf_release(&want);
 			strbuf_release(&got);
-			return KNIT_EPARSE;
+			rc = KNIT_EPARSE;
+		} else {
+			it->store.id = it->id;
+			it->store.pkg = it->name;
+			it->store.tgz = it->transfer->body; /* moved: the pool frees it */
+			strbuf_init(&it->transfer->body, 0);
+			r->tarball_bytes_kept += it->store.tgz.len;
+			knit_store_pool_put(pool, &it->store);
+			it->queued = true;
 		}
-		int rc = knit_store_put(r->cfg.cache_dir, &it->id, it->transfer->body.buf,
-					it->transfer->body.len, it->name, err);
-		r->tarball_bytes_kept += it->transfer->body.len;
-		strbuf_release(&it->transfer->body);
-		if (rc)
-			return rc;
-		stats->stored++;
 	}
-	return 0;
+	knit_store_pool_finish(pool);
+	/* the first failure in install order, as a serial install would report it */
+	for (size_t i = 0; i < r->n; i++) {
+		struct item *it = &r->items[i];
+		if (!it->queued)
+			continue;
+		if (it->store.rc && !rc) {
+			strbuf_add(err, it->store.err.buf, it->store.err.len);
+			rc = it->store.rc;
+		} else if (!it->store.rc) {
+			stats->stored++;
+		}
+		strbuf_release(&it->store.err);
+		it->queued = false;
+	}
+	return rc;
 }
 
 /* --- knit install <spec> and knit uninstall: knit.json's dependencies change ------------- */

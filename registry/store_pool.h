@@ -1,0 +1,39 @@
+/*
+ * Extractions into the store on worker threads, so that writing one
+ * package's files overlaps downloading and writing the others. On a cold
+ * install most of the time goes to creating files (the kernel's work), which
+ * threads spread over the machine's cores.
+ *
+ * Ownership: the caller owns each job and keeps it alive until
+ * knit_store_pool_finish() returns; the pool takes the job's tarball bytes
+ * and releases them once the package is extracted.
+ */
+#ifndef KNIT_REGISTRY_STORE_POOL_H
+#define KNIT_REGISTRY_STORE_POOL_H
+
+#include <stdbool.h>
+
+#include "registry/integrity.h"
+#include "util/strbuf.h"
+
+struct knit_store_job {
+	/* set by the caller */
+	struct knit_integrity id;
+	const char *pkg;      /* for messages; must outlive the job */
+	struct strbuf tgz;    /* verified tarball bytes, taken by the pool */
+	/* set by the pool: valid once knit_store_pool_finish() returns; the
+	 * caller releases err */
+	int rc;               /* knit_store_put()'s answer */
+	struct strbuf err;    /* its message when rc != 0 */
+};
+
+struct knit_store_pool;
+
+/* threads = 0: one per online processor, at most 8. */
+struct knit_store_pool *knit_store_pool_new(const char *cache_dir, unsigned threads);
+/* Queues job; job->tgz is moved out (left empty) and freed after extraction. */
+void knit_store_pool_put(struct knit_store_pool *pool, struct knit_store_job *job);
+/* Waits for every queued job, stops the threads and frees the pool. */
+void knit_store_pool_finish(struct knit_store_pool *pool);
+
+#endif
