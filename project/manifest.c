@@ -38,6 +38,39 @@ static int read_map(struct knit_deps *out, const cJSON *doc, const char *field, 
 	return 0;
 }
 
+static int read_scripts(struct knit_manifest *m, const cJSON *doc, const char *path,
+			struct strbuf *err)
+{
+	const cJSON *obj = cJSON_GetObjectItemCaseSensitive(doc, "scripts"), *e;
+	if (!obj)
+		return 0;
+	if (!cJSON_IsObject(obj))
+		return field_error(err, path, "scripts", "must be an object of script name to command");
+	m->scripts = knit_xcalloc((size_t)cJSON_GetArraySize(obj), sizeof(*m->scripts));
+	cJSON_ArrayForEach(e, obj) {
+		if (!*e->string) {
+			strbuf_addf(err, "%s: 'scripts' has an empty script name", path);
+			return KNIT_EPARSE;
+		}
+		if (!cJSON_IsString(e)) {
+			strbuf_addf(err, "%s: 'scripts.%s' must be a string (a shell command)", path,
+				    e->string);
+			return KNIT_EPARSE;
+		}
+		m->scripts[m->nscripts].name = knit_xstrdup(e->string);
+		m->scripts[m->nscripts++].command = knit_xstrdup(e->valuestring);
+	}
+	return 0;
+}
+
+const char *knit_manifest_script(const struct knit_manifest *m, const char *name)
+{
+	for (size_t i = 0; i < m->nscripts; i++)
+		if (!strcmp(m->scripts[i].name, name))
+			return m->scripts[i].command;
+	return NULL;
+}
+
 static int read_string(char **out, const cJSON *doc, const char *field, const char *path,
 		       struct strbuf *err)
 {
@@ -66,7 +99,8 @@ int knit_manifest_parse(struct knit_manifest *m, const char *text, size_t len, c
 		   !(rc = read_string(&m->version, doc, "version", path, err)) &&
 		   !(rc = read_map(&m->deps, doc, "dependencies", path, err)) &&
 		   !(rc = read_map(&m->dev_deps, doc, "devDependencies", path, err)) &&
-		   !(rc = read_map(&m->overrides, doc, "overrides", path, err))) {
+		   !(rc = read_map(&m->overrides, doc, "overrides", path, err)) &&
+		   !(rc = read_scripts(m, doc, path, err))) {
 		struct knit_version v;
 		if (m->version && knit_version_parse(&v, m->version, strlen(m->version), KNIT_SEMVER_LOOSE)) {
 			strbuf_addf(err, "%s: 'version' \"%s\" is not a valid version", path, m->version);
@@ -99,5 +133,10 @@ void knit_manifest_release(struct knit_manifest *m)
 	knit_deps_release(&m->deps);
 	knit_deps_release(&m->dev_deps);
 	knit_deps_release(&m->overrides);
+	for (size_t i = 0; i < m->nscripts; i++) {
+		free(m->scripts[i].name);
+		free(m->scripts[i].command);
+	}
+	free(m->scripts);
 	memset(m, 0, sizeof(*m));
 }

@@ -11,11 +11,20 @@
 #include "resolver/lockfile.h"
 #include "util/strbuf.h"
 
+struct knit_script {
+	char *name, *command;
+};
+
 struct knit_manifest {
 	char *name;    /* NULL when absent */
 	char *version; /* NULL when absent */
 	struct knit_deps deps, dev_deps, overrides;
+	struct knit_script *scripts; /* "scripts", in knit.json's order */
+	size_t nscripts;
 };
+
+/* The script called name, or NULL. */
+const char *knit_manifest_script(const struct knit_manifest *m, const char *name);
 
 /*
  * Parses text read from path (named in messages). 0, or KNIT_EPARSE with one

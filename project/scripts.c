@@ -1,0 +1,186 @@
+#include "scripts.h"
+#include "util/error.h"
+#include "util/xalloc.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+void knit_shell_quote(struct strbuf *out, const char *arg)
+{
+	strbuf_addch(out, '\'');
+	for (const char *p = arg; *p; p++) {
+		if (*p == '\'')
+			strbuf_addstr(out, "'\\''");
+		else
+			strbuf_addch(out, *p);
+	}
+	strbuf_addch(out, '\'');
+}
+
+/* --- signals: forwarded to the running script -------------------------------------------- */
+
+static volatile sig_atomic_t running_child;
+static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP };
+#define NFORWARDED (sizeof(forwarded) / sizeof(forwarded[0]))
+
+static void forward(int sig, siginfo_t *info, void *uctx)
+{
+	(void)uctx;
+	/* The terminal's ^C reaches the whole foreground group, the script
+	 * included (si_code SI_KERNEL); only a signal sent to knit alone is
+	 * passed on. */
+	pid_t child = running_child;
+	if (child > 0 && info->si_code != SI_KERNEL)
+		kill(child, sig);
+}
+
+struct saved_handlers {
+	struct sigaction old[NFORWARDED];
+};
+
+static void catch_signals(struct saved_handlers *saved)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = forward;
+	sa.sa_flags = SA_SIGINFO | SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < NFORWARDED; i++)
+		sigaction(forwarded[i], &sa, &saved->old[i]);
+}
+
+static void restore_signals(const struct saved_handlers *saved)
+{
+	for (size_t i = 0; i < NFORWARDED; i++)
+		sigaction(forwarded[i], &saved->old[i], NULL);
+}
+
+/* --- one script ------------------------------------------------------------------------ */
+
+/* environ plus the script's variables, replacing any of the same name. */
+static char **script_environment(const struct knit_script_run *run, const char *event)
+{
+	struct strbuf path = STRBUF_INIT, name = STRBUF_INIT, version = STRBUF_INIT,
+		      lifecycle = STRBUF_INIT;
+	const char *old_path = getenv("PATH");
+	strbuf_addf(&path, "PATH=%s/deps/.bin:%s", run->root,
+		    old_path ? old_path : "/usr/local/bin:/usr/bin:/bin");
+	strbuf_addf(&name, "knit_package_name=%s", run->manifest->name ? run->manifest->name : "");
+	strbuf_addf(&version, "knit_package_version=%s",
+		    run->manifest->version ? run->manifest->version : "");
+	strbuf_addf(&lifecycle, "knit_lifecycle_event=%s", event);
+	char *ours[] = { strbuf_detach(&path, NULL), strbuf_detach(&name, NULL),
+			 strbuf_detach(&version, NULL), strbuf_detach(&lifecycle, NULL) };
+	size_t nours = sizeof(ours) / sizeof(ours[0]), n = 0;
+	while (environ[n])
+		n++;
+	char **env = knit_xcalloc(n + nours + 1, sizeof(*env));
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		bool replaced = false;
+		for (size_t j = 0; j < nours; j++) {
+			size_t keylen = strcspn(ours[j], "=") + 1;
+			if (!strncmp(environ[i], ours[j], keylen))
+				replaced = true;
+		}
+		if (!replaced)
+			env[k++] = knit_xstrdup(environ[i]);
+	}
+	for (size_t j = 0; j < nours; j++)
+		env[k++] = ours[j];
+	return env;
+}
+
+static void free_environment(char **env)
+{
+	for (size_t i = 0; env[i]; i++)
+		free(env[i]);
+	free(env);
+}
+
+static int run_one(const struct knit_script_run *run, const char *event, const char *command,
+		   struct knit_script_status *status, struct strbuf *err)
+{
+	struct strbuf line = STRBUF_INIT;
+	strbuf_addstr(&line, command);
+	if (!strcmp(event, run->name))
+		for (size_t i = 0; i < run->nargs; i++) {
+			strbuf_addch(&line, ' ');
+			knit_shell_quote(&line, run->args[i]);
+		}
+	if (run->announce)
+		run->announce(run->announce_ctx, event, line.buf);
+
+	char **env = script_environment(run, event);
+	const char *argv[] = { "/bin/sh", "-c", line.buf, NULL };
+	struct saved_handlers saved;
+	sigset_t block, old_mask;
+	sigemptyset(&block);
+	for (size_t i = 0; i < NFORWARDED; i++)
+		sigaddset(&block, forwarded[i]);
+	/* blocked until running_child is set, so that no signal is lost */
+	sigprocmask(SIG_BLOCK, &block, &old_mask);
+	catch_signals(&saved);
+	pid_t pid = fork();
+	if (pid == 0) {
+		restore_signals(&saved);
+		sigprocmask(SIG_SETMASK, &old_mask, NULL);
+		if (chdir(run->root) == 0)
+			execve(argv[0], (char *const *)argv, env);
+		_exit(127);
+	}
+	int rc = 0, wstatus = 0;
+	if (pid < 0) {
+		strbuf_addf(err, "cannot start script '%s': %s", event, strerror(errno));
+		rc = KNIT_EIO;
+		sigprocmask(SIG_SETMASK, &old_mask, NULL);
+	} else {
+		running_child = pid;
+		sigprocmask(SIG_SETMASK, &old_mask, NULL);
+		while (waitpid(pid, &wstatus, 0) < 0 && errno == EINTR)
+			;
+		running_child = 0;
+	}
+	restore_signals(&saved);
+	free_environment(env);
+	strbuf_release(&line);
+	if (rc)
+		return rc;
+	if (WIFSIGNALED(wstatus)) {
+		status->failed = event;
+		status->signal = WTERMSIG(wstatus);
+	} else if (WEXITSTATUS(wstatus)) {
+		status->failed = event;
+		status->exit_code = WEXITSTATUS(wstatus);
+	}
+	return 0;
+}
+
+int knit_script_run(const struct knit_script_run *run, struct knit_script_status *status,
+		    struct strbuf *err)
+{
+	memset(status, 0, sizeof(*status));
+	struct strbuf pre = STRBUF_INIT, post = STRBUF_INIT;
+	strbuf_addf(&pre, "pre%s", run->name);
+	strbuf_addf(&post, "post%s", run->name);
+	const char *steps[] = { pre.buf, run->name, post.buf };
+	int rc = 0;
+	for (size_t i = 0; i < 3 && !rc && !status->failed; i++) {
+		const char *command = knit_manifest_script(run->manifest, steps[i]);
+		if (!command)
+			continue;
+		/* the name the manifest owns, so that status->failed outlives this call */
+		for (size_t k = 0; k < run->manifest->nscripts; k++)
+			if (run->manifest->scripts[k].command == command)
+				rc = run_one(run, run->manifest->scripts[k].name, command, status, err);
+	}
+	strbuf_release(&pre);
+	strbuf_release(&post);
+	return rc;
+}

@@ -1,0 +1,51 @@
+/*
+ * Running knit.json's scripts, as npm run does: /bin/sh -c in the project
+ * folder, deps/.bin first on PATH, knit_package_name, knit_package_version
+ * and knit_lifecycle_event in the environment, pre<name> and post<name>
+ * around <name>, extra arguments appended shell-quoted to <name> alone.
+ *
+ * While a script runs, SIGINT, SIGTERM and SIGHUP sent to knit itself (by
+ * kill) go on to the script's shell. The same signals from the terminal
+ * reach the script directly, as it is in knit's process group, and are not
+ * sent twice.
+ */
+#ifndef KNIT_PROJECT_SCRIPTS_H
+#define KNIT_PROJECT_SCRIPTS_H
+
+#include <stddef.h>
+
+#include "project/manifest.h"
+#include "util/strbuf.h"
+
+struct knit_script_status {
+	const char *failed; /* the script that stopped the run (pre, main or post), or NULL */
+	int exit_code;      /* its exit status when it exited */
+	int signal;         /* the signal that killed it, else 0 */
+};
+
+/* Called with each script's name and command line before it starts. */
+typedef void (*knit_script_announce_fn)(void *ctx, const char *name, const char *command);
+
+struct knit_script_run {
+	const char *root;             /* the project folder, holding knit.json */
+	const struct knit_manifest *manifest;
+	const char *name;             /* a script that the manifest has */
+	const char *const *args;      /* appended to name's command */
+	size_t nargs;
+	knit_script_announce_fn announce; /* may be NULL */
+	void *announce_ctx;
+};
+
+/*
+ * Runs pre<name>, name and post<name> (those that exist), stopping at the
+ * first that fails. 0 with status->failed NULL when all succeeded; 0 with
+ * status->failed set when a script exited non-zero or was killed;
+ * KNIT_EIO with one line in *err when a script could not be started.
+ */
+int knit_script_run(const struct knit_script_run *run, struct knit_script_status *status,
+		    struct strbuf *err);
+
+/* Appends arg quoted for /bin/sh: 'it'\''s'. */
+void knit_shell_quote(struct strbuf *out, const char *arg);
+
+#endif

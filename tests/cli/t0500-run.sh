@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# knit run, start and test: pre and post scripts, the environment, arguments,
+# exit statuses and signals passed through, signals sent to knit forwarded.
+. "$(dirname "$0")/lib.sh"
+cd "$TEST_TMP" || exit 1
+mkdir app && cd app || exit 1
+cat >knit.json <<'E'
+{
+  "name": "app",
+  "version": "1.2.3",
+  "scripts": {
+    "prebuild": "echo pre:$knit_lifecycle_event",
+    "build": "echo build:$knit_lifecycle_event:$knit_package_name@$knit_package_version:$(pwd)",
+    "postbuild": "echo post:$knit_lifecycle_event",
+    "args": "printf '[%s]'",
+    "fail": "echo failing; exit 7",
+    "prestop": "exit 4",
+    "stop": "echo never",
+    "suicide": "kill -TERM $$",
+    "tool": "mytool hello",
+    "wait": "trap 'echo got-TERM >$OUT; exit 0' TERM; echo $$ >$PIDFILE; while :; do sleep 0.05; done",
+    "start": "echo starting",
+    "test": "echo testing \"$@\""
+  }
+}
+E
+root=$(pwd)
+
+expect_run "knit run lists the scripts" 0 "scripts in knit.json:*  build
+    echo build:*" "" -- "$KNIT" run
+expect_run "pre, main and post, in order, with the lifecycle variables" 0 \
+	"pre:prebuild
+build:build:app@1.2.3:$root
+post:postbuild" "> prebuild: *
+> build: *
+> postbuild: *" -- "$KNIT" run build
+expect_run "-s hides the command lines" 0 "pre:prebuild*" "" -- "$KNIT" run -s build
+expect_run "arguments after -- are quoted" 0 "\[a b\]\[it's\]\[\$HOME\]\[--flag\]" "" -- "$KNIT" run -s args -- "a b" "it's" '$HOME' --flag
+expect_run "the exit status passes through" 7 "failing" "knit: error: script 'fail' exited with status 7" -- "$KNIT" run -s fail
+expect_run "a failing pre script stops the run" 4 "" "knit: error: script 'prestop' exited with status 4" -- "$KNIT" run -s stop
+expect_run "an unknown script lists the scripts" 1 "" "knit: error: no script 'biuld' in knit.json; did you mean 'build'? (scripts: prebuild, build, *)" -- "$KNIT" run biuld
+expect_run "knit start" 0 "starting" "*" -- "$KNIT" start
+expect_run "knit test with arguments" 0 "testing x" "*" -- "$KNIT" test -s -- x
+
+# deps/.bin comes first on PATH
+mkdir -p deps/.bin && printf '#!/bin/sh\necho "mytool says $1"\n' >deps/.bin/mytool && chmod +x deps/.bin/mytool
+expect_run "deps/.bin is on PATH" 0 "mytool says hello" "*" -- "$KNIT" run -s tool
+
+# a script killed by a signal: knit dies of the same signal
+"$KNIT" run -s suicide 2>/dev/null
+rc=$?
+[ "$rc" = 143 ] && ok || not_ok "a script killed by SIGTERM: knit exited $rc, not by SIGTERM (143)"
+
+# SIGTERM sent to knit reaches the script
+export OUT="$TEST_TMP/got" PIDFILE="$TEST_TMP/pid"
+"$KNIT" run -s wait 2>/dev/null &
+knit_pid=$!
+for _ in $(seq 100); do [ -s "$PIDFILE" ] && break; sleep 0.05; done
+kill -TERM "$knit_pid"
+wait "$knit_pid"
+rc=$?
+[ "$(cat "$OUT" 2>/dev/null)" = got-TERM ] && ok || not_ok "SIGTERM was not forwarded to the script"
+[ "$rc" = 0 ] && ok || not_ok "the script handled SIGTERM and exited 0, knit exited $rc"
+
+# bad input: one line naming the file and the field, exit 1
+cd "$TEST_TMP" && mkdir bad && cd bad || exit 1
+expect_run "no knit.json" 1 "" "knit: error: no knit.json here" -- "$KNIT" run build
+echo '{"scripts": {"build": 42}}' >knit.json
+expect_run "a script that is not a string" 1 "" "knit: error: knit.json: 'scripts.build' must be a string (a shell command)" -- "$KNIT" run build
+echo '{"scripts": ["build"]}' >knit.json
+expect_run "scripts that is not an object" 1 "" "knit: error: knit.json: 'scripts' must be an object of script name to command" -- "$KNIT" run
+echo '{"scripts": {"build": "x",}}' >knit.json
+expect_run "malformed knit.json" 1 "" "knit: error: knit.json:1:*" -- "$KNIT" run build
+echo '{"name": "x"}' >knit.json
+expect_run "no scripts at all" 0 "knit.json has no scripts" "" -- "$KNIT" run
+expect_run "no scripts, one asked for" 1 "" "knit: error: no script 'build' in knit.json, which has no scripts" -- "$KNIT" run build
+finish

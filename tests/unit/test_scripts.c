@@ -1,0 +1,119 @@
+/*
+ * project/scripts and the manifest's scripts: quoting for /bin/sh, the
+ * pre/main/post order, the first failure stopping the run, and exit statuses
+ * and signals reported as they happened.
+ */
+#include "conformance.h"
+#include "project/manifest.h"
+#include "project/scripts.h"
+#include "util/error.h"
+
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static void quote(void **state)
+{
+	const char *cases[][2] = {
+		{ "", "''" },
+		{ "plain", "'plain'" },
+		{ "a b", "'a b'" },
+		{ "it's", "'it'\\''s'" },
+		{ "$HOME `x` \"q\" \\", "'$HOME `x` \"q\" \\'" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct strbuf out = STRBUF_INIT;
+		knit_shell_quote(&out, cases[i][0]);
+		assert_string_equal(out.buf, cases[i][1]);
+		strbuf_release(&out);
+	}
+}
+
+static void parse(struct knit_manifest *m, const char *json)
+{
+	struct strbuf err = STRBUF_INIT;
+	assert_int_equal(knit_manifest_parse(m, json, strlen(json), "knit.json", &err), 0);
+	strbuf_release(&err);
+}
+
+static char log_[1024];
+static void record(void *ctx, const char *name, const char *command)
+{
+	(void)ctx;
+	strcat(log_, name);
+	strcat(log_, "=");
+	strcat(log_, command);
+	strcat(log_, ";");
+}
+
+static void run(const struct knit_manifest *m, const char *name, const char *const *args,
+		size_t nargs, struct knit_script_status *st)
+{
+	struct knit_script_run r = { "/", m, name, args, nargs, record, NULL };
+	struct strbuf err = STRBUF_INIT;
+	log_[0] = '\0';
+	assert_int_equal(knit_script_run(&r, st, &err), 0);
+	strbuf_release(&err);
+}
+
+static void order_and_failures(void **state)
+{
+	struct knit_manifest m;
+	parse(&m, "{\"scripts\": {\"postb\": \"true\", \"b\": \"true\", \"preb\": \"true\","
+		  " \"prefail\": \"exit 5\", \"fail\": \"true\", \"postfail\": \"true\","
+		  " \"kill\": \"kill -USR1 $$\", \"only\": \"exit 0\"}}");
+	assert_int_equal(m.nscripts, 8);
+	assert_string_equal(knit_manifest_script(&m, "b"), "true");
+	assert_null(knit_manifest_script(&m, "nope"));
+
+	struct knit_script_status st;
+	const char *args[] = { "x y", "z" };
+	run(&m, "b", args, 2, &st);
+	assert_null(st.failed);
+	/* arguments go to the main script only */
+	assert_string_equal(log_, "preb=true;b=true 'x y' 'z';postb=true;");
+
+	run(&m, "fail", NULL, 0, &st);
+	assert_string_equal(st.failed, "prefail");
+	assert_int_equal(st.exit_code, 5);
+	assert_int_equal(st.signal, 0);
+	assert_string_equal(log_, "prefail=exit 5;");
+
+	run(&m, "kill", NULL, 0, &st);
+	assert_string_equal(st.failed, "kill");
+	assert_int_equal(st.signal, SIGUSR1);
+
+	run(&m, "only", NULL, 0, &st);
+	assert_null(st.failed);
+	assert_string_equal(log_, "only=exit 0;");
+	knit_manifest_release(&m);
+}
+
+static void bad_scripts_field(void **state)
+{
+	const char *cases[][2] = {
+		{ "{\"scripts\": 1}", "knit.json: 'scripts' must be an object of script name to command" },
+		{ "{\"scripts\": {\"a\": null}}", "knit.json: 'scripts.a' must be a string (a shell command)" },
+		{ "{\"scripts\": {\"\": \"x\"}}", "knit.json: 'scripts' has an empty script name" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct knit_manifest m;
+		struct strbuf err = STRBUF_INIT;
+		assert_int_equal(knit_manifest_parse(&m, cases[i][0], strlen(cases[i][0]), "knit.json", &err),
+				 KNIT_EPARSE);
+		assert_string_equal(err.buf, cases[i][1]);
+		assert_null(m.scripts); /* released */
+		strbuf_release(&err);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(quote),
+		cmocka_unit_test(order_and_failures),
+		cmocka_unit_test(bad_scripts_field),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
