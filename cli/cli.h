@@ -47,6 +47,7 @@ const char *knit_closest(const char *word, const char *const *candidates, size_t
 
 int cmd_ci(int argc, const char **argv, struct knit_cli *cli);
 int cmd_config(int argc, const char **argv, struct knit_cli *cli);
+int cmd_env(int argc, const char **argv, struct knit_cli *cli);
 int cmd_help(int argc, const char **argv, struct knit_cli *cli);
 int cmd_install(int argc, const char **argv, struct knit_cli *cli);
 int cmd_ls(int argc, const char **argv, struct knit_cli *cli);

@@ -13,6 +13,7 @@
 const struct knit_command knit_commands[] = {
 	{ "ci", cmd_ci, "restore exactly what knit.lock says into deps/" },
 	{ "config", cmd_config, "get, set, delete or list settings (.knitrc)" },
+	{ "env", cmd_env, "print the compiler and linker flags for deps/ as shell assignments" },
 	{ "help", cmd_help, "show help for knit or one of its commands" },
 	{ "install", cmd_install, "resolve knit.json, fetch and verify, fill deps/, write knit.lock" },
 	{ "ls", cmd_ls, "show the installed dependency tree" },

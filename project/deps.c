@@ -105,6 +105,25 @@ static int link_tree(const char *from, const char *to, struct strbuf *err)
 	return rc;
 }
 
+bool knit_deps_in_place(const char *project_dir, const struct knit_dep_link *in, size_t n)
+{
+	struct knit_dep_link *pkgs = knit_xmalloc((n ? n : 1) * sizeof(*pkgs));
+	struct strbuf state = STRBUF_INIT, old = STRBUF_INIT, path = STRBUF_INIT, err = STRBUF_INIT;
+	if (n)
+		memcpy(pkgs, in, n * sizeof(*pkgs));
+	qsort(pkgs, n, sizeof(*pkgs), by_name);
+	state_text(pkgs, n, &state);
+	strbuf_addf(&path, "%s/deps/.knit-state", project_dir);
+	bool same = !knit_read_file(path.buf, &old, &err) && old.len == state.len &&
+		    !memcmp(old.buf, state.buf, state.len);
+	free(pkgs);
+	strbuf_release(&state);
+	strbuf_release(&old);
+	strbuf_release(&path);
+	strbuf_release(&err);
+	return same;
+}
+
 int knit_deps_sync(const char *project_dir, const struct knit_dep_link *in, size_t n,
 		   bool *changed, struct strbuf *err)
 {

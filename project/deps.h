@@ -25,6 +25,8 @@ struct knit_dep_link {
  * Makes project_dir/deps hold exactly these packages. *changed says whether
  * it did anything. 0, or KNIT_EIO with a line in *err (deps/ unchanged).
  */
+/* Whether project_dir/deps already holds exactly these packages. */
+bool knit_deps_in_place(const char *project_dir, const struct knit_dep_link *pkgs, size_t n);
 int knit_deps_sync(const char *project_dir, const struct knit_dep_link *pkgs, size_t n,
 		   bool *changed, struct strbuf *err);
 

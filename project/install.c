@@ -8,6 +8,7 @@
 #include "registry/store.h"
 #include "registry/store_pool.h"
 #include "tarballs.h"
+#include "buildfiles.h"
 #include "resolver/lockfile.h"
 #include "resolver/semver.h"
 #include "util/error.h"
@@ -381,6 +382,44 @@ static int fetch_missing(struct run *r, struct knit_install_stats *stats, struct
 	return rc;
 }
 
+/* --- build files: deps/knit.cmake, knit.mk, knit.env, .pkgconfig/ ------------------------ */
+
+static bool buildfiles_exist(const char *project_dir)
+{
+	struct strbuf path = STRBUF_INIT;
+	strbuf_addf(&path, "%s/deps/knit.cmake", project_dir);
+	bool yes = !access(path.buf, F_OK);
+	strbuf_release(&path);
+	return yes;
+}
+
+static int make_buildfiles(struct run *r, struct knit_buildfiles *bf, struct strbuf *err)
+{
+	struct knit_build_pkg *pkgs = knit_xcalloc(r->n ? r->n : 1, sizeof(*pkgs));
+	struct knit_deps *solved = knit_xcalloc(r->n ? r->n : 1, sizeof(*solved));
+	for (size_t i = 0; i < r->n; i++) {
+		const struct knit_deps *deps = NULL;
+		if (r->from_lock) {
+			const struct knit_lock_pkg *p = knit_lockfile_find(&r->lock, r->items[i].name);
+			deps = p ? &p->deps : NULL;
+		} else { /* items follow the solution's order */
+			const struct knit_solution_entry *e = &r->solution.pkgs[i];
+			for (size_t k = 0; k < e->pv->ndeps; k++)
+				knit_deps_add(&solved[i], e->pv->deps[k].name, e->pv->deps[k].range);
+			deps = &solved[i];
+		}
+		pkgs[i] = (struct knit_build_pkg){ r->items[i].name, r->items[i].version,
+						   r->items[i].store_dir.buf, deps };
+	}
+	const struct knit_deps direct[2] = { r->manifest.deps, r->manifest.dev_deps };
+	int rc = knit_buildfiles_make(bf, r->opts->project_dir, pkgs, r->n, direct, 2, err);
+	for (size_t i = 0; i < r->n; i++)
+		knit_deps_release(&solved[i]);
+	free(solved);
+	free(pkgs);
+	return rc;
+}
+
 /* --- knit install <spec> and knit uninstall: knit.json's dependencies change ------------- */
 
 static void deps_remove(struct knit_deps *d, const char *name)
@@ -623,7 +662,18 @@ int knit_install(const struct knit_install_opts *opts, struct knit_install_stats
 		for (size_t i = 0; i < r.n; i++)
 			links[i] = (struct knit_dep_link){ r.items[i].name, r.items[i].version,
 							   r.items[i].sri, r.items[i].store_dir.buf };
-		rc = knit_deps_sync(opts->project_dir, links, r.n, &stats->deps_changed, err);
+		/* build files: made before deps/ changes, so that a package with a bad
+		 * `c` section fails the install with nothing touched */
+		struct knit_buildfiles bf = { 0 };
+		bool build_current = r.from_lock && knit_deps_in_place(opts->project_dir, links, r.n) &&
+				     buildfiles_exist(opts->project_dir);
+		if (!build_current)
+			rc = make_buildfiles(&r, &bf, err);
+		if (!rc)
+			rc = knit_deps_sync(opts->project_dir, links, r.n, &stats->deps_changed, err);
+		if (!rc && !build_current)
+			rc = knit_buildfiles_write(&bf, opts->project_dir, &stats->build_changed, err);
+		knit_buildfiles_release(&bf);
 		free(links);
 		stats->packages = r.n;
 	}

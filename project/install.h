@@ -71,6 +71,7 @@ struct knit_install_stats {
 	size_t fetched;    /* tarballs downloaded */
 	size_t stored;     /* tarballs extracted into the store */
 	bool deps_changed, lock_changed, manifest_changed;
+	bool build_changed; /* deps/knit.cmake, knit.mk, knit.env or a .pc file */
 	size_t deprecated; /* warnings given */
 };
 

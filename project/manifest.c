@@ -63,6 +63,69 @@ static int read_scripts(struct knit_manifest *m, const cJSON *doc, const char *p
 	return 0;
 }
 
+static int read_strings(struct knit_strings *out, bool *given, const cJSON *c, const char *field,
+			const char *path, struct strbuf *err)
+{
+	const cJSON *arr = cJSON_GetObjectItemCaseSensitive(c, field), *e;
+	if (!arr)
+		return 0;
+	if (!cJSON_IsArray(arr)) {
+		strbuf_addf(err, "%s: 'c.%s' must be an array of strings", path, field);
+		return KNIT_EPARSE;
+	}
+	out->items = knit_xcalloc((size_t)cJSON_GetArraySize(arr) + 1, sizeof(*out->items));
+	cJSON_ArrayForEach(e, arr) {
+		if (!cJSON_IsString(e) || !*e->valuestring) {
+			strbuf_addf(err, "%s: 'c.%s' must be an array of non-empty strings", path, field);
+			return KNIT_EPARSE;
+		}
+		out->items[out->n++] = knit_xstrdup(e->valuestring);
+	}
+	if (given)
+		*given = true;
+	return 0;
+}
+
+static void strings_release(struct knit_strings *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		free(s->items[i]);
+	free(s->items);
+	memset(s, 0, sizeof(*s));
+}
+
+static int read_c(struct knit_c_section *c, const cJSON *doc, const char *path, struct strbuf *err)
+{
+	const cJSON *obj = cJSON_GetObjectItemCaseSensitive(doc, "c");
+	if (!obj)
+		return 0;
+	if (!cJSON_IsObject(obj))
+		return field_error(err, path, "c", "must be an object (sources, include, defines, ...)");
+	int rc;
+	if ((rc = read_strings(&c->sources, &c->has_sources, obj, "sources", path, err)) ||
+	    (rc = read_strings(&c->include, &c->has_include, obj, "include", path, err)) ||
+	    (rc = read_strings(&c->defines, NULL, obj, "defines", path, err)) ||
+	    (rc = read_strings(&c->cflags, NULL, obj, "cflags", path, err)) ||
+	    (rc = read_strings(&c->link, NULL, obj, "link", path, err)))
+		return rc;
+	const cJSON *pc = cJSON_GetObjectItemCaseSensitive(obj, "pkgconfig"), *e;
+	if (pc && !cJSON_IsObject(pc))
+		return field_error(err, path, "c.pkgconfig", "must be an object of pkg-config module to range");
+	cJSON_ArrayForEach(e, pc) {
+		if (!*e->string || !cJSON_IsString(e)) {
+			strbuf_addf(err, "%s: 'c.pkgconfig.%s' must be a range of versions", path, e->string);
+			return KNIT_EPARSE;
+		}
+		knit_deps_add(&c->pkgconfig, e->string, e->valuestring);
+	}
+	const cJSON *t = cJSON_GetObjectItemCaseSensitive(obj, "cmakeTarget");
+	if (t && (!cJSON_IsString(t) || !*t->valuestring))
+		return field_error(err, path, "c.cmakeTarget", "must be the name of a CMake target");
+	if (t)
+		c->cmake_target = knit_xstrdup(t->valuestring);
+	return 0;
+}
+
 const char *knit_manifest_script(const struct knit_manifest *m, const char *name)
 {
 	for (size_t i = 0; i < m->nscripts; i++)
@@ -100,7 +163,9 @@ int knit_manifest_parse(struct knit_manifest *m, const char *text, size_t len, c
 		   !(rc = read_map(&m->deps, doc, "dependencies", path, err)) &&
 		   !(rc = read_map(&m->dev_deps, doc, "devDependencies", path, err)) &&
 		   !(rc = read_map(&m->overrides, doc, "overrides", path, err)) &&
-		   !(rc = read_scripts(m, doc, path, err))) {
+		   !(rc = read_scripts(m, doc, path, err)) &&
+		   !(rc = read_string(&m->description, doc, "description", path, err)) &&
+		   !(rc = read_c(&m->c, doc, path, err))) {
 		struct knit_version v;
 		if (m->version && knit_version_parse(&v, m->version, strlen(m->version), KNIT_SEMVER_LOOSE)) {
 			strbuf_addf(err, "%s: 'version' \"%s\" is not a valid version", path, m->version);
@@ -138,5 +203,13 @@ void knit_manifest_release(struct knit_manifest *m)
 		free(m->scripts[i].command);
 	}
 	free(m->scripts);
+	free(m->description);
+	strings_release(&m->c.sources);
+	strings_release(&m->c.include);
+	strings_release(&m->c.defines);
+	strings_release(&m->c.cflags);
+	strings_release(&m->c.link);
+	knit_deps_release(&m->c.pkgconfig);
+	free(m->c.cmake_target);
 	memset(m, 0, sizeof(*m));
 }

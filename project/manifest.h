@@ -11,8 +11,27 @@
 #include "resolver/lockfile.h"
 #include "util/strbuf.h"
 
+#include <stdbool.h>
+
 struct knit_script {
 	char *name, *command;
+};
+
+struct knit_strings {
+	char **items;
+	size_t n;
+};
+
+/* The `c` section: how a package builds (see knit.json(5)). */
+struct knit_c_section {
+	bool has_sources, has_include;        /* given, rather than the conventions */
+	struct knit_strings sources;          /* globs relative to the package; ** spans folders */
+	struct knit_strings include;          /* folders, public */
+	struct knit_strings defines;          /* NAME or NAME=VALUE, public */
+	struct knit_strings cflags;           /* for the package's own sources */
+	struct knit_strings link;             /* system libraries: m, pthread */
+	struct knit_deps pkgconfig;           /* pkg-config module -> semver range */
+	char *cmake_target;                   /* its own CMake target, or NULL */
 };
 
 struct knit_manifest {
@@ -21,6 +40,8 @@ struct knit_manifest {
 	struct knit_deps deps, dev_deps, overrides;
 	struct knit_script *scripts; /* "scripts", in knit.json's order */
 	size_t nscripts;
+	char *description; /* NULL when absent */
+	struct knit_c_section c;
 };
 
 /* The script called name, or NULL. */

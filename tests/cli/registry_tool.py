@@ -11,6 +11,9 @@
   malform REG NAME             make the packument invalid JSON
   publish REG NAME FROM TO     add version TO to NAME's packument, a copy of FROM
                                (same tarball), and make it the latest
+  pack REG DIR                 put the package in DIR (its knit.json names it)
+                               into the folder registry REG, read as file://REG,
+                               as the latest version (until knit publish exists)
   rebase REG URL               point every dist.tarball at URL (a copy's own place)
   check REG PROJECT            deps/ equals the tarballs byte for byte (no extra
                                files), and knit.lock's versions, integrity and
@@ -75,6 +78,29 @@ def main():
         doc["versions"][dst] = entry
         doc["dist-tags"]["latest"] = dst
         json.dump(doc, open(p, "w"))
+    elif cmd == "pack":
+        src = sys.argv[3]
+        manifest = json.load(open(os.path.join(src, "knit.json")))
+        name, version = manifest["name"], manifest["version"]
+        raw = io.BytesIO()
+        with tarfile.open(fileobj=raw, mode="w:gz") as t:
+            for d, dirs, files in sorted(os.walk(src)):
+                dirs.sort()
+                for f in sorted(files):
+                    full = os.path.join(d, f)
+                    t.add(full, "package/" + os.path.relpath(full, src))
+        data = raw.getvalue()
+        tp = tarball_path(reg, name, version)
+        os.makedirs(os.path.dirname(tp), exist_ok=True)
+        open(tp, "wb").write(data)
+        p = packument(reg, name)
+        doc = json.load(open(p)) if os.path.exists(p) else {"name": name, "versions": {}, "dist-tags": {}}
+        entry = dict(manifest)
+        entry["dist"] = {"tarball": "file://" + os.path.abspath(tp)}
+        doc["versions"][version] = entry
+        doc["dist-tags"]["latest"] = version
+        json.dump(doc, open(p, "w"))
+        set_integrity(reg, name, version, data)
     elif cmd == "rebase":
         url = sys.argv[3].rstrip("/")
         for d, _, files in os.walk(reg):
@@ -114,8 +140,12 @@ def main():
             if want != have:
                 print(f"deps/{name} differs from its tarball"); problems += 1
         listed = set()
+        generated = {"knit.cmake", "knit.mk", "knit.env"}
+        for g in generated | {".pkgconfig"}:
+            if not os.path.exists(os.path.join(project, "deps", g)):
+                print(f"deps/{g} is missing"); problems += 1
         for e in os.listdir(os.path.join(project, "deps")):
-            if e.startswith("."):
+            if e.startswith(".") or e in generated:
                 continue
             if e.startswith("@"):
                 listed |= {f"{e}/{s}" for s in os.listdir(os.path.join(project, "deps", e))}

@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# deps/knit.cmake, deps/knit.mk, deps/.pkgconfig and knit env: an app that
+# uses two packages (one depending on a scoped third) and a header-only one
+# builds with CMake and with Make and runs; a package with a bad `c` section
+# fails the install naming it, with nothing changed.
+. "$(dirname "$0")/lib.sh"
+export HOME="$TEST_TMP/home" KNIT_CACHE="$TEST_TMP/cache"
+unset KNIT_REGISTRY KNIT_CONFIG XDG_CACHE_HOME
+mkdir -p "$HOME" && cd "$TEST_TMP" || exit 1
+R="file://$TEST_TMP/reg"
+mkdir reg src
+
+# @acme/libgreet: a c section with a public define and a system library
+mkdir -p src/greet/include src/greet/lib
+cat >src/greet/knit.json <<'E'
+{ "name": "@acme/libgreet", "version": "1.0.0", "description": "greetings",
+  "c": { "sources": ["lib/*.c"], "include": ["include"], "defines": ["GREET_EXCLAIM=1"],
+         "cflags": ["-DGREET_PRIVATE=1"], "link": ["m"] } }
+E
+cat >src/greet/include/greet.h <<'E'
+#pragma once
+const char *greet(void);
+double greet_root(double x);
+E
+cat >src/greet/lib/greet.c <<'E'
+#include <math.h>
+#include "greet.h"
+#ifndef GREET_PRIVATE
+#error "the package's own cflags were not applied"
+#endif
+const char *greet(void) { return "Hello"; }
+double greet_root(double x) { return sqrt(x); }
+E
+# libname: no c section, so src/**/*.c and include/; depends on @acme/libgreet
+mkdir -p src/name/include src/name/src/sub
+cat >src/name/knit.json <<'E'
+{ "name": "libname", "version": "1.2.0", "dependencies": { "@acme/libgreet": "^1.0.0" } }
+E
+echo 'const char *name_greeting(void); const char *name_world(void);' >src/name/include/name.h
+cat >src/name/src/name.c <<'E'
+#include <stdio.h>
+#include "greet.h"
+#include "name.h"
+const char *name_greeting(void)
+{
+	static char buf[64];
+	snprintf(buf, sizeof(buf), "%s, %s%s", greet(), name_world(), GREET_EXCLAIM ? "!" : ".");
+	return buf;
+}
+E
+echo 'const char *name_world(void) { return "World"; }' >src/name/src/sub/world.c
+# libhdr: header-only, header at its root
+mkdir -p src/hdr
+echo '{ "name": "libhdr", "version": "0.3.0" }' >src/hdr/knit.json
+echo '#define HDR_VALUE 42' >src/hdr/hdr.h
+for p in greet name hdr; do python3 "$TOOL" pack reg "src/$p" || exit 1; done
+
+mkdir app && cd app || exit 1
+echo '{ "name": "app", "version": "0.1.0", "dependencies": { "libname": "^1.2.0", "libhdr": "^0.3.0" } }' >knit.json
+cat >main.c <<'E'
+#include <stdio.h>
+#include "greet.h"
+#include "hdr.h"
+#include "name.h"
+int main(void) { printf("%s %d %.0f\n", name_greeting(), HDR_VALUE, greet_root(81.0)); return 0; }
+E
+cat >CMakeLists.txt <<'E'
+cmake_minimum_required(VERSION 3.20)
+project(app C)
+include(deps/knit.cmake)
+add_executable(app main.c)
+target_link_libraries(app PRIVATE knit::deps)
+E
+cat >Makefile <<'E'
+include deps/knit.mk
+app-make: main.o $(KNIT_LIBS)
+	$(CC) -o $@ main.o $(KNIT_LDLIBS)
+main.o: CFLAGS += $(KNIT_CFLAGS)
+E
+expect_run "install" 0 "3 packages in deps/*" "" -- "$KNIT" install --registry "$R"
+for f in knit.cmake knit.mk knit.env .pkgconfig/acme.libgreet.pc .pkgconfig/libname.pc .pkgconfig/libhdr.pc; do
+	[ -f "deps/$f" ] && ok || not_ok "deps/$f was not written"
+done
+grep -q 'add_library(knit::acme.libgreet ALIAS' deps/knit.cmake && ok || not_ok "no knit::acme.libgreet target"
+
+# CMake
+if cmake -S . -B build >"$TEST_TMP/cmake.log" 2>&1 && cmake --build build >>"$TEST_TMP/cmake.log" 2>&1; then
+	[ "$(./build/app)" = "Hello, World! 42 9" ] && ok || not_ok "the CMake-built app printed '$(./build/app)'"
+else
+	not_ok "the CMake build failed: $(tail -5 "$TEST_TMP/cmake.log")"
+fi
+# Make
+if make -s app-make >"$TEST_TMP/make.log" 2>&1; then
+	[ "$(./app-make)" = "Hello, World! 42 9" ] && ok || not_ok "the Make-built app printed '$(./app-make)'"
+else
+	not_ok "the Make build failed: $(tail -5 "$TEST_TMP/make.log")"
+fi
+# pkg-config: libname requires acme.libgreet, whose flags come along
+flags=$(PKG_CONFIG_PATH="$PWD/deps/.pkgconfig" pkg-config --cflags --libs libname 2>&1)
+case "$flags" in
+*"/libname/include"*"/@acme/libgreet/include"*"-DGREET_EXCLAIM=1"*"libknit_libname.a"*"libknit_acme.libgreet.a"*"-lm"*) ok ;;
+*) not_ok "pkg-config libname: $flags" ;;
+esac
+# knit.mk on its own builds every archive
+rm -rf deps/.build
+make -s -f deps/knit.mk knit-deps >"$TEST_TMP/make2.log" 2>&1 && [ -f deps/.build/libknit_libname.a ] && [ -f deps/.build/libknit_acme.libgreet.a ] &&
+	ok || not_ok "make -f deps/knit.mk knit-deps: $(tail -3 "$TEST_TMP/make2.log")"
+# knit env, then a plain cc line with the archives Make built
+out=$("$KNIT" env) && ok || not_ok "knit env failed"
+# shellcheck disable=SC2086
+if (eval "$out" && cc $KNIT_CFLAGS -o app-env main.c $KNIT_LIBS 2>"$TEST_TMP/cc.log"); then
+	[ "$(./app-env)" = "Hello, World! 42 9" ] && ok || not_ok "the app built from knit env printed '$(./app-env)'"
+else
+	not_ok "building with knit env's flags failed: $(head -3 "$TEST_TMP/cc.log")"
+fi
+case "$out" in *"export PKG_CONFIG_PATH=$PWD/deps/.pkgconfig"*) ok ;; *) not_ok "knit env: $out" ;; esac
+
+# a no-op install leaves the build files alone
+before=$(stat -c %Y deps/knit.cmake)
+sleep 1.1
+expect_run "no-op install" 0 "3 packages in deps/ (0 fetched, deps/ unchanged, knit.lock unchanged)*" "" -- "$KNIT" install --registry "$R"
+[ "$(stat -c %Y deps/knit.cmake)" = "$before" ] && ok || not_ok "a no-op install rewrote deps/knit.cmake"
+rm deps/knit.cmake
+"$KNIT" install --registry "$R" >/dev/null 2>&1
+[ -f deps/knit.cmake ] && ok || not_ok "a missing deps/knit.cmake was not written again"
+
+# a dependency with a bad c section: named, nothing changed
+cd "$TEST_TMP" || exit 1
+mkdir -p src/bad && echo '{ "name": "libbad", "version": "1.0.0", "c": { "sources": "src/*.c" } }' >src/bad/knit.json
+python3 "$TOOL" pack reg src/bad
+cd app || exit 1
+snap() { { cat knit.json knit.lock; find deps | sort; cat deps/knit.cmake; } | sha256sum; }
+good=$(snap)
+expect_run "a bad c section in a dependency" 1 "" \
+	"knit: error: package 'libbad@1.0.0': knit.json: 'c.sources' must be an array of strings" -- "$KNIT" install libbad --registry "$R"
+[ "$(snap)" = "$good" ] && ok || not_ok "the failed install changed the project"
+expect_run "knit env without deps" 1 "" "knit: error: no deps/knit.env here; 'knit install' writes it" -- bash -c "cd '$TEST_TMP' && '$KNIT' env"
+finish

@@ -1,0 +1,147 @@
+/*
+ * util/glob and project/buildfiles: globs with ** over a real folder, scoped
+ * names as target names, and the generated files' content for a small graph.
+ */
+#include "conformance.h"
+#include "project/buildfiles.h"
+#include "util/glob.h"
+#include "util/tree.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char tmp[] = "/tmp/knit-buildfiles-XXXXXX";
+
+static void sh(const char *script)
+{
+	char cmd[2048];
+	snprintf(cmd, sizeof(cmd), "cd %s && %s", tmp, script);
+	assert_int_equal(system(cmd), 0);
+}
+
+static void joined(const char *dir, const char *pattern, char *out, size_t size)
+{
+	struct knit_paths p = { 0 };
+	knit_glob(dir, pattern, &p);
+	out[0] = '\0';
+	for (size_t i = 0; i < p.n; i++) {
+		strncat(out, p.items[i], size - strlen(out) - 2);
+		strcat(out, " ");
+	}
+	knit_paths_release(&p);
+}
+
+static void globs(void **state)
+{
+	sh("mkdir -p g/src/a/b g/src/.hid g/include && touch g/src/top.c g/src/a/mid.c g/src/a/b/deep.c "
+	   "g/src/a/b/deep.h g/src/.hid/no.c g/src/.dot.c g/include/x.h g/root.c && "
+	   "ln -s /etc g/src/link && mkdir g/src/dir.c");
+	char dir[256], got[1024];
+	snprintf(dir, sizeof(dir), "%s/g", tmp);
+	joined(dir, "src/**/*.c", got, sizeof(got));
+	assert_string_equal(got, "src/a/b/deep.c src/a/mid.c src/top.c ");
+	joined(dir, "src/*.c", got, sizeof(got));
+	assert_string_equal(got, "src/top.c ");
+	joined(dir, "./src/a/*/*.[ch]", got, sizeof(got));
+	assert_string_equal(got, "src/a/b/deep.c src/a/b/deep.h ");
+	joined(dir, "src/.*.c", got, sizeof(got));
+	assert_string_equal(got, "src/.dot.c ");
+	joined(dir, "**/*.h", got, sizeof(got));
+	assert_string_equal(got, "include/x.h src/a/b/deep.h ");
+	joined(dir, "../*", got, sizeof(got)); /* never leaves the folder */
+	assert_string_equal(got, "");
+	joined(dir, "/etc/passwd", got, sizeof(got));
+	assert_string_equal(got, "");
+	joined(dir, "src/link/*", got, sizeof(got)); /* links are not followed */
+	assert_string_equal(got, "");
+}
+
+static void names(void **state)
+{
+	struct strbuf out = STRBUF_INIT;
+	knit_build_name("@acme/libfoo", &out);
+	assert_string_equal(out.buf, "acme.libfoo");
+	strbuf_reset(&out);
+	knit_build_name("libbar", &out);
+	assert_string_equal(out.buf, "libbar");
+	strbuf_release(&out);
+}
+
+static const char *file(const struct knit_buildfiles *bf, const char *path)
+{
+	for (size_t i = 0; i < bf->n; i++)
+		if (!strcmp(bf->files[i].path.buf, path))
+			return bf->files[i].text.buf;
+	fail_msg("no %s", path);
+	return NULL;
+}
+
+static void graph(void **state)
+{
+	/* a <-> b is a cycle; c is header-only with its own CMake target */
+	sh("mkdir -p p/a/src p/b/src p/b/include p/c && touch p/a/src/a.c p/b/src/b.c && "
+	   "echo '{\"name\":\"a\",\"c\":{\"defines\":[\"A=1\"],\"link\":[\"m\"]}}' >p/a/knit.json && "
+	   "echo '{\"name\":\"@s/b\",\"description\":\"bee\"}' >p/b/package.json && "
+	   "echo '{\"c\":{\"cmakeTarget\":\"cee::cee\"}}' >p/c/knit.json");
+	char a[256], b[256], c[256];
+	snprintf(a, sizeof(a), "%s/p/a", tmp);
+	snprintf(b, sizeof(b), "%s/p/b", tmp);
+	snprintf(c, sizeof(c), "%s/p/c", tmp);
+	struct knit_deps da = { 0 }, db = { 0 }, direct = { 0 };
+	knit_deps_add(&da, "@s/b", "^1");
+	knit_deps_add(&db, "a", "^1");
+	knit_deps_add(&direct, "a", "^1");
+	knit_deps_add(&direct, "c", "^1");
+	struct knit_build_pkg pkgs[] = {
+		{ "c", "3.0.0", c, NULL }, { "a", "1.0.0", a, &da }, { "@s/b", "2.0.0", b, &db },
+	};
+	struct knit_buildfiles bf;
+	struct strbuf err = STRBUF_INIT;
+	assert_int_equal(knit_buildfiles_make(&bf, tmp, pkgs, 3, &direct, 1, &err), 0);
+	const char *cm = file(&bf, "knit.cmake");
+	assert_non_null(strstr(cm, "add_library(knit_a STATIC\n  \"${KNIT_DEPS_DIR}/a/src/a.c\")"));
+	assert_non_null(strstr(cm, "target_include_directories(knit_a PUBLIC \"${KNIT_DEPS_DIR}/a\")"));
+	assert_non_null(strstr(cm, "target_compile_definitions(knit_a PUBLIC \"A=1\")"));
+	assert_non_null(strstr(cm, "target_link_libraries(knit_a PUBLIC knit::s.b \"m\")"));
+	assert_non_null(strstr(cm, "target_include_directories(knit_s.b PUBLIC \"${KNIT_DEPS_DIR}/@s/b/include\")"));
+	assert_non_null(strstr(cm, "add_subdirectory(\"${KNIT_DEPS_DIR}/c\""));
+	assert_non_null(strstr(cm, "target_link_libraries(knit_c INTERFACE \"cee::cee\")"));
+	assert_non_null(strstr(cm, "target_link_libraries(knit_deps INTERFACE knit::a knit::c)"));
+	const char *mk = file(&bf, "knit.mk");
+	assert_non_null(strstr(mk, "KNIT_CFLAGS := -I$(KNIT_DEPS_DIR)/a -DA=1 -I$(KNIT_DEPS_DIR)/@s/b/include"));
+	const char *pc = file(&bf, ".pkgconfig/s.b.pc");
+	assert_non_null(strstr(pc, "Description: bee\nVersion: 2.0.0\nRequires: a\n"));
+	/* the same text whatever order the packages come in */
+	struct knit_build_pkg swapped[] = { pkgs[2], pkgs[0], pkgs[1] };
+	struct knit_buildfiles bf2;
+	assert_int_equal(knit_buildfiles_make(&bf2, tmp, swapped, 3, &direct, 1, &err), 0);
+	assert_int_equal(bf.n, bf2.n);
+	for (size_t i = 0; i < bf.n; i++)
+		assert_string_equal(bf.files[i].text.buf, file(&bf2, bf.files[i].path.buf));
+	knit_buildfiles_release(&bf);
+	knit_buildfiles_release(&bf2);
+
+	/* a bad c section names the package and makes nothing */
+	sh("echo '{\"c\":{\"include\":[\"../../etc\"]}}' >p/c/knit.json");
+	assert_int_equal(knit_buildfiles_make(&bf, tmp, pkgs, 3, &direct, 1, &err), KNIT_EPARSE);
+	assert_string_equal(err.buf, "package 'c@3.0.0': 'c.include' entry '../../etc' leaves the package");
+	assert_int_equal(bf.n, 0);
+	strbuf_release(&err);
+	knit_deps_release(&da);
+	knit_deps_release(&db);
+	knit_deps_release(&direct);
+}
+
+static int setup(void **state) { return mkdtemp(tmp) ? 0 : -1; }
+static int teardown(void **state) { return knit_remove_tree(tmp); }
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(globs),
+		cmocka_unit_test(names),
+		cmocka_unit_test(graph),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

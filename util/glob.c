@@ -1,0 +1,117 @@
+#include "glob.h"
+#include "strbuf.h"
+#include "xalloc.h"
+
+#include <dirent.h>
+#include <fnmatch.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+struct segs {
+	char **items;
+	size_t n;
+};
+
+static void split(const char *pattern, struct segs *out)
+{
+	out->items = knit_xcalloc(strlen(pattern) + 1, sizeof(*out->items));
+	out->n = 0;
+	const char *p = pattern;
+	while (*p) {
+		const char *slash = strchr(p, '/');
+		size_t len = slash ? (size_t)(slash - p) : strlen(p);
+		if (len && !(len == 1 && *p == '.'))
+			out->items[out->n++] = knit_xmemdupz(p, len);
+		p += len + (slash ? 1 : 0);
+	}
+}
+
+static void add(struct knit_paths *out, const char *path)
+{
+	KNIT_ALLOC_GROW(out->items, out->n + 1, out->alloc);
+	out->items[out->n++] = knit_xstrdup(path);
+}
+
+/* rel: the folder reached so far, relative to base ("" at the top). */
+static void walk(const char *base, struct strbuf *rel, const struct segs *s, size_t at,
+		 struct knit_paths *out)
+{
+	if (at == s->n)
+		return;
+	const char *seg = s->items[at];
+	bool globstar = !strcmp(seg, "**");
+	if (globstar)
+		walk(base, rel, s, at + 1, out); /* ** as no folder at all */
+	struct strbuf dir = STRBUF_INIT;
+	strbuf_addf(&dir, "%s%s%s", base, rel->len ? "/" : "", rel->buf);
+	DIR *d = opendir(dir.buf);
+	strbuf_release(&dir);
+	if (!d)
+		return;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		size_t keep = rel->len;
+		if (rel->len)
+			strbuf_addch(rel, '/');
+		strbuf_addstr(rel, e->d_name);
+		struct stat st;
+		struct strbuf full = STRBUF_INIT;
+		strbuf_addf(&full, "%s/%s", base, rel->buf);
+		bool is_dir = false, is_file = false;
+		if (!lstat(full.buf, &st)) {
+			is_dir = S_ISDIR(st.st_mode);
+			is_file = S_ISREG(st.st_mode);
+		}
+		strbuf_release(&full);
+		if (globstar) {
+			if (is_dir && e->d_name[0] != '.')
+				walk(base, rel, s, at, out); /* ** spanning this folder too */
+		} else if (!fnmatch(seg, e->d_name, FNM_PERIOD)) {
+			if (at + 1 == s->n && is_file)
+				add(out, rel->buf);
+			else if (at + 1 < s->n && is_dir)
+				walk(base, rel, s, at + 1, out);
+		}
+		strbuf_setlen(rel, keep);
+	}
+	closedir(d);
+}
+
+static int by_path(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void knit_glob(const char *dir, const char *pattern, struct knit_paths *out)
+{
+	struct segs s;
+	split(pattern, &s);
+	struct strbuf rel = STRBUF_INIT;
+	walk(dir, &rel, &s, 0, out);
+	strbuf_release(&rel);
+	for (size_t i = 0; i < s.n; i++)
+		free(s.items[i]);
+	free(s.items);
+	if (out->n > 1)
+		qsort(out->items, out->n, sizeof(*out->items), by_path);
+	size_t k = 0;
+	for (size_t i = 0; i < out->n; i++) {
+		if (k && !strcmp(out->items[k - 1], out->items[i]))
+			free(out->items[i]);
+		else
+			out->items[k++] = out->items[i];
+	}
+	out->n = k;
+}
+
+void knit_paths_release(struct knit_paths *p)
+{
+	for (size_t i = 0; i < p->n; i++)
+		free(p->items[i]);
+	free(p->items);
+	memset(p, 0, sizeof(*p));
+}
