@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -31,13 +32,12 @@ static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP };
 
 static void forward(int sig, siginfo_t *info, void *uctx)
 {
+	(void)info;
 	(void)uctx;
-	/* The terminal's ^C reaches the whole foreground group, the script
-	 * included (si_code SI_KERNEL); only a signal sent to knit alone is
-	 * passed on. */
+	/* to the script's whole process group: its shell and what it started */
 	pid_t child = running_child;
-	if (child > 0 && info->si_code != SI_KERNEL)
-		kill(child, sig);
+	if (child > 0)
+		kill(-child, sig);
 }
 
 struct saved_handlers {
@@ -127,13 +127,26 @@ static int run_one(const struct knit_script_run *run, const char *event, const c
 	/* blocked until running_child is set, so that no signal is lost */
 	sigprocmask(SIG_BLOCK, &block, &old_mask);
 	catch_signals(&saved);
+	/* The script gets a process group of its own, so that a signal for it
+	 * reaches every process it started, not only its shell; on a terminal
+	 * that group becomes the foreground one, so ^C and the terminal's input
+	 * go to the script, as a shell would arrange. */
+	bool tty = isatty(STDIN_FILENO) && tcgetpgrp(STDIN_FILENO) == getpgrp();
 	pid_t pid = fork();
 	if (pid == 0) {
+		setpgid(0, 0);
+		if (tty)
+			tcsetpgrp(STDIN_FILENO, getpid());
 		restore_signals(&saved);
 		sigprocmask(SIG_SETMASK, &old_mask, NULL);
 		if (chdir(run->root) == 0)
 			execve(argv[0], (char *const *)argv, env);
 		_exit(127);
+	}
+	if (pid > 0) {
+		setpgid(pid, pid); /* also here: whichever runs first */
+		if (tty)
+			tcsetpgrp(STDIN_FILENO, pid);
 	}
 	int rc = 0, wstatus = 0;
 	if (pid < 0) {
@@ -146,6 +159,14 @@ static int run_one(const struct knit_script_run *run, const char *event, const c
 		while (waitpid(pid, &wstatus, 0) < 0 && errno == EINTR)
 			;
 		running_child = 0;
+		if (tty) { /* the terminal back to knit's group; SIGTTOU would stop knit */
+			sigset_t ttou, before;
+			sigemptyset(&ttou);
+			sigaddset(&ttou, SIGTTOU);
+			sigprocmask(SIG_BLOCK, &ttou, &before);
+			tcsetpgrp(STDIN_FILENO, getpgrp());
+			sigprocmask(SIG_SETMASK, &before, NULL);
+		}
 	}
 	restore_signals(&saved);
 	free_environment(env);

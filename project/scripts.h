@@ -4,10 +4,10 @@
  * and knit_lifecycle_event in the environment, pre<name> and post<name>
  * around <name>, extra arguments appended shell-quoted to <name> alone.
  *
- * While a script runs, SIGINT, SIGTERM and SIGHUP sent to knit itself (by
- * kill) go on to the script's shell. The same signals from the terminal
- * reach the script directly, as it is in knit's process group, and are not
- * sent twice.
+ * Each script runs in a process group of its own (on a terminal, made the
+ * foreground group, so ^C and input go to it); SIGINT, SIGTERM and SIGHUP
+ * sent to knit while it runs go on to that whole group, so a server started
+ * by the script's shell gets them too.
  */
 #ifndef KNIT_PROJECT_SCRIPTS_H
 #define KNIT_PROJECT_SCRIPTS_H
