@@ -49,6 +49,7 @@ int cmd_ci(int argc, const char **argv, struct knit_cli *cli);
 int cmd_config(int argc, const char **argv, struct knit_cli *cli);
 int cmd_env(int argc, const char **argv, struct knit_cli *cli);
 int cmd_help(int argc, const char **argv, struct knit_cli *cli);
+int cmd_init(int argc, const char **argv, struct knit_cli *cli);
 int cmd_install(int argc, const char **argv, struct knit_cli *cli);
 int cmd_ls(int argc, const char **argv, struct knit_cli *cli);
 int cmd_outdated(int argc, const char **argv, struct knit_cli *cli);

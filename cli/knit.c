@@ -15,6 +15,7 @@ const struct knit_command knit_commands[] = {
 	{ "config", cmd_config, "get, set, delete or list settings (.knitrc)" },
 	{ "env", cmd_env, "print the compiler and linker flags for deps/ as shell assignments" },
 	{ "help", cmd_help, "show help for knit or one of its commands" },
+	{ "init", cmd_init, "make a new project: a C server on libuv, or a library" },
 	{ "install", cmd_install, "resolve knit.json, fetch and verify, fill deps/, write knit.lock" },
 	{ "ls", cmd_ls, "show the installed dependency tree" },
 	{ "outdated", cmd_outdated, "show dependencies with newer versions in the registry" },

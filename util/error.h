@@ -13,7 +13,8 @@
 	XX(ENOTFOUND, "no such package")                          \
 	XX(ENOSOLUTION, "version solving failed")                 \
 	XX(EPARSE, "malformed file")                              \
-	XX(EIO, "input/output error")
+	XX(EIO, "input/output error")                             \
+	XX(EEXIST, "file exists")
 
 enum knit_errno {
 	KNIT_OK = 0,
