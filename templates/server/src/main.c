@@ -19,6 +19,7 @@ struct conn {
 	uv_tcp_t tcp;
 	char *in;          /* bytes received and not yet answered */
 	size_t in_len, in_cap;
+	struct http_buf out; /* answers being made; reused */
 	bool close_after_write;
 	bool reading;
 };
@@ -36,6 +37,7 @@ static void on_closed(uv_handle_t *h)
 {
 	struct conn *c = h->data;
 	free(c->in);
+	http_buf_release(&c->out);
 	free(c);
 }
 
@@ -93,25 +95,39 @@ static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf)
 		return;
 	}
 	c->in_len += (size_t)nread;
-	struct write_req *wr = calloc(1, sizeof(*wr));
-	if (!wr) {
-		close_conn(c);
-		return;
-	}
 	bool close = false;
-	size_t used = http_handle(c->in, c->in_len, &wr->out, &close);
+	c->out.len = 0;
+	size_t used = http_handle(c->in, c->in_len, &c->out, &close);
 	memmove(c->in, c->in + used, c->in_len - used);
 	c->in_len -= used;
-	if (!wr->out.len) {
-		free(wr);
+	if (!c->out.len)
 		return;
-	}
 	c->close_after_write = close;
 	if (close) {
 		uv_read_stop(s);
 		c->reading = false;
 	}
-	uv_buf_t out = uv_buf_init(wr->out.data, (unsigned)wr->out.len);
+	/* The common case: the socket takes the whole answer at once, with no
+	 * request to allocate and no callback to wait for. */
+	uv_buf_t out = uv_buf_init(c->out.data, (unsigned)c->out.len);
+	int sent = uv_stream_get_write_queue_size(s) ? UV_EAGAIN : uv_try_write(s, &out, 1);
+	if (sent == (int)c->out.len) {
+		if (close)
+			close_conn(c);
+		return;
+	}
+	if (sent < 0 && sent != UV_EAGAIN) {
+		close_conn(c);
+		return;
+	}
+	size_t done = sent > 0 ? (size_t)sent : 0;
+	struct write_req *wr = calloc(1, sizeof(*wr));
+	if (!wr) {
+		close_conn(c);
+		return;
+	}
+	http_buf_add(&wr->out, c->out.data + done, c->out.len - done);
+	out = uv_buf_init(wr->out.data, (unsigned)wr->out.len);
 	if (uv_write(&wr->req, s, &out, 1, on_written)) {
 		http_buf_release(&wr->out);
 		free(wr);
