@@ -1,5 +1,6 @@
 #include "buildfiles.h"
 #include "manifest.h"
+#include "syslibs.h"
 #include "util/error.h"
 #include "util/fs.h"
 #include "util/glob.h"
@@ -440,6 +441,12 @@ int knit_buildfiles_make(struct knit_buildfiles *bf, const char *project_dir,
 		strbuf_init(&u[i].target, 0);
 		knit_build_name(pkgs[i].name, &u[i].target);
 		rc = read_unit(&u[i], err);
+		if (!rc && u[i].m.c.pkgconfig.n) {
+			struct strbuf who = STRBUF_INIT;
+			strbuf_addf(&who, "package '%s@%s'", pkgs[i].name, pkgs[i].version);
+			rc = knit_syslibs_check(who.buf, &u[i].m.c.pkgconfig, err);
+			strbuf_release(&who);
+		}
 	}
 	/* the same text whatever order the packages and their dependencies come in:
 	 * the units by name, each one's dependencies by name */

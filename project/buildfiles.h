@@ -45,8 +45,9 @@ struct knit_buildfiles {
 
 /*
  * Reads every package's manifest and files and makes the texts, touching
- * nothing: a package with a bad `c` section fails the install before deps/
- * changes. direct: the project's dependency lists (names matter).
+ * nothing: a package with a bad `c` section, or whose system libraries
+ * pkg-config does not find in the versions it asks for (project/syslibs.h),
+ * fails the install before deps/ changes. direct: the project's dependency lists (names matter).
  * 0, or KNIT_EPARSE with one line naming the package.
  */
 int knit_buildfiles_make(struct knit_buildfiles *bf, const char *project_dir,

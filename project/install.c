@@ -9,6 +9,7 @@
 #include "registry/store_pool.h"
 #include "tarballs.h"
 #include "buildfiles.h"
+#include "syslibs.h"
 #include "resolver/lockfile.h"
 #include "resolver/semver.h"
 #include "util/error.h"
@@ -412,7 +413,9 @@ static int make_buildfiles(struct run *r, struct knit_buildfiles *bf, struct str
 						   r->items[i].store_dir.buf, deps };
 	}
 	const struct knit_deps direct[2] = { r->manifest.deps, r->manifest.dev_deps };
-	int rc = knit_buildfiles_make(bf, r->opts->project_dir, pkgs, r->n, direct, 2, err);
+	int rc = knit_syslibs_check("knit.json", &r->manifest.c.pkgconfig, err);
+	if (!rc)
+		rc = knit_buildfiles_make(bf, r->opts->project_dir, pkgs, r->n, direct, 2, err);
 	for (size_t i = 0; i < r->n; i++)
 		knit_deps_release(&solved[i]);
 	free(solved);

@@ -134,5 +134,33 @@ good=$(snap)
 expect_run "a bad c section in a dependency" 1 "" \
 	"knit: error: package 'libbad@1.0.0': knit.json: 'c.sources' must be an array of strings" -- "$KNIT" install libbad --registry "$R"
 [ "$(snap)" = "$good" ] && ok || not_ok "the failed install changed the project"
+# system libraries through pkg-config: too old, missing, no pkg-config at all
+mkdir -p src/far src/none
+echo '{ "name": "libfar", "version": "1.0.0", "c": { "pkgconfig": { "libuv": ">=99" } } }' >src/far/knit.json
+echo '{ "name": "libnone", "version": "1.0.0", "c": { "pkgconfig": { "knit-no-such-module": "*" } } }' >src/none/knit.json
+(cd "$TEST_TMP" && python3 "$TOOL" pack reg app/src/far && python3 "$TOOL" pack reg app/src/none) || not_ok "packing"
+good=$(snap)
+uv=$(pkg-config --modversion libuv)
+expect_run "a system library too old" 1 "" \
+	"knit: error: package 'libfar@1.0.0' needs the system library 'libuv' >=99, and pkg-config finds $uv; on Debian: apt-get install libuv1-dev" -- "$KNIT" install libfar --registry "$R"
+expect_run "a system library missing" 1 "" \
+	"knit: error: package 'libnone@1.0.0' needs the system library 'knit-no-such-module' (*), which pkg-config does not find" -- "$KNIT" install libnone --registry "$R"
+expect_run "no pkg-config" 1 "" \
+	"knit: error: package 'libfar@1.0.0' needs the system library 'libuv', and pkg-config, which checks it, cannot be run; on Debian: apt-get install pkg-config" \
+	-- env PATH=/nonexistent "$KNIT" install libfar --registry "$R"
+[ "$(snap)" = "$good" ] && ok || not_ok "a failed system library check changed the project"
+# the project's own c.pkgconfig is checked too; a satisfied one passes
+python3 - <<'E'
+import json
+d = json.load(open("knit.json")); d["c"] = {"pkgconfig": {"libuv": ">=1.0"}}; json.dump(d, open("knit.json", "w"))
+E
+rm deps/knit.cmake
+expect_run "the project's own system library, present" 0 "3 packages in deps/*" "" -- "$KNIT" install --registry "$R"
+python3 - <<'E'
+import json
+d = json.load(open("knit.json")); d["c"] = {"pkgconfig": {"zlib-but-not": "^1"}}; json.dump(d, open("knit.json", "w"))
+E
+rm deps/knit.cmake
+expect_run "the project's own system library, missing" 1 "" "knit: error: knit.json needs the system library 'zlib-but-not' (^1), which pkg-config does not find" -- "$KNIT" install --registry "$R"
 expect_run "knit env without deps" 1 "" "knit: error: no deps/knit.env here; 'knit install' writes it" -- bash -c "cd '$TEST_TMP' && '$KNIT' env"
 finish

@@ -4,6 +4,7 @@
  */
 #include "conformance.h"
 #include "project/buildfiles.h"
+#include "project/syslibs.h"
 #include "util/glob.h"
 #include "util/tree.h"
 
@@ -66,6 +67,9 @@ static void names(void **state)
 	knit_build_name("libbar", &out);
 	assert_string_equal(out.buf, "libbar");
 	strbuf_release(&out);
+	assert_string_equal(knit_syslib_debian_package("libuv"), "libuv1-dev");
+	assert_string_equal(knit_syslib_debian_package("openssl"), "libssl-dev");
+	assert_null(knit_syslib_debian_package("libuv1"));
 }
 
 static const char *file(const struct knit_buildfiles *bf, const char *path)
