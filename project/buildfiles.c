@@ -47,27 +47,10 @@ static bool is_dir(const char *base, const char *rel)
 static int read_unit(struct unit *u, struct strbuf *err)
 {
 	const char *dir = u->pkg->dir;
-	struct strbuf path = STRBUF_INIT, msg = STRBUF_INIT;
-	strbuf_addf(&path, "%s/knit.json", dir);
-	int rc = knit_manifest_read(&u->m, path.buf, &msg);
-	if (rc == KNIT_ENOTFOUND) {
-		strbuf_reset(&msg);
-		strbuf_setlen(&path, strlen(dir));
-		strbuf_addstr(&path, "/package.json");
-		rc = knit_manifest_read(&u->m, path.buf, &msg);
-		if (rc == KNIT_ENOTFOUND) {
-			memset(&u->m, 0, sizeof(u->m)); /* no manifest: the conventions */
-			rc = 0;
-		}
-	}
-	if (rc) {
-		/* the message names the store path; name the package instead */
-		const char *tail = msg.len > path.len ? msg.buf + path.len : msg.buf;
-		strbuf_addf(err, "package '%s@%s': %s%s", u->pkg->name, u->pkg->version,
-			    strstr(path.buf, "/package.json") ? "package.json" : "knit.json", tail);
-	}
-	strbuf_release(&path);
-	strbuf_release(&msg);
+	struct strbuf label = STRBUF_INIT;
+	strbuf_addf(&label, "package '%s@%s'", u->pkg->name, u->pkg->version);
+	int rc = knit_manifest_read_package(&u->m, dir, label.buf, err);
+	strbuf_release(&label);
 	if (rc)
 		return rc;
 	const struct knit_c_section *c = &u->m.c;

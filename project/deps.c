@@ -1,4 +1,5 @@
 #include "deps.h"
+#include "manifest.h"
 #include "util/error.h"
 #include "util/fs.h"
 #include "util/tree.h"
@@ -105,6 +106,75 @@ static int link_tree(const char *from, const char *to, struct strbuf *err)
 	return rc;
 }
 
+static bool path_inside(const char *p)
+{
+	if (!*p || *p == '/')
+		return false;
+	for (const char *seg = p; *seg;) {
+		size_t len = strcspn(seg, "/");
+		if (len == 2 && !strncmp(seg, "..", 2))
+			return false;
+		seg += len + (seg[len] == '/');
+	}
+	return true;
+}
+
+/* deps/.bin/<command> -> ../<package>/<path>, for each "bin" of the package;
+ * the first package (by name) to claim a command keeps it. */
+static int link_bins(const char *deps_dir, const struct knit_dep_link *pkg, struct strbuf *err)
+{
+	struct knit_manifest m;
+	struct strbuf label = STRBUF_INIT, target = STRBUF_INIT, link = STRBUF_INIT, file = STRBUF_INIT;
+	strbuf_addf(&label, "package '%s@%s'", pkg->name, pkg->version);
+	int rc = knit_manifest_read_package(&m, pkg->store_dir, label.buf, err);
+	for (size_t i = 0; !rc && i < m.bin.n; i++) {
+		const char *cmd = m.bin.items[i].name, *path = m.bin.items[i].range;
+		while (path[0] == '.' && path[1] == '/')
+			path += 2;
+		strbuf_reset(&file);
+		strbuf_addf(&file, "%s/%s/%s", deps_dir, pkg->name, path);
+		struct stat st;
+		if (!path_inside(path)) {
+			strbuf_addf(err, "%s: 'bin.%s' points outside the package: '%s'", label.buf, cmd,
+				    m.bin.items[i].range);
+			rc = KNIT_EPARSE;
+			break;
+		}
+		if (stat(file.buf, &st) || !S_ISREG(st.st_mode)) {
+			strbuf_addf(err, "%s: 'bin.%s' names '%s', which the package does not have", label.buf,
+				    cmd, m.bin.items[i].range);
+			rc = KNIT_EPARSE;
+			break;
+		}
+		strbuf_reset(&link);
+		strbuf_addf(&link, "%s/.bin", deps_dir);
+		if (mkdir(link.buf, 0755) && errno != EEXIST) {
+			strbuf_addf(err, "cannot make '%s': %s", link.buf, strerror(errno));
+			rc = KNIT_EIO;
+			break;
+		}
+		strbuf_addf(&link, "/%s", cmd);
+		strbuf_reset(&target);
+		strbuf_addf(&target, "../%s/%s", pkg->name, path);
+		if (symlink(target.buf, link.buf)) {
+			if (errno == EEXIST)
+				continue; /* an earlier package has this command */
+			strbuf_addf(err, "cannot link '%s': %s", link.buf, strerror(errno));
+			rc = KNIT_EIO;
+			break;
+		}
+		/* as npm does: a command is executable, whatever mode the tarball gave */
+		if ((st.st_mode & 0111) != 0111)
+			chmod(file.buf, (st.st_mode & 07777) | 0111);
+	}
+	knit_manifest_release(&m);
+	strbuf_release(&label);
+	strbuf_release(&target);
+	strbuf_release(&link);
+	strbuf_release(&file);
+	return rc;
+}
+
 bool knit_deps_in_place(const char *project_dir, const struct knit_dep_link *in, size_t n)
 {
 	struct knit_dep_link *pkgs = knit_xmalloc((n ? n : 1) * sizeof(*pkgs));
@@ -171,6 +241,8 @@ int knit_deps_sync(const char *project_dir, const struct knit_dep_link *in, size
 		}
 		strbuf_release(&dst);
 	}
+	for (size_t i = 0; i < n && !rc; i++)
+		rc = link_bins(tmp.buf, &pkgs[i], err);
 	if (!rc) {
 		bool dummy;
 		strbuf_reset(&scratch);

@@ -86,12 +86,60 @@ static int read_strings(struct knit_strings *out, bool *given, const cJSON *c, c
 	return 0;
 }
 
+static int read_strings_field(struct knit_strings *out, const cJSON *doc, const char *field,
+			      const char *path, struct strbuf *err)
+{
+	const cJSON *arr = cJSON_GetObjectItemCaseSensitive(doc, field), *e;
+	if (!arr)
+		return 0;
+	if (!cJSON_IsArray(arr))
+		return field_error(err, path, field, "must be an array of package names");
+	out->items = knit_xcalloc((size_t)cJSON_GetArraySize(arr) + 1, sizeof(*out->items));
+	cJSON_ArrayForEach(e, arr) {
+		if (!cJSON_IsString(e) || !*e->valuestring)
+			return field_error(err, path, field, "must be an array of package names");
+		out->items[out->n++] = knit_xstrdup(e->valuestring);
+	}
+	return 0;
+}
+
 static void strings_release(struct knit_strings *s)
 {
 	for (size_t i = 0; i < s->n; i++)
 		free(s->items[i]);
 	free(s->items);
 	memset(s, 0, sizeof(*s));
+}
+
+/* "bin": a path (the command is the package's name without its scope) or an object. */
+static int read_bin(struct knit_manifest *m, const cJSON *doc, const char *path, struct strbuf *err)
+{
+	const cJSON *bin = cJSON_GetObjectItemCaseSensitive(doc, "bin"), *e;
+	if (!bin)
+		return 0;
+	if (cJSON_IsString(bin)) {
+		if (!m->name)
+			return field_error(err, path, "bin", "needs 'name' when it is a single path");
+		const char *slash = strrchr(m->name, '/');
+		knit_deps_add(&m->bin, slash ? slash + 1 : m->name, bin->valuestring);
+		return 0;
+	}
+	if (!cJSON_IsObject(bin))
+		return field_error(err, path, "bin", "must be a path or an object of command name to path");
+	cJSON_ArrayForEach(e, bin) {
+		if (!*e->string || strchr(e->string, '/') || !strcmp(e->string, ".") ||
+		    !strcmp(e->string, "..")) {
+			strbuf_addf(err, "%s: 'bin' has a command named '%s', which cannot be a file name", path,
+				    e->string);
+			return KNIT_EPARSE;
+		}
+		if (!cJSON_IsString(e)) {
+			strbuf_addf(err, "%s: 'bin.%s' must be a path in the package", path, e->string);
+			return KNIT_EPARSE;
+		}
+		knit_deps_add(&m->bin, e->string, e->valuestring);
+	}
+	return 0;
 }
 
 static int read_c(struct knit_c_section *c, const cJSON *doc, const char *path, struct strbuf *err)
@@ -165,7 +213,9 @@ int knit_manifest_parse(struct knit_manifest *m, const char *text, size_t len, c
 		   !(rc = read_map(&m->overrides, doc, "overrides", path, err)) &&
 		   !(rc = read_scripts(m, doc, path, err)) &&
 		   !(rc = read_string(&m->description, doc, "description", path, err)) &&
-		   !(rc = read_c(&m->c, doc, path, err))) {
+		   !(rc = read_c(&m->c, doc, path, err)) &&
+		   !(rc = read_bin(m, doc, path, err)) &&
+		   !(rc = read_strings_field(&m->trusted, doc, "trustedDependencies", path, err))) {
 		struct knit_version v;
 		if (m->version && knit_version_parse(&v, m->version, strlen(m->version), KNIT_SEMVER_LOOSE)) {
 			strbuf_addf(err, "%s: 'version' \"%s\" is not a valid version", path, m->version);
@@ -211,5 +261,33 @@ void knit_manifest_release(struct knit_manifest *m)
 	strings_release(&m->c.link);
 	knit_deps_release(&m->c.pkgconfig);
 	free(m->c.cmake_target);
+	knit_deps_release(&m->bin);
+	strings_release(&m->trusted);
 	memset(m, 0, sizeof(*m));
+}
+
+int knit_manifest_read_package(struct knit_manifest *m, const char *dir, const char *label,
+			       struct strbuf *err)
+{
+	struct strbuf path = STRBUF_INIT, msg = STRBUF_INIT;
+	strbuf_addf(&path, "%s/knit.json", dir);
+	int rc = knit_manifest_read(m, path.buf, &msg);
+	if (rc == KNIT_ENOTFOUND) {
+		strbuf_reset(&msg);
+		strbuf_setlen(&path, strlen(dir));
+		strbuf_addstr(&path, "/package.json");
+		rc = knit_manifest_read(m, path.buf, &msg);
+		if (rc == KNIT_ENOTFOUND) {
+			memset(m, 0, sizeof(*m));
+			rc = 0;
+		}
+	}
+	if (rc) {
+		/* the message starts with the store path; name the package and file instead */
+		const char *tail = msg.len > path.len ? msg.buf + path.len : msg.buf;
+		strbuf_addf(err, "%s: %s%s", label, strrchr(path.buf, '/') + 1, tail);
+	}
+	strbuf_release(&path);
+	strbuf_release(&msg);
+	return rc;
 }

@@ -42,6 +42,8 @@ struct knit_manifest {
 	size_t nscripts;
 	char *description; /* NULL when absent */
 	struct knit_c_section c;
+	struct knit_deps bin; /* command name -> path in the package ("bin") */
+	struct knit_strings trusted; /* "trustedDependencies": whose install scripts may run */
 };
 
 /* The script called name, or NULL. */
@@ -56,5 +58,13 @@ int knit_manifest_parse(struct knit_manifest *m, const char *text, size_t len, c
 /* Reads and parses path: also KNIT_ENOTFOUND when it does not exist. */
 int knit_manifest_read(struct knit_manifest *m, const char *path, struct strbuf *err);
 void knit_manifest_release(struct knit_manifest *m);
+
+/*
+ * An installed package's manifest: dir/knit.json, else dir/package.json,
+ * else an empty one (the conventions apply). Errors name the package as
+ * label ("package 'libfoo@1.2.0'") and the file, not the store path.
+ */
+int knit_manifest_read_package(struct knit_manifest *m, const char *dir, const char *label,
+			       struct strbuf *err);
 
 #endif

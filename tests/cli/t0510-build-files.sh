@@ -49,6 +49,13 @@ const char *name_greeting(void)
 }
 E
 echo 'const char *name_world(void) { return "World"; }' >src/name/src/sub/world.c
+# a command, shipped without its executable bit, as npm packages often are
+mkdir -p src/name/bin && printf '#!/bin/sh\necho "name-hello from $(basename "$(dirname "$(dirname "$0")")")"\n' >src/name/bin/hello.sh
+chmod 644 src/name/bin/hello.sh
+python3 - <<'E'
+import json
+p = "src/name/knit.json"; d = json.load(open(p)); d["bin"] = {"name-hello": "./bin/hello.sh"}; json.dump(d, open(p, "w"))
+E
 # libhdr: header-only, header at its root
 mkdir -p src/hdr
 echo '{ "name": "libhdr", "version": "0.3.0" }' >src/hdr/knit.json
@@ -82,6 +89,14 @@ for f in knit.cmake knit.mk knit.env .pkgconfig/acme.libgreet.pc .pkgconfig/libn
 	[ -f "deps/$f" ] && ok || not_ok "deps/$f was not written"
 done
 grep -q 'add_library(knit::acme.libgreet ALIAS' deps/knit.cmake && ok || not_ok "no knit::acme.libgreet target"
+# bin: deps/.bin/<command>, on PATH for scripts
+[ -L deps/.bin/name-hello ] && [ "$(readlink deps/.bin/name-hello)" = ../libname/bin/hello.sh ] && [ -x deps/.bin/name-hello ] &&
+	ok || not_ok "deps/.bin/name-hello: $(ls -l deps/.bin 2>&1)"
+python3 - <<'E'
+import json
+d = json.load(open("knit.json")); d["scripts"] = {"hi": "name-hello"}; json.dump(d, open("knit.json", "w"))
+E
+expect_run "a package's command in a script" 0 "name-hello from deps" "" -- "$KNIT" run -s hi
 
 # CMake
 if cmake -S . -B build >"$TEST_TMP/cmake.log" 2>&1 && cmake --build build >>"$TEST_TMP/cmake.log" 2>&1; then
@@ -134,6 +149,13 @@ good=$(snap)
 expect_run "a bad c section in a dependency" 1 "" \
 	"knit: error: package 'libbad@1.0.0': knit.json: 'c.sources' must be an array of strings" -- "$KNIT" install libbad --registry "$R"
 [ "$(snap)" = "$good" ] && ok || not_ok "the failed install changed the project"
+# a command pointing out of its package
+mkdir -p src/evilbin && echo '{ "name": "libevilbin", "version": "1.0.0", "bin": { "x": "../../../etc/passwd" } }' >src/evilbin/knit.json
+(cd "$TEST_TMP" && python3 "$TOOL" pack reg app/src/evilbin) || not_ok "packing"
+good=$(snap)
+expect_run "a bin outside its package" 1 "" "knit: error: package 'libevilbin@1.0.0': 'bin.x' points outside the package: '../../../etc/passwd'" -- "$KNIT" install libevilbin --registry "$R"
+[ "$(snap)" = "$good" ] && ok || not_ok "a refused bin changed the project"
+
 # system libraries through pkg-config: too old, missing, no pkg-config at all
 mkdir -p src/far src/none
 echo '{ "name": "libfar", "version": "1.0.0", "c": { "pkgconfig": { "libuv": ">=99" } } }' >src/far/knit.json
