@@ -25,8 +25,8 @@ static void state_text(const struct knit_dep_link *pkgs, size_t n, struct strbuf
 {
 	strbuf_addstr(out, "knit deps state 1\n");
 	for (size_t i = 0; i < n; i++)
-		strbuf_addf(out, "%s %s %s\n", pkgs[i].name, pkgs[i].version,
-			    pkgs[i].integrity ? pkgs[i].integrity : "-");
+		strbuf_addf(out, "%s %s %s%s\n", pkgs[i].name, pkgs[i].version,
+			    pkgs[i].integrity ? pkgs[i].integrity : "-", pkgs[i].trusted ? " trusted" : "");
 }
 
 static int copy_file(const char *from, const char *to, mode_t mode)
@@ -58,7 +58,8 @@ static int copy_file(const char *from, const char *to, mode_t mode)
 }
 
 /* Recreates the tree at from under to: folders made, files hard-linked (or copied), links kept. */
-static int link_tree(const char *from, const char *to, struct strbuf *err)
+/* copy: real copies, not hard links (for packages whose scripts may change their files) */
+static int link_tree(const char *from, const char *to, bool copy, struct strbuf *err)
 {
 	DIR *d = opendir(from);
 	struct dirent *e;
@@ -87,13 +88,13 @@ static int link_tree(const char *from, const char *to, struct strbuf *err)
 		if (rc) {
 			/* reported below */
 		} else if (type == DT_DIR) {
-			rc = link_tree(src.buf, dst.buf, err);
+			rc = link_tree(src.buf, dst.buf, copy, err);
 		} else if (type == DT_LNK) {
 			char target[4096];
 			ssize_t n = readlink(src.buf, target, sizeof(target) - 1);
 			if (n < 0 || (target[n] = '\0', symlink(target, dst.buf)))
 				rc = KNIT_EIO;
-		} else if (link(src.buf, dst.buf) &&
+		} else if ((copy || link(src.buf, dst.buf)) &&
 			   (lstat(src.buf, &st) || copy_file(src.buf, dst.buf, st.st_mode & 0777))) {
 			rc = KNIT_EIO;
 		}
@@ -195,7 +196,8 @@ bool knit_deps_in_place(const char *project_dir, const struct knit_dep_link *in,
 }
 
 int knit_deps_sync(const char *project_dir, const struct knit_dep_link *in, size_t n,
-		   bool *changed, struct strbuf *err)
+		   knit_deps_before_swap_fn before_swap, void *ctx, bool *changed,
+		   struct strbuf *err)
 {
 	struct strbuf deps = STRBUF_INIT, state = STRBUF_INIT, old = STRBUF_INIT, tmp = STRBUF_INIT;
 	struct strbuf scratch = STRBUF_INIT;
@@ -237,12 +239,14 @@ int knit_deps_sync(const char *project_dir, const struct knit_dep_link *in, size
 			strbuf_addf(err, "cannot make '%s': %s", dst.buf, strerror(errno));
 			rc = KNIT_EIO;
 		} else {
-			rc = link_tree(pkgs[i].store_dir, dst.buf, err);
+			rc = link_tree(pkgs[i].store_dir, dst.buf, pkgs[i].trusted, err);
 		}
 		strbuf_release(&dst);
 	}
 	for (size_t i = 0; i < n && !rc; i++)
 		rc = link_bins(tmp.buf, &pkgs[i], err);
+	if (!rc && before_swap)
+		rc = before_swap(ctx, tmp.buf, err);
 	if (!rc) {
 		bool dummy;
 		strbuf_reset(&scratch);

@@ -19,6 +19,9 @@ struct knit_dep_link {
 	const char *version;
 	const char *integrity; /* SRI, recorded in the state */
 	const char *store_dir; /* the package's folder in the store */
+	bool trusted;          /* its install scripts may run: its files are copied, not linked,
+				* so that they cannot change the store; trusting it anew
+				* re-makes deps/ */
 };
 
 /*
@@ -27,7 +30,15 @@ struct knit_dep_link {
  */
 /* Whether project_dir/deps already holds exactly these packages. */
 bool knit_deps_in_place(const char *project_dir, const struct knit_dep_link *pkgs, size_t n);
+/*
+ * Called with the new deps/ folder, complete, before it is swapped in (for
+ * the packages' install scripts); non-zero stops the sync with deps/ as it
+ * was. May be NULL.
+ */
+typedef int (*knit_deps_before_swap_fn)(void *ctx, const char *new_deps, struct strbuf *err);
+
 int knit_deps_sync(const char *project_dir, const struct knit_dep_link *pkgs, size_t n,
-		   bool *changed, struct strbuf *err);
+		   knit_deps_before_swap_fn before_swap, void *ctx, bool *changed,
+		   struct strbuf *err);
 
 #endif

@@ -7,6 +7,7 @@
 #include "registry/registry.h"
 #include "registry/store.h"
 #include "registry/store_pool.h"
+#include "scripts.h"
 #include "tarballs.h"
 #include "buildfiles.h"
 #include "syslibs.h"
@@ -53,6 +54,8 @@ struct run {
 	struct strbuf lock_path, manifest_path;
 	struct knit_install_progress progress;
 	unsigned long long tarball_bytes_kept; /* of tarballs whose bodies are released */
+	struct strbuf *warn;     /* warnings for the caller, one a line */
+	size_t scripts_run;      /* packages whose install scripts ran */
 };
 
 /* --- progress: phases, and download counts from the fetch ------------------------- */
@@ -423,6 +426,65 @@ static int make_buildfiles(struct run *r, struct knit_buildfiles *bf, struct str
 	return rc;
 }
 
+/* --- dependencies' install scripts: only for trustedDependencies ------------------------- */
+
+static bool trusted(const struct run *r, const char *name)
+{
+	for (size_t i = 0; i < r->manifest.trusted.n; i++)
+		if (!strcmp(r->manifest.trusted.items[i], name))
+			return true;
+	return false;
+}
+
+/*
+ * Runs preinstall, install and postinstall of every trusted package that has
+ * them, in the new deps/ before it is swapped in (a failure leaves the old
+ * one); names the others in r->warn.
+ */
+static int install_scripts(void *ctx, const char *new_deps, struct strbuf *err)
+{
+	struct run *r = ctx;
+	struct strbuf skipped = STRBUF_INIT, bin = STRBUF_INIT;
+	int rc = 0;
+	strbuf_addf(&bin, "%s/.bin", new_deps);
+	for (size_t i = 0; i < r->n && !rc; i++) {
+		const struct item *it = &r->items[i];
+		struct knit_manifest m;
+		struct strbuf label = STRBUF_INIT, root = STRBUF_INIT;
+		strbuf_addf(&label, "package '%s@%s'", it->name, it->version);
+		rc = knit_manifest_read_package(&m, it->store_dir.buf, label.buf, err);
+		bool has = !rc && (knit_manifest_script(&m, "preinstall") ||
+				   knit_manifest_script(&m, "install") || knit_manifest_script(&m, "postinstall"));
+		if (has && !trusted(r, it->name)) {
+			strbuf_addf(&skipped, "%s%s", skipped.len ? ", " : "", it->name);
+		} else if (has) {
+			strbuf_addf(&root, "%s/%s", new_deps, it->name);
+			struct knit_script_run run = { root.buf, bin.buf, &m, "install", NULL, 0, NULL, NULL };
+			struct knit_script_status st;
+			rc = knit_script_run(&run, &st, err);
+			if (!rc && st.failed) {
+				if (st.signal)
+					strbuf_addf(err, "%s: its '%s' script was killed by signal %d", label.buf,
+						    st.failed, st.signal);
+				else
+					strbuf_addf(err, "%s: its '%s' script exited with status %d", label.buf,
+						    st.failed, st.exit_code);
+				rc = KNIT_EIO;
+			}
+			r->scripts_run++;
+		}
+		knit_manifest_release(&m);
+		strbuf_release(&label);
+		strbuf_release(&root);
+	}
+	if (!rc && skipped.len)
+		strbuf_addf(r->warn, "skipped the install scripts of %s; list them in knit.json's "
+				     "trustedDependencies to run them\n", skipped.buf);
+	strbuf_release(&skipped);
+	strbuf_release(&bin);
+	return rc;
+}
+
 /* --- knit install <spec> and knit uninstall: knit.json's dependencies change ------------- */
 
 static void deps_remove(struct knit_deps *d, const char *name)
@@ -572,7 +634,7 @@ static int lock_project(struct run *r, struct strbuf *err)
 int knit_install(const struct knit_install_opts *opts, struct knit_install_stats *stats,
 		 struct strbuf *warn, struct strbuf *err)
 {
-	struct run r = { .opts = opts };
+	struct run r = { .opts = opts, .warn = warn };
 	int rc;
 
 	memset(stats, 0, sizeof(*stats));
@@ -664,7 +726,8 @@ int knit_install(const struct knit_install_opts *opts, struct knit_install_stats
 		struct knit_dep_link *links = knit_xcalloc(r.n ? r.n : 1, sizeof(*links));
 		for (size_t i = 0; i < r.n; i++)
 			links[i] = (struct knit_dep_link){ r.items[i].name, r.items[i].version,
-							   r.items[i].sri, r.items[i].store_dir.buf };
+							   r.items[i].sri, r.items[i].store_dir.buf,
+							   trusted(&r, r.items[i].name) };
 		/* build files: made before deps/ changes, so that a package with a bad
 		 * `c` section fails the install with nothing touched */
 		struct knit_buildfiles bf = { 0 };
@@ -673,7 +736,8 @@ int knit_install(const struct knit_install_opts *opts, struct knit_install_stats
 		if (!build_current)
 			rc = make_buildfiles(&r, &bf, err);
 		if (!rc)
-			rc = knit_deps_sync(opts->project_dir, links, r.n, &stats->deps_changed, err);
+			rc = knit_deps_sync(opts->project_dir, links, r.n, install_scripts, &r,
+					    &stats->deps_changed, err);
 		if (!rc && !build_current)
 			rc = knit_buildfiles_write(&bf, opts->project_dir, &stats->build_changed, err);
 		knit_buildfiles_release(&bf);

@@ -69,8 +69,11 @@ static char **script_environment(const struct knit_script_run *run, const char *
 	struct strbuf path = STRBUF_INIT, name = STRBUF_INIT, version = STRBUF_INIT,
 		      lifecycle = STRBUF_INIT;
 	const char *old_path = getenv("PATH");
-	strbuf_addf(&path, "PATH=%s/deps/.bin:%s", run->root,
-		    old_path ? old_path : "/usr/local/bin:/usr/bin:/bin");
+	if (run->bin_dir)
+		strbuf_addf(&path, "PATH=%s:", run->bin_dir);
+	else
+		strbuf_addf(&path, "PATH=%s/deps/.bin:", run->root);
+	strbuf_addstr(&path, old_path ? old_path : "/usr/local/bin:/usr/bin:/bin");
 	strbuf_addf(&name, "knit_package_name=%s", run->manifest->name ? run->manifest->name : "");
 	strbuf_addf(&version, "knit_package_version=%s",
 		    run->manifest->version ? run->manifest->version : "");

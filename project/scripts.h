@@ -28,6 +28,7 @@ typedef void (*knit_script_announce_fn)(void *ctx, const char *name, const char 
 
 struct knit_script_run {
 	const char *root;             /* the project folder, holding knit.json */
+	const char *bin_dir;          /* first on PATH; NULL: <root>/deps/.bin */
 	const struct knit_manifest *manifest;
 	const char *name;             /* a script that the manifest has */
 	const char *const *args;      /* appended to name's command */
