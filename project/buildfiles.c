@@ -393,6 +393,13 @@ static void write_env(struct unit *u, const size_t *order, size_t n, const char 
 	strbuf_reset(&v);
 	strbuf_addstr(out, "\nKNIT_LIBS=");
 	libs(u, order, n, build.buf, &v);
+	if (v.len) { /* in a group, so that packages that need each other link */
+		struct strbuf grouped = STRBUF_INIT;
+		strbuf_addf(&grouped, " -Wl,--start-group%s -Wl,--end-group", v.buf);
+		strbuf_reset(&v);
+		strbuf_add(&v, grouped.buf, grouped.len);
+		strbuf_release(&grouped);
+	}
 	system_libs(u, order, n, &v);
 	sh_word(out, v.len ? v.buf + 1 : "");
 	strbuf_addstr(out, "\n");

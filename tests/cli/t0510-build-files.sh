@@ -130,6 +130,33 @@ else
 fi
 case "$out" in *"export PKG_CONFIG_PATH=$PWD/deps/.pkgconfig"*) ok ;; *) not_ok "knit env: $out" ;; esac
 
+# two packages that need each other still build, with CMake and with Make
+(
+	cd "$TEST_TMP" || exit 1
+	mkdir -p src/ping/src src/ping/include src/pong/src src/pong/include
+	echo '{ "name": "libping", "version": "1.0.0", "dependencies": { "libpong": "^1.0.0" } }' >src/ping/knit.json
+	echo '{ "name": "libpong", "version": "1.0.0", "dependencies": { "libping": "^1.0.0" } }' >src/pong/knit.json
+	echo 'int ping(int n);' >src/ping/include/ping.h
+	echo 'int pong(int n);' >src/pong/include/pong.h
+	printf '#include "ping.h"\n#include "pong.h"\nint ping(int n) { return n <= 0 ? 0 : 1 + pong(n - 1); }\n' >src/ping/src/ping.c
+	printf '#include "ping.h"\n#include "pong.h"\nint pong(int n) { return n <= 0 ? 0 : 1 + ping(n - 1); }\n' >src/pong/src/pong.c
+	python3 "$TOOL" pack reg src/ping && python3 "$TOOL" pack reg src/pong
+	mkdir cyc && cd cyc || exit 1
+	echo '{ "name": "cyc", "version": "1.0.0", "dependencies": { "libping": "^1.0.0" } }' >knit.json
+	printf '#include <stdio.h>\n#include "pong.h"\nint main(void) { printf("%%d\\n", pong(5)); return 0; }\n' >main.c
+	printf 'cmake_minimum_required(VERSION 3.20)\nproject(cyc C)\ninclude(deps/knit.cmake)\nadd_executable(cyc main.c)\ntarget_link_libraries(cyc PRIVATE knit::deps knit::libpong)\n' >CMakeLists.txt
+	"$KNIT" install --registry "$R" >/dev/null 2>&1 || exit 2
+	cmake -S . -B build >/dev/null 2>&1 && cmake --build build >/dev/null 2>&1 || exit 3
+	[ "$(./build/cyc)" = 5 ] || exit 4
+	make -s -f deps/knit.mk knit-deps >/dev/null 2>&1 || exit 5
+	eval "$("$KNIT" env)"
+	# shellcheck disable=SC2086
+	cc $KNIT_CFLAGS -o cyc-env main.c $KNIT_LIBS || exit 6
+	[ "$(./cyc-env)" = 5 ] || exit 7
+)
+rc=$?
+[ $rc = 0 ] && ok || not_ok "packages in a cycle: step $rc failed"
+
 # a no-op install leaves the build files alone
 before=$(stat -c %Y deps/knit.cmake)
 sleep 1.1
