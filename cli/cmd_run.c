@@ -118,8 +118,9 @@ static int run_script(int argc, const char **argv, struct knit_cli *cli, const c
 		knit_error(cli, "%s", err.buf);
 		exit_code = KNIT_EXIT_FAILURE;
 	} else if (status.signal) {
-		knit_error(cli, "script '%s' was killed by signal %d (%s)", status.failed, status.signal,
-			   strsignal(status.signal));
+		if (!status.forwarded) /* else the caller asked for it: no news */
+			knit_error(cli, "script '%s' was killed by signal %d (%s)", status.failed,
+				   status.signal, strsignal(status.signal));
 		int sig = status.signal;
 		free(root);
 		knit_manifest_release(&m);

@@ -27,6 +27,7 @@ void knit_shell_quote(struct strbuf *out, const char *arg)
 /* --- signals: forwarded to the running script -------------------------------------------- */
 
 static volatile sig_atomic_t running_child;
+static volatile sig_atomic_t last_forwarded; /* the last signal passed on, 0 if none */
 static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP };
 #define NFORWARDED (sizeof(forwarded) / sizeof(forwarded[0]))
 
@@ -36,8 +37,10 @@ static void forward(int sig, siginfo_t *info, void *uctx)
 	(void)uctx;
 	/* to the script's whole process group: its shell and what it started */
 	pid_t child = running_child;
-	if (child > 0)
+	if (child > 0) {
+		last_forwarded = sig;
 		kill(-child, sig);
+	}
 }
 
 struct saved_handlers {
@@ -158,6 +161,7 @@ static int run_one(const struct knit_script_run *run, const char *event, const c
 		sigprocmask(SIG_SETMASK, &old_mask, NULL);
 	} else {
 		running_child = pid;
+		last_forwarded = 0;
 		sigprocmask(SIG_SETMASK, &old_mask, NULL);
 		while (waitpid(pid, &wstatus, 0) < 0 && errno == EINTR)
 			;
@@ -179,6 +183,7 @@ static int run_one(const struct knit_script_run *run, const char *event, const c
 	if (WIFSIGNALED(wstatus)) {
 		status->failed = event;
 		status->signal = WTERMSIG(wstatus);
+		status->forwarded = status->signal == last_forwarded;
 	} else if (WEXITSTATUS(wstatus)) {
 		status->failed = event;
 		status->exit_code = WEXITSTATUS(wstatus);

@@ -12,6 +12,7 @@
 #ifndef KNIT_PROJECT_SCRIPTS_H
 #define KNIT_PROJECT_SCRIPTS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "project/manifest.h"
@@ -21,6 +22,7 @@ struct knit_script_status {
 	const char *failed; /* the script that stopped the run (pre, main or post), or NULL */
 	int exit_code;      /* its exit status when it exited */
 	int signal;         /* the signal that killed it, else 0 */
+	bool forwarded;     /* that signal was sent to knit and passed on */
 };
 
 /* Called with each script's name and command line before it starts. */

@@ -94,6 +94,7 @@ kill -TERM "$knit_pid"
 wait "$knit_pid"
 rc=$?
 [ "$rc" = 143 ] && ok || not_ok "SIGTERM to knit: exit $rc, not 143"
+grep -q "knit: error" "$TEST_TMP/server.err" && not_ok "a signal the caller sent was reported as an error: $(cat "$TEST_TMP/server.err")" || ok
 for _ in $(seq 100); do curl -s "http://127.0.0.1:$PORT/" >/dev/null || break; sleep 0.05; done
 grep -q "received SIGTERM, shutting down" "$TEST_TMP/server.err" && ok || not_ok "the server did not get SIGTERM: $(cat "$TEST_TMP/server.err")"
 curl -s "http://127.0.0.1:$PORT/" >/dev/null && not_ok "the server still answers" || ok
