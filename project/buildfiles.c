@@ -255,33 +255,17 @@ static void write_cmake(struct unit *u, const size_t *order, size_t n, const str
 	strbuf_addstr(out, "add_library(knit::deps ALIAS knit_deps)\n");
 }
 
-/* Flags every package exports, for knit.mk and knit.env: -I and -D. */
+/* Flags every package exports, for knit.mk and knit.env: -I and -D, each after a space. */
 static void public_cflags(struct unit *u, const size_t *order, size_t n, const char *deps_ref,
-			  struct strbuf *out, bool shell)
+			  struct strbuf *out)
 {
 	for (size_t o = 0; o < n; o++) {
 		struct unit *x = &u[order[o]];
-		for (size_t i = 0; i < x->include.n; i++) {
-			struct strbuf flag = STRBUF_INIT;
-			strbuf_addf(&flag, "-I%s/%s%s%s", deps_ref, x->pkg->name, *x->include.items[i] ? "/" : "",
-				    x->include.items[i]);
-			strbuf_addch(out, ' ');
-			if (shell)
-				sh_word(out, flag.buf);
-			else
-				strbuf_add(out, flag.buf, flag.len);
-			strbuf_release(&flag);
-		}
-		for (size_t i = 0; i < x->m.c.defines.n; i++) {
-			struct strbuf flag = STRBUF_INIT;
-			strbuf_addf(&flag, "-D%s", x->m.c.defines.items[i]);
-			strbuf_addch(out, ' ');
-			if (shell)
-				sh_word(out, flag.buf);
-			else
-				strbuf_add(out, flag.buf, flag.len);
-			strbuf_release(&flag);
-		}
+		for (size_t i = 0; i < x->include.n; i++)
+			strbuf_addf(out, " -I%s/%s%s%s", deps_ref, x->pkg->name,
+				    *x->include.items[i] ? "/" : "", x->include.items[i]);
+		for (size_t i = 0; i < x->m.c.defines.n; i++)
+			strbuf_addf(out, " -D%s", x->m.c.defines.items[i]);
 	}
 }
 
@@ -320,7 +304,7 @@ static void write_make(struct unit *u, const size_t *order, size_t n, struct str
 		"KNIT_DEPS_DIR := $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))\n"
 		"KNIT_BUILD_DIR ?= $(KNIT_DEPS_DIR)/.build\n"
 		"KNIT_CFLAGS :=");
-	public_cflags(u, order, n, "$(KNIT_DEPS_DIR)", out, false);
+	public_cflags(u, order, n, "$(KNIT_DEPS_DIR)", out);
 	if (mods.len)
 		strbuf_addf(out, " $(shell pkg-config --cflags%s)", mods.buf);
 	strbuf_addstr(out, "\nKNIT_LIBS :=");
@@ -388,7 +372,7 @@ static void write_env(struct unit *u, const size_t *order, size_t n, const char 
 	strbuf_addstr(out, "PKG_CONFIG_PATH=");
 	sh_word(out, pcdir.buf);
 	strbuf_addstr(out, "${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}\nKNIT_CFLAGS=");
-	public_cflags(u, order, n, deps_abs, &v, false);
+	public_cflags(u, order, n, deps_abs, &v);
 	sh_word(out, v.len ? v.buf + 1 : "");
 	strbuf_reset(&v);
 	strbuf_addstr(out, "\nKNIT_LIBS=");

@@ -35,27 +35,44 @@ static void loads_on_first_call(void **state)
 	assert_string_equal(curl_easy_strerror(CURLE_OK), "No error");
 }
 
-static void missing_library_exits_127_naming_it(void **state)
+/* Runs fn in a child; returns its exit status and what it wrote on stderr. */
+static int in_child(void (*fn)(void), char *msg, size_t size)
 {
-	(void)state;
 	int out[2];
 	assert_int_equal(pipe(out), 0);
 	pid_t pid = fork();
 	if (pid == 0) {
 		dup2(out[1], 2);
-		struct knit_dynlib lib = KNIT_DYNLIB_INIT("libknit-no-such.so.9", "for the test");
-		knit_dynlib_symbol(&lib, "anything");
-		_exit(0); /* not reached */
+		fn();
+		_exit(0); /* not reached when fn exits as it should */
 	}
 	close(out[1]);
-	char msg[512] = { 0 };
-	ssize_t n = read(out[0], msg, sizeof(msg) - 1);
+	memset(msg, 0, size);
+	ssize_t n = read(out[0], msg, size - 1);
 	close(out[0]);
 	int status;
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_true(n > 0);
 	assert_true(WIFEXITED(status));
-	assert_int_equal(WEXITSTATUS(status), 127);
+	return WEXITSTATUS(status);
+}
+
+static void load_missing_library(void)
+{
+	struct knit_dynlib lib = KNIT_DYNLIB_INIT("libknit-no-such.so.9", "for the test");
+	knit_dynlib_symbol(&lib, "anything");
+}
+
+static void load_missing_symbol(void)
+{
+	knit_dynlib_symbol(&knit_libcurl, "curl_no_such_function");
+}
+
+static void missing_library_exits_127_naming_it(void **state)
+{
+	(void)state;
+	char msg[512];
+	assert_int_equal(in_child(load_missing_library, msg, sizeof(msg)), 127);
 	assert_non_null(strstr(msg, "knit: fatal: cannot load libknit-no-such.so.9, needed for the test"));
 	char *newline = strchr(msg, '\n'); /* one line */
 	assert_non_null(newline);
@@ -65,23 +82,8 @@ static void missing_library_exits_127_naming_it(void **state)
 static void missing_symbol_exits_127_naming_it(void **state)
 {
 	(void)state;
-	int out[2];
-	assert_int_equal(pipe(out), 0);
-	pid_t pid = fork();
-	if (pid == 0) {
-		dup2(out[1], 2);
-		knit_dynlib_symbol(&knit_libcurl, "curl_no_such_function");
-		_exit(0);
-	}
-	close(out[1]);
-	char msg[512] = { 0 };
-	ssize_t n = read(out[0], msg, sizeof(msg) - 1);
-	close(out[0]);
-	int status;
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	assert_true(n > 0);
-	assert_true(WIFEXITED(status));
-	assert_int_equal(WEXITSTATUS(status), 127);
+	char msg[512];
+	assert_int_equal(in_child(load_missing_symbol, msg, sizeof(msg)), 127);
 	assert_non_null(strstr(msg, "has no curl_no_such_function"));
 }
 
