@@ -8,6 +8,8 @@
 #include "util/xalloc.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -25,7 +27,7 @@ void knit_build_name(const char *pkg, struct strbuf *out)
 /* What one package contributes, read from its manifest and files. */
 struct unit {
 	const struct knit_build_pkg *pkg;
-	struct knit_manifest m;
+	const struct knit_manifest *m;
 	struct strbuf target;          /* e.g. acme.libfoo */
 	struct knit_paths sources;     /* relative to the package */
 	struct knit_paths include;     /* relative; "" for the package root */
@@ -47,13 +49,8 @@ static bool is_dir(const char *base, const char *rel)
 static int read_unit(struct unit *u, struct strbuf *err)
 {
 	const char *dir = u->pkg->dir;
-	struct strbuf label = STRBUF_INIT;
-	strbuf_addf(&label, "package '%s@%s'", u->pkg->name, u->pkg->version);
-	int rc = knit_manifest_read_package(&u->m, dir, label.buf, err);
-	strbuf_release(&label);
-	if (rc)
-		return rc;
-	const struct knit_c_section *c = &u->m.c;
+	u->m = u->pkg->manifest;
+	const struct knit_c_section *c = &u->m->c;
 	if (c->has_sources)
 		for (size_t i = 0; i < c->sources.n; i++)
 			knit_glob(dir, c->sources.items[i], &u->sources);
@@ -161,12 +158,12 @@ static void write_cmake(struct unit *u, const size_t *order, size_t n, const str
 		"set(KNIT_DEPS_DIR \"${CMAKE_CURRENT_LIST_DIR}\")\n");
 	bool pkgconfig = false;
 	for (size_t i = 0; i < n; i++)
-		pkgconfig |= u[i].m.c.pkgconfig.n > 0;
+		pkgconfig |= u[i].m->c.pkgconfig.n > 0;
 	if (pkgconfig)
 		strbuf_addstr(out, "find_package(PkgConfig REQUIRED)\n");
 	for (size_t o = 0; o < n; o++) {
 		struct unit *x = &u[order[o]];
-		const struct knit_c_section *c = &x->m.c;
+		const struct knit_c_section *c = &x->m->c;
 		const char *t = x->target.buf;
 		strbuf_addf(out, "\n# %s %s\n", x->pkg->name, x->pkg->version);
 		const char *scope = "PUBLIC";
@@ -264,8 +261,8 @@ static void public_cflags(struct unit *u, const size_t *order, size_t n, const c
 		for (size_t i = 0; i < x->include.n; i++)
 			strbuf_addf(out, " -I%s/%s%s%s", deps_ref, x->pkg->name,
 				    *x->include.items[i] ? "/" : "", x->include.items[i]);
-		for (size_t i = 0; i < x->m.c.defines.n; i++)
-			strbuf_addf(out, " -D%s", x->m.c.defines.items[i]);
+		for (size_t i = 0; i < x->m->c.defines.n; i++)
+			strbuf_addf(out, " -D%s", x->m->c.defines.items[i]);
 	}
 }
 
@@ -274,7 +271,7 @@ static void libs(struct unit *u, const size_t *order, size_t n, const char *buil
 {
 	for (size_t o = n; o-- > 0;) {
 		struct unit *x = &u[order[o]];
-		if (x->sources.n && !x->m.c.cmake_target)
+		if (x->sources.n && !x->m->c.cmake_target)
 			strbuf_addf(out, " %s/libknit_%s.a", build_ref, x->target.buf);
 	}
 }
@@ -282,15 +279,15 @@ static void libs(struct unit *u, const size_t *order, size_t n, const char *buil
 static void system_libs(struct unit *u, const size_t *order, size_t n, struct strbuf *out)
 {
 	for (size_t o = n; o-- > 0;)
-		for (size_t i = 0; i < u[order[o]].m.c.link.n; i++)
-			strbuf_addf(out, " -l%s", u[order[o]].m.c.link.items[i]);
+		for (size_t i = 0; i < u[order[o]].m->c.link.n; i++)
+			strbuf_addf(out, " -l%s", u[order[o]].m->c.link.items[i]);
 }
 
 static void pkgconfig_modules(struct unit *u, const size_t *order, size_t n, struct strbuf *out)
 {
 	for (size_t o = 0; o < n; o++)
-		for (size_t i = 0; i < u[order[o]].m.c.pkgconfig.n; i++)
-			strbuf_addf(out, " %s", u[order[o]].m.c.pkgconfig.items[i].name);
+		for (size_t i = 0; i < u[order[o]].m->c.pkgconfig.n; i++)
+			strbuf_addf(out, " %s", u[order[o]].m->c.pkgconfig.items[i].name);
 }
 
 static void write_make(struct unit *u, const size_t *order, size_t n, struct strbuf *out)
@@ -316,7 +313,7 @@ static void write_make(struct unit *u, const size_t *order, size_t n, struct str
 	strbuf_addstr(out, "\n\nknit-deps: $(KNIT_LIBS)\n.PHONY: knit-deps\n");
 	for (size_t o = 0; o < n; o++) {
 		struct unit *x = &u[order[o]];
-		if (!x->sources.n || x->m.c.cmake_target)
+		if (!x->sources.n || x->m->c.cmake_target)
 			continue;
 		const char *t = x->target.buf;
 		strbuf_addf(out, "\n# %s %s\nknit_%s_OBJS :=", x->pkg->name, x->pkg->version, t);
@@ -326,8 +323,8 @@ static void write_make(struct unit *u, const size_t *order, size_t n, struct str
 			strbuf_addf(out, " \\\n  $(KNIT_BUILD_DIR)/obj/%s/%.*s.o", x->pkg->name, (int)(len - 2), src);
 		}
 		strbuf_addf(out, "\n$(knit_%s_OBJS): KNIT_PKG_CFLAGS :=", t);
-		for (size_t i = 0; i < x->m.c.cflags.n; i++)
-			strbuf_addf(out, " %s", x->m.c.cflags.items[i]);
+		for (size_t i = 0; i < x->m->c.cflags.n; i++)
+			strbuf_addf(out, " %s", x->m->c.cflags.items[i]);
 		strbuf_addf(out, "\n$(KNIT_BUILD_DIR)/libknit_%s.a: $(knit_%s_OBJS)\n"
 				 "\t@mkdir -p $(@D)\n\t$(AR) rcs $@ $^\n", t, t);
 	}
@@ -340,11 +337,11 @@ static void write_make(struct unit *u, const size_t *order, size_t n, struct str
 
 static void write_pc(struct unit *u, struct unit *x, struct strbuf *out)
 {
-	const struct knit_c_section *c = &x->m.c;
+	const struct knit_c_section *c = &x->m->c;
 	strbuf_addf(out, "# Generated by knit install; do not edit.\n"
 			 "prefix=${pcfiledir}/../%s\nlibdir=${pcfiledir}/../.build\n\n"
 			 "Name: %s\nDescription: %s\nVersion: %s\nRequires:",
-		    x->pkg->name, x->pkg->name, x->m.description ? x->m.description : x->pkg->name,
+		    x->pkg->name, x->pkg->name, x->m->description ? x->m->description : x->pkg->name,
 		    x->pkg->version);
 	for (size_t k = 0; k < x->ndeps; k++)
 		strbuf_addf(out, " %s", u[x->deps[k]].target.buf);
@@ -415,10 +412,10 @@ int knit_buildfiles_make(struct knit_buildfiles *bf, const char *project_dir,
 		strbuf_init(&u[i].target, 0);
 		knit_build_name(pkgs[i].name, &u[i].target);
 		rc = read_unit(&u[i], err);
-		if (!rc && u[i].m.c.pkgconfig.n) {
+		if (!rc && u[i].m->c.pkgconfig.n) {
 			struct strbuf who = STRBUF_INIT;
 			strbuf_addf(&who, "package '%s@%s'", pkgs[i].name, pkgs[i].version);
-			rc = knit_syslibs_check(who.buf, &u[i].m.c.pkgconfig, err);
+			rc = knit_syslibs_check(who.buf, &u[i].m->c.pkgconfig, err);
 			strbuf_release(&who);
 		}
 	}
@@ -451,8 +448,6 @@ int knit_buildfiles_make(struct knit_buildfiles *bf, const char *project_dir,
 			write_pc(u, &u[i], add_file(bf, ".pkgconfig/%s.pc", u[i].target.buf));
 	}
 	for (size_t i = 0; i < n; i++) {
-		if (u[i].pkg)
-			knit_manifest_release(&u[i].m);
 		strbuf_release(&u[i].target);
 		knit_paths_release(&u[i].sources);
 		knit_paths_release(&u[i].include);
@@ -463,25 +458,60 @@ int knit_buildfiles_make(struct knit_buildfiles *bf, const char *project_dir,
 	return rc;
 }
 
-int knit_buildfiles_write(const struct knit_buildfiles *bf, const char *project_dir, bool *changed,
-			  struct strbuf *err)
+static int write_new(const char *path, const struct strbuf *text, struct strbuf *err)
 {
-	struct strbuf path = STRBUF_INIT;
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	size_t done = 0;
+	while (fd >= 0 && done < text->len) {
+		ssize_t n = write(fd, text->buf + done, text->len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		done += (size_t)n;
+	}
+	if (fd < 0 || done < text->len) {
+		strbuf_addf(err, "cannot write '%s': %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return KNIT_EIO;
+	}
+	close(fd);
+	return 0;
+}
+
+int knit_buildfiles_write(const struct knit_buildfiles *bf, const char *deps_dir, bool fresh,
+			  bool *changed, struct strbuf *err)
+{
+	struct strbuf path = STRBUF_INIT, old = STRBUF_INIT, scratch = STRBUF_INIT;
 	int rc = 0;
 	*changed = false;
-	strbuf_addf(&path, "%s/deps/.pkgconfig", project_dir);
+	strbuf_addf(&path, "%s/.pkgconfig", deps_dir);
 	if (knit_make_dirs(path.buf)) {
 		strbuf_addf(err, "cannot make '%s': %s", path.buf, strerror(errno));
 		rc = KNIT_EIO;
 	}
 	for (size_t i = 0; i < bf->n && !rc; i++) {
-		bool c = false;
+		const struct strbuf *text = &bf->files[i].text;
 		strbuf_reset(&path);
-		strbuf_addf(&path, "%s/deps/%s", project_dir, bf->files[i].path.buf);
-		rc = knit_write_file_atomic(path.buf, bf->files[i].text.buf, bf->files[i].text.len, &c, err);
-		*changed |= c;
+		strbuf_addf(&path, "%s/%s", deps_dir, bf->files[i].path.buf);
+		if (!fresh) {
+			strbuf_reset(&old);
+			if (!knit_read_file(path.buf, &old, &scratch) && old.len == text->len &&
+			    !memcmp(old.buf, text->buf, text->len))
+				continue; /* unchanged: keep its time, so builds do not redo work */
+			strbuf_reset(&scratch);
+		}
+		/* derived data, remade when missing: no fsync (like the rest of deps/);
+		 * a fresh deps/ is not in place yet, so its files need no renames */
+		rc = fresh ? write_new(path.buf, text, err)
+			   : knit_write_cache_file(path.buf, text->buf, text->len, err);
+		if (!rc)
+			*changed = true;
 	}
 	strbuf_release(&path);
+	strbuf_release(&old);
+	strbuf_release(&scratch);
 	return rc;
 }
 

@@ -24,6 +24,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "project/manifest.h"
 #include "resolver/lockfile.h"
 #include "util/strbuf.h"
 
@@ -31,6 +32,7 @@ struct knit_build_pkg {
 	const char *name, *version;
 	const char *dir;              /* where its files can be read now (the store) */
 	const struct knit_deps *deps; /* its dependencies; only the names matter */
+	const struct knit_manifest *manifest; /* knit_manifest_read_package() of dir */
 };
 
 struct knit_buildfile {
@@ -44,7 +46,7 @@ struct knit_buildfiles {
 };
 
 /*
- * Reads every package's manifest and files and makes the texts, touching
+ * Reads every package's files (globs) and makes the texts, touching
  * nothing: a package with a bad `c` section, or whose system libraries
  * pkg-config does not find in the versions it asks for (project/syslibs.h),
  * fails the install before deps/ changes. direct: the project's dependency lists (names matter).
@@ -53,9 +55,13 @@ struct knit_buildfiles {
 int knit_buildfiles_make(struct knit_buildfiles *bf, const char *project_dir,
 			 const struct knit_build_pkg *pkgs, size_t n, const struct knit_deps *direct,
 			 size_t ndirect, struct strbuf *err);
-/* Writes them under project_dir/deps, each atomically and only when changed. */
-int knit_buildfiles_write(const struct knit_buildfiles *bf, const char *project_dir, bool *changed,
-			  struct strbuf *err);
+/*
+ * Writes them under deps_dir: fresh (a new deps/ not yet in place) writes
+ * every file; otherwise only those whose text changed. Build files are
+ * derived data, written without fsync like the rest of deps/.
+ */
+int knit_buildfiles_write(const struct knit_buildfiles *bf, const char *deps_dir, bool fresh,
+			  bool *changed, struct strbuf *err);
 void knit_buildfiles_release(struct knit_buildfiles *bf);
 
 /* "@acme/libfoo" -> "acme.libfoo"; other names unchanged. */

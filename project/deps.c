@@ -124,12 +124,13 @@ static bool path_inside(const char *p)
  * the first package (by name) to claim a command keeps it. */
 static int link_bins(const char *deps_dir, const struct knit_dep_link *pkg, struct strbuf *err)
 {
-	struct knit_manifest m;
+	static const struct knit_deps none;
+	const struct knit_deps *bins = pkg->bins ? pkg->bins : &none;
 	struct strbuf label = STRBUF_INIT, target = STRBUF_INIT, link = STRBUF_INIT, file = STRBUF_INIT;
 	strbuf_addf(&label, "package '%s@%s'", pkg->name, pkg->version);
-	int rc = knit_manifest_read_package(&m, pkg->store_dir, label.buf, err);
-	for (size_t i = 0; !rc && i < m.bin.n; i++) {
-		const char *cmd = m.bin.items[i].name, *path = m.bin.items[i].range;
+	int rc = 0;
+	for (size_t i = 0; !rc && i < bins->n; i++) {
+		const char *cmd = bins->items[i].name, *path = bins->items[i].range;
 		while (path[0] == '.' && path[1] == '/')
 			path += 2;
 		strbuf_reset(&file);
@@ -137,13 +138,13 @@ static int link_bins(const char *deps_dir, const struct knit_dep_link *pkg, stru
 		struct stat st;
 		if (!path_inside(path)) {
 			strbuf_addf(err, "%s: 'bin.%s' points outside the package: '%s'", label.buf, cmd,
-				    m.bin.items[i].range);
+				    bins->items[i].range);
 			rc = KNIT_EPARSE;
 			break;
 		}
 		if (stat(file.buf, &st) || !S_ISREG(st.st_mode)) {
 			strbuf_addf(err, "%s: 'bin.%s' names '%s', which the package does not have", label.buf,
-				    cmd, m.bin.items[i].range);
+				    cmd, bins->items[i].range);
 			rc = KNIT_EPARSE;
 			break;
 		}
@@ -168,7 +169,6 @@ static int link_bins(const char *deps_dir, const struct knit_dep_link *pkg, stru
 		if ((st.st_mode & 0111) != 0111)
 			chmod(file.buf, (st.st_mode & 07777) | 0111);
 	}
-	knit_manifest_release(&m);
 	strbuf_release(&label);
 	strbuf_release(&target);
 	strbuf_release(&link);

@@ -19,6 +19,7 @@ struct knit_dep_link {
 	const char *version;
 	const char *integrity; /* SRI, recorded in the state */
 	const char *store_dir; /* the package's folder in the store */
+	const struct knit_deps *bins; /* its "bin": command -> path; may be NULL */
 	bool trusted;          /* its install scripts may run: its files are copied, not linked,
 				* so that they cannot change the store; trusting it anew
 				* re-makes deps/ */

@@ -55,6 +55,10 @@ struct run {
 	struct knit_install_progress progress;
 	unsigned long long tarball_bytes_kept; /* of tarballs whose bodies are released */
 	struct strbuf *warn;     /* warnings for the caller, one a line */
+	struct knit_manifest *pkg_manifests; /* per item, read once when deps/ or its build files change */
+	struct knit_buildfiles buildfiles; /* made before deps/ changes */
+	bool buildfiles_due;     /* made, and not yet written */
+	bool buildfiles_written; /* into the new deps/ */
 	size_t scripts_run;      /* packages whose install scripts ran */
 };
 
@@ -413,7 +417,7 @@ static int make_buildfiles(struct run *r, struct knit_buildfiles *bf, struct str
 			deps = &solved[i];
 		}
 		pkgs[i] = (struct knit_build_pkg){ r->items[i].name, r->items[i].version,
-						   r->items[i].store_dir.buf, deps };
+						   r->items[i].store_dir.buf, deps, &r->pkg_manifests[i] };
 	}
 	const struct knit_deps direct[2] = { r->manifest.deps, r->manifest.dev_deps };
 	int rc = knit_syslibs_check("knit.json", &r->manifest.c.pkgconfig, err);
@@ -449,17 +453,16 @@ static int install_scripts(void *ctx, const char *new_deps, struct strbuf *err)
 	strbuf_addf(&bin, "%s/.bin", new_deps);
 	for (size_t i = 0; i < r->n && !rc; i++) {
 		const struct item *it = &r->items[i];
-		struct knit_manifest m;
+		const struct knit_manifest *m = &r->pkg_manifests[i];
 		struct strbuf label = STRBUF_INIT, root = STRBUF_INIT;
 		strbuf_addf(&label, "package '%s@%s'", it->name, it->version);
-		rc = knit_manifest_read_package(&m, it->store_dir.buf, label.buf, err);
-		bool has = !rc && (knit_manifest_script(&m, "preinstall") ||
-				   knit_manifest_script(&m, "install") || knit_manifest_script(&m, "postinstall"));
+		bool has = knit_manifest_script(m, "preinstall") || knit_manifest_script(m, "install") ||
+			   knit_manifest_script(m, "postinstall");
 		if (has && !trusted(r, it->name)) {
 			strbuf_addf(&skipped, "%s%s", skipped.len ? ", " : "", it->name);
 		} else if (has) {
 			strbuf_addf(&root, "%s/%s", new_deps, it->name);
-			struct knit_script_run run = { root.buf, bin.buf, &m, "install", NULL, 0, NULL, NULL };
+			struct knit_script_run run = { root.buf, bin.buf, m, "install", NULL, 0, NULL, NULL };
 			struct knit_script_status st;
 			rc = knit_script_run(&run, &st, err);
 			if (!rc && st.failed) {
@@ -473,7 +476,6 @@ static int install_scripts(void *ctx, const char *new_deps, struct strbuf *err)
 			}
 			r->scripts_run++;
 		}
-		knit_manifest_release(&m);
 		strbuf_release(&label);
 		strbuf_release(&root);
 	}
@@ -483,6 +485,36 @@ static int install_scripts(void *ctx, const char *new_deps, struct strbuf *err)
 	strbuf_release(&skipped);
 	strbuf_release(&bin);
 	return rc;
+}
+
+/* Each package's manifest, read once from the store, and its commands for deps/.bin. */
+static int load_manifests(struct run *r, struct knit_dep_link *links, struct strbuf *err)
+{
+	r->pkg_manifests = knit_xcalloc(r->n ? r->n : 1, sizeof(*r->pkg_manifests));
+	for (size_t i = 0; i < r->n; i++) {
+		struct strbuf label = STRBUF_INIT;
+		strbuf_addf(&label, "package '%s@%s'", r->items[i].name, r->items[i].version);
+		int rc = knit_manifest_read_package(&r->pkg_manifests[i], r->items[i].store_dir.buf,
+						    label.buf, err);
+		strbuf_release(&label);
+		if (rc)
+			return rc;
+		links[i].bins = &r->pkg_manifests[i].bin;
+	}
+	return 0;
+}
+
+/* The new deps/ is complete: the build files go into it, then the trusted install scripts run. */
+static int before_swap(void *ctx, const char *new_deps, struct strbuf *err)
+{
+	struct run *r = ctx;
+	if (r->buildfiles_due) {
+		int rc = knit_buildfiles_write(&r->buildfiles, new_deps, true, &r->buildfiles_written, err);
+		if (rc)
+			return rc;
+		r->buildfiles_due = false;
+	}
+	return install_scripts(r, new_deps, err);
 }
 
 /* --- knit install <spec> and knit uninstall: knit.json's dependencies change ------------- */
@@ -594,7 +626,10 @@ static void run_release(struct run *r)
 	for (size_t i = 0; i < r->n; i++) {
 		strbuf_release(&r->items[i].store_dir);
 		free(r->items[i].url);
+		if (r->pkg_manifests)
+			knit_manifest_release(&r->pkg_manifests[i]);
 	}
+	free(r->pkg_manifests);
 	free(r->items);
 	if (r->solved)
 		knit_solution_release(&r->solution);
@@ -725,22 +760,30 @@ int knit_install(const struct knit_install_opts *opts, struct knit_install_stats
 		enter_phase(&r, KNIT_PHASE_LINK);
 		struct knit_dep_link *links = knit_xcalloc(r.n ? r.n : 1, sizeof(*links));
 		for (size_t i = 0; i < r.n; i++)
-			links[i] = (struct knit_dep_link){ r.items[i].name, r.items[i].version,
-							   r.items[i].sri, r.items[i].store_dir.buf,
-							   trusted(&r, r.items[i].name) };
+			links[i] = (struct knit_dep_link){ .name = r.items[i].name,
+							   .version = r.items[i].version,
+							   .integrity = r.items[i].sri,
+							   .store_dir = r.items[i].store_dir.buf,
+							   .trusted = trusted(&r, r.items[i].name) };
 		/* build files: made before deps/ changes, so that a package with a bad
 		 * `c` section fails the install with nothing touched */
-		struct knit_buildfiles bf = { 0 };
-		bool build_current = r.from_lock && knit_deps_in_place(opts->project_dir, links, r.n) &&
-				     buildfiles_exist(opts->project_dir);
-		if (!build_current)
-			rc = make_buildfiles(&r, &bf, err);
+		bool in_place = knit_deps_in_place(opts->project_dir, links, r.n);
+		bool build_current = r.from_lock && in_place && buildfiles_exist(opts->project_dir);
+		if (!build_current || !in_place)
+			rc = load_manifests(&r, links, err);
+		if (!rc && !build_current && (rc = make_buildfiles(&r, &r.buildfiles, err)) == 0)
+			r.buildfiles_due = true;
 		if (!rc)
-			rc = knit_deps_sync(opts->project_dir, links, r.n, install_scripts, &r,
+			rc = knit_deps_sync(opts->project_dir, links, r.n, before_swap, &r,
 					    &stats->deps_changed, err);
-		if (!rc && !build_current)
-			rc = knit_buildfiles_write(&bf, opts->project_dir, &stats->build_changed, err);
-		knit_buildfiles_release(&bf);
+		if (!rc && r.buildfiles_due) { /* deps/ stayed: refresh them in place */
+			struct strbuf deps = STRBUF_INIT;
+			strbuf_addf(&deps, "%s/deps", opts->project_dir);
+			rc = knit_buildfiles_write(&r.buildfiles, deps.buf, false, &stats->build_changed, err);
+			strbuf_release(&deps);
+		}
+		stats->build_changed |= r.buildfiles_written;
+		knit_buildfiles_release(&r.buildfiles);
 		free(links);
 		stats->packages = r.n;
 	}

@@ -58,15 +58,18 @@ static void walk(const char *base, struct strbuf *rel, const struct segs *s, siz
 		if (rel->len)
 			strbuf_addch(rel, '/');
 		strbuf_addstr(rel, e->d_name);
-		struct stat st;
-		struct strbuf full = STRBUF_INIT;
-		strbuf_addf(&full, "%s/%s", base, rel->buf);
-		bool is_dir = false, is_file = false;
-		if (!lstat(full.buf, &st)) {
-			is_dir = S_ISDIR(st.st_mode);
-			is_file = S_ISREG(st.st_mode);
+		/* readdir's type saves a stat per entry; lstat only when the filesystem does not say */
+		bool is_dir = e->d_type == DT_DIR, is_file = e->d_type == DT_REG;
+		if (e->d_type == DT_UNKNOWN) {
+			struct stat st;
+			struct strbuf full = STRBUF_INIT;
+			strbuf_addf(&full, "%s/%s", base, rel->buf);
+			if (!lstat(full.buf, &st)) {
+				is_dir = S_ISDIR(st.st_mode);
+				is_file = S_ISREG(st.st_mode);
+			}
+			strbuf_release(&full);
 		}
-		strbuf_release(&full);
 		if (globstar) {
 			if (is_dir && e->d_name[0] != '.')
 				walk(base, rel, s, at, out); /* ** spanning this folder too */

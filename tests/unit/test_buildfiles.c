@@ -4,6 +4,7 @@
  */
 #include "conformance.h"
 #include "project/buildfiles.h"
+#include "project/manifest.h"
 #include "project/syslibs.h"
 #include "util/glob.h"
 #include "util/tree.h"
@@ -97,11 +98,15 @@ static void graph(void **state)
 	knit_deps_add(&db, "a", "^1");
 	knit_deps_add(&direct, "a", "^1");
 	knit_deps_add(&direct, "c", "^1");
+	struct knit_manifest ma, mb, mc;
+	struct strbuf err = STRBUF_INIT;
+	assert_int_equal(knit_manifest_read_package(&ma, a, "a", &err), 0);
+	assert_int_equal(knit_manifest_read_package(&mb, b, "b", &err), 0);
+	assert_int_equal(knit_manifest_read_package(&mc, c, "c", &err), 0);
 	struct knit_build_pkg pkgs[] = {
-		{ "c", "3.0.0", c, NULL }, { "a", "1.0.0", a, &da }, { "@s/b", "2.0.0", b, &db },
+		{ "c", "3.0.0", c, NULL, &mc }, { "a", "1.0.0", a, &da, &ma }, { "@s/b", "2.0.0", b, &db, &mb },
 	};
 	struct knit_buildfiles bf;
-	struct strbuf err = STRBUF_INIT;
 	assert_int_equal(knit_buildfiles_make(&bf, tmp, pkgs, 3, &direct, 1, &err), 0);
 	const char *cm = file(&bf, "knit.cmake");
 	assert_non_null(strstr(cm, "add_library(knit_a STATIC\n  \"${KNIT_DEPS_DIR}/a/src/a.c\")"));
@@ -128,6 +133,8 @@ static void graph(void **state)
 
 	/* a bad c section names the package and makes nothing */
 	sh("echo '{\"c\":{\"include\":[\"../../etc\"]}}' >p/c/knit.json");
+	knit_manifest_release(&mc);
+	assert_int_equal(knit_manifest_read_package(&mc, c, "c", &err), 0);
 	assert_int_equal(knit_buildfiles_make(&bf, tmp, pkgs, 3, &direct, 1, &err), KNIT_EPARSE);
 	assert_string_equal(err.buf, "package 'c@3.0.0': 'c.include' entry '../../etc' leaves the package");
 	assert_int_equal(bf.n, 0);
@@ -135,6 +142,9 @@ static void graph(void **state)
 	knit_deps_release(&da);
 	knit_deps_release(&db);
 	knit_deps_release(&direct);
+	knit_manifest_release(&ma);
+	knit_manifest_release(&mb);
+	knit_manifest_release(&mc);
 }
 
 static int setup(void **state) { return mkdtemp(tmp) ? 0 : -1; }
