@@ -176,22 +176,38 @@ static int link_bins(const char *deps_dir, const struct knit_dep_link *pkg, stru
 	return rc;
 }
 
-bool knit_deps_in_place(const char *project_dir, const struct knit_dep_link *in, size_t n)
+/* The packages sorted by name (a malloc'd copy) and the state text deps/ records for them. */
+static struct knit_dep_link *sorted_state(const struct knit_dep_link *in, size_t n, struct strbuf *state)
 {
 	struct knit_dep_link *pkgs = knit_xmalloc((n ? n : 1) * sizeof(*pkgs));
-	struct strbuf state = STRBUF_INIT, old = STRBUF_INIT, path = STRBUF_INIT, err = STRBUF_INIT;
 	if (n)
 		memcpy(pkgs, in, n * sizeof(*pkgs));
 	qsort(pkgs, n, sizeof(*pkgs), by_name);
-	state_text(pkgs, n, &state);
-	strbuf_addf(&path, "%s/deps/.knit-state", project_dir);
-	bool same = !knit_read_file(path.buf, &old, &err) && old.len == state.len &&
-		    !memcmp(old.buf, state.buf, state.len);
-	free(pkgs);
-	strbuf_release(&state);
-	strbuf_release(&old);
+	state_text(pkgs, n, state);
+	return pkgs;
+}
+
+/* Whether deps_dir/.knit-state holds exactly state: nothing to do costs one small read. */
+static bool state_on_disk(const char *deps_dir, const struct strbuf *state)
+{
+	struct strbuf path = STRBUF_INIT, old = STRBUF_INIT, err = STRBUF_INIT;
+	strbuf_addf(&path, "%s/.knit-state", deps_dir);
+	bool same = !knit_read_file(path.buf, &old, &err) && old.len == state->len &&
+		    !memcmp(old.buf, state->buf, state->len);
 	strbuf_release(&path);
+	strbuf_release(&old);
 	strbuf_release(&err);
+	return same;
+}
+
+bool knit_deps_in_place(const char *project_dir, const struct knit_dep_link *in, size_t n)
+{
+	struct strbuf state = STRBUF_INIT, deps = STRBUF_INIT;
+	free(sorted_state(in, n, &state));
+	strbuf_addf(&deps, "%s/deps", project_dir);
+	bool same = state_on_disk(deps.buf, &state);
+	strbuf_release(&state);
+	strbuf_release(&deps);
 	return same;
 }
 
@@ -199,24 +215,15 @@ int knit_deps_sync(const char *project_dir, const struct knit_dep_link *in, size
 		   knit_deps_before_swap_fn before_swap, void *ctx, bool *changed,
 		   struct strbuf *err)
 {
-	struct strbuf deps = STRBUF_INIT, state = STRBUF_INIT, old = STRBUF_INIT, tmp = STRBUF_INIT;
+	struct strbuf deps = STRBUF_INIT, state = STRBUF_INIT, tmp = STRBUF_INIT;
 	struct strbuf scratch = STRBUF_INIT;
-	struct knit_dep_link *pkgs = knit_xmalloc((n ? n : 1) * sizeof(*pkgs));
+	struct knit_dep_link *pkgs = sorted_state(in, n, &state);
 	int rc = 0;
 
 	*changed = false;
-	if (n)
-		memcpy(pkgs, in, n * sizeof(*pkgs));
-	qsort(pkgs, n, sizeof(*pkgs), by_name);
-	state_text(pkgs, n, &state);
 	strbuf_addf(&deps, "%s/deps", project_dir);
-
-	/* nothing to do costs a read of one small file */
-	strbuf_addf(&scratch, "%s/.knit-state", deps.buf);
-	if (!knit_read_file(scratch.buf, &old, err) && old.len == state.len &&
-	    !memcmp(old.buf, state.buf, state.len))
+	if (state_on_disk(deps.buf, &state))
 		goto done;
-	strbuf_reset(err);
 
 	strbuf_addf(&tmp, "%s/.deps-XXXXXX", project_dir);
 	if (!mkdtemp(tmp.buf)) {
@@ -271,7 +278,6 @@ done:
 	free(pkgs);
 	strbuf_release(&deps);
 	strbuf_release(&state);
-	strbuf_release(&old);
 	strbuf_release(&tmp);
 	strbuf_release(&scratch);
 	return rc;
