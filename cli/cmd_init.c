@@ -7,6 +7,7 @@
 #include "cli.h"
 #include "options.h"
 #include "project/init.h"
+#include "project/scripts.h"
 #include "util/error.h"
 #include "util/xalloc.h"
 
@@ -162,8 +163,10 @@ int cmd_init(int argc, const char **argv, struct knit_cli *cli)
 			fprintf(cli->out, "  %s\n", written.items[i]);
 		fprintf(cli->out, "\nNext:\n");
 		if (strcmp(dir, ".")) {
-			bool plain = !dir[strcspn(dir, " \t'\"\\$`*?[]#~;&|<>()")];
-			fprintf(cli->out, plain ? "  cd %s\n" : "  cd '%s'\n", dir);
+			struct strbuf word = STRBUF_INIT;
+			knit_shell_word(&word, dir);
+			fprintf(cli->out, "  cd %s\n", word.buf);
+			strbuf_release(&word);
 		}
 		if (!strcmp(template, "server"))
 			fprintf(cli->out, "  knit install    # the dependencies you add to knit.json\n"

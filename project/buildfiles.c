@@ -1,5 +1,6 @@
 #include "buildfiles.h"
 #include "manifest.h"
+#include "scripts.h"
 #include "syslibs.h"
 #include "util/error.h"
 #include "util/fs.h"
@@ -100,23 +101,6 @@ static void cmake_path(struct strbuf *out, const char *pkg, const char *rel)
 	}
 	strbuf_addch(out, '"');
 	strbuf_release(&p);
-}
-
-/* A word for /bin/sh, quoted only when it needs to be. */
-static void sh_word(struct strbuf *out, const char *s)
-{
-	if (*s && !s[strcspn(s, " \t\n'\"\\$`*?[]#~=%|&;<>(){}!")]) {
-		strbuf_addstr(out, s);
-		return;
-	}
-	strbuf_addch(out, '\'');
-	for (; *s; s++) {
-		if (*s == '\'')
-			strbuf_addstr(out, "'\\''");
-		else
-			strbuf_addch(out, *s);
-	}
-	strbuf_addch(out, '\'');
 }
 
 /* A pkg-config module name as a CMake variable prefix: KNIT_PC_<alnum and _>. */
@@ -367,10 +351,10 @@ static void write_env(struct unit *u, const size_t *order, size_t n, const char 
 	strbuf_addf(&pcdir, "%s/.pkgconfig", deps_abs);
 	strbuf_addf(&build, "%s/.build", deps_abs);
 	strbuf_addstr(out, "PKG_CONFIG_PATH=");
-	sh_word(out, pcdir.buf);
+	knit_shell_word(out, pcdir.buf);
 	strbuf_addstr(out, "${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}\nKNIT_CFLAGS=");
 	public_cflags(u, order, n, deps_abs, &v);
-	sh_word(out, v.len ? v.buf + 1 : "");
+	knit_shell_word(out, v.len ? v.buf + 1 : "");
 	strbuf_reset(&v);
 	strbuf_addstr(out, "\nKNIT_LIBS=");
 	libs(u, order, n, build.buf, &v);
@@ -382,7 +366,7 @@ static void write_env(struct unit *u, const size_t *order, size_t n, const char 
 		strbuf_release(&grouped);
 	}
 	system_libs(u, order, n, &v);
-	sh_word(out, v.len ? v.buf + 1 : "");
+	knit_shell_word(out, v.len ? v.buf + 1 : "");
 	strbuf_addstr(out, "\n");
 	strbuf_release(&pcdir);
 	strbuf_release(&v);

@@ -24,6 +24,14 @@ void knit_shell_quote(struct strbuf *out, const char *arg)
 	strbuf_addch(out, '\'');
 }
 
+void knit_shell_word(struct strbuf *out, const char *arg)
+{
+	if (*arg && !arg[strcspn(arg, " \t\n'\"\\$`*?[]#~=%|&;<>(){}!")])
+		strbuf_addstr(out, arg);
+	else
+		knit_shell_quote(out, arg);
+}
+
 /* --- signals: forwarded to the running script -------------------------------------------- */
 
 static volatile sig_atomic_t running_child;

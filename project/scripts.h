@@ -50,5 +50,7 @@ int knit_script_run(const struct knit_script_run *run, struct knit_script_status
 
 /* Appends arg quoted for /bin/sh: 'it'\''s'. */
 void knit_shell_quote(struct strbuf *out, const char *arg);
+/* Appends arg as one /bin/sh word: as it is when nothing in it is special, else quoted. */
+void knit_shell_word(struct strbuf *out, const char *arg);
 
 #endif
