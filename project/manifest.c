@@ -6,6 +6,7 @@
 #include "util/xalloc.h"
 
 #include <cjson/cJSON.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -63,20 +64,26 @@ static int read_scripts(struct knit_manifest *m, const cJSON *doc, const char *p
 	return 0;
 }
 
-static int read_strings(struct knit_strings *out, bool *given, const cJSON *c, const char *field,
-			const char *path, struct strbuf *err)
+/*
+ * An array of non-empty strings at obj[field] into out; label names it in
+ * messages ("c.sources"), what says what it must hold.
+ */
+static int read_string_array(struct knit_strings *out, bool *given, const cJSON *obj,
+			     const char *field, const char *label, const char *what,
+			     const char *path, struct strbuf *err)
 {
-	const cJSON *arr = cJSON_GetObjectItemCaseSensitive(c, field), *e;
+	const cJSON *arr = cJSON_GetObjectItemCaseSensitive(obj, field), *e;
 	if (!arr)
 		return 0;
 	if (!cJSON_IsArray(arr)) {
-		strbuf_addf(err, "%s: 'c.%s' must be an array of strings", path, field);
+		strbuf_addf(err, "%s: '%s' must be an array of %s", path, label, what);
 		return KNIT_EPARSE;
 	}
 	out->items = knit_xcalloc((size_t)cJSON_GetArraySize(arr) + 1, sizeof(*out->items));
 	cJSON_ArrayForEach(e, arr) {
 		if (!cJSON_IsString(e) || !*e->valuestring) {
-			strbuf_addf(err, "%s: 'c.%s' must be an array of non-empty strings", path, field);
+			strbuf_addf(err, "%s: '%s' must be an array of %s%s", path, label,
+				    strcmp(what, "strings") ? "" : "non-empty ", what);
 			return KNIT_EPARSE;
 		}
 		out->items[out->n++] = knit_xstrdup(e->valuestring);
@@ -86,21 +93,13 @@ static int read_strings(struct knit_strings *out, bool *given, const cJSON *c, c
 	return 0;
 }
 
-static int read_strings_field(struct knit_strings *out, const cJSON *doc, const char *field,
-			      const char *path, struct strbuf *err)
+/* c.<field>: an array of non-empty strings. */
+static int read_strings(struct knit_strings *out, bool *given, const cJSON *c, const char *field,
+			const char *path, struct strbuf *err)
 {
-	const cJSON *arr = cJSON_GetObjectItemCaseSensitive(doc, field), *e;
-	if (!arr)
-		return 0;
-	if (!cJSON_IsArray(arr))
-		return field_error(err, path, field, "must be an array of package names");
-	out->items = knit_xcalloc((size_t)cJSON_GetArraySize(arr) + 1, sizeof(*out->items));
-	cJSON_ArrayForEach(e, arr) {
-		if (!cJSON_IsString(e) || !*e->valuestring)
-			return field_error(err, path, field, "must be an array of package names");
-		out->items[out->n++] = knit_xstrdup(e->valuestring);
-	}
-	return 0;
+	char label[64];
+	snprintf(label, sizeof(label), "c.%s", field);
+	return read_string_array(out, given, c, field, label, "strings", path, err);
 }
 
 static void strings_release(struct knit_strings *s)
@@ -215,7 +214,8 @@ int knit_manifest_parse(struct knit_manifest *m, const char *text, size_t len, c
 		   !(rc = read_string(&m->description, doc, "description", path, err)) &&
 		   !(rc = read_c(&m->c, doc, path, err)) &&
 		   !(rc = read_bin(m, doc, path, err)) &&
-		   !(rc = read_strings_field(&m->trusted, doc, "trustedDependencies", path, err))) {
+		   !(rc = read_string_array(&m->trusted, NULL, doc, "trustedDependencies",
+					    "trustedDependencies", "package names", path, err))) {
 		struct knit_version v;
 		if (m->version && knit_version_parse(&v, m->version, strlen(m->version), KNIT_SEMVER_LOOSE)) {
 			strbuf_addf(err, "%s: 'version' \"%s\" is not a valid version", path, m->version);
