@@ -59,7 +59,6 @@ struct run {
 	struct knit_buildfiles buildfiles; /* made before deps/ changes */
 	bool buildfiles_due;     /* made, and not yet written */
 	bool buildfiles_written; /* into the new deps/ */
-	size_t scripts_run;      /* packages whose install scripts ran */
 };
 
 /* --- progress: phases, and download counts from the fetch ------------------------- */
@@ -474,7 +473,6 @@ static int install_scripts(void *ctx, const char *new_deps, struct strbuf *err)
 						    st.failed, st.exit_code);
 				rc = KNIT_EIO;
 			}
-			r->scripts_run++;
 		}
 		strbuf_release(&label);
 		strbuf_release(&root);
