@@ -26,6 +26,7 @@ expect_run "init with one file in the way" 1 "" "knit: error: 'README.md' alread
 [ "$(ls -A partial)" = README.md ] && [ "$(cat partial/README.md)" = mine ] && ok || not_ok "init wrote beside a file in the way"
 expect_run "a bad name" 1 "" "knit: error: 'Bad Name' is not a valid package name*" -- "$KNIT" init bad --name "Bad Name" -y
 [ ! -e bad ] && ok || not_ok "a refused init made its folder"
+expect_run "the cd hint quotes a folder name with a quote" 0 "*  cd 'it'\\\\''s lib'*" "" -- "$KNIT" init "it's lib" --template lib -y
 expect_run "an unknown template" 1 "" "knit: error: there is no template 'libb'; did you mean 'lib'?" -- "$KNIT" init x --template libb -y
 expect_run "answers on standard input are not asked for without a terminal" 0 "Created quiet*" "" -- bash -c "echo nonsense | '$KNIT' init quiet"
 
