@@ -457,7 +457,7 @@ int knit_solve(const struct knit_solve_request *req, const struct knit_source *s
 	s.root_version.version = req->root_version;
 	s.root_version.deps = req->deps;
 	s.root_version.ndeps = req->ndeps;
-	s.root_info = (struct knit_pkg){ s.pkgs[s.root].name, &s.root_version, 1, NULL };
+	s.root_info = (struct knit_pkg){ .name = s.pkgs[s.root].name, .versions = &s.root_version, .nversions = 1 };
 	s.pkgs[s.root].info = &s.root_info;
 	s.pkgs[s.root].state = PKG_LOADED;
 	s.pkgs[s.root].nversions = 1;

@@ -46,6 +46,8 @@ struct knit_pkg {
 	const struct knit_pkg_version *versions; /* ascending by precedence */
 	size_t nversions;
 	const char *latest;            /* dist-tags.latest, or NULL */
+	const struct knit_dep *tags;   /* every dist-tag: name is the tag, range its version */
+	size_t ntags;
 };
 
 struct knit_source {

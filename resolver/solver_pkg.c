@@ -136,9 +136,13 @@ uint64_t *solver_range_bits(struct solver *s, uint32_t pkg, const char *range, b
 			bits[p->nversions / 64] |= UINT64_C(1) << (p->nversions % 64);
 		}
 		knit_range_release(&r);
-	} else if (p->info && p->info->latest && !strcmp(range, "latest")) {
+	} else if (p->info) {
 		/* a dist-tag where a range should be: npm resolves the tag */
-		int32_t v = find_version(p->info, p->info->latest);
+		const char *tagged = !strcmp(range, "latest") ? p->info->latest : NULL;
+		for (size_t i = 0; !tagged && i < p->info->ntags; i++)
+			if (!strcmp(p->info->tags[i].name, range))
+				tagged = p->info->tags[i].range;
+		int32_t v = tagged ? find_version(p->info, tagged) : -1;
 		if (v >= 0) {
 			bits[v / 64] |= UINT64_C(1) << (v % 64);
 			bad = false;

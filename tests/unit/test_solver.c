@@ -670,6 +670,18 @@ static void test_npm_choice(void **state)
 	got = solve_str(&f, deps, 1, NULL);
 	assert_string_equal(got, "c@1.5.0");
 	free(got);
+	/* any dist-tag stands for its version */
+	const struct knit_dep tags[] = { { "beta", "2.0.0-rc.1" } };
+	f.m.pkgs[0].tags = tags;
+	f.m.pkgs[0].ntags = 1;
+	struct knit_dep by_tag[] = { { "c", "beta" } };
+	got = solve_str(&f, by_tag, 1, NULL);
+	assert_string_equal(got, "c@2.0.0-rc.1");
+	free(got);
+	struct knit_dep unknown_tag[] = { { "c", "gamma" } };
+	got = solve_str(&f, unknown_tag, 1, NULL);
+	assert_non_null(strstr(got, "hint: 'gamma' is neither a semver range nor a known tag of c"));
+	free(got);
 	fixture_release(&f);
 }
 
