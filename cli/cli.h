@@ -47,18 +47,28 @@ const char *knit_closest(const char *word, const char *const *candidates, size_t
 
 int cmd_ci(int argc, const char **argv, struct knit_cli *cli);
 int cmd_config(int argc, const char **argv, struct knit_cli *cli);
+int cmd_deprecate(int argc, const char **argv, struct knit_cli *cli);
+int cmd_dist_tag(int argc, const char **argv, struct knit_cli *cli);
 int cmd_env(int argc, const char **argv, struct knit_cli *cli);
 int cmd_help(int argc, const char **argv, struct knit_cli *cli);
 int cmd_init(int argc, const char **argv, struct knit_cli *cli);
 int cmd_install(int argc, const char **argv, struct knit_cli *cli);
+int cmd_login(int argc, const char **argv, struct knit_cli *cli);
+int cmd_logout(int argc, const char **argv, struct knit_cli *cli);
 int cmd_ls(int argc, const char **argv, struct knit_cli *cli);
 int cmd_outdated(int argc, const char **argv, struct knit_cli *cli);
+int cmd_pack(int argc, const char **argv, struct knit_cli *cli);
+int cmd_publish(int argc, const char **argv, struct knit_cli *cli);
+int cmd_registry(int argc, const char **argv, struct knit_cli *cli);
 int cmd_run(int argc, const char **argv, struct knit_cli *cli);
 int cmd_start(int argc, const char **argv, struct knit_cli *cli);
 int cmd_test(int argc, const char **argv, struct knit_cli *cli);
 int cmd_semver(int argc, const char **argv, struct knit_cli *cli);
 int cmd_uninstall(int argc, const char **argv, struct knit_cli *cli);
+int cmd_unpublish(int argc, const char **argv, struct knit_cli *cli);
 int cmd_update(int argc, const char **argv, struct knit_cli *cli);
+int cmd_view(int argc, const char **argv, struct knit_cli *cli);
+int cmd_whoami(int argc, const char **argv, struct knit_cli *cli);
 int cmd_why(int argc, const char **argv, struct knit_cli *cli);
 
 /* output.c: messages as git writes them, "knit: error: ..." */

@@ -12,7 +12,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 static const char *const config_usage[] = {
 	"knit config [--project] get|set|delete|list [<key> [<value>]]", NULL };
@@ -22,55 +21,6 @@ static bool secret(const char *key)
 	size_t n = strlen(key);
 	return (n >= 10 && !strcmp(key + n - 10, "_authToken")) || (n >= 9 && !strcmp(key + n - 9, "_password")) ||
 	       (n >= 5 && !strcmp(key + n - 5, "_auth"));
-}
-
-/* The key of a "key = value" line, trimmed, or NULL for comments and blanks. */
-static char *line_key(const char *line, size_t len)
-{
-	while (len && strchr(" \t", *line))
-		line++, len--;
-	if (!len || *line == '#' || *line == ';')
-		return NULL;
-	const char *eq = memchr(line, '=', len);
-	if (!eq)
-		return NULL;
-	size_t k = (size_t)(eq - line);
-	while (k && strchr(" \t", line[k - 1]))
-		k--;
-	return strndup(line, k);
-}
-
-/* Rewrites path without every line setting key, then with "key=value" when value is given. */
-static int edit_file(const char *path, const char *key, const char *value, bool *found,
-		     struct strbuf *err)
-{
-	struct strbuf old = STRBUF_INIT, out = STRBUF_INIT;
-	bool changed;
-	int rc = knit_read_file(path, &old, err);
-	if (rc && rc != KNIT_ENOTFOUND)
-		return rc;
-	*found = false;
-	for (const char *p = old.buf; *p;) {
-		const char *eol = strchr(p, '\n');
-		size_t len = eol ? (size_t)(eol - p) : strlen(p);
-		char *k = line_key(p, len);
-		if (k && !strcmp(k, key)) {
-			*found = true;
-		} else {
-			strbuf_add(&out, p, len);
-			strbuf_addch(&out, '\n');
-		}
-		free(k);
-		p += len + (eol ? 1 : 0);
-	}
-	if (value)
-		strbuf_addf(&out, "%s=%s\n", key, value);
-	rc = knit_write_file_atomic(path, out.buf, out.len, &changed, err);
-	if (!rc)
-		chmod(path, 0600); /* it may hold tokens */
-	strbuf_release(&old);
-	strbuf_release(&out);
-	return rc;
 }
 
 int cmd_config(int argc, const char **argv, struct knit_cli *cli)
@@ -136,15 +86,10 @@ int cmd_config(int argc, const char **argv, struct knit_cli *cli)
 		goto done;
 	}
 
-	const char *user = getenv("KNIT_CONFIG"), *home = getenv("HOME");
 	if (project)
 		strbuf_addstr(&path, ".knitrc");
-	else if (user && *user)
-		strbuf_addstr(&path, user);
-	else if (home)
-		strbuf_addf(&path, "%s/.knitrc", home);
-	else {
-		knit_error(cli, "no HOME and no KNIT_CONFIG: nowhere to keep the setting");
+	else if (knit_config_user_file(&path, &err)) {
+		knit_error(cli, "%s", err.buf);
 		goto done;
 	}
 	bool found;
@@ -152,7 +97,7 @@ int cmd_config(int argc, const char **argv, struct knit_cli *cli)
 		knit_error(cli, "a key or value cannot hold a line break");
 		goto done;
 	}
-	if (edit_file(path.buf, argv[1], want == 3 ? argv[2] : NULL, &found, &err)) {
+	if (knit_config_edit(path.buf, argv[1], want == 3 ? argv[2] : NULL, &found, &err)) {
 		knit_error(cli, "%s", err.buf);
 		goto done;
 	}

@@ -215,7 +215,9 @@ int knit_manifest_parse(struct knit_manifest *m, const char *text, size_t len, c
 		   !(rc = read_c(&m->c, doc, path, err)) &&
 		   !(rc = read_bin(m, doc, path, err)) &&
 		   !(rc = read_string_array(&m->trusted, NULL, doc, "trustedDependencies",
-					    "trustedDependencies", "package names", path, err))) {
+					    "trustedDependencies", "package names", path, err)) &&
+		   !(rc = read_string_array(&m->files, &m->has_files, doc, "files", "files",
+					    "path patterns", path, err))) {
 		struct knit_version v;
 		if (m->version && knit_version_parse(&v, m->version, strlen(m->version), KNIT_SEMVER_LOOSE)) {
 			strbuf_addf(err, "%s: 'version' \"%s\" is not a valid version", path, m->version);
@@ -263,6 +265,7 @@ void knit_manifest_release(struct knit_manifest *m)
 	free(m->c.cmake_target);
 	knit_deps_release(&m->bin);
 	strings_release(&m->trusted);
+	strings_release(&m->files);
 	memset(m, 0, sizeof(*m));
 }
 

@@ -44,6 +44,8 @@ struct knit_manifest {
 	struct knit_c_section c;
 	struct knit_deps bin; /* command name -> path in the package ("bin") */
 	struct knit_strings trusted; /* "trustedDependencies": whose install scripts may run */
+	struct knit_strings files;   /* "files": what knit pack takes (ignore-file patterns) */
+	bool has_files;
 };
 
 /* The script called name, or NULL. */

@@ -197,33 +197,121 @@ const char *knit_config_registry(const struct knit_config *c, const char *name)
 	return last;
 }
 
-const char *knit_config_auth_header(const struct knit_config *c, const char *url, struct strbuf *buf)
+/* The value of "<//host/path/>:<field>" for url, the longest matching prefix, or NULL. */
+static const char *auth_field(const struct knit_config *c, const char *url, const char *field)
 {
-	const char *token = knit_config_token(c, url);
-	if (!token)
-		return NULL;
-	strbuf_addf(buf, "Authorization: Bearer %s", token);
-	return buf->buf;
-}
-
-const char *knit_config_token(const struct knit_config *c, const char *url)
-{
-	/* "//host/path/:_authToken": the URL without its scheme must start with //host/path/ */
-	const char *rest = strstr(url, "//");
+	const char *at = strstr(url, "//");
 	const char *best = NULL;
-	size_t best_len = 0;
-	if (!rest)
+	size_t best_len = 0, suffix = strlen(field);
+	if (!at)
 		return NULL;
+	/* "//host:port/path/" keys end in a slash; a registry's bare URL may not */
+	struct strbuf rest_buf = STRBUF_INIT;
+	strbuf_addstr(&rest_buf, at);
+	if (!strchr(at + 2, '/'))
+		strbuf_addch(&rest_buf, '/');
+	const char *rest = rest_buf.buf;
 	for (size_t i = 0; i < c->n; i++) {
 		const char *k = c->items[i].key;
-		size_t kl = strlen(k), suffix = strlen(":_authToken");
-		if (kl <= suffix || strcmp(k + kl - suffix, ":_authToken") || strncmp(k, "//", 2))
+		size_t kl = strlen(k);
+		if (kl <= suffix + 1 || strcmp(k + kl - suffix, field) || k[kl - suffix - 1] != ':' ||
+		    strncmp(k, "//", 2))
 			continue;
-		size_t prefix = kl - suffix;
+		size_t prefix = kl - suffix - 1;
 		if (!strncmp(rest, k, prefix) && prefix >= best_len) {
 			best = c->items[i].value;
 			best_len = prefix;
 		}
 	}
+	strbuf_release(&rest_buf);
 	return best;
+}
+
+const char *knit_config_token(const struct knit_config *c, const char *url)
+{
+	return auth_field(c, url, "_authToken");
+}
+
+const char *knit_config_auth_header(const struct knit_config *c, const char *url, struct strbuf *buf)
+{
+	const char *token = knit_config_token(c, url);
+	if (token) {
+		strbuf_addf(buf, "Authorization: Bearer %s", token);
+		return buf->buf;
+	}
+	const char *basic = auth_field(c, url, "_auth"); /* base64 of user:password */
+	if (basic) {
+		strbuf_addf(buf, "Authorization: Basic %s", basic);
+		return buf->buf;
+	}
+	return NULL;
+}
+
+int knit_config_user_file(struct strbuf *path, struct strbuf *err)
+{
+	const char *user = getenv("KNIT_CONFIG"), *home = getenv("HOME");
+	if (user && *user)
+		strbuf_addstr(path, user);
+	else if (home && *home)
+		strbuf_addf(path, "%s/.knitrc", home);
+	else {
+		strbuf_addstr(err, "no HOME and no KNIT_CONFIG: nowhere to keep settings");
+		return KNIT_EINVALID_ARG;
+	}
+	return 0;
+}
+
+void knit_config_auth_key(const char *registry_url, struct strbuf *out)
+{
+	const char *rest = strstr(registry_url, "//");
+	strbuf_addstr(out, rest ? rest : registry_url);
+	if (!out->len || out->buf[out->len - 1] != '/')
+		strbuf_addch(out, '/');
+}
+
+/* The key of a "key = value" line, trimmed, or NULL for comments and blanks. */
+static char *line_key(const char *line, size_t len)
+{
+	while (len && strchr(" \t", *line))
+		line++, len--;
+	if (!len || *line == '#' || *line == ';')
+		return NULL;
+	const char *eq = memchr(line, '=', len);
+	if (!eq)
+		return NULL;
+	size_t k = (size_t)(eq - line);
+	while (k && strchr(" \t", line[k - 1]))
+		k--;
+	return knit_xmemdupz(line, k);
+}
+
+int knit_config_edit(const char *path, const char *key, const char *value, bool *found,
+		     struct strbuf *err)
+{
+	struct strbuf old = STRBUF_INIT, out = STRBUF_INIT;
+	bool changed;
+	int rc = knit_read_file(path, &old, err);
+	if (rc && rc != KNIT_ENOTFOUND)
+		return rc;
+	*found = false;
+	for (const char *p = old.buf; *p;) {
+		const char *eol = strchr(p, '\n');
+		size_t len = eol ? (size_t)(eol - p) : strlen(p);
+		char *k = line_key(p, len);
+		if (k && !strcmp(k, key)) {
+			*found = true;
+		} else {
+			strbuf_add(&out, p, len);
+			strbuf_addch(&out, '\n');
+		}
+		free(k);
+		p += len + (eol ? 1 : 0);
+	}
+	if (value)
+		strbuf_addf(&out, "%s=%s\n", key, value);
+	/* it may hold tokens: never readable by others, not even for a moment */
+	rc = knit_write_file_atomic_mode(path, out.buf, out.len, 0600, &changed, err);
+	strbuf_release(&old);
+	strbuf_release(&out);
+	return rc;
 }

@@ -50,9 +50,23 @@ const char *knit_config_registry(const struct knit_config *c, const char *name);
 /* The bearer token configured for url ("//host/path/:_authToken", longest match), or NULL. */
 const char *knit_config_token(const struct knit_config *c, const char *url);
 /*
- * The "Authorization: Bearer <token>" header line for url, written into
- * *buf, or NULL (and *buf untouched) when no token is configured for it.
+ * The Authorization header line for url, written into *buf: "Bearer
+ * <token>" from ":_authToken", else "Basic <_auth>" from ":_auth"; or NULL
+ * (and *buf untouched) when neither is configured for it.
  */
 const char *knit_config_auth_header(const struct knit_config *c, const char *url, struct strbuf *buf);
+
+/* The user's settings file: KNIT_CONFIG, else ~/.knitrc. 0, or KNIT_EINVALID_ARG and a message. */
+int knit_config_user_file(struct strbuf *path, struct strbuf *err);
+/*
+ * Rewrites the settings file at path without any line setting key, then
+ * with "key=value" at the end when value is not NULL; every other line
+ * stays as it was. Written atomically with mode 0600. *found says whether
+ * key was set before. 0, or KNIT_EIO and a message.
+ */
+int knit_config_edit(const char *path, const char *key, const char *value, bool *found,
+		     struct strbuf *err);
+/* "//host:port/path/" for a registry URL: the prefix of its auth keys (npm's "nerf dart"). */
+void knit_config_auth_key(const char *registry_url, struct strbuf *out);
 
 #endif

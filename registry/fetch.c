@@ -19,6 +19,8 @@ struct knit_transfer_private {
 	bool active;             /* in the multi handle */
 	double retry_at;         /* when waiting for a retry */
 	bool too_big;
+	bool write;              /* not a GET: retried only when never sent */
+	struct strbuf upload;    /* the request body */
 	struct knit_fetch *fetch;
 };
 
@@ -89,6 +91,7 @@ void knit_fetch_free(struct knit_fetch *f)
 			knit_hasher_finish(t->priv->hasher, &scratch);
 		}
 		free(t->priv->url);
+		strbuf_release(&t->priv->upload);
 		free(t->priv);
 		strbuf_release(&t->body);
 		strbuf_release(&t->message);
@@ -160,9 +163,9 @@ static void begin_attempt(struct knit_fetch *f, struct knit_transfer *t)
 	f->active++;
 }
 
-struct knit_transfer *knit_fetch_start(struct knit_fetch *f, const char *url,
-				       const char *const *headers, size_t max_bytes,
-				       enum knit_hash hash)
+static struct knit_transfer *start(struct knit_fetch *f, const char *method, const char *url,
+				   const char *const *headers, const void *body, size_t body_len,
+				   size_t max_bytes, enum knit_hash hash)
 {
 	multi_handle(f); /* curl_global_init() before any easy handle */
 	struct knit_transfer *t = knit_xcalloc(1, sizeof(*t));
@@ -205,12 +208,42 @@ struct knit_transfer *knit_fetch_start(struct knit_fetch *f, const char *url,
 	}
 	if (t->priv->headers)
 		curl_easy_setopt(e, CURLOPT_HTTPHEADER, t->priv->headers);
+	strbuf_init(&t->priv->upload, 0);
+	if (method) {
+		t->priv->write = true;
+		curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, method);
+		curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+		if (body) {
+			strbuf_add(&t->priv->upload, body, body_len);
+			curl_easy_setopt(e, CURLOPT_POSTFIELDS, t->priv->upload.buf);
+			curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)body_len);
+		}
+	}
 
 	KNIT_ALLOC_GROW(f->all, f->n + 1, f->alloc);
 	f->all[f->n++] = t;
 	f->counts.started++;
 	begin_attempt(f, t);
 	return t;
+}
+
+struct knit_transfer *knit_fetch_start(struct knit_fetch *f, const char *url,
+				       const char *const *headers, size_t max_bytes,
+				       enum knit_hash hash)
+{
+	return start(f, NULL, url, headers, NULL, 0, max_bytes, hash);
+}
+
+struct knit_transfer *knit_fetch_send(struct knit_fetch *f, const char *method, const char *url,
+				      const char *const *headers, const void *body, size_t len)
+{
+	return start(f, method, url, headers, body, len, 0, KNIT_HASH_NONE);
+}
+
+/* Failures that left the request unsent: safe to repeat whatever the method. */
+static bool never_sent(CURLcode code)
+{
+	return code == CURLE_COULDNT_CONNECT || code == CURLE_COULDNT_RESOLVE_HOST;
 }
 
 static bool retryable(CURLcode code, long status)
@@ -247,7 +280,8 @@ static void finish(struct knit_fetch *f, struct knit_transfer *t, CURLcode code)
 	} else if (t->priv->too_big) {
 		t->rc = KNIT_EIO;
 		strbuf_addf(&t->message, "%s: larger than %zu bytes", t->priv->url, t->priv->max_bytes);
-	} else if (retryable(code, status) && t->attempts <= f->opts.retries) {
+	} else if ((t->priv->write ? never_sent(code) : retryable(code, status)) &&
+		   t->attempts <= f->opts.retries) {
 		double wait = (double)f->opts.backoff_ms * (double)(1 << (t->attempts - 1));
 		t->priv->retry_at = now_ms() + wait;
 		return; /* not done: begins again when due */

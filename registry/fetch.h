@@ -61,6 +61,15 @@ void knit_fetch_free(struct knit_fetch *f);
 struct knit_transfer *knit_fetch_start(struct knit_fetch *f, const char *url,
 				       const char *const *headers, size_t max_bytes,
 				       enum knit_hash hash);
+/*
+ * Starts a request with another method ("PUT", "DELETE", "POST") and a body
+ * (copied; may be NULL). Only attempts that never reached the server are
+ * retried, redirects are not followed, and the response body is kept
+ * whatever the status: rc is 0 for 2xx, KNIT_ENOTFOUND for 404 and 410,
+ * else KNIT_EIO, with t->status for the caller to explain.
+ */
+struct knit_transfer *knit_fetch_send(struct knit_fetch *f, const char *method, const char *url,
+				      const char *const *headers, const void *body, size_t len);
 /* Drives every transfer until t is done. */
 void knit_fetch_wait(struct knit_fetch *f, struct knit_transfer *t);
 /* Drives until every transfer is done. */

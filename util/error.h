@@ -14,7 +14,8 @@
 	XX(ENOSOLUTION, "version solving failed")                 \
 	XX(EPARSE, "malformed file")                              \
 	XX(EIO, "input/output error")                             \
-	XX(EEXIST, "file exists")
+	XX(EEXIST, "already exists")                         \
+	XX(EAUTH, "not authorized")
 
 enum knit_errno {
 	KNIT_OK = 0,

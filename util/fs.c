@@ -52,10 +52,12 @@ static int write_all(int fd, const char *data, size_t len)
 }
 
 /*
- * A temporary file beside path with data (mode: path's when it exists, else
- * 0644), fsync'ed when durable, renamed over path. 0, or KNIT_EIO and a message.
+ * A temporary file beside path with data (mode: the one given, else path's
+ * when it exists, else 0644), fsync'ed when durable, renamed over path. 0,
+ * or KNIT_EIO and a message.
  */
-static int replace_file(const char *path, const char *data, size_t len, bool durable, struct strbuf *err)
+static int replace_file(const char *path, const char *data, size_t len, mode_t want, bool durable,
+			struct strbuf *err)
 {
 	struct strbuf tmp = STRBUF_INIT;
 	strbuf_addf(&tmp, "%s.tmp-XXXXXX", path);
@@ -66,7 +68,7 @@ static int replace_file(const char *path, const char *data, size_t len, bool dur
 		return KNIT_EIO;
 	}
 	struct stat st;
-	mode_t mode = !stat(path, &st) ? st.st_mode & 07777 : 0644;
+	mode_t mode = want ? want : !stat(path, &st) ? st.st_mode & 07777 : 0644;
 	if (fchmod(fd, mode) || write_all(fd, data, len) || (durable && fsync(fd))) {
 		strbuf_addf(err, "cannot write '%s': %s", tmp.buf, strerror(errno));
 		rc = KNIT_EIO;
@@ -85,13 +87,21 @@ static int replace_file(const char *path, const char *data, size_t len, bool dur
 int knit_write_file_atomic(const char *path, const char *data, size_t len, bool *changed,
 			   struct strbuf *err)
 {
+	return knit_write_file_atomic_mode(path, data, len, 0, changed, err);
+}
+
+int knit_write_file_atomic_mode(const char *path, const char *data, size_t len, unsigned mode,
+				bool *changed, struct strbuf *err)
+{
 	struct strbuf old = STRBUF_INIT, scratch = STRBUF_INIT;
 	int rc = 0;
 
 	*changed = false;
-	if (!knit_read_file(path, &old, &scratch) && old.len == len && !memcmp(old.buf, data, len))
+	struct stat st;
+	if (!knit_read_file(path, &old, &scratch) && old.len == len && !memcmp(old.buf, data, len) &&
+	    (!mode || (!stat(path, &st) && (st.st_mode & 07777) == mode)))
 		goto done;
-	if ((rc = replace_file(path, data, len, true, err)))
+	if ((rc = replace_file(path, data, len, mode, true, err)))
 		goto done;
 	*changed = true;
 	/* the rename itself must reach the disk */
@@ -110,5 +120,5 @@ done:
 
 int knit_write_cache_file(const char *path, const char *data, size_t len, struct strbuf *err)
 {
-	return replace_file(path, data, len, false, err);
+	return replace_file(path, data, len, 0, false, err);
 }

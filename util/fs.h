@@ -22,6 +22,9 @@ int knit_read_file(const char *path, struct strbuf *out, struct strbuf *err);
  */
 int knit_write_file_atomic(const char *path, const char *data, size_t len, bool *changed,
 			   struct strbuf *err);
+/* The same, giving the file mode (0600 for a file that holds tokens) from the start. */
+int knit_write_file_atomic_mode(const char *path, const char *data, size_t len, unsigned mode,
+				bool *changed, struct strbuf *err);
 /*
  * For caches: replaces path atomically (temporary file and rename) but
  * without fsync, so a crash may leave the old file, the new one, or an

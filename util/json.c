@@ -1,7 +1,9 @@
 #include "json.h"
 
 #include <cjson/cJSON.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 void knit_json_string(struct strbuf *out, const char *s)
@@ -71,4 +73,37 @@ cJSON *knit_json_parse(const char *text, size_t len, const char *path, struct st
 	if (!doc)
 		strbuf_addf(err, "%s:%u:%u: malformed JSON", path, line, col);
 	return doc;
+}
+
+void knit_json_print(struct strbuf *out, const struct cJSON *v, int level)
+{
+	const cJSON *e;
+	if (cJSON_IsObject(v) || cJSON_IsArray(v)) {
+		bool object = cJSON_IsObject(v);
+		if (!v->child) {
+			strbuf_addstr(out, object ? "{}" : "[]");
+			return;
+		}
+		strbuf_addch(out, object ? '{' : '[');
+		cJSON_ArrayForEach(e, v) {
+			knit_json_indent(out, level + 1);
+			if (object) {
+				knit_json_string(out, e->string);
+				strbuf_addstr(out, ": ");
+			}
+			knit_json_print(out, e, level + 1);
+			if (e->next)
+				strbuf_addch(out, ',');
+		}
+		knit_json_indent(out, level);
+		strbuf_addch(out, object ? '}' : ']');
+	} else if (cJSON_IsString(v)) {
+		knit_json_string(out, v->valuestring);
+	} else {
+		char *text = cJSON_PrintUnformatted(v);
+		if (!text)
+			abort();
+		strbuf_addstr(out, text);
+		free(text);
+	}
 }

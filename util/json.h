@@ -15,6 +15,8 @@ void knit_json_string(struct strbuf *out, const char *s);
 /* Appends "\n" and two spaces per level. */
 void knit_json_indent(struct strbuf *out, int level);
 struct cJSON;
+/* Appends v in knit's style, nested lines indented from level (no final newline). */
+void knit_json_print(struct strbuf *out, const struct cJSON *v, int level);
 /*
  * Parses a whole document: text[len] must be '\0' (a strbuf's is), and
  * nothing but whitespace may follow the value. NULL with "<path>:<line>:<col>:

@@ -42,6 +42,86 @@ node_semver_dir() {
 	echo "$cache/node_modules/semver"
 }
 
+# Verdaccio 6.8.0 (the last to run on Node 20), installed once into a cache,
+# with the node-fetch override that lets npm resolve it from a registry
+# that serves only "latest" tags (../shared/reference/registry-protocol.md).
+verdaccio_dir() {
+	local cache="${KNIT_TEST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/knit-tests}/verdaccio-6.8.0"
+	mkdir -p "$cache"
+	(
+		flock 9
+		if [ ! -f "$cache/node_modules/verdaccio/package.json" ]; then
+			command -v npm >/dev/null || { echo "node and npm are needed for this test (.ci/run installs them)" >&2; exit 1; }
+			cat >"$cache/package.json" <<'J'
+{
+  "name": "knit-test-verdaccio",
+  "private": true,
+  "dependencies": { "verdaccio": "6.8.0" },
+  "overrides": { "verdaccio-audit": { "node-fetch": "2.7.0" } }
+}
+J
+			(cd "$cache" && npm install --no-audit --no-fund --silent >&2) || exit 1
+		fi
+	) 9>"$cache.lock" || exit 1
+	echo "$cache/node_modules/verdaccio"
+}
+
+free_port() {
+	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# Starts Verdaccio on 127.0.0.1 with no uplinks and open sign-up, storage
+# in $TEST_TMP/verdaccio; sets VERDACCIO (its URL, no trailing slash) and
+# VERDACCIO_PID. It is stopped by PID when the test exits.
+verdaccio_start() {
+	local dir port
+	dir=$(verdaccio_dir) || exit 1
+	port=$(free_port)
+	mkdir -p "$TEST_TMP/verdaccio/storage"
+	cat >"$TEST_TMP/verdaccio/config.yaml" <<Y
+storage: $TEST_TMP/verdaccio/storage
+auth:
+  htpasswd:
+    file: $TEST_TMP/verdaccio/htpasswd
+    max_users: 1000
+    algorithm: bcrypt
+    rounds: 4
+uplinks: {}
+packages:
+  '@*/*':
+    access: \$all
+    publish: \$authenticated
+    unpublish: \$authenticated
+  '**':
+    access: \$all
+    publish: \$authenticated
+    unpublish: \$authenticated
+web:
+  enable: false
+middlewares:
+  audit:
+    enabled: false
+max_body_size: 200mb
+listen: 127.0.0.1:$port
+log:
+  type: stdout
+  format: pretty
+  level: warn
+Y
+	node "$dir/bin/verdaccio" --config "$TEST_TMP/verdaccio/config.yaml" >"$TEST_TMP/verdaccio/log" 2>&1 &
+	VERDACCIO_PID=$!
+	VERDACCIO="http://127.0.0.1:$port"
+	trap 'kill $VERDACCIO_PID 2>/dev/null; wait $VERDACCIO_PID 2>/dev/null; rm -rf "$TEST_TMP"' EXIT
+	for _ in $(seq 300); do
+		curl -fsS -o /dev/null "$VERDACCIO/-/ping" 2>/dev/null && return 0
+		kill -0 $VERDACCIO_PID 2>/dev/null || break
+		sleep 0.05
+	done
+	echo "Verdaccio did not start; its log:" >&2
+	cat "$TEST_TMP/verdaccio/log" >&2
+	exit 1
+}
+
 # A private HOME and cache, no inherited knit settings, and a synthetic
 # registry generated into $TEST_TMP/reg (read through file://); the working
 # directory becomes $TEST_TMP.

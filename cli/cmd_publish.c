@@ -1,0 +1,81 @@
+/*
+ * knit publish: packs the project (as knit pack does) and publishes that
+ * version to its registry: a folder registry directly, an HTTP one with
+ * npm's PUT and the token from the settings. A published version is never
+ * replaced; "private": true refuses to publish at all.
+ */
+#include "cli.h"
+#include "options.h"
+#include "pack_report.h"
+#include "project/pack.h"
+#include "registry/publish.h"
+#include "registry_cmd.h"
+
+#include <string.h>
+
+static const char *const publish_usage[] = {
+	"knit publish [--tag <tag>] [--registry <url>] [--dry-run]", NULL };
+
+int cmd_publish(int argc, const char **argv, struct knit_cli *cli)
+{
+	int dry_run = 0;
+	const char *tag = NULL, *registry = NULL;
+	const struct knit_option opts[] = {
+		KNIT_OPT_STRING_(0, "tag", &tag, "tag", "the dist-tag to point at this version (default latest)"),
+		KNIT_OPT_STRING_(0, "registry", &registry, "url", "publish there instead of the configured registry"),
+		KNIT_OPT_BOOL_(0, "dry-run", &dry_run, "pack and report, publish nothing"),
+		KNIT_OPT_END_(),
+	};
+	int n = knit_parse_options(argc, argv, opts, publish_usage, cli);
+	if (n == KNIT_PARSE_HELP)
+		return KNIT_EXIT_OK;
+	if (n < 0)
+		return KNIT_EXIT_FAILURE;
+	if (n > 0) {
+		knit_error(cli, "publish takes no arguments, got '%s'; it publishes the project here", argv[0]);
+		return KNIT_EXIT_FAILURE;
+	}
+	struct knit_pack p;
+	struct knit_registry_cmd rc;
+	struct strbuf err = STRBUF_INIT, file = STRBUF_INIT, sri = STRBUF_INIT, url = STRBUF_INIT;
+	int status = KNIT_EXIT_FAILURE;
+	if (knit_pack_make(&p, ".", &err)) {
+		knit_error(cli, "%s", err.buf);
+		strbuf_release(&err);
+		return KNIT_EXIT_FAILURE;
+	}
+	if (p.is_private) {
+		knit_error(cli, "knit.json: %s is \"private\": true, so it is never published", p.name);
+		knit_pack_release(&p);
+		return KNIT_EXIT_FAILURE;
+	}
+	if (knit_registry_cmd_open(&rc, cli, registry, p.name)) {
+		knit_pack_release(&p);
+		return KNIT_EXIT_FAILURE;
+	}
+	knit_pack_filename(p.name, p.version, &file);
+	knit_pack_report(cli, &p, file.buf);
+	knit_integrity_format(&p.integrity, &sri);
+	struct knit_publish_req req = {
+		.name = p.name, .version = p.version, .tag = tag, .manifest_json = p.package_json,
+		.tgz = p.tgz.buf, .tgz_len = p.tgz.len, .integrity = sri.buf, .shasum = p.shasum,
+	};
+	if (dry_run) {
+		fprintf(cli->out, "would publish %s@%s to %s with tag %s (--dry-run)\n", p.name, p.version,
+			rc.registry, tag ? tag : "latest");
+		status = KNIT_EXIT_OK;
+	} else if (knit_publish(&rc.cfg, rc.fetch, rc.registry, &req, &url, &err)) {
+		knit_error(cli, "%s", err.buf);
+	} else {
+		fprintf(cli->out, "+ %s@%s\npublished to %s with tag %s\n", p.name, p.version, rc.registry,
+			tag ? tag : "latest");
+		status = KNIT_EXIT_OK;
+	}
+	knit_registry_cmd_close(&rc);
+	knit_pack_release(&p);
+	strbuf_release(&err);
+	strbuf_release(&file);
+	strbuf_release(&sri);
+	strbuf_release(&url);
+	return status;
+}

@@ -1,0 +1,59 @@
+#include "registry_cmd.h"
+#include "project/init.h"
+#include "registry/registry.h"
+#include "util/xalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int knit_registry_cmd_open(struct knit_registry_cmd *rc, struct knit_cli *cli, const char *flag_registry,
+			   const char *name)
+{
+	struct strbuf err = STRBUF_INIT;
+	memset(rc, 0, sizeof(*rc));
+	if (knit_config_load(&rc->cfg, ".", NULL, &err)) {
+		knit_error(cli, "%s", err.buf);
+		strbuf_release(&err);
+		return -1;
+	}
+	if (flag_registry) {
+		size_t n = strlen(flag_registry);
+		while (n && flag_registry[n - 1] == '/')
+			n--;
+		rc->registry = knit_xmemdupz(flag_registry, n);
+	} else {
+		rc->registry = knit_xstrdup(knit_config_registry(&rc->cfg, name));
+	}
+	if (strncmp(rc->registry, "http://", 7) && strncmp(rc->registry, "https://", 8) &&
+	    strncmp(rc->registry, "file://", 7)) {
+		knit_error(cli, "registry '%s' is not an http://, https:// or file:// URL", rc->registry);
+		knit_registry_cmd_close(rc);
+		return -1;
+	}
+	struct knit_fetch_opts opts;
+	knit_registry_fetch_opts(&rc->cfg, &opts);
+	rc->fetch = knit_fetch_new(&opts);
+	return 0;
+}
+
+void knit_registry_cmd_close(struct knit_registry_cmd *rc)
+{
+	knit_fetch_free(rc->fetch);
+	knit_config_release(&rc->cfg);
+	free(rc->registry);
+	memset(rc, 0, sizeof(*rc));
+}
+
+int knit_registry_cmd_spec(struct knit_cli *cli, const char *arg, char **name, const char **spec)
+{
+	const char *at = strchr(arg + (arg[0] == '@'), '@');
+	*name = at ? knit_xmemdupz(arg, (size_t)(at - arg)) : knit_xstrdup(arg);
+	*spec = at ? at + 1 : NULL;
+	if (!knit_package_name_valid(*name)) {
+		knit_error(cli, "'%s' is not a valid package name", *name);
+		free(*name);
+		*name = NULL;
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,27 @@
+/*
+ * What the commands that talk to one registry share (publish, login,
+ * whoami, view, dist-tag, deprecate, unpublish): the settings, the registry
+ * for a package (--registry, else its scope's, else the default) and a
+ * fetch with the settings' TLS options.
+ */
+#ifndef KNIT_CLI_REGISTRY_CMD_H
+#define KNIT_CLI_REGISTRY_CMD_H
+
+#include "cli.h"
+#include "registry/config.h"
+#include "registry/fetch.h"
+
+struct knit_registry_cmd {
+	struct knit_config cfg;
+	struct knit_fetch *fetch;
+	char *registry; /* without a trailing slash */
+};
+
+/* Loads the settings and picks the registry for name (NULL: the default). 0, or -1 after an error. */
+int knit_registry_cmd_open(struct knit_registry_cmd *rc, struct knit_cli *cli, const char *flag_registry,
+			   const char *name);
+void knit_registry_cmd_close(struct knit_registry_cmd *rc);
+/* Splits "name@spec" ("@scope/name@spec"); *spec is NULL without one. Checks the name. 0 or -1 after an error. */
+int knit_registry_cmd_spec(struct knit_cli *cli, const char *arg, char **name, const char **spec);
+
+#endif

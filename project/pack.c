@@ -1,0 +1,366 @@
+#include "pack.h"
+#include "init.h"
+#include "manifest.h"
+#include "registry/lazy.h"
+#include "resolver/semver.h"
+#include "util/error.h"
+#include "util/fs.h"
+#include "util/ignore.h"
+#include "util/json.h"
+#include "util/xalloc.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <cjson/cJSON.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fnmatch.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#define NPM_MTIME 499162500 /* 1985-10-26T08:15:00Z, npm's fixed mtime */
+
+/* Never packed, at any depth. */
+static const char *const never_names[] = {
+	".git", ".svn", ".hg", "CVS", "node_modules", ".DS_Store", ".npmrc", ".knitrc",
+	"npm-debug.log", "._*", ".*.swp", "*.orig", NULL,
+};
+/* Never packed at the top. */
+static const char *const never_top[] = {
+	"deps", "knit.lock", "package.json", "package-lock.json", "*.tgz", NULL,
+};
+
+static bool matches_any(const char *const *patterns, const char *name)
+{
+	for (size_t i = 0; patterns[i]; i++)
+		if (!fnmatch(patterns[i], name, 0))
+			return true;
+	return false;
+}
+
+/* README*, LICENSE*, LICENCE* in any case */
+static bool always_top(const char *name)
+{
+	return !strcmp(name, "knit.json") || !strncasecmp(name, "readme", 6) ||
+	       !strncasecmp(name, "license", 7) || !strncasecmp(name, "licence", 7);
+}
+
+struct selection {
+	const char *root;
+	const struct knit_manifest *m;
+	const struct knit_strings *files; /* NULL: everything not ignored */
+	struct knit_ignore ignore;
+	struct knit_pack *p;
+	struct strbuf *err;
+};
+
+static bool is_bin(const struct knit_manifest *m, const char *rel)
+{
+	for (size_t i = 0; i < m->bin.n; i++) {
+		const char *b = m->bin.items[i].range;
+		while (b[0] == '.' && b[1] == '/')
+			b += 2;
+		if (!strcmp(b, rel))
+			return true;
+	}
+	return false;
+}
+
+static bool wanted(struct selection *s, const char *rel, bool top)
+{
+	if ((top && always_top(rel)) || is_bin(s->m, rel))
+		return true;
+	if (knit_ignore_check(&s->ignore, rel, false) == KNIT_IGNORE_EXCLUDED)
+		return false;
+	if (!s->files)
+		return true;
+	for (size_t i = 0; i < s->files->n; i++)
+		if (knit_ignore_covers(s->files->items[i], rel))
+			return true;
+	return false;
+}
+
+static void add_file(struct knit_pack *p, const char *rel, unsigned mode, unsigned long long size)
+{
+	KNIT_ALLOC_GROW(p->files, p->n + 1, p->alloc);
+	p->files[p->n++] = (struct knit_pack_file){ knit_xstrdup(rel), mode, size };
+}
+
+/* Reads dir's own .knitignore, else .gitignore, into the rules. */
+static void read_ignore_file(struct selection *s, const char *dir, const char *rel)
+{
+	static const char *const names[] = { ".knitignore", ".gitignore" };
+	struct strbuf path = STRBUF_INIT, text = STRBUF_INIT, scratch = STRBUF_INIT;
+	for (size_t i = 0; i < 2; i++) {
+		strbuf_reset(&path);
+		strbuf_addf(&path, "%s/%s", dir, names[i]);
+		if (!knit_read_file(path.buf, &text, &scratch)) {
+			knit_ignore_add_text(&s->ignore, rel, text.buf);
+			break;
+		}
+	}
+	strbuf_release(&path);
+	strbuf_release(&text);
+	strbuf_release(&scratch);
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* rel: the folder below the root ("" for the root itself). */
+static int walk(struct selection *s, const char *rel)
+{
+	struct strbuf dir = STRBUF_INIT, path = STRBUF_INIT, child = STRBUF_INIT;
+	bool top = !*rel;
+	strbuf_addf(&dir, "%s%s%s", s->root, top ? "" : "/", rel);
+	if (!s->files || !top) /* with "files", the top's ignore file has no say */
+		read_ignore_file(s, dir.buf, rel);
+	DIR *d = opendir(dir.buf);
+	if (!d) {
+		strbuf_addf(s->err, "cannot read the folder '%s': %s", dir.buf, strerror(errno));
+		strbuf_release(&dir);
+		return KNIT_EIO;
+	}
+	char **names = NULL;
+	size_t n = 0, alloc = 0;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		KNIT_ALLOC_GROW(names, n + 1, alloc);
+		names[n++] = knit_xstrdup(e->d_name);
+	}
+	closedir(d);
+	qsort(names, n, sizeof(*names), cmp_names);
+	int rc = 0;
+	for (size_t i = 0; i < n && !rc; i++) {
+		const char *name = names[i];
+		if (matches_any(never_names, name) || (top && matches_any(never_top, name)))
+			continue;
+		strbuf_reset(&child);
+		strbuf_addf(&child, "%s%s%s", rel, top ? "" : "/", name);
+		strbuf_reset(&path);
+		strbuf_addf(&path, "%s/%s", dir.buf, name);
+		struct stat st;
+		if (lstat(path.buf, &st)) {
+			strbuf_addf(s->err, "cannot read '%s': %s", path.buf, strerror(errno));
+			rc = KNIT_EIO;
+			break;
+		}
+		if (S_ISDIR(st.st_mode)) {
+			if (knit_ignore_check(&s->ignore, child.buf, true) != KNIT_IGNORE_EXCLUDED)
+				rc = walk(s, child.buf);
+			continue;
+		}
+		if (S_ISLNK(st.st_mode) && (stat(path.buf, &st) || !S_ISREG(st.st_mode)))
+			continue; /* a link to a folder, or a dangling one */
+		if (!S_ISREG(st.st_mode) || !wanted(s, child.buf, top))
+			continue;
+		unsigned mode = (st.st_mode & 0111) || is_bin(s->m, child.buf) ? 0755 : 0644;
+		add_file(s->p, child.buf, mode, (unsigned long long)st.st_size);
+	}
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	strbuf_release(&dir);
+	strbuf_release(&path);
+	strbuf_release(&child);
+	return rc;
+}
+
+static int cmp_files(const void *a, const void *b)
+{
+	return strcmp(((const struct knit_pack_file *)a)->path, ((const struct knit_pack_file *)b)->path);
+}
+
+static la_ssize_t to_strbuf(struct archive *a, void *ctx, const void *buf, size_t n)
+{
+	(void)a;
+	strbuf_add(ctx, buf, n);
+	return (la_ssize_t)n;
+}
+
+static int write_tarball(struct knit_pack *p, const char *root, struct strbuf *err)
+{
+	struct archive *a = archive_write_new();
+	struct archive_entry *e = archive_entry_new();
+	struct strbuf path = STRBUF_INIT, data = STRBUF_INIT, name = STRBUF_INIT;
+	int rc = 0;
+	if (!a || !e)
+		abort();
+	if (archive_write_set_format_pax_restricted(a) || archive_write_add_filter_gzip(a) ||
+	    archive_write_set_options(a, "gzip:!timestamp,gzip:compression-level=9") ||
+	    archive_write_set_bytes_in_last_block(a, 1) ||
+	    archive_write_open(a, &p->tgz, NULL, to_strbuf, NULL)) {
+		strbuf_addf(err, "cannot write a tarball: %s", archive_error_string(a));
+		rc = KNIT_EIO;
+	}
+	for (size_t i = 0; i < p->n && !rc; i++) {
+		const struct knit_pack_file *f = &p->files[i];
+		strbuf_reset(&data);
+		if (!strcmp(f->path, "package.json")) {
+			strbuf_addstr(&data, p->package_json);
+		} else {
+			strbuf_reset(&path);
+			strbuf_addf(&path, "%s/%s", root, f->path);
+			if ((rc = knit_read_file(path.buf, &data, err))) {
+				if (rc == KNIT_ENOTFOUND)
+					strbuf_addf(err, "'%s' went away while packing", path.buf);
+				rc = KNIT_EIO;
+				break;
+			}
+		}
+		f = &p->files[i];
+		p->files[i].size = data.len;
+		p->unpacked_size += data.len;
+		strbuf_reset(&name);
+		strbuf_addf(&name, "package/%s", f->path);
+		archive_entry_clear(e);
+		archive_entry_set_pathname(e, name.buf);
+		archive_entry_set_filetype(e, AE_IFREG);
+		archive_entry_set_perm(e, f->mode);
+		archive_entry_set_size(e, (la_int64_t)data.len);
+		archive_entry_set_mtime(e, NPM_MTIME, 0);
+		if (archive_write_header(a, e) != ARCHIVE_OK ||
+		    (data.len && archive_write_data(a, data.buf, data.len) != (la_ssize_t)data.len)) {
+			strbuf_addf(err, "cannot pack '%s': %s", f->path, archive_error_string(a));
+			rc = KNIT_EIO;
+		}
+	}
+	if (!rc && archive_write_close(a) != ARCHIVE_OK) {
+		strbuf_addf(err, "cannot finish the tarball: %s", archive_error_string(a));
+		rc = KNIT_EIO;
+	}
+	archive_entry_free(e);
+	archive_write_free(a);
+	strbuf_release(&path);
+	strbuf_release(&data);
+	strbuf_release(&name);
+	return rc;
+}
+
+static void digest(struct knit_pack *p)
+{
+	struct knit_hasher *h = knit_hasher_new(KNIT_HASH_SHA512);
+	knit_hasher_update(h, p->tgz.buf, p->tgz.len);
+	knit_hasher_finish(h, &p->integrity);
+	struct knit_integrity sha1;
+	h = knit_hasher_new(KNIT_HASH_SHA1);
+	knit_hasher_update(h, p->tgz.buf, p->tgz.len);
+	knit_hasher_finish(h, &sha1);
+	struct strbuf hex = STRBUF_INIT;
+	knit_integrity_hex(&sha1, &hex);
+	snprintf(p->shasum, sizeof(p->shasum), "%s", hex.buf);
+	strbuf_release(&hex);
+}
+
+/* name and version present and valid, "private" a boolean */
+static int check_identity(struct knit_pack *p, const struct knit_manifest *m, const cJSON *doc,
+			  const char *path, struct strbuf *err)
+{
+	if (!m->name || !knit_package_name_valid(m->name)) {
+		strbuf_addf(err, "%s: %s", path, m->name ? "\"name\" is not a valid package name" :
+						"\"name\" is missing: a package needs one to be packed");
+		return KNIT_EPARSE;
+	}
+	struct knit_version v;
+	if (!m->version || knit_version_parse(&v, m->version, strlen(m->version), 0)) {
+		strbuf_addf(err, "%s: %s", path, m->version ? "\"version\" is not a valid semver version" :
+						   "\"version\" is missing: a package needs one to be packed");
+		return KNIT_EPARSE;
+	}
+	p->version = knit_version_to_string(&v); /* clean: "v1.0.0" is packed as "1.0.0" */
+	knit_version_release(&v);
+	const cJSON *priv = cJSON_GetObjectItemCaseSensitive(doc, "private");
+	if (priv && !cJSON_IsBool(priv)) {
+		strbuf_addf(err, "%s: \"private\" must be true or false", path);
+		return KNIT_EPARSE;
+	}
+	p->is_private = cJSON_IsTrue(priv);
+	p->name = knit_xstrdup(m->name);
+	return 0;
+}
+
+int knit_pack_make(struct knit_pack *p, const char *dir, struct strbuf *err)
+{
+	struct strbuf path = STRBUF_INIT, text = STRBUF_INIT;
+	struct knit_manifest m = { 0 };
+	cJSON *doc = NULL;
+	memset(p, 0, sizeof(*p));
+	strbuf_init(&p->tgz, 0);
+	strbuf_addf(&path, "%s/knit.json", dir);
+	int rc = knit_read_file(path.buf, &text, err);
+	if (rc == KNIT_ENOTFOUND)
+		strbuf_addf(err, "%s: not found; knit packs a project with a knit.json", path.buf);
+	if (!rc)
+		rc = knit_manifest_parse(&m, text.buf, text.len, path.buf, err);
+	if (!rc && !(doc = knit_json_parse(text.buf, text.len, path.buf, err)))
+		rc = KNIT_EPARSE;
+	if (!rc)
+		rc = check_identity(p, &m, doc, path.buf, err);
+	if (rc)
+		goto done;
+
+	/* package.json for npm's tools: knit.json's fields, the version cleaned */
+	cJSON_ReplaceItemInObjectCaseSensitive(doc, "version", cJSON_CreateString(p->version));
+	struct strbuf pj = STRBUF_INIT;
+	knit_json_print(&pj, doc, 0);
+	strbuf_addch(&pj, '\n');
+	p->package_json = strbuf_detach(&pj, NULL);
+
+	struct selection s = { .root = dir, .m = &m, .p = p, .err = err };
+	if (m.has_files)
+		s.files = &m.files;
+	else {
+		knit_ignore_add(&s.ignore, "", "/deps/");
+		knit_ignore_add(&s.ignore, "", "/build/");
+	}
+	rc = walk(&s, "");
+	knit_ignore_release(&s.ignore);
+	if (rc)
+		goto done;
+	add_file(p, "package.json", 0644, 0);
+	qsort(p->files, p->n, sizeof(*p->files), cmp_files);
+	if ((rc = write_tarball(p, dir, err)))
+		goto done;
+	digest(p);
+done:
+	cJSON_Delete(doc);
+	knit_manifest_release(&m);
+	strbuf_release(&path);
+	strbuf_release(&text);
+	if (rc)
+		knit_pack_release(p);
+	return rc;
+}
+
+void knit_pack_release(struct knit_pack *p)
+{
+	free(p->name);
+	free(p->version);
+	free(p->package_json);
+	for (size_t i = 0; i < p->n; i++)
+		free(p->files[i].path);
+	free(p->files);
+	strbuf_release(&p->tgz);
+	memset(p, 0, sizeof(*p));
+	strbuf_init(&p->tgz, 0);
+}
+
+void knit_pack_filename(const char *name, const char *version, struct strbuf *out)
+{
+	if (name[0] == '@') {
+		name++;
+		const char *slash = strchr(name, '/');
+		if (slash) {
+			strbuf_add(out, name, (size_t)(slash - name));
+			strbuf_addch(out, '-');
+			name = slash + 1;
+		}
+	}
+	strbuf_addf(out, "%s-%s.tgz", name, version);
+}

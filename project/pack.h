@@ -1,0 +1,57 @@
+/*
+ * knit pack: a project as an npm-compatible package tarball, the same bytes
+ * every time for the same files.
+ *
+ * What goes in: the files knit.json's `files` patterns cover, else every
+ * file except deps/ and build/ at the top; either way less what
+ * .knitignore (else .gitignore) files exclude, the top one only without
+ * `files`. Always knit.json, README* and LICENSE* / LICENCE*
+ * at the top and the `bin` files; never version-control folders, deps/,
+ * node_modules, .knitrc / .npmrc (they hold tokens), knit.lock, the
+ * project's own package.json, or *.tgz at the top. Symbolic links to files
+ * are packed as the files they point to; links to folders are skipped.
+ *
+ * How: entries sorted by path under package/, each a regular file with mode
+ * 0644 (0755 when executable or a bin), owner 0, mtime 1985-10-26T08:15:00Z
+ * as npm writes, plus a package.json generated from knit.json so that npm
+ * tools see an ordinary package; gzip level 9 with no timestamp.
+ *
+ * Ownership: a knit_pack owns everything in it; knit_pack_release frees it.
+ */
+#ifndef KNIT_PROJECT_PACK_H
+#define KNIT_PROJECT_PACK_H
+
+#include "registry/integrity.h"
+#include "util/strbuf.h"
+
+#include <stdbool.h>
+
+struct knit_pack_file {
+	char *path;  /* relative to the package, as in the tarball after package/ */
+	unsigned mode;
+	unsigned long long size;
+};
+
+struct knit_pack {
+	char *name, *version;
+	bool is_private;           /* "private": true: never published */
+	char *package_json;        /* the generated package.json, as packed */
+	struct knit_pack_file *files; /* sorted by path, package.json included */
+	size_t n, alloc;
+	struct strbuf tgz;
+	struct knit_integrity integrity; /* sha512 of tgz */
+	char shasum[41];                 /* hex sha1 of tgz */
+	unsigned long long unpacked_size;
+};
+
+/*
+ * Packs the project whose knit.json is in dir. 0, or KNIT_ENOTFOUND (no
+ * knit.json), KNIT_EPARSE (knit.json at fault) or KNIT_EIO, with one line in
+ * *err naming the file.
+ */
+int knit_pack_make(struct knit_pack *p, const char *dir, struct strbuf *err);
+void knit_pack_release(struct knit_pack *p);
+/* The tarball's file name, as npm names it: "@acme/foo" 1.0.0 -> "acme-foo-1.0.0.tgz". */
+void knit_pack_filename(const char *name, const char *version, struct strbuf *out);
+
+#endif

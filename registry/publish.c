@@ -1,0 +1,564 @@
+#include "publish.h"
+#include "folder.h"
+#include "http.h"
+#include "resolver/semver.h"
+#include "util/base64.h"
+#include "util/error.h"
+#include "util/fs.h"
+#include "util/tree.h"
+#include "util/json.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+/* ---- the package document, whoever keeps it ---- */
+
+static cJSON *object_at(cJSON *doc, const char *key)
+{
+	cJSON *o = cJSON_GetObjectItemCaseSensitive(doc, key);
+	if (!cJSON_IsObject(o)) {
+		cJSON_DeleteItemFromObjectCaseSensitive(doc, key);
+		o = cJSON_AddObjectToObject(doc, key);
+	}
+	return o;
+}
+
+static void set_string(cJSON *obj, const char *key, const char *value)
+{
+	cJSON_DeleteItemFromObjectCaseSensitive(obj, key);
+	cJSON_AddStringToObject(obj, key, value);
+}
+
+static void now_iso(char *buf, size_t size)
+{
+	struct timespec ts;
+	struct tm tm;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	size_t n = strftime(buf, size, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf + n, size - n, ".%03ldZ", ts.tv_nsec / 1000000);
+}
+
+static void base_name(const char *name, struct strbuf *out)
+{
+	const char *slash = name[0] == '@' ? strchr(name, '/') : NULL;
+	strbuf_addstr(out, slash ? slash + 1 : name);
+}
+
+/* The version's document: package.json's fields, its _id and dist. NULL if manifest is not JSON. */
+static cJSON *version_doc(const struct knit_publish_req *req, const char *tarball_url)
+{
+	cJSON *v = cJSON_Parse(req->manifest_json);
+	if (!cJSON_IsObject(v)) {
+		cJSON_Delete(v);
+		return NULL;
+	}
+	struct strbuf id = STRBUF_INIT;
+	strbuf_addf(&id, "%s@%s", req->name, req->version);
+	set_string(v, "_id", id.buf);
+	strbuf_release(&id);
+	cJSON_DeleteItemFromObjectCaseSensitive(v, "dist");
+	cJSON *dist = cJSON_AddObjectToObject(v, "dist");
+	cJSON_AddStringToObject(dist, "integrity", req->integrity);
+	cJSON_AddStringToObject(dist, "shasum", req->shasum);
+	cJSON_AddStringToObject(dist, "tarball", tarball_url);
+	return v;
+}
+
+/* Adds the version to doc (made when NULL): KNIT_EEXIST if it is there already. */
+static int add_version(cJSON **doc, const struct knit_publish_req *req, const char *tarball_url,
+		       const char *where, struct strbuf *err)
+{
+	if (!*doc) {
+		*doc = cJSON_CreateObject();
+		cJSON_AddStringToObject(*doc, "_id", req->name);
+		cJSON_AddStringToObject(*doc, "name", req->name);
+	}
+	cJSON *versions = object_at(*doc, "versions");
+	if (cJSON_GetObjectItemCaseSensitive(versions, req->version)) {
+		strbuf_addf(err, "%s@%s is already in %s; a published version never changes, so publish a new one",
+			    req->name, req->version, where);
+		return KNIT_EEXIST;
+	}
+	cJSON *v = version_doc(req, tarball_url);
+	if (!v) {
+		strbuf_addf(err, "%s@%s: the packed package.json is not a JSON object", req->name, req->version);
+		return KNIT_EINVALID_ARG;
+	}
+	const cJSON *desc = cJSON_GetObjectItemCaseSensitive(v, "description");
+	const char *tag = req->tag ? req->tag : "latest";
+	if (!strcmp(tag, "latest") && cJSON_IsString(desc))
+		set_string(*doc, "description", desc->valuestring);
+	cJSON_AddItemToObject(versions, req->version, v);
+	set_string(object_at(*doc, "dist-tags"), tag, req->version);
+	char now[40];
+	now_iso(now, sizeof(now));
+	cJSON *time = object_at(*doc, "time");
+	if (!cJSON_GetObjectItemCaseSensitive(time, "created"))
+		set_string(time, "created", now);
+	set_string(time, "modified", now);
+	set_string(time, req->version, now);
+	return 0;
+}
+
+/* The highest version key of versions, or NULL. */
+static const char *highest(const cJSON *versions)
+{
+	const cJSON *e;
+	const char *best = NULL;
+	struct knit_version bv = { 0 }, v;
+	cJSON_ArrayForEach(e, versions) {
+		if (knit_version_parse(&v, e->string, strlen(e->string), KNIT_SEMVER_LOOSE))
+			continue;
+		if (!best || knit_version_compare(&v, &bv) > 0) {
+			if (best)
+				knit_version_release(&bv);
+			bv = v;
+			best = e->string;
+		} else {
+			knit_version_release(&v);
+		}
+	}
+	if (best)
+		knit_version_release(&bv);
+	return best;
+}
+
+/* Takes version out of doc: its entry, its time, the tags on it. KNIT_ENOTFOUND if absent. */
+static int remove_version(cJSON *doc, const char *name, const char *version, const char *where,
+			  struct strbuf *err)
+{
+	cJSON *versions = object_at(doc, "versions");
+	if (!cJSON_GetObjectItemCaseSensitive(versions, version)) {
+		strbuf_addf(err, "%s@%s is not in %s", name, version, where);
+		return KNIT_ENOTFOUND;
+	}
+	cJSON_DeleteItemFromObjectCaseSensitive(versions, version);
+	cJSON *time = cJSON_GetObjectItemCaseSensitive(doc, "time");
+	if (cJSON_IsObject(time)) {
+		cJSON_DeleteItemFromObjectCaseSensitive(time, version);
+		char now[40];
+		now_iso(now, sizeof(now));
+		set_string(time, "modified", now);
+	}
+	cJSON *tags = object_at(doc, "dist-tags");
+	for (cJSON *t = tags->child, *next; t; t = next) {
+		next = t->next;
+		if (cJSON_IsString(t) && !strcmp(t->valuestring, version))
+			cJSON_DeleteItemFromObjectCaseSensitive(tags, t->string);
+	}
+	const char *top = highest(versions);
+	if (top && !cJSON_GetObjectItemCaseSensitive(tags, "latest"))
+		set_string(tags, "latest", top);
+	return 0;
+}
+
+static int deprecate_doc(cJSON *doc, const char *name, const char *range, const char *message,
+			 size_t *count, const char *where, struct strbuf *err)
+{
+	struct knit_range r;
+	if (knit_range_parse(&r, range, strlen(range), KNIT_SEMVER_LOOSE)) {
+		strbuf_addf(err, "'%s' is not a valid version range", range);
+		return KNIT_EINVALID_RANGE;
+	}
+	size_t n = 0;
+	cJSON *e;
+	cJSON_ArrayForEach(e, object_at(doc, "versions")) {
+		struct knit_version v;
+		if (!cJSON_IsObject(e) || knit_version_parse(&v, e->string, strlen(e->string), KNIT_SEMVER_LOOSE))
+			continue;
+		/* every version, prereleases too, as npm deprecate does */
+		bool hit = knit_semver_satisfies(e->string, strlen(e->string), range, strlen(range),
+						 KNIT_SEMVER_LOOSE | KNIT_SEMVER_INCLUDE_PRERELEASE);
+		knit_version_release(&v);
+		if (!hit)
+			continue;
+		if (*message)
+			set_string(e, "deprecated", message);
+		else
+			cJSON_DeleteItemFromObjectCaseSensitive(e, "deprecated");
+		n++;
+	}
+	knit_range_release(&r);
+	if (!n) {
+		strbuf_addf(err, "no version of %s in %s satisfies '%s'", name, where, range);
+		return KNIT_ENOMATCH;
+	}
+	*count = n;
+	return 0;
+}
+
+static int check_tag(const char *name, const char *tag, const char *version, struct strbuf *err)
+{
+	struct knit_range r;
+	if (!*tag || strpbrk(tag, "/ \t\n%")) {
+		strbuf_addf(err, "'%s' is not a valid tag name", tag);
+		return KNIT_EINVALID_ARG;
+	}
+	if (!knit_range_parse(&r, tag, strlen(tag), 0)) {
+		knit_range_release(&r);
+		strbuf_addf(err, "'%s' cannot be a tag: it reads as a version range", tag);
+		return KNIT_EINVALID_ARG;
+	}
+	if (!version && !strcmp(tag, "latest")) {
+		strbuf_addf(err, "%s: the 'latest' tag cannot be removed, only moved", name);
+		return KNIT_EINVALID_ARG;
+	}
+	return 0;
+}
+
+static int set_tag_doc(cJSON *doc, const char *name, const char *tag, const char *version,
+		       const char *where, struct strbuf *err)
+{
+	cJSON *tags = object_at(doc, "dist-tags");
+	if (!version) {
+		if (!cJSON_GetObjectItemCaseSensitive(tags, tag)) {
+			strbuf_addf(err, "%s has no tag '%s' in %s", name, tag, where);
+			return KNIT_ENOTFOUND;
+		}
+		cJSON_DeleteItemFromObjectCaseSensitive(tags, tag);
+		return 0;
+	}
+	if (!cJSON_GetObjectItemCaseSensitive(object_at(doc, "versions"), version)) {
+		strbuf_addf(err, "%s@%s is not in %s", name, version, where);
+		return KNIT_ENOTFOUND;
+	}
+	set_string(tags, tag, version);
+	return 0;
+}
+
+/* ---- folder registries ---- */
+
+struct folder_ctx {
+	const struct knit_publish_req *req;
+	const char *root, *name, *version, *tag, *range, *message;
+	size_t count;
+	struct strbuf *tarball_url;
+};
+
+static int folder_publish_edit(cJSON **doc, const char *pkg_dir, void *arg, struct strbuf *err)
+{
+	struct folder_ctx *c = arg;
+	const struct knit_publish_req *req = c->req;
+	struct strbuf file = STRBUF_INIT;
+	bool changed;
+	if (*doc && cJSON_GetObjectItemCaseSensitive(object_at(*doc, "versions"), req->version)) {
+		strbuf_addf(err, "%s@%s is already in %s; a published version never changes, so publish a new one",
+			    req->name, req->version, c->root);
+		return KNIT_EEXIST;
+	}
+	strbuf_addf(&file, "%s/-/", pkg_dir);
+	base_name(req->name, &file);
+	strbuf_addf(&file, "-%s.tgz", req->version);
+	strbuf_reset(c->tarball_url);
+	knit_folder_url(file.buf, c->tarball_url);
+	/* the tarball first: the document never names a file that is not there */
+	int rc = 0;
+	if (knit_make_parents(file.buf)) {
+		strbuf_addf(err, "cannot make the folder for '%s': %s", file.buf, strerror(errno));
+		rc = KNIT_EIO;
+	}
+	if (!rc)
+		rc = knit_write_file_atomic(file.buf, req->tgz, req->tgz_len, &changed, err);
+	if (!rc)
+		rc = add_version(doc, req, c->tarball_url->buf, c->root, err);
+	strbuf_release(&file);
+	return rc;
+}
+
+static int folder_unpublish_edit(cJSON **doc, const char *pkg_dir, void *arg, struct strbuf *err)
+{
+	struct folder_ctx *c = arg;
+	int rc = remove_version(*doc, c->name, c->version, c->root, err);
+	if (rc)
+		return rc;
+	struct strbuf file = STRBUF_INIT;
+	strbuf_addf(&file, "%s/-/", pkg_dir);
+	base_name(c->name, &file);
+	strbuf_addf(&file, "-%s.tgz", c->version);
+	unlink(file.buf); /* after this, nothing names it */
+	if (!cJSON_GetObjectItemCaseSensitive(*doc, "versions")->child) {
+		/* the last version: the package goes */
+		strbuf_reset(&file);
+		strbuf_addf(&file, "%s/index.json", pkg_dir);
+		unlink(file.buf);
+		cJSON_Delete(*doc);
+		*doc = NULL;
+	}
+	strbuf_release(&file);
+	return 0;
+}
+
+static int folder_deprecate_edit(cJSON **doc, const char *pkg_dir, void *arg, struct strbuf *err)
+{
+	struct folder_ctx *c = arg;
+	return deprecate_doc(*doc, c->name, c->range, c->message, &c->count, c->root, err);
+}
+
+static int folder_tag_edit(cJSON **doc, const char *pkg_dir, void *arg, struct strbuf *err)
+{
+	struct folder_ctx *c = arg;
+	return set_tag_doc(*doc, c->name, c->tag, c->version, c->root, err);
+}
+
+/* ---- HTTP registries ---- */
+
+/* <registry>/<name with its first / as %2f><suffix> */
+static void doc_url(const char *registry, const char *name, const char *suffix, struct strbuf *out)
+{
+	strbuf_addf(out, "%s/", registry);
+	const char *slash = strchr(name, '/');
+	if (slash) {
+		strbuf_add(out, name, (size_t)(slash - name));
+		strbuf_addf(out, "%%2f%s", slash + 1);
+	} else {
+		strbuf_addstr(out, name);
+	}
+	strbuf_addstr(out, suffix);
+}
+
+/* One request with the Authorization the settings give for the registry (registry/http.h). */
+static int http_call(const struct knit_config *cfg, struct knit_fetch *f, const char *registry,
+		     const char *method, const char *url, const char *json, size_t len,
+		     const char *what, struct strbuf *body, struct strbuf *err)
+{
+	struct strbuf auth = STRBUF_INIT;
+	const char *auth_line = knit_config_auth_header(cfg, registry, &auth);
+	struct knit_http_req req = { .method = method, .url = url, .auth = auth_line, .json = json,
+				     .len = len, .registry = registry, .what = what };
+	int rc = knit_http_call(f, &req, body, err);
+	strbuf_release(&auth);
+	return rc;
+}
+
+static int http_document(const struct knit_config *cfg, struct knit_fetch *f, const char *registry,
+			 const char *name, bool write, cJSON **doc, struct strbuf *err)
+{
+	struct strbuf url = STRBUF_INIT, body = STRBUF_INIT, what = STRBUF_INIT;
+	doc_url(registry, name, write ? "?write=true" : "", &url);
+	strbuf_addf(&what, "%s", name);
+	int rc = http_call(cfg, f, registry, NULL, url.buf, NULL, 0, what.buf, &body, err);
+	if (!rc) {
+		*doc = cJSON_ParseWithLength(body.buf, body.len);
+		if (!cJSON_IsObject(*doc)) {
+			cJSON_Delete(*doc);
+			*doc = NULL;
+			strbuf_addf(err, "%s: %s answered with something that is not a package document", name, registry);
+			rc = KNIT_EPARSE;
+		}
+	}
+	strbuf_release(&url);
+	strbuf_release(&body);
+	strbuf_release(&what);
+	return rc;
+}
+
+/* PUT the whole document back, as npm deprecate and unpublish do. */
+static int http_put_document(const struct knit_config *cfg, struct knit_fetch *f, const char *registry,
+			     const char *name, const cJSON *doc, bool with_rev, const char *what,
+			     struct strbuf *err)
+{
+	struct strbuf url = STRBUF_INIT, suffix = STRBUF_INIT;
+	const cJSON *rev = cJSON_GetObjectItemCaseSensitive(doc, "_rev");
+	if (with_rev && cJSON_IsString(rev))
+		strbuf_addf(&suffix, "/-rev/%s", rev->valuestring);
+	doc_url(registry, name, suffix.buf, &url);
+	char *json = cJSON_PrintUnformatted(doc);
+	int rc = http_call(cfg, f, registry, "PUT", url.buf, json, strlen(json), what, NULL, err);
+	free(json);
+	strbuf_release(&url);
+	strbuf_release(&suffix);
+	return rc;
+}
+
+static int http_publish(const struct knit_config *cfg, struct knit_fetch *f, const char *registry,
+			const struct knit_publish_req *req, struct strbuf *tarball_url, struct strbuf *err)
+{
+	struct strbuf url = STRBUF_INIT, file = STRBUF_INIT, key = STRBUF_INIT, data = STRBUF_INIT,
+		      what = STRBUF_INIT;
+	cJSON *doc = NULL;
+	/* the conventional address; registries rewrite it to their own */
+	base_name(req->name, &file);
+	strbuf_addf(&file, "-%s.tgz", req->version);
+	strbuf_addf(tarball_url, "%s/%s/-/%s", registry, req->name, file.buf);
+	int rc = add_version(&doc, req, tarball_url->buf, registry, err);
+	if (!rc) {
+		cJSON_DeleteItemFromObjectCaseSensitive(doc, "time");
+		cJSON_AddNullToObject(doc, "access");
+		strbuf_addf(&key, "%s-%s.tgz", req->name, req->version);
+		knit_base64_encode(req->tgz, req->tgz_len, &data);
+		cJSON *att = cJSON_AddObjectToObject(cJSON_AddObjectToObject(doc, "_attachments"), key.buf);
+		cJSON_AddStringToObject(att, "content_type", "application/octet-stream");
+		cJSON_AddStringToObject(att, "data", data.buf);
+		cJSON_AddNumberToObject(att, "length", (double)req->tgz_len);
+		doc_url(registry, req->name, "", &url);
+		strbuf_addf(&what, "%s@%s", req->name, req->version);
+		char *json = cJSON_PrintUnformatted(doc);
+		rc = http_call(cfg, f, registry, "PUT", url.buf, json, strlen(json), what.buf, NULL, err);
+		free(json);
+	}
+	cJSON_Delete(doc);
+	strbuf_release(&url);
+	strbuf_release(&file);
+	strbuf_release(&key);
+	strbuf_release(&data);
+	strbuf_release(&what);
+	return rc;
+}
+
+/* ---- the operations ---- */
+
+int knit_publish(const struct knit_config *cfg, struct knit_fetch *f, const char *registry,
+		 const struct knit_publish_req *req, struct strbuf *tarball_url, struct strbuf *err)
+{
+	int rc = req->tag ? check_tag(req->name, req->tag, req->version, err) : 0;
+	if (rc)
+		return rc;
+	if (!knit_folder_is(registry))
+		return http_publish(cfg, f, registry, req, tarball_url, err);
+	struct strbuf root = STRBUF_INIT;
+	rc = knit_folder_root(registry, &root, err);
+	struct folder_ctx c = { .req = req, .root = root.buf, .tarball_url = tarball_url };
+	if (!rc)
+		rc = knit_folder_edit(root.buf, req->name, true, folder_publish_edit, &c, err);
+	strbuf_release(&root);
+	return rc;
+}
+
+int knit_registry_document(const struct knit_config *cfg, struct knit_fetch *f, const char *registry,
+			   const char *name, bool write, cJSON **doc, struct strbuf *err)
+{
+	*doc = NULL;
+	if (!knit_folder_is(registry))
+		return http_document(cfg, f, registry, name, write, doc, err);
+	struct strbuf root = STRBUF_INIT;
+	int rc = knit_folder_root(registry, &root, err);
+	if (!rc)
+		rc = knit_folder_read(root.buf, name, doc, err);
+	if (rc == KNIT_ENOTFOUND)
+		strbuf_addf(err, "%s is not in the registry %s", name, root.buf);
+	strbuf_release(&root);
+	return rc;
+}
+
+/* Runs a folder edit on the package. */
+static int folder_change(const char *registry, struct folder_ctx *c, knit_packument_edit_fn edit,
+			 struct strbuf *err)
+{
+	struct strbuf root = STRBUF_INIT;
+	int rc = knit_folder_root(registry, &root, err);
+	c->root = root.buf;
+	if (!rc)
+		rc = knit_folder_edit(root.buf, c->name, false, edit, c, err);
+	strbuf_release(&root);
+	return rc;
+}
+
+int knit_dist_tag_set(const struct knit_config *cfg, struct knit_fetch *f, const char *registry,
+		      const char *name, const char *tag, const char *version, struct strbuf *err)
+{
+	int rc = check_tag(name, tag, version, err);
+	if (rc)
+		return rc;
+	if (knit_folder_is(registry)) {
+		struct folder_ctx c = { .name = name, .tag = tag, .version = version };
+		return folder_change(registry, &c, folder_tag_edit, err);
+	}
+	struct strbuf url = STRBUF_INIT, path = STRBUF_INIT, body = STRBUF_INIT, what = STRBUF_INIT;
+	strbuf_addf(&path, "%s/-/package", registry);
+	doc_url(path.buf, name, "/dist-tags/", &url);
+	strbuf_addstr(&url, tag); /* check_tag allows nothing that needs escaping */
+	strbuf_addf(&what, "%s tag '%s'", name, tag);
+	if (version) {
+		knit_json_string(&body, version);
+		rc = http_call(cfg, f, registry, "PUT", url.buf, body.buf, body.len, what.buf, NULL, err);
+	} else {
+		rc = http_call(cfg, f, registry, "DELETE", url.buf, NULL, 0, what.buf, NULL, err);
+	}
+	strbuf_release(&url);
+	strbuf_release(&path);
+	strbuf_release(&body);
+	strbuf_release(&what);
+	return rc;
+}
+
+int knit_deprecate(const struct knit_config *cfg, struct knit_fetch *f, const char *registry,
+		   const char *name, const char *range, const char *message, size_t *count,
+		   struct strbuf *err)
+{
+	*count = 0;
+	if (knit_folder_is(registry)) {
+		struct folder_ctx c = { .name = name, .range = range, .message = message };
+		int rc = folder_change(registry, &c, folder_deprecate_edit, err);
+		*count = c.count;
+		return rc;
+	}
+	cJSON *doc;
+	int rc = http_document(cfg, f, registry, name, true, &doc, err);
+	if (!rc)
+		rc = deprecate_doc(doc, name, range, message, count, registry, err);
+	if (!rc)
+		rc = http_put_document(cfg, f, registry, name, doc, false, name, err);
+	cJSON_Delete(doc);
+	return rc;
+}
+
+int knit_unpublish(const struct knit_config *cfg, struct knit_fetch *f, const char *registry,
+		   const char *name, const char *version, struct strbuf *err)
+{
+	if (knit_folder_is(registry)) {
+		struct folder_ctx c = { .name = name, .version = version };
+		return folder_change(registry, &c, folder_unpublish_edit, err);
+	}
+	/* npm's way: the document without the version, then the tarball */
+	cJSON *doc;
+	struct strbuf what = STRBUF_INIT, url = STRBUF_INIT, tarball = STRBUF_INIT;
+	strbuf_addf(&what, "%s@%s", name, version);
+	int rc = http_document(cfg, f, registry, name, true, &doc, err);
+	if (!rc) {
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(
+			cJSON_GetObjectItemCaseSensitive(doc, "versions"), version);
+		const cJSON *tb = cJSON_GetObjectItemCaseSensitive(
+			cJSON_GetObjectItemCaseSensitive(v, "dist"), "tarball");
+		if (cJSON_IsString(tb))
+			strbuf_addstr(&tarball, tb->valuestring);
+		rc = remove_version(doc, name, version, registry, err);
+	}
+	if (!rc && !cJSON_GetObjectItemCaseSensitive(doc, "versions")->child) {
+		/* the last version: the whole package goes */
+		const cJSON *rev = cJSON_GetObjectItemCaseSensitive(doc, "_rev");
+		struct strbuf suffix = STRBUF_INIT;
+		strbuf_addf(&suffix, "/-rev/%s", cJSON_IsString(rev) ? rev->valuestring : "undefined");
+		doc_url(registry, name, suffix.buf, &url);
+		rc = http_call(cfg, f, registry, "DELETE", url.buf, NULL, 0, what.buf, NULL, err);
+		strbuf_release(&suffix);
+		goto done;
+	}
+	if (!rc)
+		rc = http_put_document(cfg, f, registry, name, doc, true, what.buf, err);
+	if (!rc && tarball.len) {
+		cJSON_Delete(doc);
+		doc = NULL;
+		rc = http_document(cfg, f, registry, name, true, &doc, err);
+		const cJSON *rev = cJSON_GetObjectItemCaseSensitive(doc, "_rev");
+		if (!rc) {
+			strbuf_addf(&url, "%s/-rev/%s", tarball.buf, cJSON_IsString(rev) ? rev->valuestring : "undefined");
+			rc = http_call(cfg, f, registry, "DELETE", url.buf, NULL, 0, what.buf, NULL, err);
+			if (rc == KNIT_ENOTFOUND) { /* the registry dropped it with the version */
+				strbuf_reset(err);
+				rc = 0;
+			}
+		}
+	}
+done:
+	cJSON_Delete(doc);
+	strbuf_release(&what);
+	strbuf_release(&url);
+	strbuf_release(&tarball);
+	return rc;
+}
