@@ -3,6 +3,7 @@
  */
 #include "cli.h"
 #include "options.h"
+#include "project/sources.h"
 #include "progress.h"
 #include "project/install.h"
 #include "util/error.h"
@@ -80,20 +81,26 @@ int cmd_install(int argc, const char **argv, struct knit_cli *cli)
 		return KNIT_EXIT_OK;
 	if (n < 0)
 		return KNIT_EXIT_FAILURE;
-	/* name, name@range, @scope/name, @scope/name@range */
+	/* name, name@range, @scope/name, @scope/name@range; the range may be a git
+	 * URL holding '@' of its own (git+ssh://git@host/...), so split at the first */
 	struct knit_dep *specs = calloc((size_t)n + 1, sizeof(*specs));
 	char **owned = calloc((size_t)n + 1, sizeof(*owned));
 	for (int i = 0; i < n; i++) {
 		owned[i] = strdup(argv[i]);
-		char *at = strrchr(owned[i], '@');
+		char *at = strchr(owned[i] + 1, '@');
 		if (at && at != owned[i]) {
 			*at = '\0';
 			specs[i] = (struct knit_dep){ owned[i], at + 1 };
 		} else {
 			specs[i] = (struct knit_dep){ owned[i], "" };
 		}
-		if (!*specs[i].name || (specs[i].name[0] == '@' && !strchr(specs[i].name, '/'))) {
-			knit_error(cli, "'%s' is not a package name (name, name@range or @scope/name@range)", argv[i]);
+		bool source = knit_spec_kind(argv[i]) != KNIT_SPEC_REGISTRY || !strncmp(argv[i], "git+", 4);
+		if (source || !*specs[i].name || (specs[i].name[0] == '@' && !strchr(specs[i].name, '/'))) {
+			if (source)
+				knit_error(cli, "'%s' needs the package's name in front: knit install <name>@%s", argv[i],
+					   argv[i]);
+			else
+				knit_error(cli, "'%s' is not a package name (name, name@range or @scope/name@range)", argv[i]);
 			for (int k = 0; k <= i; k++)
 				free(owned[k]);
 			free(owned);

@@ -245,6 +245,12 @@ int knit_deps_sync(const char *project_dir, const struct knit_dep_link *in, size
 		if (made) {
 			strbuf_addf(err, "cannot make '%s': %s", dst.buf, strerror(errno));
 			rc = KNIT_EIO;
+		} else if (pkgs[i].symlink_to) {
+			if (symlink(pkgs[i].symlink_to, dst.buf)) {
+				strbuf_addf(err, "cannot link '%s' to '%s': %s", dst.buf, pkgs[i].symlink_to,
+					    strerror(errno));
+				rc = KNIT_EIO;
+			}
 		} else {
 			rc = link_tree(pkgs[i].store_dir, dst.buf, pkgs[i].trusted, err);
 		}

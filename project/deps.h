@@ -20,6 +20,9 @@ struct knit_dep_link {
 	const char *integrity; /* SRI, recorded in the state */
 	const char *store_dir; /* the package's folder in the store */
 	const struct knit_deps *bins; /* its "bin": command -> path; may be NULL */
+	const char *symlink_to; /* a folder dependency ("file:"): deps/<name> is a symbolic
+				 * link with this target, relative to where the link is; then
+				 * store_dir is the folder itself */
 	bool trusted;          /* its install scripts may run: its files are copied, not linked,
 				* so that they cannot change the store; trusting it anew
 				* re-makes deps/ */

@@ -3,11 +3,13 @@
 #include "manifest.h"
 #include "registry/config.h"
 #include "registry/fetch.h"
+#include "registry/git.h"
 #include "registry/integrity.h"
 #include "registry/registry.h"
 #include "registry/store.h"
 #include "registry/store_pool.h"
 #include "scripts.h"
+#include "sources.h"
 #include "tarballs.h"
 #include "buildfiles.h"
 #include "syslibs.h"
@@ -24,11 +26,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* One package to have in deps/. */
 struct item {
-	const char *name, *version, *tarball, *sri, *shasum;
+	enum knit_spec_kind kind;
+	const char *name, *version, *tarball, *sri, *shasum; /* tarball: knit.lock's "resolved" */
+	char *git_url;        /* git: the repository */
+	char commit[41];      /* git: the commit */
+	char *symlink_to;     /* file: deps/<name>'s link target */
+	char *state_id;       /* git and file: what deps/.knit-state records instead of an integrity */
 	struct knit_integrity id;
 	struct knit_transfer *transfer;
 	struct strbuf store_dir;
@@ -47,6 +55,7 @@ struct run {
 	struct knit_fetch *fetch;
 	struct knit_tarballs *tarballs; /* downloads by URL, some started during the solve */
 	struct knit_registry *registry;
+	struct knit_specials *specials; /* git and folder packages, around the registry */
 	struct knit_solution solution;
 	bool solved;
 	struct item *items;
@@ -163,11 +172,17 @@ static bool lock_is_current(const struct run *r)
 			for (size_t o = 0; o < r->manifest.overrides.n; o++)
 				if (!strcmp(r->manifest.overrides.items[o].name, d->name))
 					range = r->manifest.overrides.items[o].range;
-			ok = locked_satisfies(&r->lock, d->name, range);
+			if (knit_spec_kind(range) != KNIT_SPEC_REGISTRY) {
+				const struct knit_lock_pkg *p = knit_lockfile_find(&r->lock, d->name);
+				ok = p && knit_resolved_matches(r->opts->project_dir, range, p->resolved);
+			} else {
+				ok = locked_satisfies(&r->lock, d->name, range);
+			}
 		}
 	for (size_t i = 0; ok && i < r->lock.n; i++) {
 		const struct knit_lock_pkg *p = &r->lock.pkgs[i];
-		ok = p->resolved && p->integrity;
+		/* git and folder packages have no integrity: the commit or the folder stands for it */
+		ok = p->resolved && (p->integrity || knit_resolved_kind(p->resolved) != KNIT_SPEC_REGISTRY);
 		for (size_t k = 0; ok && k < p->deps.n; k++) {
 			const char *range = p->deps.items[k].range;
 			for (size_t o = 0; o < r->manifest.overrides.n; o++)
@@ -206,7 +221,13 @@ static int items_from_lock(struct run *r, struct strbuf *err)
 		it->version = p->version;
 		it->tarball = p->resolved;
 		it->sri = p->integrity;
-		if (!p->resolved || !p->integrity) {
+		it->kind = knit_resolved_kind(p->resolved);
+		if (it->kind == KNIT_SPEC_GIT && knit_resolved_git(p->resolved, &it->git_url, it->commit)) {
+			strbuf_addf(err, "%s: package '%s' has a malformed git source '%s' (git+<url>#<40-hex commit>)",
+				    r->lock_path.buf, p->name, p->resolved);
+			return KNIT_EPARSE;
+		}
+		if (!p->resolved || (!p->integrity && it->kind == KNIT_SPEC_REGISTRY)) {
 			strbuf_addf(err, "%s: package '%s' has no %s", r->lock_path.buf, p->name,
 				    p->resolved ? "integrity" : "resolved URL");
 			return KNIT_EPARSE;
@@ -266,8 +287,21 @@ static int solve(struct run *r, struct strbuf *warn, struct strbuf *err)
 	enter_phase(r, KNIT_PHASE_RESOLVE);
 	r->registry = knit_registry_new(&r->cfg, r->fetch);
 	knit_registry_set_cache_mode(r->registry, r->opts->cache_mode);
-	int rc = knit_solve(&req, knit_registry_source(r->registry), &r->solution, err);
+	/* git and folder dependencies: resolved first, then solved as their exact versions */
+	r->specials = knit_specials_new(knit_registry_source(r->registry), r->cfg.cache_dir, r->opts->project_dir);
+	struct knit_deps solve_deps = { 0 };
+	int rc = 0;
+	for (size_t i = 0; i < all.n && !rc; i++) {
+		const char *range;
+		rc = knit_specials_root(r->specials, all.items[i].name, all.items[i].range, req.root_name, &range, err);
+		if (!rc)
+			knit_deps_add(&solve_deps, all.items[i].name, range);
+	}
+	req.deps = solve_deps.items;
+	if (!rc)
+		rc = knit_solve(&req, knit_specials_source(r->specials), &r->solution, err);
 	knit_deps_release(&all);
+	knit_deps_release(&solve_deps);
 	knit_deps_release(&pins);
 	if (rc)
 		return rc;
@@ -282,6 +316,16 @@ static int solve(struct run *r, struct strbuf *warn, struct strbuf *err)
 		it->tarball = e->pv->tarball;
 		it->sri = e->pv->integrity;
 		it->shasum = e->pv->shasum;
+		const struct knit_special *sp = knit_specials_find(r->specials, e->name);
+		if (sp) {
+			it->kind = sp->kind;
+			it->tarball = sp->resolved;
+			if (sp->kind == KNIT_SPEC_GIT) {
+				it->git_url = knit_xstrdup(sp->url);
+				memcpy(it->commit, sp->commit, sizeof(it->commit));
+			}
+			continue;
+		}
 		if (e->pv->deprecated)
 			strbuf_addf(warn, "%s@%s is deprecated: %s\n", e->name, e->pv->version, e->pv->deprecated);
 		if (!it->tarball) {
@@ -306,8 +350,11 @@ static void new_lockfile(struct run *r, struct knit_lockfile *lf)
 	for (size_t i = 0; i < r->solution.n; i++) {
 		const struct knit_solution_entry *e = &r->solution.pkgs[i];
 		struct strbuf sri = STRBUF_INIT;
-		knit_integrity_format(&r->items[i].id, &sri);
-		struct knit_lock_pkg *p = knit_lockfile_add(lf, e->name, e->pv->version, e->pv->tarball, sri.buf);
+		const struct item *it = &r->items[i];
+		if (it->kind == KNIT_SPEC_REGISTRY)
+			knit_integrity_format(&it->id, &sri);
+		struct knit_lock_pkg *p = knit_lockfile_add(lf, e->name, e->pv->version, it->tarball,
+							    it->kind == KNIT_SPEC_REGISTRY ? sri.buf : NULL);
 		for (size_t k = 0; k < e->pv->ndeps; k++)
 			knit_deps_add(&p->deps, e->pv->deps[k].name, e->pv->deps[k].range);
 		strbuf_release(&sri);
@@ -316,12 +363,64 @@ static void new_lockfile(struct run *r, struct knit_lockfile *lf)
 
 /* --- fetching, verifying, storing -------------------------------------------------------- */
 
+/*
+ * A git package: its commit's files in the store (<store>/v1/git-<commit>),
+ * exported from the mirror unless there already. A folder package: the
+ * folder itself, linked from deps/.
+ */
+static int place_special(struct run *r, struct item *it, struct strbuf *err)
+{
+	struct strbuf id = STRBUF_INIT;
+	strbuf_init(&it->store_dir, 0);
+	if (it->kind == KNIT_SPEC_GIT) {
+		strbuf_addf(&it->store_dir, "%s/store/v1/git-%s", r->cfg.cache_dir, it->commit);
+		strbuf_addf(&id, "git-%s", it->commit);
+		it->state_id = strbuf_detach(&id, NULL);
+		struct stat st;
+		if (!stat(it->store_dir.buf, &st))
+			return 0;
+		int rc = knit_git_export(r->cfg.cache_dir, it->git_url, it->commit, it->store_dir.buf, err);
+		if (rc) {
+			struct strbuf msg = STRBUF_INIT;
+			strbuf_addf(&msg, "cannot fetch %s@%s: %s", it->name, it->version, err->buf);
+			strbuf_reset(err);
+			strbuf_add(err, msg.buf, msg.len);
+			strbuf_release(&msg);
+		}
+		return rc;
+	}
+	const char *rel = it->tarball + 5; /* "file:<path from the project>" */
+	if (*rel == '/')
+		strbuf_addstr(&it->store_dir, rel);
+	else
+		strbuf_addf(&it->store_dir, "%s/%s", r->opts->project_dir, rel);
+	struct stat st;
+	if (stat(it->store_dir.buf, &st) || !S_ISDIR(st.st_mode)) {
+		strbuf_addf(err, "%s: the folder %s (%s) is not there", it->name, it->tarball, it->store_dir.buf);
+		return KNIT_ENOTFOUND;
+	}
+	/* the link sits in deps/ (deps/@scope/ when scoped) */
+	struct strbuf target = STRBUF_INIT;
+	if (*rel != '/')
+		strbuf_addstr(&target, strchr(it->name, '/') ? "../../" : "../");
+	strbuf_addstr(&target, rel);
+	it->symlink_to = strbuf_detach(&target, NULL);
+	it->state_id = knit_xstrdup(it->tarball);
+	return 0;
+}
+
 static int fetch_missing(struct run *r, struct knit_install_stats *stats, struct strbuf *err)
 {
 	r->progress.packages = r->n;
 	r->progress.phase = KNIT_PHASE_FETCH; /* reported once the downloads are counted */
 	for (size_t i = 0; i < r->n; i++) {
 		struct item *it = &r->items[i];
+		if (it->kind != KNIT_SPEC_REGISTRY) {
+			int rc = place_special(r, it, err);
+			if (rc)
+				return rc;
+			continue;
+		}
 		if (knit_integrity_parse(&it->id, it->sri, it->shasum)) {
 			strbuf_addf(err, "%s@%s has no usable integrity (dist.integrity or dist.shasum)",
 				    it->name, it->version);
@@ -564,6 +663,8 @@ static int change_manifest(struct run *r, struct strbuf *err)
 /* npm's rule for what is saved: a range as given; for a version or a tag, ^version (or exact). */
 static char *saved_range(const struct run *r, const struct knit_dep *spec)
 {
+	if (knit_spec_kind(spec->range) != KNIT_SPEC_REGISTRY)
+		return knit_xstrdup(spec->range); /* git and folder specs as given */
 	const char *resolved = NULL;
 	for (size_t i = 0; i < r->solution.n; i++)
 		if (!strcmp(r->solution.pkgs[i].name, spec->name))
@@ -624,6 +725,9 @@ static void run_release(struct run *r)
 	for (size_t i = 0; i < r->n; i++) {
 		strbuf_release(&r->items[i].store_dir);
 		free(r->items[i].url);
+		free(r->items[i].git_url);
+		free(r->items[i].symlink_to);
+		free(r->items[i].state_id);
 		if (r->pkg_manifests)
 			knit_manifest_release(&r->pkg_manifests[i]);
 	}
@@ -631,6 +735,7 @@ static void run_release(struct run *r)
 	free(r->items);
 	if (r->solved)
 		knit_solution_release(&r->solution);
+	knit_specials_free(r->specials);
 	knit_registry_free(r->registry);
 	knit_tarballs_free(r->tarballs);
 	knit_fetch_free(r->fetch);
@@ -760,8 +865,9 @@ int knit_install(const struct knit_install_opts *opts, struct knit_install_stats
 		for (size_t i = 0; i < r.n; i++)
 			links[i] = (struct knit_dep_link){ .name = r.items[i].name,
 							   .version = r.items[i].version,
-							   .integrity = r.items[i].sri,
+							   .integrity = r.items[i].state_id ? r.items[i].state_id : r.items[i].sri,
 							   .store_dir = r.items[i].store_dir.buf,
+							   .symlink_to = r.items[i].symlink_to,
 							   .trusted = trusted(&r, r.items[i].name) };
 		/* build files: made before deps/ changes, so that a package with a bad
 		 * `c` section fails the install with nothing touched */

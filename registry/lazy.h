@@ -10,5 +10,6 @@
  */
 extern struct knit_dynlib knit_libcurl;
 extern struct knit_dynlib knit_libarchive;
+extern struct knit_dynlib knit_libgit2; /* for git dependencies only */
 
 #endif
