@@ -48,7 +48,7 @@ static bool read_line(FILE *in, FILE *prompt_to, const char *prompt, bool secret
 	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
 		line[--n] = '\0';
 	strbuf_addstr(out, line);
-	memset(line, 0, cap);
+	explicit_bzero(line, cap);
 	free(line);
 	return true;
 }
@@ -113,8 +113,8 @@ int cmd_login(int argc, const char **argv, struct knit_cli *cli)
 	fprintf(cli->out, "logged in as %s on %s (token kept in %s)\n", user.buf, rc.registry, file.buf);
 	status = KNIT_EXIT_OK;
 done:
-	memset(password.buf, 0, password.len);
-	memset(token.buf, 0, token.len);
+	explicit_bzero(password.buf, password.len);
+	explicit_bzero(token.buf, token.len);
 	knit_registry_cmd_close(&rc);
 	strbuf_release(&user);
 	strbuf_release(&password);

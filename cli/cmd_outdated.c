@@ -1,9 +1,11 @@
 /*
  * knit outdated: for each of the project's own dependencies, the locked
  * version, the newest its range allows (wanted), and the registry's latest.
+ * Git and folder dependencies are not the registry's, so they are left out.
  */
 #include "cli.h"
 #include "options.h"
+#include "project/sources.h"
 #include "project/manifest.h"
 #include "registry/config.h"
 #include "registry/fetch.h"
@@ -65,14 +67,18 @@ int cmd_outdated(int argc, const char **argv, struct knit_cli *cli)
 	knit_registry_set_cache_mode(reg, mode);
 	const struct knit_source *src = knit_registry_source(reg);
 	const struct knit_deps *fields[2] = { &m.deps, &m.dev_deps };
+	/* git and folder dependencies are not the registry's: knit update re-resolves them */
 	for (int f = 0; f < 2; f++)
 		for (size_t i = 0; i < fields[f]->n; i++)
-			src->prefetch(src->ctx, fields[f]->items[i].name);
+			if (knit_spec_kind(fields[f]->items[i].range) == KNIT_SPEC_REGISTRY)
+				src->prefetch(src->ctx, fields[f]->items[i].name);
 
 	bool header = false;
 	for (int f = 0; f < 2 && status != KNIT_EXIT_FAILURE + 1; f++) {
 		for (size_t i = 0; i < fields[f]->n; i++) {
 			const struct knit_dep *d = &fields[f]->items[i];
+			if (knit_spec_kind(d->range) != KNIT_SPEC_REGISTRY)
+				continue;
 			const struct knit_lock_pkg *locked = knit_lockfile_find(&lf, d->name);
 			const struct knit_pkg *pkg;
 			rc = src->load(src->ctx, d->name, &pkg);

@@ -88,10 +88,10 @@ int knit_account_login(struct knit_fetch *f, const char *registry, const char *u
 	else
 		rc = take_token(&body, registry, token, err);
 	/* the password was in these buffers: clear them before they go */
-	memset(json, 0, strlen(json));
+	explicit_bzero(json, strlen(json));
 	free(json);
-	memset(pair.buf, 0, pair.len);
-	memset(basic.buf, 0, basic.len);
+	explicit_bzero(pair.buf, pair.len);
+	explicit_bzero(basic.buf, basic.len);
 	strbuf_release(&url);
 	strbuf_release(&body);
 	strbuf_release(&what);

@@ -27,43 +27,34 @@ expect_run() {
 	fi
 }
 
-# The pinned node-semver the semver module reproduces, installed once into a cache.
-node_semver_dir() {
-	local cache="${KNIT_TEST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/knit-tests}/semver-7.8.6"
-	mkdir -p "$cache"
-	# tests run in parallel: one installs, the others wait on the lock
-	(
-		flock 9
-		if [ ! -f "$cache/node_modules/semver/package.json" ]; then
-			command -v npm >/dev/null || { echo "node and npm are needed for this test (.ci/run installs them)" >&2; exit 1; }
-			npm install --prefix "$cache" --no-audit --no-fund --silent semver@7.8.6 >&2 || exit 1
-		fi
-	) 9>"$cache.lock" || exit 1
-	echo "$cache/node_modules/semver"
-}
-
-# Verdaccio 6.8.0 (the last to run on Node 20), installed once into a cache,
-# with the node-fetch override that lets npm resolve it from a registry
-# that serves only "latest" tags (../shared/reference/registry-protocol.md).
-verdaccio_dir() {
-	local cache="${KNIT_TEST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/knit-tests}/verdaccio-6.8.0"
+# npm_cached NAME MODULE PACKAGE-JSON: installs PACKAGE-JSON's dependencies
+# once into the test cache (tests run in parallel: one installs, the
+# others wait on the lock) and prints the folder of MODULE there.
+npm_cached() {
+	local cache="${KNIT_TEST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/knit-tests}/$1"
 	mkdir -p "$cache"
 	(
 		flock 9
-		if [ ! -f "$cache/node_modules/verdaccio/package.json" ]; then
+		if [ ! -f "$cache/node_modules/$2/package.json" ]; then
 			command -v npm >/dev/null || { echo "node and npm are needed for this test (.ci/run installs them)" >&2; exit 1; }
-			cat >"$cache/package.json" <<'J'
-{
-  "name": "knit-test-verdaccio",
-  "private": true,
-  "dependencies": { "verdaccio": "6.8.0" },
-  "overrides": { "verdaccio-audit": { "node-fetch": "2.7.0" } }
-}
-J
+			printf '%s\n' "$3" >"$cache/package.json"
 			(cd "$cache" && npm install --no-audit --no-fund --silent >&2) || exit 1
 		fi
 	) 9>"$cache.lock" || exit 1
-	echo "$cache/node_modules/verdaccio"
+	echo "$cache/node_modules/$2"
+}
+
+# The pinned node-semver the semver module reproduces.
+node_semver_dir() {
+	npm_cached semver-7.8.6 semver '{"private": true, "dependencies": {"semver": "7.8.6"}}'
+}
+
+# Verdaccio 6.8.0 (the last to run on Node 20), with the node-fetch
+# override that lets npm resolve it from a registry that serves only
+# "latest" tags (../shared/reference/registry-protocol.md).
+verdaccio_dir() {
+	npm_cached verdaccio-6.8.0 verdaccio '{"private": true, "dependencies": {"verdaccio": "6.8.0"},
+  "overrides": {"verdaccio-audit": {"node-fetch": "2.7.0"}}}'
 }
 
 free_port() {

@@ -45,6 +45,11 @@ grep -q "changed" deps/libf/include/libf.h && ok || not_ok "changes in the folde
 grep -q 'knit::libg' deps/knit.cmake && grep -q 'knit::libf' deps/knit.cmake && ok || not_ok "build targets for git and folder packages"
 [ ! -e deps/libg/.git ] && ok || not_ok "a .git in deps/libg"
 
+expect_run "outdated leaves git and folder packages out" 0 "" "" -- "$KNIT" outdated
+expect_run "ls shows them" 0 "app@0.1.0*libf@0.1.0*libg@1.1.0*libh@0.1.0" "" -- "$KNIT" ls --all
+expect_run "why names the spec" 0 "libg@1.1.0
+  dependencies > libg@$G#semver:^1.0" "" -- "$KNIT" why libg
+
 # a main.c using both builds
 cat >src/use.c <<'C'
 #include <libf.h>
