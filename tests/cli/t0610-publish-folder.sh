@@ -88,6 +88,21 @@ cd "$TEST_TMP/libb" && sed -i 's/^{/{\n  "private": true,/' knit.json
 expect_run "private" 1 "" 'knit: error: knit.json: @acme/libb is "private": true, so it is never published' -- "$KNIT" publish --registry "$OTHER"
 expect_run "login to a folder" 1 "" "knit: error: file://$REG is a folder registry: it needs no login" -- "$KNIT" login --username x
 
+# more bad input: one line each, exit 1, the registry unchanged
+cd "$TEST_TMP/app" || exit 1
+cp "$REG/liba/index.json" "$TEST_TMP/index.before-bad"
+expect_run "a registry that is not a URL" 1 "" "knit: error: registry 'ftp://x' is not an http://, https:// or file:// URL" -- "$KNIT" view liba --registry ftp://x
+expect_run "view a bad name" 1 "" "knit: error: 'Bad Name' is not a valid package name" -- "$KNIT" view 'Bad Name'
+expect_run "dist-tag add without a version" 1 "" "knit: error: dist-tag add needs an exact version: liba@<version>" -- "$KNIT" dist-tag add liba
+expect_run "dist-tag rm with a version" 1 "" "knit: error: dist-tag rm takes a package name without a version, got 'liba@1.0.0'" -- "$KNIT" dist-tag rm liba@1.0.0 beta
+expect_run "deprecate with a line break" 1 "" "knit: error: the deprecation message must be one line" -- "$KNIT" deprecate liba "two
+lines"
+expect_run "whoami on a folder registry" 1 "" "knit: error: file://$REG is a folder registry: it has no users" -- "$KNIT" whoami
+expect_run "login without a password" 1 "" "knit: error: login needs a password on the first line of standard input" -- "$KNIT" login --registry http://127.0.0.1:9 --username u </dev/null
+expect_run "registry index of a missing folder" 1 "" "knit: error: '$TEST_TMP/nope' is not a folder" -- "$KNIT" registry index "$TEST_TMP/nope"
+expect_run "registry without index" 1 "" "knit: error: usage: knit registry index \\[--base-url <url>\\] \\[<folder>\\]" -- "$KNIT" registry
+cmp -s "$REG/liba/index.json" "$TEST_TMP/index.before-bad" && ok || not_ok "bad input changed the registry"
+
 # knit registry index: the folder served by nginx
 port=$(free_port)
 expect_run "registry index" 0 "1 package, 1 version: tarballs at http://127.0.0.1:$port/<name>/-/" "" -- "$KNIT" registry index --base-url "http://127.0.0.1:$port/" "$REG"
