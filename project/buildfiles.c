@@ -92,7 +92,11 @@ static void cmake_quote(struct strbuf *out, const char *s)
 static void cmake_path(struct strbuf *out, const char *pkg, const char *rel)
 {
 	struct strbuf p = STRBUF_INIT;
-	strbuf_addf(&p, "%s%s%s", pkg, *rel ? "/" : "", rel);
+	strbuf_addstr(&p, pkg);
+	if (*rel) {
+		strbuf_addch(&p, '/');
+		strbuf_addstr(&p, rel);
+	}
 	strbuf_addstr(out, "\"${KNIT_DEPS_DIR}/");
 	for (const char *s = p.buf; *s; s++) {
 		if (strchr("\\\"$;", *s))

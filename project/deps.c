@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/fs.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,29 +59,37 @@ static int copy_file(const char *from, const char *to, mode_t mode)
 }
 
 /* Recreates the tree at from under to: folders made, files hard-linked (or copied), links kept. */
-/* copy: real copies, not hard links (for packages whose scripts may change their files) */
-static int link_tree(const char *from, const char *to, bool copy, struct strbuf *err)
+/*
+ * Recreates the tree at src under dst (each a path, extended and restored
+ * while walking: no allocation or formatting per entry, which matters on a
+ * warm install of thousands of files): folders made, files hard-linked (or
+ * copied with copy: real copies, for packages whose scripts may change
+ * their files), links kept.
+ */
+static int link_tree_at(struct strbuf *src, struct strbuf *dst, bool copy, struct strbuf *err)
 {
-	DIR *d = opendir(from);
+	DIR *d = opendir(src->buf);
 	struct dirent *e;
 	int rc = 0;
-	if (!d || (mkdir(to, 0755) && errno != EEXIST)) {
-		strbuf_addf(err, "cannot read '%s' or make '%s': %s", from, to, strerror(errno));
+	if (!d || (mkdir(dst->buf, 0755) && errno != EEXIST)) {
+		strbuf_addf(err, "cannot read '%s' or make '%s': %s", src->buf, dst->buf, strerror(errno));
 		if (d)
 			closedir(d);
 		return KNIT_EIO;
 	}
+	size_t src_len = src->len, dst_len = dst->len;
 	while (!rc && (e = readdir(d))) {
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 			continue;
-		struct strbuf src = STRBUF_INIT, dst = STRBUF_INIT;
 		struct stat st;
-		strbuf_addf(&src, "%s/%s", from, e->d_name);
-		strbuf_addf(&dst, "%s/%s", to, e->d_name);
+		strbuf_addch(src, '/');
+		strbuf_addstr(src, e->d_name);
+		strbuf_addch(dst, '/');
+		strbuf_addstr(dst, e->d_name);
 		/* readdir's type saves a stat per file; lstat only when the filesystem does not say */
 		unsigned char type = e->d_type;
 		if (type == DT_UNKNOWN) {
-			if (lstat(src.buf, &st))
+			if (lstat(src->buf, &st))
 				rc = KNIT_EIO;
 			else
 				type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISLNK(st.st_mode) ? DT_LNK : DT_REG;
@@ -88,22 +97,33 @@ static int link_tree(const char *from, const char *to, bool copy, struct strbuf 
 		if (rc) {
 			/* reported below */
 		} else if (type == DT_DIR) {
-			rc = link_tree(src.buf, dst.buf, copy, err);
+			rc = link_tree_at(src, dst, copy, err);
 		} else if (type == DT_LNK) {
 			char target[4096];
-			ssize_t n = readlink(src.buf, target, sizeof(target) - 1);
-			if (n < 0 || (target[n] = '\0', symlink(target, dst.buf)))
+			ssize_t n = readlink(src->buf, target, sizeof(target) - 1);
+			if (n < 0 || (target[n] = '\0', symlink(target, dst->buf)))
 				rc = KNIT_EIO;
-		} else if ((copy || link(src.buf, dst.buf)) &&
-			   (lstat(src.buf, &st) || copy_file(src.buf, dst.buf, st.st_mode & 0777))) {
+		} else if ((copy || link(src->buf, dst->buf)) &&
+			   (lstat(src->buf, &st) || copy_file(src->buf, dst->buf, st.st_mode & 0777))) {
 			rc = KNIT_EIO;
 		}
 		if (rc == KNIT_EIO && !err->len)
-			strbuf_addf(err, "cannot place '%s' in deps: %s", dst.buf, strerror(errno));
-		strbuf_release(&src);
-		strbuf_release(&dst);
+			strbuf_addf(err, "cannot place '%s' in deps: %s", dst->buf, strerror(errno));
+		strbuf_setlen(src, src_len);
+		strbuf_setlen(dst, dst_len);
 	}
 	closedir(d);
+	return rc;
+}
+
+static int link_tree(const char *from, const char *to, bool copy, struct strbuf *err)
+{
+	struct strbuf src = STRBUF_INIT, dst = STRBUF_INIT;
+	strbuf_addstr(&src, from);
+	strbuf_addstr(&dst, to);
+	int rc = link_tree_at(&src, &dst, copy, err);
+	strbuf_release(&src);
+	strbuf_release(&dst);
 	return rc;
 }
 
@@ -122,6 +142,91 @@ static bool path_inside(const char *p)
 
 /* deps/.bin/<command> -> ../<package>/<path>, for each "bin" of the package;
  * the first package (by name) to claim a command keeps it. */
+/* deps/<name> for one package: its scope folder, then a symbolic link or the tree from the store. */
+static int link_package(const char *deps_dir, const struct knit_dep_link *pkg, struct strbuf *err)
+{
+	struct strbuf dst = STRBUF_INIT, scope = STRBUF_INIT;
+	int rc = 0;
+	strbuf_addf(&dst, "%s/%s", deps_dir, pkg->name);
+	/* only a scoped name needs a folder above it: deps/@scope/ (workers may race to make it) */
+	const char *slash = strchr(pkg->name, '/');
+	if (slash)
+		strbuf_addf(&scope, "%s/%.*s", deps_dir, (int)(slash - pkg->name), pkg->name);
+	if (slash && mkdir(scope.buf, 0755) && errno != EEXIST) {
+		strbuf_addf(err, "cannot make '%s': %s", scope.buf, strerror(errno));
+		rc = KNIT_EIO;
+	} else if (pkg->symlink_to) {
+		if (symlink(pkg->symlink_to, dst.buf)) {
+			strbuf_addf(err, "cannot link '%s' to '%s': %s", dst.buf, pkg->symlink_to, strerror(errno));
+			rc = KNIT_EIO;
+		}
+	} else {
+		rc = link_tree(pkg->store_dir, dst.buf, pkg->trusted, err);
+	}
+	strbuf_release(&dst);
+	strbuf_release(&scope);
+	return rc;
+}
+
+/*
+ * Every package linked into deps_dir by a few threads at once: making
+ * folders and links is one system call per entry, and the kernel serves
+ * calls in different folders in parallel. The first failure in package
+ * order is reported, as a serial run would.
+ */
+struct link_job {
+	const char *deps_dir;
+	const struct knit_dep_link *pkgs;
+	size_t n;
+	size_t next;            /* taken atomically */
+	int *rcs;
+	struct strbuf *errs;
+};
+
+static void *link_worker(void *arg)
+{
+	struct link_job *job = arg;
+	for (;;) {
+		size_t i = __atomic_fetch_add(&job->next, 1, __ATOMIC_RELAXED);
+		if (i >= job->n)
+			return NULL;
+		job->rcs[i] = link_package(job->deps_dir, &job->pkgs[i], &job->errs[i]);
+		if (job->rcs[i]) /* the others stop at their next package */
+			__atomic_store_n(&job->next, job->n, __ATOMIC_RELAXED);
+	}
+}
+
+static int link_all(const char *deps_dir, const struct knit_dep_link *pkgs, size_t n, struct strbuf *err)
+{
+	struct link_job job = { deps_dir, pkgs, n, 0, knit_xcalloc(n ? n : 1, sizeof(int)),
+				knit_xcalloc(n ? n : 1, sizeof(struct strbuf)) };
+	for (size_t i = 0; i < n; i++)
+		strbuf_init(&job.errs[i], 0);
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t nthreads = cpus > 1 ? (size_t)(cpus > 8 ? 8 : cpus) : 1;
+	if (nthreads > n / 16 + 1)
+		nthreads = n / 16 + 1; /* a thread is worth it for a dozen packages or more */
+	pthread_t threads[8];
+	size_t started = 0;
+	for (size_t t = 1; t < nthreads; t++)
+		if (!pthread_create(&threads[started], NULL, link_worker, &job))
+			started++;
+	link_worker(&job);
+	for (size_t t = 0; t < started; t++)
+		pthread_join(threads[t], NULL);
+	int rc = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (job.rcs[i] && !rc) {
+			rc = job.rcs[i];
+			strbuf_add(err, job.errs[i].buf, job.errs[i].len);
+		}
+		strbuf_release(&job.errs[i]);
+	}
+	free(job.rcs);
+	free(job.errs);
+	return rc;
+}
+
 static int link_bins(const char *deps_dir, const struct knit_dep_link *pkg, struct strbuf *err)
 {
 	static const struct knit_deps none;
@@ -232,30 +337,7 @@ int knit_deps_sync(const char *project_dir, const struct knit_dep_link *in, size
 		goto done;
 	}
 	chmod(tmp.buf, 0755);
-	for (size_t i = 0; i < n && !rc; i++) {
-		struct strbuf dst = STRBUF_INIT;
-		strbuf_addf(&dst, "%s/%s", tmp.buf, pkgs[i].name);
-		/* only a scoped name needs a folder above it: deps/@scope/ */
-		struct strbuf scope = STRBUF_INIT;
-		const char *slash = strchr(pkgs[i].name, '/');
-		if (slash)
-			strbuf_addf(&scope, "%s/%.*s", tmp.buf, (int)(slash - pkgs[i].name), pkgs[i].name);
-		int made = !slash || !mkdir(scope.buf, 0755) || errno == EEXIST ? 0 : -1;
-		strbuf_release(&scope);
-		if (made) {
-			strbuf_addf(err, "cannot make '%s': %s", dst.buf, strerror(errno));
-			rc = KNIT_EIO;
-		} else if (pkgs[i].symlink_to) {
-			if (symlink(pkgs[i].symlink_to, dst.buf)) {
-				strbuf_addf(err, "cannot link '%s' to '%s': %s", dst.buf, pkgs[i].symlink_to,
-					    strerror(errno));
-				rc = KNIT_EIO;
-			}
-		} else {
-			rc = link_tree(pkgs[i].store_dir, dst.buf, pkgs[i].trusted, err);
-		}
-		strbuf_release(&dst);
-	}
+	rc = link_all(tmp.buf, pkgs, n, err);
 	for (size_t i = 0; i < n && !rc; i++)
 		rc = link_bins(tmp.buf, &pkgs[i], err);
 	if (!rc && before_swap)

@@ -100,8 +100,14 @@ void knit_integrity_format(const struct knit_integrity *in, struct strbuf *out)
 
 void knit_integrity_hex(const struct knit_integrity *in, struct strbuf *out)
 {
-	for (size_t i = 0; i < in->len; i++)
-		strbuf_addf(out, "%02x", in->digest[i]);
+	static const char digits[] = "0123456789abcdef";
+	strbuf_grow(out, 2 * in->len);
+	char *p = out->buf + out->len;
+	for (size_t i = 0; i < in->len; i++) {
+		*p++ = digits[in->digest[i] >> 4];
+		*p++ = digits[in->digest[i] & 15];
+	}
+	strbuf_setlen(out, out->len + 2 * in->len);
 }
 
 bool knit_integrity_equal(const struct knit_integrity *a, const struct knit_integrity *b)

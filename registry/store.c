@@ -15,7 +15,11 @@
 void knit_store_path(const char *cache_dir, const struct knit_integrity *id, struct strbuf *out)
 {
 	static const char *const names[] = { "none", "sha1", "sha256", "sha384", "sha512" };
-	strbuf_addf(out, "%s/store/v1/%s-", cache_dir, names[id->algo]);
+	/* on every install's path, once per package: no printf */
+	strbuf_addstr(out, cache_dir);
+	strbuf_addstr(out, "/store/v1/");
+	strbuf_addstr(out, names[id->algo]);
+	strbuf_addch(out, '-');
 	knit_integrity_hex(id, out);
 }
 

@@ -19,8 +19,14 @@ int knit_read_file(const char *path, struct strbuf *out, struct strbuf *err)
 		strbuf_addf(err, "cannot open '%s': %s", path, strerror(errno));
 		return KNIT_EIO;
 	}
+	/* sized by fstat, so that a small file costs one small allocation; a file
+	 * that grows while read still reads whole */
+	struct stat st;
+	size_t want = !fstat(fd, &st) && S_ISREG(st.st_mode) ? (size_t)st.st_size + 1 : 65536;
+	strbuf_grow(out, want);
 	for (;;) {
-		strbuf_grow(out, 65536);
+		if (out->alloc - out->len <= 1)
+			strbuf_grow(out, 65536);
 		ssize_t n = read(fd, out->buf + out->len, out->alloc - out->len - 1);
 		if (n < 0 && errno == EINTR)
 			continue;

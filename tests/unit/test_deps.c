@@ -1,0 +1,121 @@
+/*
+ * project/deps: deps/ filled from the store by several threads, files hard
+ * linked, folder packages as symbolic links, and a failure that leaves the
+ * old deps/ whole and names the first package (in order) that failed.
+ */
+#include "conformance.h"
+#include "project/deps.h"
+#include "util/error.h"
+#include "util/fs.h"
+#include "util/tree.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+enum { N = 40 };
+static char root[256];
+static char names[N][32], stores[N][512];
+static struct knit_dep_link links[N];
+
+static void write_file(const char *path, const char *text)
+{
+	bool changed;
+	struct strbuf err = STRBUF_INIT;
+	if (knit_make_parents(path) || knit_write_cache_file(path, text, strlen(text), &err))
+		fail_msg("cannot write %s: %s", path, err.buf);
+	(void)changed;
+	strbuf_release(&err);
+}
+
+static int setup(void **state)
+{
+	snprintf(root, sizeof(root), "/tmp/knit-test-deps-XXXXXX");
+	if (!mkdtemp(root))
+		return -1;
+	for (int i = 0; i < N; i++) {
+		/* every fifth package scoped, to race on deps/@scope/ */
+		snprintf(names[i], sizeof(names[i]), i % 5 ? "pkg%02d" : "@s/pkg%02d", i);
+		snprintf(stores[i], sizeof(stores[i]), "%s/store/p%02d", root, i);
+		char path[600];
+		snprintf(path, sizeof(path), "%s/include/p%02d.h", stores[i], i);
+		write_file(path, "#define P 1\n");
+		snprintf(path, sizeof(path), "%s/src/deep/er/p.c", stores[i]);
+		write_file(path, "int p;\n");
+		links[i] = (struct knit_dep_link){ .name = names[i], .version = "1.0.0", .integrity = "sha512-x",
+						  .store_dir = stores[i] };
+	}
+	char project[300];
+	snprintf(project, sizeof(project), "%s/project", root);
+	mkdir(project, 0755);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	knit_remove_tree(root);
+	return 0;
+}
+
+static void test_sync(void **state)
+{
+	char project[300], path[700], store_file[700];
+	struct strbuf err = STRBUF_INIT;
+	bool changed;
+	snprintf(project, sizeof(project), "%s/project", root);
+	if (knit_deps_sync(project, links, N, NULL, NULL, &changed, &err))
+		fail_msg("%s", err.buf);
+	assert_true(changed);
+	for (int i = 0; i < N; i++) {
+		struct stat a, b;
+		snprintf(path, sizeof(path), "%s/deps/%s/src/deep/er/p.c", project, names[i]);
+		snprintf(store_file, sizeof(store_file), "%s/src/deep/er/p.c", stores[i]);
+		assert_int_equal(stat(path, &a), 0);
+		assert_int_equal(stat(store_file, &b), 0);
+		assert_true(a.st_ino == b.st_ino); /* a hard link, not a copy */
+	}
+	assert_true(knit_deps_in_place(project, links, N));
+	assert_int_equal(knit_deps_sync(project, links, N, NULL, NULL, &changed, &err), 0);
+	assert_false(changed);
+
+	/* a folder package: a symbolic link, as given */
+	struct knit_dep_link more[N + 1];
+	memcpy(more, links, sizeof(links));
+	more[N] = (struct knit_dep_link){ .name = "zlocal", .version = "0.1.0", .integrity = "file:../x",
+					  .store_dir = stores[0], .symlink_to = "../../store/p00" };
+	assert_int_equal(knit_deps_sync(project, more, N + 1, NULL, NULL, &changed, &err), 0);
+	snprintf(path, sizeof(path), "%s/deps/zlocal", project);
+	char target[256];
+	ssize_t n = readlink(path, target, sizeof(target) - 1);
+	assert_true(n > 0);
+	target[n] = '\0';
+	assert_string_equal(target, "../../store/p00");
+	snprintf(path, sizeof(path), "%s/deps/zlocal/include/p00.h", project);
+	assert_int_equal(access(path, F_OK), 0);
+
+	/* two store folders gone: the error names the first in name order, deps/ stays as it was */
+	char gone1[600], gone2[600];
+	snprintf(gone1, sizeof(gone1), "%s.away", stores[7]);
+	snprintf(gone2, sizeof(gone2), "%s.away", stores[31]);
+	rename(stores[7], gone1);
+	rename(stores[31], gone2);
+	links[3].version = "1.0.1"; /* a change, so that a sync is due */
+	strbuf_reset(&err);
+	assert_int_equal(knit_deps_sync(project, links, N, NULL, NULL, &changed, &err), KNIT_EIO);
+	if (!strstr(err.buf, stores[7]))
+		fail_msg("error: %s", err.buf);
+	assert_null(strstr(err.buf, stores[31]));
+	assert_true(knit_deps_in_place(project, more, N + 1)); /* the old deps/ */
+	rename(gone1, stores[7]);
+	rename(gone2, stores[31]);
+	links[3].version = "1.0.0";
+	strbuf_release(&err);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = { cmocka_unit_test_setup_teardown(test_sync, setup, teardown) };
+	return cmocka_run_group_tests_name("deps", tests, NULL, NULL);
+}
