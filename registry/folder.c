@@ -117,7 +117,7 @@ int knit_folder_write(const char *root, const char *name, const cJSON *doc, stru
 }
 
 int knit_folder_edit(const char *root, const char *name, bool create, knit_packument_edit_fn edit,
-		     void *ctx, struct strbuf *err)
+		     knit_packument_after_fn after, void *ctx, struct strbuf *err)
 {
 	struct strbuf dir = STRBUF_INIT, lock = STRBUF_INIT;
 	cJSON *doc = NULL;
@@ -150,10 +150,22 @@ int knit_folder_edit(const char *root, const char *name, bool create, knit_packu
 		rc = 0;
 	else if (rc == KNIT_ENOTFOUND)
 		strbuf_addf(err, "%s is not in the registry %s", name, root);
+	bool had = doc != NULL;
 	if (!rc)
 		rc = edit(&doc, dir.buf, ctx, err);
-	if (!rc && doc)
+	if (!rc && doc) {
 		rc = knit_folder_write(root, name, doc, err);
+	} else if (!rc && had) {
+		struct strbuf index = STRBUF_INIT;
+		strbuf_addf(&index, "%s/index.json", dir.buf);
+		if (unlink(index.buf) && errno != ENOENT) {
+			strbuf_addf(err, "cannot remove '%s': %s", index.buf, strerror(errno));
+			rc = KNIT_EIO;
+		}
+		strbuf_release(&index);
+	}
+	if (!rc && after)
+		after(dir.buf, ctx);
 done:
 	if (fd >= 0)
 		close(fd); /* releases the lock */
@@ -232,7 +244,7 @@ static int index_dir(struct index_ctx *c, const char *scope, size_t *packages, s
 		if (stat(probe.buf, &st))
 			continue;
 		c->name = name.buf;
-		rc = knit_folder_edit(c->root, name.buf, false, index_edit, c, err);
+		rc = knit_folder_edit(c->root, name.buf, false, index_edit, NULL, c, err);
 		(*packages)++;
 	}
 	closedir(d);

@@ -27,20 +27,24 @@ void knit_folder_url(const char *path, struct strbuf *out);
 /*
  * Changes one package's document. *doc is the current one, or NULL when the
  * package is not there yet; pkg_dir is <root>/<name>, which exists. The
- * edit may replace *doc (the old one is then the edit's to free) and may
- * write files under pkg_dir. 0 keeps the result; anything else leaves the
+ * edit may replace *doc (the old one is then the edit's to free; NULL
+ * removes the package's document) and may add files under pkg_dir before
+ * the document names them. 0 keeps the result; anything else leaves the
  * document as it was.
  */
 typedef int (*knit_packument_edit_fn)(struct cJSON **doc, const char *pkg_dir, void *ctx,
 				      struct strbuf *err);
+/* Runs once the new document is in place, still under the lock: for removing files it no longer names. */
+typedef void (*knit_packument_after_fn)(const char *pkg_dir, void *ctx);
 
 /*
- * Locks the package, reads its document, runs edit and writes the result.
- * Makes <root>/<name> when create is set (a publish), else a missing package
- * is KNIT_ENOTFOUND. Errors name the file.
+ * Locks the package, reads its document, runs edit, writes the result
+ * (or removes the document when edit left NULL), then runs after (may be
+ * NULL). Makes <root>/<name> when create is set (a publish), else a missing
+ * package is KNIT_ENOTFOUND. Errors name the file.
  */
 int knit_folder_edit(const char *root, const char *name, bool create, knit_packument_edit_fn edit,
-		     void *ctx, struct strbuf *err);
+		     knit_packument_after_fn after, void *ctx, struct strbuf *err);
 /* Reads a package's document into *doc. 0, KNIT_ENOTFOUND, or KNIT_EPARSE / KNIT_EIO. */
 int knit_folder_read(const char *root, const char *name, struct cJSON **doc, struct strbuf *err);
 /* Writes doc as <root>/<name>/index.json, atomically. */

@@ -265,8 +265,8 @@ static int folder_publish_edit(cJSON **doc, const char *pkg_dir, void *arg, stru
 	}
 	if (!rc)
 		rc = knit_write_file_atomic(file.buf, req->tgz, req->tgz_len, &changed, err);
-	if (!rc)
-		rc = add_version(doc, req, c->tarball_url->buf, c->root, err);
+	if (!rc && (rc = add_version(doc, req, c->tarball_url->buf, c->root, err)))
+		unlink(file.buf); /* nothing will name it */
 	strbuf_release(&file);
 	return rc;
 }
@@ -275,23 +275,23 @@ static int folder_unpublish_edit(cJSON **doc, const char *pkg_dir, void *arg, st
 {
 	struct folder_ctx *c = arg;
 	int rc = remove_version(*doc, c->name, c->version, c->root, err);
-	if (rc)
-		return rc;
+	if (!rc && !cJSON_GetObjectItemCaseSensitive(*doc, "versions")->child) {
+		cJSON_Delete(*doc); /* the last version: the package's document goes */
+		*doc = NULL;
+	}
+	return rc;
+}
+
+/* Once the document no longer names it, the tarball goes. */
+static void folder_unpublish_after(const char *pkg_dir, void *arg)
+{
+	struct folder_ctx *c = arg;
 	struct strbuf file = STRBUF_INIT;
 	strbuf_addf(&file, "%s/-/", pkg_dir);
 	base_name(c->name, &file);
 	strbuf_addf(&file, "-%s.tgz", c->version);
-	unlink(file.buf); /* after this, nothing names it */
-	if (!cJSON_GetObjectItemCaseSensitive(*doc, "versions")->child) {
-		/* the last version: the package goes */
-		strbuf_reset(&file);
-		strbuf_addf(&file, "%s/index.json", pkg_dir);
-		unlink(file.buf);
-		cJSON_Delete(*doc);
-		*doc = NULL;
-	}
+	unlink(file.buf);
 	strbuf_release(&file);
-	return 0;
 }
 
 static int folder_deprecate_edit(cJSON **doc, const char *pkg_dir, void *arg, struct strbuf *err)
@@ -425,7 +425,7 @@ int knit_publish(const struct knit_config *cfg, struct knit_fetch *f, const char
 	rc = knit_folder_root(registry, &root, err);
 	struct folder_ctx c = { .req = req, .root = root.buf, .tarball_url = tarball_url };
 	if (!rc)
-		rc = knit_folder_edit(root.buf, req->name, true, folder_publish_edit, &c, err);
+		rc = knit_folder_edit(root.buf, req->name, true, folder_publish_edit, NULL, &c, err);
 	strbuf_release(&root);
 	return rc;
 }
@@ -448,13 +448,13 @@ int knit_registry_document(const struct knit_config *cfg, struct knit_fetch *f, 
 
 /* Runs a folder edit on the package. */
 static int folder_change(const char *registry, struct folder_ctx *c, knit_packument_edit_fn edit,
-			 struct strbuf *err)
+			 knit_packument_after_fn after, struct strbuf *err)
 {
 	struct strbuf root = STRBUF_INIT;
 	int rc = knit_folder_root(registry, &root, err);
 	c->root = root.buf;
 	if (!rc)
-		rc = knit_folder_edit(root.buf, c->name, false, edit, c, err);
+		rc = knit_folder_edit(root.buf, c->name, false, edit, after, c, err);
 	strbuf_release(&root);
 	return rc;
 }
@@ -467,7 +467,7 @@ int knit_dist_tag_set(const struct knit_config *cfg, struct knit_fetch *f, const
 		return rc;
 	if (knit_folder_is(registry)) {
 		struct folder_ctx c = { .name = name, .tag = tag, .version = version };
-		return folder_change(registry, &c, folder_tag_edit, err);
+		return folder_change(registry, &c, folder_tag_edit, NULL, err);
 	}
 	struct strbuf url = STRBUF_INIT, path = STRBUF_INIT, body = STRBUF_INIT, what = STRBUF_INIT;
 	strbuf_addf(&path, "%s/-/package", registry);
@@ -494,7 +494,7 @@ int knit_deprecate(const struct knit_config *cfg, struct knit_fetch *f, const ch
 	*count = 0;
 	if (knit_folder_is(registry)) {
 		struct folder_ctx c = { .name = name, .range = range, .message = message };
-		int rc = folder_change(registry, &c, folder_deprecate_edit, err);
+		int rc = folder_change(registry, &c, folder_deprecate_edit, NULL, err);
 		*count = c.count;
 		return rc;
 	}
@@ -513,7 +513,7 @@ int knit_unpublish(const struct knit_config *cfg, struct knit_fetch *f, const ch
 {
 	if (knit_folder_is(registry)) {
 		struct folder_ctx c = { .name = name, .version = version };
-		return folder_change(registry, &c, folder_unpublish_edit, err);
+		return folder_change(registry, &c, folder_unpublish_edit, folder_unpublish_after, err);
 	}
 	/* npm's way: the document without the version, then the tarball */
 	cJSON *doc;

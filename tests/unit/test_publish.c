@@ -165,6 +165,19 @@ static void test_concurrent(void **state)
 static void test_bad_names(void **state)
 {
 	struct strbuf err = STRBUF_INIT;
+	/* a refused version leaves no tarball behind */
+	struct knit_publish_req req = { .name = "odd", .version = "1.0.0", .manifest_json = "[1]", .tgz = "x",
+					.tgz_len = 1, .integrity = "sha512-x", .shasum = "00" };
+	struct strbuf tarball = STRBUF_INIT;
+	assert_int_equal(knit_publish(&cfg, NULL, url, &req, &tarball, &err), KNIT_EINVALID_ARG);
+	char path[512];
+	struct stat st;
+	snprintf(path, sizeof(path), "%s/odd/-/odd-1.0.0.tgz", root);
+	assert_int_not_equal(stat(path, &st), 0);
+	snprintf(path, sizeof(path), "%s/odd/index.json", root);
+	assert_int_not_equal(stat(path, &st), 0);
+	strbuf_release(&tarball);
+	strbuf_reset(&err);
 	assert_int_equal(publish("../escape", "1.0.0", NULL, &err), KNIT_EINVALID_ARG);
 	cJSON *doc;
 	assert_int_equal(knit_registry_document(&cfg, NULL, url, "..", false, &doc, &err), KNIT_EINVALID_ARG);
