@@ -49,6 +49,13 @@ int cmd_publish(int argc, const char **argv, struct knit_cli *cli)
 		knit_pack_release(&p);
 		return KNIT_EXIT_FAILURE;
 	}
+	/* as npm 11 does: a pre-release never becomes "latest" by accident */
+	if (!tag && strchr(p.version, '-')) {
+		knit_error(cli, "%s@%s is a pre-release: give it a tag with --tag (next, beta, ...) so that "
+			   "'latest' stays on a release, or --tag latest if it should be", p.name, p.version);
+		knit_pack_release(&p);
+		return KNIT_EXIT_FAILURE;
+	}
 	if (knit_registry_cmd_open(&rc, cli, registry, p.name)) {
 		knit_pack_release(&p);
 		return KNIT_EXIT_FAILURE;

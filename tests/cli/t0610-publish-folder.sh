@@ -31,6 +31,10 @@ sed -i 's/"version": "0.1.0"/"version": "0.2.0"/' knit.json
 expect_run "--dry-run" 0 "*would publish liba@0.2.0 to file://$REG with tag beta (--dry-run)" "" -- "$KNIT" publish --dry-run --tag beta
 cmp -s "$REG/liba/index.json" "$TEST_TMP/index.before" && [ ! -e "$REG/liba/-/liba-0.2.0.tgz" ] && ok || not_ok "--dry-run published"
 expect_run "publish --tag beta" 0 "*published to file://$REG with tag beta" "" -- "$KNIT" publish --tag beta
+sed -i 's/"version": "0.2.0"/"version": "0.3.0-rc.1"/' knit.json
+expect_run "a pre-release needs a tag" 1 "" "knit: error: liba@0.3.0-rc.1 is a pre-release: give it a tag with --tag (next, beta, ...) so that 'latest' stays on a release, or --tag latest if it should be" -- "$KNIT" publish
+[ ! -e "$REG/liba/-/liba-0.3.0-rc.1.tgz" ] && ok || not_ok "a refused pre-release was published"
+sed -i 's/"version": "0.3.0-rc.1"/"version": "0.2.0"/' knit.json
 expect_run "a tag that reads as a range" 1 "*" "knit: error: '^1' cannot be a tag: it reads as a version range" -- "$KNIT" publish --tag '^1'
 
 # an app installs from it: latest by default, beta when asked
