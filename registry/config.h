@@ -8,6 +8,8 @@
  *   //npm.acme.example/:_authToken=${ACME_TOKEN}
  *   strict-ssl=false
  *   cafile=/etc/ssl/acme.pem
+ *   https-proxy=http://proxy.corp:3128/
+ *   noproxy=localhost,.corp
  *
  * ${VAR} expands from the environment; an unset variable is an error that
  * names the file and line. Comments start with # or ;.

@@ -202,6 +202,11 @@ static struct knit_transfer *start(struct knit_fetch *f, const char *method, con
 	curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
 	if (f->opts.cafile)
 		curl_easy_setopt(e, CURLOPT_CAINFO, f->opts.cafile);
+	const char *proxy = !strncmp(url, "https:", 6) && f->opts.https_proxy ? f->opts.https_proxy : f->opts.proxy;
+	if (proxy && strncmp(url, "file:", 5))
+		curl_easy_setopt(e, CURLOPT_PROXY, proxy);
+	if (f->opts.noproxy)
+		curl_easy_setopt(e, CURLOPT_NOPROXY, f->opts.noproxy);
 	if (f->opts.insecure) {
 		curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
 		curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);

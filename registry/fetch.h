@@ -23,6 +23,10 @@ struct knit_fetch_opts {
 	long backoff_ms;         /* first wait before a retry, doubled each time; 0: 200 ms */
 	const char *cafile;      /* extra CA bundle, or NULL */
 	bool insecure;           /* strict-ssl=false */
+	const char *proxy;       /* for http:// URLs (and https:// without https_proxy), or NULL */
+	const char *https_proxy; /* for https:// URLs, or NULL */
+	const char *noproxy;     /* hosts reached directly: "localhost,.example.com", or NULL */
+	/* with no proxy set, libcurl's own http_proxy, https_proxy and no_proxy variables apply */
 	void (*tick)(void *ctx); /* called every round (at most 200 ms apart) while waiting */
 	void *tick_ctx;
 };

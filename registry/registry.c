@@ -40,6 +40,10 @@ void knit_registry_fetch_opts(const struct knit_config *cfg, struct knit_fetch_o
 	*out = (struct knit_fetch_opts){
 		.cafile = knit_config_get(cfg, "cafile"),
 		.insecure = strict && !strcmp(strict, "false"),
+		/* npm's names for them */
+		.proxy = knit_config_get(cfg, "proxy"),
+		.https_proxy = knit_config_get(cfg, "https-proxy"),
+		.noproxy = knit_config_get(cfg, "noproxy"),
 	};
 }
 

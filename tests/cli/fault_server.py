@@ -7,6 +7,8 @@ Serves a gen-registry.py folder the way serve-registry.sh's nginx does
 
   --fail-first N   answer each path with 500 for its first N requests
   --status CODE    the status used for those failures (500, 429, 503...)
+  --log FILE       append each request's target, as the client sent it (a
+                   proxied request names the whole URL: http://host/path)
 
 Writes its port to --port-file once listening; runs until killed, or for
 --lifetime seconds at most.
@@ -20,6 +22,7 @@ def main():
     ap.add_argument("--status", type=int, default=500)
     ap.add_argument("--port-file", required=True)
     ap.add_argument("--lifetime", type=float, default=300)
+    ap.add_argument("--log")
     a = ap.parse_args()
     root = os.path.abspath(a.root)
     seen = collections.Counter()
@@ -31,6 +34,9 @@ def main():
 
         def do_GET(self):
             path = urllib.parse.unquote(urllib.parse.urlparse(self.path).path)
+            if a.log:
+                with lock, open(a.log, "a") as log:
+                    log.write(self.path + "\n")
             with lock:
                 seen[path] += 1
                 n = seen[path]
