@@ -66,6 +66,7 @@ int cmd_publish(int argc, const char **argv, struct knit_cli *cli)
 	struct knit_publish_req req = {
 		.name = p.name, .version = p.version, .tag = tag, .manifest_json = p.package_json,
 		.tgz = p.tgz.buf, .tgz_len = p.tgz.len, .integrity = sri.buf, .shasum = p.shasum,
+		.readme = p.readme, .readme_filename = p.readme_filename,
 	};
 	if (dry_run) {
 		fprintf(cli->out, "would publish %s@%s to %s with tag %s (--dry-run)\n", p.name, p.version,

@@ -215,6 +215,10 @@ static int write_tarball(struct knit_pack *p, const char *root, struct strbuf *e
 			}
 		}
 		f = &p->files[i];
+		if (!p->readme && !strchr(f->path, '/') && !strncasecmp(f->path, "readme", 6)) {
+			p->readme = knit_xmemdupz(data.buf, data.len);
+			p->readme_filename = knit_xstrdup(f->path);
+		}
 		p->files[i].size = data.len;
 		p->unpacked_size += data.len;
 		strbuf_reset(&name);
@@ -343,6 +347,8 @@ void knit_pack_release(struct knit_pack *p)
 	free(p->name);
 	free(p->version);
 	free(p->package_json);
+	free(p->readme);
+	free(p->readme_filename);
 	for (size_t i = 0; i < p->n; i++)
 		free(p->files[i].path);
 	free(p->files);

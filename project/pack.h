@@ -42,6 +42,7 @@ struct knit_pack {
 	struct knit_integrity integrity; /* sha512 of tgz */
 	char shasum[41];                 /* hex sha1 of tgz */
 	unsigned long long unpacked_size;
+	char *readme, *readme_filename; /* the top README's text and name, for registries to show; NULL if none */
 };
 
 /*

@@ -62,6 +62,10 @@ static cJSON *version_doc(const struct knit_publish_req *req, const char *tarbal
 	strbuf_addf(&id, "%s@%s", req->name, req->version);
 	set_string(v, "_id", id.buf);
 	strbuf_release(&id);
+	if (req->readme && req->readme_filename) { /* as npm publishes it, for registries to show */
+		set_string(v, "readme", req->readme);
+		set_string(v, "readmeFilename", req->readme_filename);
+	}
 	cJSON_DeleteItemFromObjectCaseSensitive(v, "dist");
 	cJSON *dist = cJSON_AddObjectToObject(v, "dist");
 	cJSON_AddStringToObject(dist, "integrity", req->integrity);
@@ -94,6 +98,10 @@ static int add_version(cJSON **doc, const struct knit_publish_req *req, const ch
 	const char *tag = req->tag ? req->tag : "latest";
 	if (!strcmp(tag, "latest") && cJSON_IsString(desc))
 		set_string(*doc, "description", desc->valuestring);
+	if (!strcmp(tag, "latest") && req->readme && req->readme_filename) {
+		set_string(*doc, "readme", req->readme);
+		set_string(*doc, "readmeFilename", req->readme_filename);
+	}
 	cJSON_AddItemToObject(versions, req->version, v);
 	set_string(object_at(*doc, "dist-tags"), tag, req->version);
 	char now[40];

@@ -26,6 +26,8 @@ struct knit_publish_req {
 	size_t tgz_len;
 	const char *integrity;      /* "sha512-..." of tgz */
 	const char *shasum;         /* hex SHA-1 of tgz */
+	const char *readme;         /* the README's text, or NULL */
+	const char *readme_filename;
 };
 
 /* Publishes one version. *tarball_url gets where the registry will serve it. */

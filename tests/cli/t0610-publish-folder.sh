@@ -23,6 +23,8 @@ assert dist["tarball"] == f"file://{reg}/liba/-/liba-0.1.0.tgz", dist
 assert dist["integrity"] == "sha512-" + base64.b64encode(hashlib.sha512(data).digest()).decode()
 assert dist["shasum"] == hashlib.sha1(data).hexdigest()
 assert doc["dist-tags"] == {"latest": "0.1.0"} and doc["name"] == "liba" and "0.1.0" in doc["time"]
+assert doc["readme"].startswith("# liba") and doc["readmeFilename"] == "README.md"
+assert doc["versions"]["0.1.0"]["readmeFilename"] == "README.md"
 P
 cp "$REG/liba/index.json" "$TEST_TMP/index.before"
 expect_run "an existing version is refused" 1 "*" "knit: error: liba@0.1.0 is already in $REG; a published version never changes, so publish a new one" -- "$KNIT" publish
