@@ -89,6 +89,18 @@ cd "$TEST_TMP/app" && echo "@acme:registry=$OTHER" >.knitrc
 expect_run "install the scoped package through its scope's registry" 0 "2 packages in deps/ *" "" -- "$KNIT" install @acme/libb
 [ -f deps/@acme/libb/include/libb.h ] && ok || not_ok "scoped package in deps/"
 
+# a dependency its users could not install
+cd "$TEST_TMP/libb" && cp knit.json "$TEST_TMP/libb.json"
+python3 - <<'P'
+import json
+m = json.load(open("knit.json"))
+m["dependencies"] = {"liba": "file:../liba"}
+m["devDependencies"] = {"tool": "git+file:///x.git"}
+json.dump(m, open("knit.json", "w"), indent=2)
+P
+expect_run "a folder dependency is not published" 1 "" "knit: error: knit.json: dependency 'liba' is 'file:../liba', which the package's users could not install; publish liba and depend on a version of it" -- "$KNIT" publish --registry "$OTHER"
+cp "$TEST_TMP/libb.json" knit.json
+
 # private packages are never published
 cd "$TEST_TMP/libb" && sed -i 's/^{/{\n  "private": true,/' knit.json
 expect_run "private" 1 "" 'knit: error: knit.json: @acme/libb is "private": true, so it is never published' -- "$KNIT" publish --registry "$OTHER"
