@@ -172,6 +172,79 @@ static int walk(struct selection *s, const char *rel)
 	return rc;
 }
 
+/* Whether any packed file lies under the folder dir (relative, no trailing slash). */
+static bool packed_under(const struct knit_pack *p, const char *dir, size_t n)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if (!strncmp(p->files[i].path, dir, n) && p->files[i].path[n] == '/')
+			return true;
+	return false;
+}
+
+static bool packed(const struct knit_pack *p, const char *path)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if (!strcmp(p->files[i].path, path))
+			return true;
+	return false;
+}
+
+static void warn(struct knit_pack *p, const char *line)
+{
+	KNIT_ALLOC_GROW(p->warnings.items, p->warnings.n + 1, p->warnings.alloc);
+	p->warnings.items[p->warnings.n++] = knit_xstrdup(line);
+}
+
+/*
+ * A package that builds from a `c` section it does not ship fails for its
+ * users, not here: say so when the include folders or the sources exist in
+ * the project but none of their files is packed (a `files` list missing them).
+ */
+static void check_c_section(struct knit_pack *p, const struct knit_manifest *m, const char *dir)
+{
+	struct strbuf path = STRBUF_INIT, line = STRBUF_INIT;
+	const char *conventional[] = { "include" };
+	const char *const *inc = m->c.has_include ? (const char *const *)m->c.include.items : conventional;
+	size_t ninc = m->c.has_include ? m->c.include.n : 1;
+	for (size_t i = 0; i < ninc; i++) {
+		struct stat st;
+		const char *d = inc[i];
+		while (d[0] == '.' && d[1] == '/')
+			d += 2;
+		size_t n = strlen(d);
+		while (n && d[n - 1] == '/')
+			n--;
+		strbuf_reset(&path);
+		strbuf_addf(&path, "%s/%.*s", dir, (int)n, d);
+		if (!n || (n == 1 && *d == '.') || stat(path.buf, &st) || !S_ISDIR(st.st_mode) ||
+		    packed_under(p, d, n))
+			continue;
+		strbuf_reset(&line);
+		strbuf_addf(&line, "c.include '%.*s' is in the project but none of its files is packed; add it to "
+				   "knit.json's files", (int)n, d);
+		warn(p, line.buf);
+	}
+	const char *conventional_src[] = { "src/**/*.c" };
+	const char *const *src = m->c.has_sources ? (const char *const *)m->c.sources.items : conventional_src;
+	size_t nsrc = m->c.has_sources ? m->c.sources.n : 1;
+	for (size_t i = 0; i < nsrc; i++) {
+		struct knit_paths found = { 0 };
+		knit_glob(dir, src[i], &found);
+		bool any = false;
+		for (size_t k = 0; k < found.n && !any; k++)
+			any = packed(p, found.items[k]);
+		if (found.n && !any) {
+			strbuf_reset(&line);
+			strbuf_addf(&line, "c.sources '%s' matches %zu file%s in the project but none is packed; "
+					   "add them to knit.json's files", src[i], found.n, found.n == 1 ? "" : "s");
+			warn(p, line.buf);
+		}
+		knit_paths_release(&found);
+	}
+	strbuf_release(&path);
+	strbuf_release(&line);
+}
+
 static int cmp_files(const void *a, const void *b)
 {
 	return strcmp(((const struct knit_pack_file *)a)->path, ((const struct knit_pack_file *)b)->path);
@@ -329,6 +402,7 @@ int knit_pack_make(struct knit_pack *p, const char *dir, struct strbuf *err)
 		goto done;
 	add_file(p, "package.json", 0644, 0);
 	qsort(p->files, p->n, sizeof(*p->files), cmp_files);
+	check_c_section(p, &m, dir);
 	if ((rc = write_tarball(p, dir, err)))
 		goto done;
 	digest(p);
@@ -349,6 +423,7 @@ void knit_pack_release(struct knit_pack *p)
 	free(p->package_json);
 	free(p->readme);
 	free(p->readme_filename);
+	knit_paths_release(&p->warnings);
 	for (size_t i = 0; i < p->n; i++)
 		free(p->files[i].path);
 	free(p->files);

@@ -22,6 +22,7 @@
 #define KNIT_PROJECT_PACK_H
 
 #include "registry/integrity.h"
+#include "util/glob.h"
 #include "util/strbuf.h"
 
 #include <stdbool.h>
@@ -43,6 +44,7 @@ struct knit_pack {
 	char shasum[41];                 /* hex sha1 of tgz */
 	unsigned long long unpacked_size;
 	char *readme, *readme_filename; /* the top README's text and name, for registries to show; NULL if none */
+	struct knit_paths warnings;     /* one line each: what the `c` section needs that is not packed */
 };
 
 /*

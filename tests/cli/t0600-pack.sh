@@ -81,6 +81,23 @@ P
 list=$("$KNIT" pack --dry-run | sed -n 's/^ *[0-9.]* k\{0,1\}B  //p' | tr '\n' ' ')
 [ "$list" = "LICENSE README.md include/libp.h include/private/.gitignore knit.json package.json src/libp.c tools/libp-tool.sh " ] && ok || not_ok "files selection: [$list]"
 
+# a files list that leaves out what the c section builds from: warned
+python3 - <<'P'
+import json
+m = json.load(open("knit.json"))
+m["files"] = ["CMakeLists.txt"]
+json.dump(m, open("knit.json", "w"), indent=2)
+P
+expect_run "files leaving out include/ and src/" 0 "*" "knit: warning: c.include 'include' is in the project but none of its files is packed; add it to knit.json's files
+knit: warning: c.sources 'src/**/*.c' matches 2 files in the project but none is packed; add them to knit.json's files" -- "$KNIT" pack --dry-run
+python3 - <<'P'
+import json
+m = json.load(open("knit.json"))
+m["files"] = ["include", "src/*.c"]
+json.dump(m, open("knit.json", "w"), indent=2)
+P
+expect_run "no warning when they are packed" 0 "*" "" -- "$KNIT" pack --dry-run
+
 # --dry-run writes nothing; --pack-destination
 rm -f libp-0.1.0.tgz
 "$KNIT" pack --dry-run >/dev/null && [ ! -e libp-0.1.0.tgz ] && ok || not_ok "--dry-run wrote a file"
