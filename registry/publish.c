@@ -7,6 +7,7 @@
 #include "util/fs.h"
 #include "util/tree.h"
 #include "util/json.h"
+#include "util/xalloc.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -44,10 +45,11 @@ static void now_iso(char *buf, size_t size)
 	snprintf(buf + n, size - n, ".%03ldZ", ts.tv_nsec / 1000000);
 }
 
-static void base_name(const char *name, struct strbuf *out)
+/* "<base>-<version>.tgz", base being the name without its scope: a registry's tarball file name. */
+static void tarball_file(const char *name, const char *version, struct strbuf *out)
 {
 	const char *slash = name[0] == '@' ? strchr(name, '/') : NULL;
-	strbuf_addstr(out, slash ? slash + 1 : name);
+	strbuf_addf(out, "%s-%s.tgz", slash ? slash + 1 : name, version);
 }
 
 /* The version's document: package.json's fields, its _id and dist. NULL if manifest is not JSON. */
@@ -114,27 +116,21 @@ static int add_version(cJSON **doc, const struct knit_publish_req *req, const ch
 	return 0;
 }
 
-/* The highest version key of versions, or NULL. */
+/* The highest version key of versions, pre-releases included, or NULL. */
 static const char *highest(const cJSON *versions)
 {
+	size_t n = 0;
 	const cJSON *e;
-	const char *best = NULL;
-	struct knit_version bv = { 0 }, v;
-	cJSON_ArrayForEach(e, versions) {
-		if (knit_version_parse(&v, e->string, strlen(e->string), KNIT_SEMVER_LOOSE))
-			continue;
-		if (!best || knit_version_compare(&v, &bv) > 0) {
-			if (best)
-				knit_version_release(&bv);
-			bv = v;
-			best = e->string;
-		} else {
-			knit_version_release(&v);
-		}
-	}
-	if (best)
-		knit_version_release(&bv);
-	return best;
+	const char **keys = knit_xcalloc((size_t)cJSON_GetArraySize(versions) + 1, sizeof(*keys));
+	cJSON_ArrayForEach(e, versions)
+		keys[n++] = e->string;
+	struct knit_range any;
+	knit_range_parse(&any, "*", 1, KNIT_SEMVER_LOOSE | KNIT_SEMVER_INCLUDE_PRERELEASE);
+	long best = knit_semver_max_satisfying(keys, n, &any);
+	knit_range_release(&any);
+	const char *top = best >= 0 ? keys[best] : NULL;
+	free(keys);
+	return top;
 }
 
 /* Takes version out of doc: its entry, its time, the tags on it. KNIT_ENOTFOUND if absent. */
@@ -169,8 +165,9 @@ static int remove_version(cJSON *doc, const char *name, const char *version, con
 static int deprecate_doc(cJSON *doc, const char *name, const char *range, const char *message,
 			 size_t *count, const char *where, struct strbuf *err)
 {
+	/* every version, pre-releases too, as npm deprecate does */
 	struct knit_range r;
-	if (knit_range_parse(&r, range, strlen(range), KNIT_SEMVER_LOOSE)) {
+	if (knit_range_parse(&r, range, strlen(range), KNIT_SEMVER_LOOSE | KNIT_SEMVER_INCLUDE_PRERELEASE)) {
 		strbuf_addf(err, "'%s' is not a valid version range", range);
 		return KNIT_EINVALID_RANGE;
 	}
@@ -180,9 +177,7 @@ static int deprecate_doc(cJSON *doc, const char *name, const char *range, const 
 		struct knit_version v;
 		if (!cJSON_IsObject(e) || knit_version_parse(&v, e->string, strlen(e->string), KNIT_SEMVER_LOOSE))
 			continue;
-		/* every version, prereleases too, as npm deprecate does */
-		bool hit = knit_semver_satisfies(e->string, strlen(e->string), range, strlen(range),
-						 KNIT_SEMVER_LOOSE | KNIT_SEMVER_INCLUDE_PRERELEASE);
+		bool hit = knit_range_test(&r, &v);
 		knit_version_release(&v);
 		if (!hit)
 			continue;
@@ -255,26 +250,18 @@ static int folder_publish_edit(cJSON **doc, const char *pkg_dir, void *arg, stru
 	const struct knit_publish_req *req = c->req;
 	struct strbuf file = STRBUF_INIT;
 	bool changed;
-	if (*doc && cJSON_GetObjectItemCaseSensitive(object_at(*doc, "versions"), req->version)) {
-		strbuf_addf(err, "%s@%s is already in %s; a published version never changes, so publish a new one",
-			    req->name, req->version, c->root);
-		return KNIT_EEXIST;
-	}
 	strbuf_addf(&file, "%s/-/", pkg_dir);
-	base_name(req->name, &file);
-	strbuf_addf(&file, "-%s.tgz", req->version);
+	tarball_file(req->name, req->version, &file);
 	strbuf_reset(c->tarball_url);
 	knit_folder_url(file.buf, c->tarball_url);
-	/* the tarball first: the document never names a file that is not there */
-	int rc = 0;
-	if (knit_make_parents(file.buf)) {
+	/* the document is written only after this returns: the tarball is in place by then */
+	int rc = add_version(doc, req, c->tarball_url->buf, c->root, err);
+	if (!rc && knit_make_parents(file.buf)) {
 		strbuf_addf(err, "cannot make the folder for '%s': %s", file.buf, strerror(errno));
 		rc = KNIT_EIO;
 	}
 	if (!rc)
 		rc = knit_write_file_atomic(file.buf, req->tgz, req->tgz_len, &changed, err);
-	if (!rc && (rc = add_version(doc, req, c->tarball_url->buf, c->root, err)))
-		unlink(file.buf); /* nothing will name it */
 	strbuf_release(&file);
 	return rc;
 }
@@ -296,8 +283,7 @@ static void folder_unpublish_after(const char *pkg_dir, void *arg)
 	struct folder_ctx *c = arg;
 	struct strbuf file = STRBUF_INIT;
 	strbuf_addf(&file, "%s/-/", pkg_dir);
-	base_name(c->name, &file);
-	strbuf_addf(&file, "-%s.tgz", c->version);
+	tarball_file(c->name, c->version, &file);
 	unlink(file.buf);
 	strbuf_release(&file);
 }
@@ -347,10 +333,9 @@ static int http_call(const struct knit_config *cfg, struct knit_fetch *f, const 
 static int http_document(const struct knit_config *cfg, struct knit_fetch *f, const char *registry,
 			 const char *name, bool write, cJSON **doc, struct strbuf *err)
 {
-	struct strbuf url = STRBUF_INIT, body = STRBUF_INIT, what = STRBUF_INIT;
+	struct strbuf url = STRBUF_INIT, body = STRBUF_INIT;
 	doc_url(registry, name, write ? "?write=true" : "", &url);
-	strbuf_addf(&what, "%s", name);
-	int rc = http_call(cfg, f, registry, NULL, url.buf, NULL, 0, what.buf, &body, err);
+	int rc = http_call(cfg, f, registry, NULL, url.buf, NULL, 0, name, &body, err);
 	if (!rc) {
 		*doc = cJSON_ParseWithLength(body.buf, body.len);
 		if (!cJSON_IsObject(*doc)) {
@@ -362,7 +347,6 @@ static int http_document(const struct knit_config *cfg, struct knit_fetch *f, co
 	}
 	strbuf_release(&url);
 	strbuf_release(&body);
-	strbuf_release(&what);
 	return rc;
 }
 
@@ -391,8 +375,7 @@ static int http_publish(const struct knit_config *cfg, struct knit_fetch *f, con
 		      what = STRBUF_INIT;
 	cJSON *doc = NULL;
 	/* the conventional address; registries rewrite it to their own */
-	base_name(req->name, &file);
-	strbuf_addf(&file, "-%s.tgz", req->version);
+	tarball_file(req->name, req->version, &file);
 	strbuf_addf(tarball_url, "%s/%s/-/%s", registry, req->name, file.buf);
 	int rc = add_version(&doc, req, tarball_url->buf, registry, err);
 	if (!rc) {
