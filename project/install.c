@@ -373,7 +373,7 @@ static int place_special(struct run *r, struct item *it, struct strbuf *err)
 	struct strbuf id = STRBUF_INIT;
 	strbuf_init(&it->store_dir, 0);
 	if (it->kind == KNIT_SPEC_GIT) {
-		strbuf_addf(&it->store_dir, "%s/store/v1/git-%s", r->cfg.cache_dir, it->commit);
+		knit_store_git_path(r->cfg.cache_dir, it->commit, &it->store_dir);
 		strbuf_addf(&id, "git-%s", it->commit);
 		it->state_id = strbuf_detach(&id, NULL);
 		struct stat st;
@@ -390,10 +390,7 @@ static int place_special(struct run *r, struct item *it, struct strbuf *err)
 		return rc;
 	}
 	const char *rel = it->tarball + 5; /* "file:<path from the project>" */
-	if (*rel == '/')
-		strbuf_addstr(&it->store_dir, rel);
-	else
-		strbuf_addf(&it->store_dir, "%s/%s", r->opts->project_dir, rel);
+	knit_spec_folder(it->tarball, r->opts->project_dir, &it->store_dir);
 	struct stat st;
 	if (stat(it->store_dir.buf, &st) || !S_ISDIR(st.st_mode)) {
 		strbuf_addf(err, "%s: the folder %s (%s) is not there", it->name, it->tarball, it->store_dir.buf);

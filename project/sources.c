@@ -46,6 +46,15 @@ int knit_resolved_git(const char *resolved, char **url, char commit[41])
 	return 0;
 }
 
+void knit_spec_folder(const char *spec, const char *base_dir, struct strbuf *out)
+{
+	const char *p = spec + 5; /* after "file:" */
+	if (*p == '/')
+		strbuf_addstr(out, p);
+	else
+		strbuf_addf(out, "%s/%s", base_dir, p);
+}
+
 const struct knit_special *knit_specials_find(const struct knit_specials *s, const char *name)
 {
 	for (size_t i = 0; i < s->n; i++)
@@ -229,11 +238,7 @@ static int from_folder(struct knit_specials *s, struct knit_special *sp, const c
 		       struct strbuf *err)
 {
 	struct strbuf path = STRBUF_INIT, rel = STRBUF_INIT, label = STRBUF_INIT;
-	const char *p = sp->spec + 5;
-	if (*p == '/')
-		strbuf_addstr(&path, p);
-	else
-		strbuf_addf(&path, "%s/%s", base_dir, p);
+	knit_spec_folder(sp->spec, base_dir, &path);
 	char *real = realpath(path.buf, NULL);
 	struct stat st;
 	int rc = 0;
@@ -272,10 +277,7 @@ static int special_register(struct knit_specials *s, const char *name, const cha
 		bool same = !strcmp(have->spec, spec) && have->kind == KNIT_SPEC_GIT;
 		if (have->kind == KNIT_SPEC_FILE && knit_spec_kind(spec) == KNIT_SPEC_FILE) {
 			struct strbuf path = STRBUF_INIT;
-			if (spec[5] == '/')
-				strbuf_addstr(&path, spec + 5);
-			else
-				strbuf_addf(&path, "%s/%s", base_dir, spec + 5);
+			knit_spec_folder(spec, base_dir, &path);
 			char *real = realpath(path.buf, NULL);
 			same = real && have->dir && !strcmp(real, have->dir);
 			free(real);
@@ -346,10 +348,7 @@ bool knit_resolved_matches(const char *project_dir, const char *spec, const char
 	} else if (kind == KNIT_SPEC_FILE) {
 		struct strbuf path = STRBUF_INIT, rel = STRBUF_INIT;
 		char *root = realpath(project_dir, NULL);
-		if (spec[5] == '/')
-			strbuf_addstr(&path, spec + 5);
-		else
-			strbuf_addf(&path, "%s/%s", project_dir, spec + 5);
+		knit_spec_folder(spec, project_dir, &path);
 		char *real = realpath(path.buf, NULL);
 		if (root && real) {
 			relative_path(root, real, &rel);

@@ -60,6 +60,8 @@ int knit_specials_root(struct knit_specials *s, const char *name, const char *sp
 /* The git or folder package bound to name, or NULL. */
 const struct knit_special *knit_specials_find(const struct knit_specials *s, const char *name);
 
+/* The folder a "file:<path>" spec (or lockfile entry) names: the path itself when absolute, else under base_dir. */
+void knit_spec_folder(const char *spec, const char *base_dir, struct strbuf *out);
 /*
  * Whether a lockfile's resolved still stands for a root spec: the same
  * repository for git (the lock pins the commit), the same folder for file:

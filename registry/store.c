@@ -23,6 +23,11 @@ void knit_store_path(const char *cache_dir, const struct knit_integrity *id, str
 	knit_integrity_hex(id, out);
 }
 
+void knit_store_git_path(const char *cache_dir, const char *commit, struct strbuf *out)
+{
+	strbuf_addf(out, "%s/store/v1/git-%s", cache_dir, commit);
+}
+
 bool knit_store_has(const char *cache_dir, const struct knit_integrity *id)
 {
 	struct strbuf path = STRBUF_INIT;

@@ -24,6 +24,8 @@
 
 /* The store folder for a digest, whether or not it exists yet. */
 void knit_store_path(const char *cache_dir, const struct knit_integrity *id, struct strbuf *out);
+/* The store folder of a git commit's files (<cache>/store/v1/git-<commit>), whether or not it exists yet. */
+void knit_store_git_path(const char *cache_dir, const char *commit, struct strbuf *out);
 bool knit_store_has(const char *cache_dir, const struct knit_integrity *id);
 /*
  * Extracts the tarball (gzip'd tar, already verified to match id) into the
