@@ -167,6 +167,24 @@ static int peel_commit(git_repository *repo, const char *expr, git_oid *out)
 	return rc;
 }
 
+/* The commit id names, fetching once when the mirror does not have it. */
+static int find_commit(struct mirror *m, const char *id, git_commit **c, struct strbuf *err)
+{
+	git_oid oid;
+	if (git_oid_fromstr(&oid, id)) {
+		strbuf_addf(err, "%s: '%s' is not a commit id", m->url, id);
+		return KNIT_EINVALID_ARG;
+	}
+	if (!git_commit_lookup(c, m->repo, &oid))
+		return 0;
+	if (mirror_fetch(m, err))
+		return KNIT_EIO;
+	if (!git_commit_lookup(c, m->repo, &oid))
+		return 0;
+	strbuf_addf(err, "%s: no commit %s", m->url, id);
+	return KNIT_ENOTFOUND;
+}
+
 static bool is_full_id(const char *s)
 {
 	return s && strlen(s) == 40 && strspn(s, "0123456789abcdef") == 40;
@@ -217,17 +235,11 @@ int knit_git_resolve(const char *cache_dir, const struct knit_git_spec *spec, ch
 	int rc = mirror_open(cache_dir, spec->url, &m, err);
 	if (rc)
 		goto done;
-	if (is_full_id(spec->committish) && !git_oid_fromstr(&oid, spec->committish)) {
+	if (is_full_id(spec->committish)) {
 		git_commit *c = NULL;
-		if (git_commit_lookup(&c, m.repo, &oid)) {
-			if ((rc = mirror_fetch(&m, err)))
-				goto done;
-			if (git_commit_lookup(&c, m.repo, &oid)) {
-				strbuf_addf(err, "%s: no commit %s", spec->url, spec->committish);
-				rc = KNIT_ENOTFOUND;
-				goto done;
-			}
-		}
+		if ((rc = find_commit(&m, spec->committish, &c, err)))
+			goto done;
+		oid = *git_commit_id(c);
 		git_commit_free(c);
 		goto found;
 	}
@@ -266,15 +278,9 @@ done:
 static int lookup_tree(struct mirror *m, const char *commit, git_commit **c, git_tree **tree,
 		       struct strbuf *err)
 {
-	git_oid oid;
-	if (git_oid_fromstr(&oid, commit) || git_commit_lookup(c, m->repo, &oid)) {
-		if (mirror_fetch(m, err))
-			return KNIT_EIO;
-		if (git_oid_fromstr(&oid, commit) || git_commit_lookup(c, m->repo, &oid)) {
-			strbuf_addf(err, "%s: no commit %s", m->url, commit);
-			return KNIT_ENOTFOUND;
-		}
-	}
+	int rc = find_commit(m, commit, c, err);
+	if (rc)
+		return rc;
 	if (git_commit_tree(tree, *c))
 		return fail(err, m->url, "cannot read the commit's files");
 	return 0;

@@ -37,6 +37,7 @@ int git_oid_fromstr(git_oid *out, const char *str) { return REAL(git_oid_fromstr
 char *git_oid_tostr(char *out, size_t n, const git_oid *id) { return REAL(git_oid_tostr)(out, n, id); }
 int git_commit_lookup(git_commit **commit, git_repository *repo, const git_oid *id) { return REAL(git_commit_lookup)(commit, repo, id); }
 void git_commit_free(git_commit *commit) { REAL(git_commit_free)(commit); }
+const git_oid *git_commit_id(const git_commit *commit) { return REAL(git_commit_id)(commit); }
 int git_commit_tree(git_tree **tree_out, const git_commit *commit) { return REAL(git_commit_tree)(tree_out, commit); }
 void git_tree_free(git_tree *tree) { REAL(git_tree_free)(tree); }
 int git_tree_entry_bypath(git_tree_entry **out, const git_tree *root, const char *path) { return REAL(git_tree_entry_bypath)(out, root, path); }
