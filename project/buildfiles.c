@@ -56,7 +56,7 @@ static int read_unit(struct unit *u, struct strbuf *err)
 		for (size_t i = 0; i < c->sources.n; i++)
 			knit_glob(dir, c->sources.items[i], &u->sources);
 	else if (!c->cmake_target)
-		knit_glob(dir, "src/**/*.c", &u->sources);
+		knit_glob(dir, KNIT_C_SOURCES_CONVENTION, &u->sources);
 	if (c->has_include) {
 		for (size_t i = 0; i < c->include.n; i++) {
 			const char *inc = c->include.items[i];
@@ -70,7 +70,8 @@ static int read_unit(struct unit *u, struct strbuf *err)
 		}
 	} else {
 		KNIT_ALLOC_GROW(u->include.items, u->include.n + 1, u->include.alloc);
-		u->include.items[u->include.n++] = knit_xstrdup(is_dir(dir, "include") ? "include" : "");
+		u->include.items[u->include.n++] =
+			knit_xstrdup(is_dir(dir, KNIT_C_INCLUDE_CONVENTION) ? KNIT_C_INCLUDE_CONVENTION : "");
 	}
 	return 0;
 }

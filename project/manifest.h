@@ -22,6 +22,13 @@ struct knit_strings {
 	size_t n;
 };
 
+/*
+ * The conventions where the `c` section is silent: the sources, and the
+ * public include folder (when the package has one; else its root).
+ */
+#define KNIT_C_SOURCES_CONVENTION "src/**/*.c"
+#define KNIT_C_INCLUDE_CONVENTION "include"
+
 /* The `c` section: how a package builds (see knit.json(5)). */
 struct knit_c_section {
 	bool has_sources, has_include;        /* given, rather than the conventions */

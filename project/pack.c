@@ -203,7 +203,7 @@ static void warn(struct knit_pack *p, const char *line)
 static void check_c_section(struct knit_pack *p, const struct knit_manifest *m, const char *dir)
 {
 	struct strbuf path = STRBUF_INIT, line = STRBUF_INIT;
-	const char *conventional[] = { "include" };
+	const char *conventional[] = { KNIT_C_INCLUDE_CONVENTION };
 	const char *const *inc = m->c.has_include ? (const char *const *)m->c.include.items : conventional;
 	size_t ninc = m->c.has_include ? m->c.include.n : 1;
 	for (size_t i = 0; i < ninc; i++) {
@@ -224,7 +224,7 @@ static void check_c_section(struct knit_pack *p, const struct knit_manifest *m, 
 				   "knit.json's files", (int)n, d);
 		warn(p, line.buf);
 	}
-	const char *conventional_src[] = { "src/**/*.c" };
+	const char *conventional_src[] = { KNIT_C_SOURCES_CONVENTION };
 	const char *const *src = m->c.has_sources ? (const char *const *)m->c.sources.items : conventional_src;
 	size_t nsrc = m->c.has_sources ? m->c.sources.n : 1;
 	for (size_t i = 0; i < nsrc; i++) {
