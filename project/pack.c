@@ -226,7 +226,8 @@ static void check_c_section(struct knit_pack *p, const struct knit_manifest *m, 
 	}
 	const char *conventional_src[] = { KNIT_C_SOURCES_CONVENTION };
 	const char *const *src = m->c.has_sources ? (const char *const *)m->c.sources.items : conventional_src;
-	size_t nsrc = m->c.has_sources ? m->c.sources.n : 1;
+	/* as deps/knit.cmake does: a package with its own CMake target builds no conventional sources */
+	size_t nsrc = m->c.has_sources ? m->c.sources.n : m->c.cmake_target ? 0 : 1;
 	for (size_t i = 0; i < nsrc; i++) {
 		struct knit_paths found = { 0 };
 		knit_glob(dir, src[i], &found);

@@ -97,6 +97,14 @@ m["files"] = ["include", "src/*.c"]
 json.dump(m, open("knit.json", "w"), indent=2)
 P
 expect_run "no warning when they are packed" 0 "*" "" -- "$KNIT" pack --dry-run
+python3 - <<'P'
+import json
+m = json.load(open("knit.json"))
+m["files"] = ["include", "CMakeLists.txt"]
+m["c"] = {"cmakeTarget": "libp", "include": ["include"]}
+json.dump(m, open("knit.json", "w"), indent=2)
+P
+expect_run "its own CMake target: no conventional sources to warn of" 0 "*" "" -- "$KNIT" pack --dry-run
 
 # --dry-run writes nothing; --pack-destination
 rm -f libp-0.1.0.tgz
