@@ -2,23 +2,12 @@
 #include "http.h"
 #include "util/base64.h"
 #include "util/error.h"
+#include "util/url.h"
 
 #include <cjson/cJSON.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-/* percent-encodes everything but unreserved characters */
-static void url_component(const char *s, struct strbuf *out)
-{
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-		    strchr("-._~", *p))
-			strbuf_addch(out, *p);
-		else
-			strbuf_addf(out, "%%%02X", *p);
-	}
-}
 
 static char *login_body(const char *user, const char *password)
 {
@@ -65,7 +54,7 @@ int knit_account_login(struct knit_fetch *f, const char *registry, const char *u
 	struct strbuf url = STRBUF_INIT, body = STRBUF_INIT, what = STRBUF_INIT, basic = STRBUF_INIT,
 		      pair = STRBUF_INIT, scratch = STRBUF_INIT;
 	strbuf_addf(&url, "%s/-/user/org.couchdb.user:", registry);
-	url_component(user, &url);
+	knit_url_encode(user, "", &url);
 	strbuf_addf(&what, "login as '%s'", user);
 	char *json = login_body(user, password);
 	struct knit_http_req req = { .method = "PUT", .url = url.buf, .json = json, .len = strlen(json),
@@ -137,7 +126,7 @@ int knit_account_logout(struct knit_fetch *f, const char *registry, const char *
 {
 	struct strbuf url = STRBUF_INIT, auth = STRBUF_INIT, scratch = STRBUF_INIT;
 	strbuf_addf(&url, "%s/-/user/token/", registry);
-	url_component(token, &url);
+	knit_url_encode(token, "", &url);
 	strbuf_addf(&auth, "Authorization: Bearer %s", token);
 	struct knit_http_req req = { .method = "DELETE", .url = url.buf, .auth = auth.buf,
 				     .registry = registry, .what = "logout" };

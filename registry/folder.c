@@ -3,6 +3,7 @@
 #include "util/fs.h"
 #include "util/json.h"
 #include "util/tree.h"
+#include "util/url.h"
 
 #include <cjson/cJSON.h>
 #include <dirent.h>
@@ -55,13 +56,7 @@ int knit_folder_root(const char *url, struct strbuf *out, struct strbuf *err)
 void knit_folder_url(const char *path, struct strbuf *out)
 {
 	strbuf_addstr(out, "file://");
-	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-		    strchr("/-._~@+", *p))
-			strbuf_addch(out, *p);
-		else
-			strbuf_addf(out, "%%%02X", *p);
-	}
+	knit_url_encode(path, "/@+", out);
 }
 
 /* Names that would leave the registry's folder; callers check names, this is the backstop. */
@@ -177,7 +172,7 @@ done:
 
 struct index_ctx {
 	const char *root, *base_url, *name;
-	size_t versions;
+	size_t packages, versions;
 };
 
 static int index_edit(cJSON **doc, const char *pkg_dir, void *arg, struct strbuf *err)
@@ -217,7 +212,7 @@ static int index_edit(cJSON **doc, const char *pkg_dir, void *arg, struct strbuf
 }
 
 /* Every package folder under root: <name>/index.json and @scope/<name>/index.json. */
-static int index_dir(struct index_ctx *c, const char *scope, size_t *packages, struct strbuf *err)
+static int index_dir(struct index_ctx *c, const char *scope, struct strbuf *err)
 {
 	struct strbuf dir = STRBUF_INIT, name = STRBUF_INIT, probe = STRBUF_INIT;
 	strbuf_addf(&dir, "%s%s%s", c->root, scope ? "/" : "", scope ? scope : "");
@@ -235,7 +230,7 @@ static int index_dir(struct index_ctx *c, const char *scope, size_t *packages, s
 		strbuf_reset(&name);
 		strbuf_addf(&name, "%s%s%s", scope ? scope : "", scope ? "/" : "", e->d_name);
 		if (!scope && e->d_name[0] == '@') {
-			rc = index_dir(c, e->d_name, packages, err);
+			rc = index_dir(c, e->d_name, err);
 			continue;
 		}
 		strbuf_reset(&probe);
@@ -245,7 +240,7 @@ static int index_dir(struct index_ctx *c, const char *scope, size_t *packages, s
 			continue;
 		c->name = name.buf;
 		rc = knit_folder_edit(c->root, name.buf, false, index_edit, NULL, c, err);
-		(*packages)++;
+		c->packages++;
 	}
 	closedir(d);
 	strbuf_release(&dir);
@@ -258,8 +253,8 @@ int knit_folder_index(const char *root, const char *base_url, size_t *packages, 
 		      struct strbuf *err)
 {
 	struct index_ctx c = { .root = root, .base_url = base_url };
-	*packages = 0;
-	int rc = index_dir(&c, NULL, packages, err);
+	int rc = index_dir(&c, NULL, err);
+	*packages = c.packages;
 	*versions = c.versions;
 	return rc;
 }
