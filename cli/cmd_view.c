@@ -46,31 +46,14 @@ static const char **sorted_versions(const cJSON *versions, size_t *n)
 	return out;
 }
 
-/* The version spec names: a tag, an exact version, or the newest in a range. */
+/* The version spec names: a tag, else the newest in a range (an exact version is one); no spec: latest, else the newest. */
 static const char *pick(const cJSON *doc, const char *spec)
 {
 	const cJSON *tags = cJSON_GetObjectItemCaseSensitive(doc, "dist-tags");
 	const cJSON *tag = cJSON_GetObjectItemCaseSensitive(tags, spec ? spec : "latest");
 	if (cJSON_IsString(tag))
 		return tag->valuestring;
-	const cJSON *versions = cJSON_GetObjectItemCaseSensitive(doc, "versions");
-	if (!spec) { /* no latest tag: the highest */
-		size_t n;
-		const char **all = sorted_versions(versions, &n);
-		const char *top = n ? all[n - 1] : NULL;
-		free(all);
-		return top;
-	}
-	struct knit_range r;
-	if (knit_range_parse(&r, spec, strlen(spec), KNIT_SEMVER_LOOSE))
-		return NULL;
-	size_t n;
-	const char **all = sorted_versions(versions, &n);
-	long best = knit_semver_max_satisfying(all, n, &r);
-	const char *v = best >= 0 ? all[best] : NULL;
-	free(all);
-	knit_range_release(&r);
-	return v;
+	return knit_document_newest(doc, spec);
 }
 
 /* doc's value at a dotted path, or NULL. */

@@ -116,21 +116,22 @@ static int add_version(cJSON **doc, const struct knit_publish_req *req, const ch
 	return 0;
 }
 
-/* The highest version key of versions, pre-releases included, or NULL. */
-static const char *highest(const cJSON *versions)
+const char *knit_document_newest(const cJSON *doc, const char *range)
 {
+	const cJSON *versions = cJSON_GetObjectItemCaseSensitive(doc, "versions"), *e;
+	struct knit_range r;
+	unsigned flags = KNIT_SEMVER_LOOSE | (range ? 0 : KNIT_SEMVER_INCLUDE_PRERELEASE);
+	if (knit_range_parse(&r, range ? range : "*", strlen(range ? range : "*"), flags))
+		return NULL;
 	size_t n = 0;
-	const cJSON *e;
 	const char **keys = knit_xcalloc((size_t)cJSON_GetArraySize(versions) + 1, sizeof(*keys));
 	cJSON_ArrayForEach(e, versions)
 		keys[n++] = e->string;
-	struct knit_range any;
-	knit_range_parse(&any, "*", 1, KNIT_SEMVER_LOOSE | KNIT_SEMVER_INCLUDE_PRERELEASE);
-	long best = knit_semver_max_satisfying(keys, n, &any);
-	knit_range_release(&any);
-	const char *top = best >= 0 ? keys[best] : NULL;
+	long best = knit_semver_max_satisfying(keys, n, &r);
+	const char *newest = best >= 0 ? keys[best] : NULL;
 	free(keys);
-	return top;
+	knit_range_release(&r);
+	return newest;
 }
 
 /* Takes version out of doc: its entry, its time, the tags on it. KNIT_ENOTFOUND if absent. */
@@ -156,7 +157,7 @@ static int remove_version(cJSON *doc, const char *name, const char *version, con
 		if (cJSON_IsString(t) && !strcmp(t->valuestring, version))
 			cJSON_DeleteItemFromObjectCaseSensitive(tags, t->string);
 	}
-	const char *top = highest(versions);
+	const char *top = knit_document_newest(doc, NULL);
 	if (top && !cJSON_GetObjectItemCaseSensitive(tags, "latest"))
 		set_string(tags, "latest", top);
 	return 0;

@@ -42,6 +42,13 @@ int knit_publish(const struct knit_config *cfg, struct knit_fetch *f, const char
 int knit_registry_document(const struct knit_config *cfg, struct knit_fetch *f, const char *registry,
 			   const char *name, bool write, struct cJSON **doc, struct strbuf *err);
 
+/*
+ * The newest version key of a package document that satisfies range (loose),
+ * or with range NULL the newest of all, pre-releases included; NULL if none.
+ * Points into doc.
+ */
+const char *knit_document_newest(const struct cJSON *doc, const char *range);
+
 /* Points tag at version, or removes tag when version is NULL ("latest" cannot be removed). */
 int knit_dist_tag_set(const struct knit_config *cfg, struct knit_fetch *f, const char *registry,
 		      const char *name, const char *tag, const char *version, struct strbuf *err);
