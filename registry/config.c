@@ -136,13 +136,10 @@ int knit_config_load(struct knit_config *c, const char *project_dir, const char 
 	knit_config_set(c, "registry", path.buf, "default");
 
 	strbuf_reset(&path);
-	const char *user = getenv("KNIT_CONFIG");
-	if (user && *user)
-		strbuf_addstr(&path, user);
-	else if (home)
-		strbuf_addf(&path, "%s/.knitrc", home);
-	if (path.len)
+	struct strbuf no_home = STRBUF_INIT; /* no user file is no error when reading */
+	if (!knit_config_user_file(&path, &no_home))
 		rc = load_file(c, path.buf, path.buf, err);
+	strbuf_release(&no_home);
 	if (!rc && project_dir) {
 		strbuf_reset(&path);
 		strbuf_addf(&path, "%s/.knitrc", project_dir);
