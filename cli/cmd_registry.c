@@ -32,19 +32,12 @@ int cmd_registry(int argc, const char **argv, struct knit_cli *cli)
 		knit_error(cli, "usage: %s", registry_usage[0]);
 		return KNIT_EXIT_FAILURE;
 	}
-	struct strbuf root = STRBUF_INIT, err = STRBUF_INIT, base = STRBUF_INIT;
+	struct strbuf root = STRBUF_INIT, err = STRBUF_INIT;
 	int status = KNIT_EXIT_FAILURE;
 	struct knit_registry_cmd rc = { 0 };
-	if (base_url) {
-		if (strncmp(base_url, "http://", 7) && strncmp(base_url, "https://", 8) &&
-		    strncmp(base_url, "file://", 7)) {
-			knit_error(cli, "--base-url '%s' is not an http://, https:// or file:// URL", base_url);
-			goto done;
-		}
-		strbuf_addstr(&base, base_url);
-		while (base.len && base.buf[base.len - 1] == '/')
-			strbuf_setlen(&base, base.len - 1);
-	}
+	char *base = NULL;
+	if (base_url && !(base = knit_registry_cmd_url(cli, base_url, "--base-url")))
+		goto done;
 	if (n == 2) {
 		char *real = realpath(argv[1], NULL);
 		if (!real) {
@@ -66,19 +59,19 @@ int cmd_registry(int argc, const char **argv, struct knit_cli *cli)
 		}
 	}
 	size_t packages, versions;
-	if (knit_folder_index(root.buf, base_url ? base.buf : NULL, &packages, &versions, &err)) {
+	if (knit_folder_index(root.buf, base, &packages, &versions, &err)) {
 		knit_error(cli, "%s", err.buf);
 		goto done;
 	}
 	fprintf(cli->out, "%zu package%s, %zu version%s: tarballs at %s/<name>/-/\n", packages,
 		packages == 1 ? "" : "s", versions, versions == 1 ? "" : "s",
-		base_url ? base.buf : root.buf);
+		base ? base : root.buf);
 	status = KNIT_EXIT_OK;
 done:
 	if (rc.fetch)
 		knit_registry_cmd_close(&rc);
 	strbuf_release(&root);
 	strbuf_release(&err);
-	strbuf_release(&base);
+	free(base);
 	return status;
 }

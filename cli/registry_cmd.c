@@ -16,17 +16,9 @@ int knit_registry_cmd_open(struct knit_registry_cmd *rc, struct knit_cli *cli, c
 		strbuf_release(&err);
 		return -1;
 	}
-	if (flag_registry) {
-		size_t n = strlen(flag_registry);
-		while (n && flag_registry[n - 1] == '/')
-			n--;
-		rc->registry = knit_xmemdupz(flag_registry, n);
-	} else {
-		rc->registry = knit_xstrdup(knit_config_registry(&rc->cfg, name));
-	}
-	if (strncmp(rc->registry, "http://", 7) && strncmp(rc->registry, "https://", 8) &&
-	    strncmp(rc->registry, "file://", 7)) {
-		knit_error(cli, "registry '%s' is not an http://, https:// or file:// URL", rc->registry);
+	rc->registry = knit_registry_cmd_url(cli, flag_registry ? flag_registry : knit_config_registry(&rc->cfg, name),
+					     "registry");
+	if (!rc->registry) {
 		knit_registry_cmd_close(rc);
 		return -1;
 	}
@@ -42,6 +34,18 @@ void knit_registry_cmd_close(struct knit_registry_cmd *rc)
 	knit_config_release(&rc->cfg);
 	free(rc->registry);
 	memset(rc, 0, sizeof(*rc));
+}
+
+char *knit_registry_cmd_url(struct knit_cli *cli, const char *url, const char *what)
+{
+	if (strncmp(url, "http://", 7) && strncmp(url, "https://", 8) && strncmp(url, "file://", 7)) {
+		knit_error(cli, "%s '%s' is not an http://, https:// or file:// URL", what, url);
+		return NULL;
+	}
+	size_t n = strlen(url);
+	while (n && url[n - 1] == '/')
+		n--;
+	return knit_xmemdupz(url, n);
 }
 
 int knit_registry_cmd_spec(struct knit_cli *cli, const char *arg, char **name, const char **spec)

@@ -21,6 +21,11 @@ struct knit_registry_cmd {
 int knit_registry_cmd_open(struct knit_registry_cmd *rc, struct knit_cli *cli, const char *flag_registry,
 			   const char *name);
 void knit_registry_cmd_close(struct knit_registry_cmd *rc);
+/*
+ * url without trailing slashes (malloc'd), or NULL after the error
+ * "<what> '<url>' is not an http://, https:// or file:// URL".
+ */
+char *knit_registry_cmd_url(struct knit_cli *cli, const char *url, const char *what);
 /* Splits "name@spec" ("@scope/name@spec"); *spec is NULL without one. Checks the name. 0 or -1 after an error. */
 int knit_registry_cmd_spec(struct knit_cli *cli, const char *arg, char **name, const char **spec);
 
