@@ -7,7 +7,6 @@
 #include "cli.h"
 #include "options.h"
 #include "pack_report.h"
-#include "project/manifest.h"
 #include "project/pack.h"
 #include "project/sources.h"
 #include "registry/publish.h"
@@ -52,23 +51,16 @@ int cmd_publish(int argc, const char **argv, struct knit_cli *cli)
 		return KNIT_EXIT_FAILURE;
 	}
 	/* consumers resolve only ranges and tags from a registry package */
-	struct knit_manifest m;
-	if (!knit_manifest_read(&m, "knit.json", &err)) {
-		const char *bad = NULL, *spec = NULL;
-		for (size_t i = 0; i < m.deps.n && !bad; i++)
-			if (knit_spec_kind(m.deps.items[i].range) != KNIT_SPEC_REGISTRY)
-				bad = m.deps.items[i].name, spec = m.deps.items[i].range;
-		if (bad)
-			knit_error(cli, "knit.json: dependency '%s' is '%s', which the package's users could not "
-				   "install; publish %s and depend on a version of it", bad, spec, bad);
-		knit_manifest_release(&m);
-		if (bad) {
-			knit_pack_release(&p);
-			strbuf_release(&err);
-			return KNIT_EXIT_FAILURE;
-		}
+	const struct knit_deps *deps = &p.manifest.deps;
+	for (size_t i = 0; i < deps->n; i++) {
+		if (knit_spec_kind(deps->items[i].range) == KNIT_SPEC_REGISTRY)
+			continue;
+		knit_error(cli, "knit.json: dependency '%s' is '%s', which the package's users could not "
+			   "install; publish %s and depend on a version of it", deps->items[i].name,
+			   deps->items[i].range, deps->items[i].name);
+		knit_pack_release(&p);
+		return KNIT_EXIT_FAILURE;
 	}
-	strbuf_reset(&err);
 	/* as npm 11 does: a pre-release never becomes "latest" by accident */
 	if (!tag && strchr(p.version, '-')) {
 		knit_error(cli, "%s@%s is a pre-release: give it a tag with --tag (next, beta, ...) so that "

@@ -366,7 +366,6 @@ static int check_identity(struct knit_pack *p, const struct knit_manifest *m, co
 int knit_pack_make(struct knit_pack *p, const char *dir, struct strbuf *err)
 {
 	struct strbuf path = STRBUF_INIT, text = STRBUF_INIT;
-	struct knit_manifest m = { 0 };
 	cJSON *doc = NULL;
 	memset(p, 0, sizeof(*p));
 	strbuf_init(&p->tgz, 0);
@@ -375,11 +374,11 @@ int knit_pack_make(struct knit_pack *p, const char *dir, struct strbuf *err)
 	if (rc == KNIT_ENOTFOUND)
 		strbuf_addf(err, "%s: not found; knit packs a project with a knit.json", path.buf);
 	if (!rc)
-		rc = knit_manifest_parse(&m, text.buf, text.len, path.buf, err);
+		rc = knit_manifest_parse(&p->manifest, text.buf, text.len, path.buf, err);
 	if (!rc && !(doc = knit_json_parse(text.buf, text.len, path.buf, err)))
 		rc = KNIT_EPARSE;
 	if (!rc)
-		rc = check_identity(p, &m, doc, path.buf, err);
+		rc = check_identity(p, &p->manifest, doc, path.buf, err);
 	if (rc)
 		goto done;
 
@@ -390,9 +389,10 @@ int knit_pack_make(struct knit_pack *p, const char *dir, struct strbuf *err)
 	strbuf_addch(&pj, '\n');
 	p->package_json = strbuf_detach(&pj, NULL);
 
-	struct selection s = { .root = dir, .m = &m, .p = p, .err = err };
-	if (m.has_files)
-		s.files = &m.files;
+	const struct knit_manifest *m = &p->manifest;
+	struct selection s = { .root = dir, .m = m, .p = p, .err = err };
+	if (m->has_files)
+		s.files = &m->files;
 	else {
 		knit_ignore_add(&s.ignore, "", "/deps/");
 		knit_ignore_add(&s.ignore, "", "/build/");
@@ -403,13 +403,12 @@ int knit_pack_make(struct knit_pack *p, const char *dir, struct strbuf *err)
 		goto done;
 	add_file(p, "package.json", 0644, 0);
 	qsort(p->files, p->n, sizeof(*p->files), cmp_files);
-	check_c_section(p, &m, dir);
+	check_c_section(p, m, dir);
 	if ((rc = write_tarball(p, dir, err)))
 		goto done;
 	digest(p);
 done:
 	cJSON_Delete(doc);
-	knit_manifest_release(&m);
 	strbuf_release(&path);
 	strbuf_release(&text);
 	if (rc)
@@ -419,6 +418,7 @@ done:
 
 void knit_pack_release(struct knit_pack *p)
 {
+	knit_manifest_release(&p->manifest);
 	free(p->name);
 	free(p->version);
 	free(p->package_json);

@@ -21,6 +21,7 @@
 #ifndef KNIT_PROJECT_PACK_H
 #define KNIT_PROJECT_PACK_H
 
+#include "project/manifest.h"
 #include "registry/integrity.h"
 #include "util/glob.h"
 #include "util/strbuf.h"
@@ -34,6 +35,7 @@ struct knit_pack_file {
 };
 
 struct knit_pack {
+	struct knit_manifest manifest; /* knit.json as read for packing */
 	char *name, *version;
 	bool is_private;           /* "private": true: never published */
 	char *package_json;        /* the generated package.json, as packed */
