@@ -126,6 +126,26 @@ isolated_registry() {
 	python3 "$GEN" reg --packages "$1" --seed "$2" --base-url "file://$TEST_TMP/reg" >/dev/null || exit 1
 }
 
+# Hostile-input suites: a sentinel tree around the project, listed before
+# and after an attack, so that a test can assert that nothing outside the
+# project and the cache changed.
+#   sentinel_listing DIR [EXCLUDE...]: every path under DIR with its type and
+#   mode (files: size and content digest; links: their target), sorted; the
+#   EXCLUDE paths (relative to DIR) and everything below them are left out.
+sentinel_listing() {
+	local dir=$1
+	shift
+	local prune=()
+	for x in "$@"; do prune+=(-path "./$x" -prune -o); done
+	(cd "$dir" && find . "${prune[@]}" -printf '%y %m %p -> %l\n' | sort) |
+		while IFS= read -r line; do
+			case "$line" in
+			"f "*) local p=${line#* * }; p=${p% -> *}; printf '%s %s %s\n' "$line" "$(stat -c %s "$dir/$p")" "$(sha256sum <"$dir/$p" | cut -c1-16)" ;;
+			*) printf '%s\n' "$line" ;;
+			esac
+		done
+}
+
 finish() {
 	echo "$(basename "$0" .sh): $passed passed, $failed failed"
 	[ "$failed" -eq 0 ]
