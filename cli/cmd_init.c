@@ -9,6 +9,7 @@
 #include "project/init.h"
 #include "project/scripts.h"
 #include "util/error.h"
+#include "util/pkgname.h"
 #include "util/xalloc.h"
 
 #include <libgen.h>
@@ -130,9 +131,10 @@ int cmd_init(int argc, const char **argv, struct knit_cli *cli)
 			strbuf_addstr(&def, a_name.buf);
 			do {
 				more = ask(cli, "package name", def.buf, &a_name);
-				if (more && !knit_package_name_valid(a_name.buf))
-					knit_error(cli, "'%s' is not a valid package name", a_name.buf);
-			} while (more && !knit_package_name_valid(a_name.buf));
+				if (more && !knit_pkgname_valid(a_name.buf))
+					knit_error(cli, "'%s' is not a valid package name: %s", a_name.buf,
+						   knit_pkgname_check(a_name.buf));
+			} while (more && !knit_pkgname_valid(a_name.buf));
 		}
 		strbuf_reset(&def);
 		strbuf_addstr(&def, a_version.buf);

@@ -1,6 +1,6 @@
 #include "registry_cmd.h"
-#include "project/init.h"
 #include "registry/registry.h"
+#include "util/pkgname.h"
 #include "util/xalloc.h"
 
 #include <stdlib.h>
@@ -53,8 +53,10 @@ int knit_registry_cmd_spec(struct knit_cli *cli, const char *arg, char **name, c
 	const char *at = strchr(arg + (arg[0] == '@'), '@');
 	*name = at ? knit_xmemdupz(arg, (size_t)(at - arg)) : knit_xstrdup(arg);
 	*spec = at ? at + 1 : NULL;
-	if (!knit_package_name_valid(*name)) {
-		knit_error(cli, "'%s' is not a valid package name", *name);
+	struct strbuf why = STRBUF_INIT;
+	if (knit_pkgname_verify(*name, &why)) {
+		knit_error(cli, "%s", why.buf);
+		strbuf_release(&why);
 		free(*name);
 		*name = NULL;
 		return -1;

@@ -3,6 +3,7 @@
 #include "resolver/semver.h"
 #include "util/error.h"
 #include "util/fs.h"
+#include "util/pkgname.h"
 #include "util/tree.h"
 #include "util/xalloc.h"
 
@@ -13,48 +14,30 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static bool name_part_valid(const char *s, size_t len)
-{
-	if (!len || s[0] == '.' || s[0] == '_')
-		return false;
-	for (size_t i = 0; i < len; i++)
-		if (!(islower((unsigned char)s[i]) || isdigit((unsigned char)s[i]) || strchr("-._~", s[i])))
-			return false;
-	return true;
-}
-
-bool knit_package_name_valid(const char *name)
-{
-	size_t len = strlen(name);
-	if (!len || len > 214)
-		return false;
-	if (name[0] != '@')
-		return name_part_valid(name, len);
-	const char *slash = strchr(name, '/');
-	return slash && name_part_valid(name + 1, (size_t)(slash - name - 1)) &&
-	       name_part_valid(slash + 1, strlen(slash + 1));
-}
-
 void knit_package_name_from(const char *folder, struct strbuf *out)
 {
 	size_t start = out->len;
 	for (const char *p = folder; *p; p++) {
 		char c = (char)tolower((unsigned char)*p);
-		bool ok = islower((unsigned char)c) || isdigit((unsigned char)c) || strchr("-._~", c);
+		bool ok = islower((unsigned char)c) || isdigit((unsigned char)c) || strchr("-._", c);
 		if (!ok)
 			c = '-';
 		if (c == '-' && (out->len == start || out->buf[out->len - 1] == '-'))
 			continue;
 		strbuf_addch(out, c);
 	}
+	if (out->len - start > KNIT_PKGNAME_MAX)
+		strbuf_setlen(out, start + KNIT_PKGNAME_MAX);
 	while (out->len > start && strchr("-._", out->buf[out->len - 1]))
 		strbuf_setlen(out, out->len - 1);
 	while (out->len > start && strchr("._", out->buf[start])) {
 		memmove(out->buf + start, out->buf + start + 1, out->len - start);
 		out->len--;
 	}
-	if (out->len == start)
+	if (out->len == start || !knit_pkgname_valid(out->buf + start)) { /* "node_modules" */
+		strbuf_setlen(out, start);
 		strbuf_addstr(out, "app");
+	}
 }
 
 /* --- placeholders ------------------------------------------------------------------------ */
@@ -142,11 +125,8 @@ static void remove_written(const char *dir, const struct knit_paths *written)
 int knit_init(const struct knit_init_opts *o, struct knit_paths *written, struct strbuf *err)
 {
 	struct knit_version ver;
-	if (!knit_package_name_valid(o->name)) {
-		strbuf_addf(err, "'%s' is not a valid package name (lowercase letters, digits, - . _ ~, "
-				 "optionally @scope/ first)", o->name);
+	if (knit_pkgname_verify(o->name, err))
 		return KNIT_EINVALID_ARG;
-	}
 	if (knit_version_parse(&ver, o->version, strlen(o->version), 0)) {
 		strbuf_addf(err, "'%s' is not a valid version (like 0.1.0)", o->version);
 		return KNIT_EINVALID_ARG;

@@ -32,8 +32,6 @@ struct knit_init_opts {
  */
 int knit_init(const struct knit_init_opts *opts, struct knit_paths *written, struct strbuf *err);
 
-/* Whether name is a valid npm package name (lowercase, URL-safe, optional @scope/). */
-bool knit_package_name_valid(const char *name);
 /* A valid package name made from a folder's name ("My Server" -> "my-server"). */
 void knit_package_name_from(const char *folder, struct strbuf *out);
 

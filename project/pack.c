@@ -1,5 +1,4 @@
 #include "pack.h"
-#include "init.h"
 #include "manifest.h"
 #include "registry/lazy.h"
 #include "resolver/semver.h"
@@ -7,6 +6,7 @@
 #include "util/fs.h"
 #include "util/ignore.h"
 #include "util/json.h"
+#include "util/pkgname.h"
 #include "util/xalloc.h"
 
 #include <archive.h>
@@ -340,7 +340,7 @@ static void digest(struct knit_pack *p)
 static int check_identity(struct knit_pack *p, const struct knit_manifest *m, const cJSON *doc,
 			  const char *path, struct strbuf *err)
 {
-	if (!m->name || !knit_package_name_valid(m->name)) {
+	if (!m->name || !knit_pkgname_valid(m->name)) {
 		strbuf_addf(err, "%s: %s", path, m->name ? "\"name\" is not a valid package name" :
 						"\"name\" is missing: a package needs one to be packed");
 		return KNIT_EPARSE;

@@ -7,6 +7,7 @@
 #include "project/init.h"
 #include "util/error.h"
 #include "util/fs.h"
+#include "util/pkgname.h"
 #include "util/tree.h"
 
 #include <stdio.h>
@@ -18,22 +19,22 @@ static char tmp[] = "/tmp/knit-init-XXXXXX";
 
 static void names(void **state)
 {
-	const char *good[] = { "app", "my-app", "@acme/lib.foo", "a~b_c", "x1" };
-	const char *bad[] = { "", "App", "my app", ".hidden", "_x", "@acme", "@/x", "@acme/", "a/b", "é" };
+	const char *good[] = { "app", "my-app", "@acme/lib.foo", "a_b-c", "x1" };
+	const char *bad[] = { "", "App", "my app", ".hidden", "_x", "@acme", "@/x", "@acme/", "a/b", "é", "a~b", "node_modules" };
 	for (size_t i = 0; i < sizeof(good) / sizeof(*good); i++)
-		assert_true(knit_package_name_valid(good[i]));
+		assert_true(knit_pkgname_valid(good[i]));
 	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++)
-		if (knit_package_name_valid(bad[i]))
+		if (knit_pkgname_valid(bad[i]))
 			fail_msg("'%s' was taken as valid", bad[i]);
 	const char *from[][2] = {
 		{ "My Server", "my-server" }, { "  x  y ", "x-y" }, { ".dot", "dot" }, { "___", "app" },
-		{ "Ünïcode", "n-code" }, { "a--b", "a-b" },
+		{ "Ünïcode", "n-code" }, { "a--b", "a-b" }, { "node_modules", "app" }, { "x~y", "x-y" },
 	};
 	for (size_t i = 0; i < sizeof(from) / sizeof(*from); i++) {
 		struct strbuf out = STRBUF_INIT;
 		knit_package_name_from(from[i][0], &out);
 		assert_string_equal(out.buf, from[i][1]);
-		assert_true(knit_package_name_valid(out.buf));
+		assert_true(knit_pkgname_valid(out.buf));
 		strbuf_release(&out);
 	}
 }
