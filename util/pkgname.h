@@ -28,8 +28,12 @@
  * in front whose scope is not empty and does not start with '.'. The name
  * after the scope follows npm: it may not start with '.' either. So no
  * component is empty, '.' or '..', and the only '/' is the scope's.
- * Unlike npm, knit takes the names of Node's core modules ("http",
- * "crypto"): they are plain folder names, and C libraries bear them.
+ * Where knit parts from npm (tests/cli/t0700 checks the rest against
+ * validate-npm-package-name): the names of Node's core modules ("http",
+ * "crypto") are taken, being plain folder names that C libraries bear;
+ * capitals, which npm still takes in old packages, are refused (those are
+ * JavaScript, and deps/Foo and deps/foo are one folder on a case-insensitive
+ * file system); ~'!()* and a leading '.' are refused in the scope too.
  */
 const char *knit_pkgname_check(const char *name);
 
