@@ -3,6 +3,7 @@
 #include "util/error.h"
 #include "util/fs.h"
 #include "util/json.h"
+#include "util/pkgname.h"
 #include "util/xalloc.h"
 
 #include <cjson/cJSON.h>
@@ -34,6 +35,9 @@ static int read_map(struct knit_deps *out, const cJSON *doc, const char *field, 
 				    field, e->string);
 			return KNIT_EPARSE;
 		}
+		/* the keys become folders under deps/: checked here, where they enter */
+		if (knit_pkgname_require(e->string, err, "%s: '%s' names ", path, field))
+			return KNIT_EPARSE;
 		knit_deps_add(out, e->string, e->valuestring);
 	}
 	return 0;
@@ -90,6 +94,31 @@ static int read_string_array(struct knit_strings *out, bool *given, const cJSON 
 	}
 	if (given)
 		*given = true;
+	return 0;
+}
+
+/* trustedDependencies: an array of package names. */
+static int read_names(struct knit_strings *out, const cJSON *doc, const char *field, const char *path,
+		      struct strbuf *err)
+{
+	int rc = read_string_array(out, NULL, doc, field, field, "package names", path, err);
+	for (size_t i = 0; !rc && i < out->n; i++)
+		if (knit_pkgname_require(out->items[i], err, "%s: '%s' names ", path, field))
+			rc = KNIT_EPARSE;
+	return rc;
+}
+
+/* "name": the package's own, which its users' deps/ folders are named after. */
+static int read_name(char **out, const cJSON *doc, const char *path, struct strbuf *err)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(doc, "name");
+	if (!v)
+		return 0;
+	if (!cJSON_IsString(v))
+		return field_error(err, path, "name", "must be a string");
+	if (knit_pkgname_require(v->valuestring, err, "%s: 'name' is ", path))
+		return KNIT_EPARSE;
+	*out = knit_xstrdup(v->valuestring);
 	return 0;
 }
 
@@ -205,7 +234,7 @@ int knit_manifest_parse(struct knit_manifest *m, const char *text, size_t len, c
 	if (!cJSON_IsObject(doc)) {
 		strbuf_addf(err, "%s: the top level must be an object", path);
 		rc = KNIT_EPARSE;
-	} else if (!(rc = read_string(&m->name, doc, "name", path, err)) &&
+	} else if (!(rc = read_name(&m->name, doc, path, err)) &&
 		   !(rc = read_string(&m->version, doc, "version", path, err)) &&
 		   !(rc = read_map(&m->deps, doc, "dependencies", path, err)) &&
 		   !(rc = read_map(&m->dev_deps, doc, "devDependencies", path, err)) &&
@@ -214,8 +243,7 @@ int knit_manifest_parse(struct knit_manifest *m, const char *text, size_t len, c
 		   !(rc = read_string(&m->description, doc, "description", path, err)) &&
 		   !(rc = read_c(&m->c, doc, path, err)) &&
 		   !(rc = read_bin(m, doc, path, err)) &&
-		   !(rc = read_string_array(&m->trusted, NULL, doc, "trustedDependencies",
-					    "trustedDependencies", "package names", path, err)) &&
+		   !(rc = read_names(&m->trusted, doc, "trustedDependencies", path, err)) &&
 		   !(rc = read_string_array(&m->files, &m->has_files, doc, "files", "files",
 					    "path patterns", path, err))) {
 		struct knit_version v;

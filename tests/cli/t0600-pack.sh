@@ -129,7 +129,7 @@ expect_run "no knit.json" 1 "" "knit: error: ./knit.json: not found; knit packs 
 echo '{"version": "1.0.0"}' >knit.json
 expect_run "no name" 1 "" 'knit: error: ./knit.json: "name" is missing: a package needs one to be packed' -- "$KNIT" pack
 echo '{"name": "Bad Name", "version": "1.0.0"}' >knit.json
-expect_run "bad name" 1 "" 'knit: error: ./knit.json: "name" is not a valid package name' -- "$KNIT" pack
+expect_run "bad name" 1 "" "knit: error: ./knit.json: 'name' is 'Bad Name', which is not a valid package name: it has capital letters" -- "$KNIT" pack
 echo '{"name": "ok"}' >knit.json
 expect_run "no version" 1 "" 'knit: error: ./knit.json: "version" is missing: a package needs one to be packed' -- "$KNIT" pack
 echo '{"name": "ok", "version": "1.0.0", "files": "src"}' >knit.json
