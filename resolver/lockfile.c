@@ -2,6 +2,7 @@
 #include "../util/error.h"
 #include "../util/fs.h"
 #include "../util/json.h"
+#include "../util/pkgname.h"
 #include "../util/xalloc.h"
 
 #include <cjson/cJSON.h>
@@ -107,7 +108,8 @@ static void deps_object(struct strbuf *out, int level, const struct knit_deps *d
 
 void knit_lockfile_format(struct knit_lockfile *lf, struct strbuf *out)
 {
-	qsort(lf->pkgs, lf->n, sizeof(*lf->pkgs), by_pkg_name);
+	if (lf->n) /* qsort's pointer must not be NULL, even for no elements */
+		qsort(lf->pkgs, lf->n, sizeof(*lf->pkgs), by_pkg_name);
 	strbuf_addch(out, '{');
 	key(out, 1, "lockfileVersion");
 	strbuf_addf(out, "%d,", KNIT_LOCKFILE_VERSION);
@@ -179,8 +181,13 @@ static int fail(struct strbuf *err, const char *path, const char *fmt, const cha
 	return KNIT_EPARSE;
 }
 
+/*
+ * A map of package name to range at obj, where names it in messages; owner
+ * is the package whose dependencies these are (NULL for the root's). The
+ * names become folders under deps/, so each is checked.
+ */
 static int read_deps(struct knit_deps *d, const cJSON *obj, const char *path, const char *where,
-		     struct strbuf *err)
+		     const char *owner, struct strbuf *err)
 {
 	if (!obj)
 		return 0;
@@ -190,6 +197,9 @@ static int read_deps(struct knit_deps *d, const cJSON *obj, const char *path, co
 	cJSON_ArrayForEach(e, obj) {
 		if (!cJSON_IsString(e))
 			return fail(err, path, "'%s.%s' must be a string", where, e->string);
+		if (owner ? knit_pkgname_require(e->string, err, "%s: package '%s' depends on ", path, owner)
+			  : knit_pkgname_require(e->string, err, "%s: '%s' names ", path, where))
+			return KNIT_EPARSE;
 		knit_deps_add(d, e->string, e->valuestring);
 	}
 	return 0;
@@ -237,11 +247,11 @@ int knit_lockfile_parse(struct knit_lockfile *lf, const char *text, size_t len, 
 		goto done;
 	}
 	if ((rc = read_deps(&lf->root_deps, cJSON_GetObjectItemCaseSensitive(root, "dependencies"),
-			    path, "root.dependencies", err)) ||
+			    path, "root.dependencies", NULL, err)) ||
 	    (rc = read_deps(&lf->root_dev_deps, cJSON_GetObjectItemCaseSensitive(root, "devDependencies"),
-			    path, "root.devDependencies", err)) ||
+			    path, "root.devDependencies", NULL, err)) ||
 	    (rc = read_deps(&lf->root_overrides, cJSON_GetObjectItemCaseSensitive(root, "overrides"),
-			    path, "root.overrides", err)))
+			    path, "root.overrides", NULL, err)))
 		goto done;
 
 	const cJSON *pkgs = cJSON_GetObjectItemCaseSensitive(doc, "packages");
@@ -252,6 +262,10 @@ int knit_lockfile_parse(struct knit_lockfile *lf, const char *text, size_t len, 
 	const cJSON *p;
 	cJSON_ArrayForEach(p, pkgs) {
 		bool bad = false;
+		if (knit_pkgname_require(p->string, err, "%s: 'packages' names ", path)) {
+			rc = KNIT_EPARSE;
+			goto done;
+		}
 		if (!cJSON_IsObject(p)) {
 			rc = fail(err, path, "package '%s' must be an object%s", p->string, "");
 			goto done;
@@ -268,12 +282,13 @@ int knit_lockfile_parse(struct knit_lockfile *lf, const char *text, size_t len, 
 		struct strbuf where = STRBUF_INIT;
 		strbuf_addf(&where, "packages.%s.dependencies", p->string);
 		rc = read_deps(&lp->deps, cJSON_GetObjectItemCaseSensitive(p, "dependencies"), path,
-			       where.buf, err);
+			       where.buf, p->string, err);
 		strbuf_release(&where);
 		if (rc)
 			goto done;
 	}
-	qsort(lf->pkgs, lf->n, sizeof(*lf->pkgs), by_pkg_name);
+	if (lf->n)
+		qsort(lf->pkgs, lf->n, sizeof(*lf->pkgs), by_pkg_name);
 done:
 	cJSON_Delete(doc);
 	if (rc)

@@ -113,6 +113,16 @@ static void test_malformed(void **state)
 	expect_error("{\"lockfileVersion\": 1, \"packages\": {\"a\": {\"version\": \"1.0.0\", "
 		     "\"dependencies\": {\"b\": 2}}}}",
 		     "knit.lock: 'packages.a.dependencies.b' must be a string");
+	/* names become folders under deps/: each one checked (t0700 shows the attack) */
+	expect_error("{\"lockfileVersion\": 1, \"packages\": {\"../../x\": {\"version\": \"1.0.0\"}}}",
+		     "knit.lock: 'packages' names '../../x', which is not a valid package name: it starts with a period");
+	expect_error("{\"lockfileVersion\": 1, \"packages\": {\"a\": {\"version\": \"1.0.0\", "
+		     "\"dependencies\": {\"@x/../y\": \"1.0.0\"}}}}",
+		     "knit.lock: package 'a' depends on '@x/../y', which is not a valid package name: it has more than one '/'");
+	expect_error("{\"lockfileVersion\": 1, \"root\": {\"devDependencies\": {\"A\": \"1\"}}}",
+		     "knit.lock: 'root.devDependencies' names 'A', which is not a valid package name: it has capital letters");
+	expect_error("{\"lockfileVersion\": 1, \"root\": {\"overrides\": {\"a\\u001bb\": \"1\"}}}",
+		     "knit.lock: 'root.overrides' names 'a\\x1bb', which is not a valid package name: it has control characters");
 	expect_error("{\"lockfileVersion\": 1, \"root\": []}", "knit.lock: 'root' must be an object");
 	expect_error("{\"lockfileVersion\": 1, \"root\": {\"overrides\": \"x\"}}",
 		     "knit.lock: 'root.overrides' must be an object of name to range");
