@@ -3,6 +3,7 @@
 #include "util/fs.h"
 #include "util/tree.h"
 #include "util/json.h"
+#include "util/pkgname.h"
 #include "util/xalloc.h"
 
 #include <cjson/cJSON.h>
@@ -88,6 +89,18 @@ int knit_packument_parse(struct knit_pkg *out, cJSON *doc, const char *name, str
 		strbuf_addf(err, "the registry's document for '%s' is not a packument", name);
 		return KNIT_EPARSE;
 	}
+	/* a registry answering for one name with another package is not to be believed */
+	const cJSON *doc_name = cJSON_GetObjectItemCaseSensitive(doc, "name");
+	if (doc_name && (!cJSON_IsString(doc_name) || strcmp(doc_name->valuestring, name))) {
+		strbuf_addf(err, "the registry's document for '%s' ", name);
+		if (cJSON_IsString(doc_name)) {
+			strbuf_addstr(err, "names the package ");
+			knit_pkgname_quote(doc_name->valuestring, err);
+		} else {
+			strbuf_addstr(err, "has a 'name' that is not a string");
+		}
+		return KNIT_EPARSE;
+	}
 	size_t n = (size_t)cJSON_GetArraySize(versions);
 	struct knit_pkg_version *vs = knit_xcalloc(n ? n : 1, sizeof(*vs));
 	size_t k = 0;
@@ -114,6 +127,16 @@ int knit_packument_parse(struct knit_pkg *out, cJSON *doc, const char *name, str
 		pv->deps = list;
 		pv->ndeps = nd;
 		k++;
+		/* dependency names become folders under deps/: one bad name, in any
+		 * version, and the registry's word on this package is refused */
+		for (size_t i = 0; i < nd; i++)
+			if (knit_pkgname_require(list[i].name, err, "package '%s@%s' depends on ", name,
+						 pv->version)) {
+				out->versions = vs;
+				out->nversions = k;
+				knit_packument_release(out);
+				return KNIT_EPARSE;
+			}
 	}
 	qsort(vs, k, sizeof(*vs), by_version);
 	out->versions = vs;
@@ -219,6 +242,13 @@ static struct entry *request(struct knit_registry *r, const char *name)
 	strbuf_init(&e->cached, 0);
 	KNIT_ALLOC_GROW(r->entries, r->n + 1, r->alloc);
 	r->entries[r->n++] = e;
+	/* the backstop: names are checked where they enter, and a bad one
+	 * would make a URL or a file:// path that climbs out of the registry */
+	if (knit_pkgname_verify(name, &e->message)) {
+		e->parsed = true;
+		e->rc = KNIT_EINVALID_ARG;
+		return e;
+	}
 
 	char *url = knit_registry_packument_url(r->cfg, name);
 	struct strbuf scratch = STRBUF_INIT, etag = STRBUF_INIT, lm = STRBUF_INIT;

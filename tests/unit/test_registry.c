@@ -173,6 +173,32 @@ static void test_packument(void **state)
 	assert_string_equal(err.buf, "the registry's document for 'libfoo' is not a packument");
 	knit_packument_release(&p);
 	cJSON_Delete(doc);
+
+	/* a dependency name that would leave deps/, in any version: the whole document is refused */
+	strbuf_reset(&err);
+	doc = cJSON_Parse("{\"name\":\"evil\",\"versions\":{\"1.0.0\":{\"dependencies\":{\"ok\":\"1\"}},"
+			  "\"1.1.0\":{\"dependencies\":{\"ok\":\"1\",\"../../pwned\":\"^1.0.0\"}}}}");
+	assert_int_equal(knit_packument_parse(&p, doc, "evil", &err), KNIT_EPARSE);
+	assert_string_equal(err.buf, "package 'evil@1.1.0' depends on '../../pwned', which is not a valid package "
+				     "name: it starts with a period");
+	knit_packument_release(&p);
+	cJSON_Delete(doc);
+	/* the document must be the one asked for; one without a name is taken */
+	strbuf_reset(&err);
+	doc = cJSON_Parse("{\"name\":\"other\",\"versions\":{}}");
+	assert_int_equal(knit_packument_parse(&p, doc, "libfoo", &err), KNIT_EPARSE);
+	assert_string_equal(err.buf, "the registry's document for 'libfoo' names the package 'other'");
+	cJSON_Delete(doc);
+	strbuf_reset(&err);
+	doc = cJSON_Parse("{\"name\":7,\"versions\":{}}");
+	assert_int_equal(knit_packument_parse(&p, doc, "libfoo", &err), KNIT_EPARSE);
+	assert_string_equal(err.buf, "the registry's document for 'libfoo' has a 'name' that is not a string");
+	cJSON_Delete(doc);
+	doc = cJSON_Parse("{\"versions\":{\"1.0.0\":{}}}");
+	assert_int_equal(knit_packument_parse(&p, doc, "libfoo", &err), 0);
+	assert_int_equal(p.nversions, 1);
+	knit_packument_release(&p);
+	cJSON_Delete(doc);
 	strbuf_release(&err);
 }
 
