@@ -74,5 +74,11 @@ int cmd_why(int argc, const char **argv, struct knit_cli *cli);
 /* output.c: messages as git writes them, "knit: error: ..." */
 void knit_error(struct knit_cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void knit_warning(struct knit_cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/*
+ * Whether each of the n package names given on the command line is valid;
+ * after the first that is not, its error ("'<name>' is not a valid package
+ * name: <rule>") and false.
+ */
+bool knit_cli_names_valid(struct knit_cli *cli, const char *const *names, size_t n);
 
 #endif

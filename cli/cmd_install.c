@@ -95,11 +95,12 @@ int cmd_install(int argc, const char **argv, struct knit_cli *cli)
 			specs[i] = (struct knit_dep){ owned[i], "" };
 		}
 		bool source = knit_spec_kind(argv[i]) != KNIT_SPEC_REGISTRY || !strncmp(argv[i], "git+", 4);
-		if (source || !*specs[i].name || (specs[i].name[0] == '@' && !strchr(specs[i].name, '/'))) {
+		bool shaped = !source && *specs[i].name && (specs[i].name[0] != '@' || strchr(specs[i].name, '/'));
+		if (!shaped || !knit_cli_names_valid(cli, &specs[i].name, 1)) {
 			if (source)
 				knit_error(cli, "'%s' needs the package's name in front: knit install <name>@%s", argv[i],
 					   argv[i]);
-			else
+			else if (!shaped)
 				knit_error(cli, "'%s' is not a package name (name, name@range or @scope/name@range)", argv[i]);
 			for (int k = 0; k <= i; k++)
 				free(owned[k]);
@@ -147,6 +148,8 @@ int cmd_uninstall(int argc, const char **argv, struct knit_cli *cli)
 		knit_error(cli, "uninstall needs the names of the packages to remove");
 		return KNIT_EXIT_FAILURE;
 	}
+	if (!knit_cli_names_valid(cli, argv, (size_t)n))
+		return KNIT_EXIT_FAILURE;
 	struct knit_install_opts o = { .project_dir = ".", .registry = registry, .mode = KNIT_INSTALL,
 				       .remove = argv, .nremove = (size_t)n };
 	return run(cli, &o);
@@ -188,6 +191,8 @@ int cmd_update(int argc, const char **argv, struct knit_cli *cli)
 	if (n == KNIT_PARSE_HELP)
 		return KNIT_EXIT_OK;
 	if (n < 0)
+		return KNIT_EXIT_FAILURE;
+	if (!knit_cli_names_valid(cli, argv, (size_t)n))
 		return KNIT_EXIT_FAILURE;
 	struct knit_install_opts o = { .project_dir = ".", .registry = registry, .mode = KNIT_INSTALL,
 				       .update = true, .unlock = argv, .nunlock = (size_t)n,

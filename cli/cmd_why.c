@@ -90,6 +90,8 @@ int cmd_why(int argc, const char **argv, struct knit_cli *cli)
 		return KNIT_EXIT_FAILURE;
 	}
 	const char *target = argv[0];
+	if (!knit_cli_names_valid(cli, argv, 1))
+		return KNIT_EXIT_FAILURE;
 	int rc = knit_lockfile_read(&lf, lockfile, &err);
 	if (rc == KNIT_ENOTFOUND) {
 		knit_error(cli, "no %s here; 'knit install' writes it", lockfile);

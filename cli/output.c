@@ -1,4 +1,5 @@
 #include "cli.h"
+#include "util/pkgname.h"
 
 #include <stdarg.h>
 
@@ -24,4 +25,17 @@ void knit_warning(struct knit_cli *cli, const char *fmt, ...)
 	va_start(ap, fmt);
 	report(cli->err, "warning: ", fmt, ap);
 	va_end(ap);
+}
+
+bool knit_cli_names_valid(struct knit_cli *cli, const char *const *names, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct strbuf why = STRBUF_INIT;
+		if (knit_pkgname_verify(names[i], &why)) {
+			knit_error(cli, "%s", why.buf);
+			strbuf_release(&why);
+			return false;
+		}
+	}
+	return true;
 }

@@ -1,6 +1,5 @@
 #include "registry_cmd.h"
 #include "registry/registry.h"
-#include "util/pkgname.h"
 #include "util/xalloc.h"
 
 #include <stdlib.h>
@@ -53,10 +52,7 @@ int knit_registry_cmd_spec(struct knit_cli *cli, const char *arg, char **name, c
 	const char *at = strchr(arg + (arg[0] == '@'), '@');
 	*name = at ? knit_xmemdupz(arg, (size_t)(at - arg)) : knit_xstrdup(arg);
 	*spec = at ? at + 1 : NULL;
-	struct strbuf why = STRBUF_INIT;
-	if (knit_pkgname_verify(*name, &why)) {
-		knit_error(cli, "%s", why.buf);
-		strbuf_release(&why);
+	if (!knit_cli_names_valid(cli, (const char *const *)name, 1)) {
 		free(*name);
 		*name = NULL;
 		return -1;

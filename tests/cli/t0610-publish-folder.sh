@@ -110,7 +110,7 @@ expect_run "login to a folder" 1 "" "knit: error: file://$REG is a folder regist
 cd "$TEST_TMP/app" || exit 1
 cp "$REG/liba/index.json" "$TEST_TMP/index.before-bad"
 expect_run "a registry that is not a URL" 1 "" "knit: error: registry 'ftp://x' is not an http://, https:// or file:// URL" -- "$KNIT" view liba --registry ftp://x
-expect_run "view a bad name" 1 "" "knit: error: 'Bad Name' is not a valid package name" -- "$KNIT" view 'Bad Name'
+expect_run "view a bad name" 1 "" "knit: error: 'Bad Name' is not a valid package name: it has capital letters" -- "$KNIT" view 'Bad Name'
 expect_run "dist-tag add without a version" 1 "" "knit: error: dist-tag add needs an exact version: liba@<version>" -- "$KNIT" dist-tag add liba
 expect_run "dist-tag rm with a version" 1 "" "knit: error: dist-tag rm takes a package name without a version, got 'liba@1.0.0'" -- "$KNIT" dist-tag rm liba@1.0.0 beta
 expect_run "deprecate with a line break" 1 "" "knit: error: the deprecation message must be one line" -- "$KNIT" deprecate liba "two
