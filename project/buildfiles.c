@@ -5,6 +5,7 @@
 #include "util/error.h"
 #include "util/fs.h"
 #include "util/glob.h"
+#include "util/pkgname.h"
 #include "util/tree.h"
 #include "util/xalloc.h"
 
@@ -399,6 +400,10 @@ int knit_buildfiles_make(struct knit_buildfiles *bf, const char *project_dir,
 	for (size_t i = 0; i < n && !rc; i++) {
 		u[i].pkg = &pkgs[i];
 		strbuf_init(&u[i].target, 0);
+		/* a valid name makes a target with no '/' and no leading '.': its
+		 * .pkgconfig/<target>.pc and obj/<name>/ stay where they belong */
+		if ((rc = knit_pkgname_verify(pkgs[i].name, err)))
+			break;
 		knit_build_name(pkgs[i].name, &u[i].target);
 		rc = read_unit(&u[i], err);
 		if (!rc && u[i].m->c.pkgconfig.n) {

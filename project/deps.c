@@ -2,6 +2,7 @@
 #include "manifest.h"
 #include "util/error.h"
 #include "util/fs.h"
+#include "util/pkgname.h"
 #include "util/tree.h"
 #include "util/xalloc.h"
 
@@ -146,13 +147,14 @@ static bool path_inside(const char *p)
 static int link_package(const char *deps_dir, const struct knit_dep_link *pkg, struct strbuf *err)
 {
 	struct strbuf dst = STRBUF_INIT, scope = STRBUF_INIT;
-	int rc = 0;
-	strbuf_addf(&dst, "%s/%s", deps_dir, pkg->name);
+	int rc = knit_pkgname_path(deps_dir, pkg->name, NULL, &dst, err);
 	/* only a scoped name needs a folder above it: deps/@scope/ (workers may race to make it) */
 	const char *slash = strchr(pkg->name, '/');
-	if (slash)
-		strbuf_addf(&scope, "%s/%.*s", deps_dir, (int)(slash - pkg->name), pkg->name);
-	if (slash && mkdir(scope.buf, 0755) && errno != EEXIST) {
+	if (!rc && slash)
+		strbuf_add(&scope, dst.buf, dst.len - strlen(slash));
+	if (rc) {
+		/* reported: the name would leave deps/ */
+	} else if (slash && mkdir(scope.buf, 0755) && errno != EEXIST) {
 		strbuf_addf(err, "cannot make '%s': %s", scope.buf, strerror(errno));
 		rc = KNIT_EIO;
 	} else if (pkg->symlink_to) {
@@ -239,8 +241,10 @@ static int link_bins(const char *deps_dir, const struct knit_dep_link *pkg, stru
 		while (path[0] == '.' && path[1] == '/')
 			path += 2;
 		strbuf_reset(&file);
-		strbuf_addf(&file, "%s/%s/%s", deps_dir, pkg->name, path);
 		struct stat st;
+		if ((rc = knit_pkgname_path(deps_dir, pkg->name, "/", &file, err)))
+			break;
+		strbuf_addstr(&file, path);
 		if (!path_inside(path)) {
 			strbuf_addf(err, "%s: 'bin.%s' points outside the package: '%s'", label.buf, cmd,
 				    bins->items[i].range);
@@ -262,7 +266,9 @@ static int link_bins(const char *deps_dir, const struct knit_dep_link *pkg, stru
 		}
 		strbuf_addf(&link, "/%s", cmd);
 		strbuf_reset(&target);
-		strbuf_addf(&target, "../%s/%s", pkg->name, path);
+		if ((rc = knit_pkgname_path("..", pkg->name, "/", &target, err)))
+			break;
+		strbuf_addstr(&target, path);
 		if (symlink(target.buf, link.buf)) {
 			if (errno == EEXIST)
 				continue; /* an earlier package has this command */

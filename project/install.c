@@ -19,6 +19,7 @@
 #include "util/fs.h"
 #include "util/json.h"
 #include "util/json_edit.h"
+#include "util/pkgname.h"
 #include "util/xalloc.h"
 
 #include <errno.h>
@@ -399,7 +400,7 @@ static int place_special(struct run *r, struct item *it, struct strbuf *err)
 	/* the link sits in deps/ (deps/@scope/ when scoped) */
 	struct strbuf target = STRBUF_INIT;
 	if (*rel != '/')
-		strbuf_addstr(&target, strchr(it->name, '/') ? "../../" : "../");
+		knit_pkgname_up(it->name, &target);
 	strbuf_addstr(&target, rel);
 	it->symlink_to = strbuf_detach(&target, NULL);
 	it->state_id = knit_xstrdup(it->tarball);
@@ -556,7 +557,10 @@ static int install_scripts(void *ctx, const char *new_deps, struct strbuf *err)
 		if (has && !trusted(r, it->name)) {
 			strbuf_addf(&skipped, "%s%s", skipped.len ? ", " : "", it->name);
 		} else if (has) {
-			strbuf_addf(&root, "%s/%s", new_deps, it->name);
+			if ((rc = knit_pkgname_path(new_deps, it->name, NULL, &root, err))) {
+				strbuf_release(&label);
+				break;
+			}
 			struct knit_script_run run = { root.buf, bin.buf, m, "install", NULL, 0, NULL, NULL };
 			struct knit_script_status st;
 			rc = knit_script_run(&run, &st, err);

@@ -2,6 +2,7 @@
 #include "util/error.h"
 #include "util/fs.h"
 #include "util/json.h"
+#include "util/pkgname.h"
 #include "util/tree.h"
 #include "util/url.h"
 
@@ -59,26 +60,13 @@ void knit_folder_url(const char *path, struct strbuf *out)
 	knit_url_encode(path, "/@+", out);
 }
 
-/* Names that would leave the registry's folder; callers check names, this is the backstop. */
-static bool unsafe(const char *name)
-{
-	return !*name || name[0] == '.' || name[0] == '/' || strstr(name, "..") || strstr(name, "//");
-}
-
-static void package_dir(const char *root, const char *name, struct strbuf *out)
-{
-	strbuf_addf(out, "%s/%s", root, name);
-}
 
 int knit_folder_read(const char *root, const char *name, cJSON **doc, struct strbuf *err)
 {
 	struct strbuf path = STRBUF_INIT, text = STRBUF_INIT;
 	*doc = NULL;
-	if (unsafe(name)) {
-		strbuf_addf(err, "'%s' is not a valid package name", name);
+	if (knit_pkgname_path(root, name, NULL, &path, err)) /* <root>/<name>, checked */
 		return KNIT_EINVALID_ARG;
-	}
-	package_dir(root, name, &path);
 	strbuf_addstr(&path, "/index.json");
 	int rc = knit_read_file(path.buf, &text, err);
 	if (!rc) {
@@ -101,7 +89,8 @@ int knit_folder_write(const char *root, const char *name, const cJSON *doc, stru
 {
 	struct strbuf path = STRBUF_INIT, text = STRBUF_INIT;
 	bool changed;
-	package_dir(root, name, &path);
+	if (knit_pkgname_path(root, name, NULL, &path, err)) /* <root>/<name>, checked */
+		return KNIT_EINVALID_ARG;
 	strbuf_addstr(&path, "/index.json");
 	knit_json_print(&text, doc, 0);
 	strbuf_addch(&text, '\n');
@@ -117,11 +106,8 @@ int knit_folder_edit(const char *root, const char *name, bool create, knit_packu
 	struct strbuf dir = STRBUF_INIT, lock = STRBUF_INIT;
 	cJSON *doc = NULL;
 	int rc = 0, fd = -1;
-	if (unsafe(name)) {
-		strbuf_addf(err, "'%s' is not a valid package name", name);
+	if (knit_pkgname_path(root, name, NULL, &dir, err)) /* <root>/<name>, checked */
 		return KNIT_EINVALID_ARG;
-	}
-	package_dir(root, name, &dir);
 	struct stat st;
 	if (!create && stat(dir.buf, &st)) {
 		strbuf_addf(err, "%s is not in the registry %s", name, root);

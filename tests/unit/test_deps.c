@@ -114,8 +114,33 @@ static void test_sync(void **state)
 	strbuf_release(&err);
 }
 
+/* a name that slipped past the entry checks still cannot place anything outside deps/ */
+static void test_bad_names(void **state)
+{
+	char project[300], path[700];
+	struct strbuf err = STRBUF_INIT;
+	bool changed;
+	snprintf(project, sizeof(project), "%s/project", root);
+	const char *bad[] = { "../escaped", "@s/../../escaped", "@../escaped", ".." };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		struct knit_dep_link one[2] = { links[1], { .name = bad[i], .version = "1.0.0",
+							    .integrity = "sha512-y", .store_dir = stores[0] } };
+		strbuf_reset(&err);
+		assert_int_equal(knit_deps_sync(project, one, 2, NULL, NULL, &changed, &err), KNIT_EINVALID_ARG);
+		assert_false(changed);
+		if (!strstr(err.buf, "is not a valid package name"))
+			fail_msg("%s: %s", bad[i], err.buf);
+		snprintf(path, sizeof(path), "%s/escaped", project);
+		assert_int_equal(access(path, F_OK), -1);
+		snprintf(path, sizeof(path), "%s/escaped", root);
+		assert_int_equal(access(path, F_OK), -1);
+	}
+	strbuf_release(&err);
+}
+
 int main(void)
 {
-	const struct CMUnitTest tests[] = { cmocka_unit_test_setup_teardown(test_sync, setup, teardown) };
+	const struct CMUnitTest tests[] = { cmocka_unit_test_setup_teardown(test_sync, setup, teardown),
+					    cmocka_unit_test_setup_teardown(test_bad_names, setup, teardown) };
 	return cmocka_run_group_tests_name("deps", tests, NULL, NULL);
 }
