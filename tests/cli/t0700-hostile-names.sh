@@ -111,6 +111,14 @@ echo '{"name": "app", "version": "1.0.0", "trustedDependencies": ["../x"]}' >kni
 attack "knit.json trustedDependencies" "knit: error: ./knit.json: 'trustedDependencies' names '../x', which is not a valid package name: it starts with a period" -- "$KNIT" install --registry "file://$REG"
 echo '{"name": "../app", "version": "1.0.0"}' >knit.json
 attack "knit.json name" "knit: error: ./knit.json: 'name' is '../app', which is not a valid package name: it starts with a period" -- "$KNIT" install --registry "file://$REG"
+# a folder package (git packages' manifests are read the same way) with a bad dependency
+mkdir -p "$TEST_TMP/proj/vendor/lib"
+echo '{"name": "lib", "version": "1.0.0", "dependencies": {"../../pwned": "^1.0.0"}}' >"$TEST_TMP/proj/vendor/lib/knit.json"
+echo '{"name": "app", "version": "1.0.0", "dependencies": {"lib": "file:vendor/lib"}}' >knit.json
+attack "a folder package's dependency" "knit: error: lib (file:vendor/lib): knit.json: 'dependencies' names '../../pwned', which is not a valid package name: it starts with a period" -- "$KNIT" install --registry "file://$REG"
+echo '{"name": "../lib", "version": "1.0.0"}' >"$TEST_TMP/proj/vendor/lib/knit.json"
+attack "a folder package's own name" "knit: error: lib (file:vendor/lib): knit.json: 'name' is '../lib', which is not a valid package name: it starts with a period" -- "$KNIT" install --registry "file://$REG"
+rm -r "$TEST_TMP/proj/vendor"
 echo "$good_json" >knit.json
 
 # a committed knit.lock naming '../../x' (with a real tarball and its integrity), knit ci
