@@ -30,14 +30,14 @@ static int read_map(struct knit_deps *out, const cJSON *doc, const char *field, 
 			strbuf_addf(err, "%s: '%s' has an empty package name", path, field);
 			return KNIT_EPARSE;
 		}
+		/* the keys become folders under deps/: checked here, where they enter */
+		if (knit_pkgname_require(e->string, err, "%s: '%s' names ", path, field))
+			return KNIT_EPARSE;
 		if (!cJSON_IsString(e)) {
 			strbuf_addf(err, "%s: '%s.%s' must be a string (a range, a tag or a path)", path,
 				    field, e->string);
 			return KNIT_EPARSE;
 		}
-		/* the keys become folders under deps/: checked here, where they enter */
-		if (knit_pkgname_require(e->string, err, "%s: '%s' names ", path, field))
-			return KNIT_EPARSE;
 		knit_deps_add(out, e->string, e->valuestring);
 	}
 	return 0;

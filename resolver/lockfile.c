@@ -195,11 +195,11 @@ static int read_deps(struct knit_deps *d, const cJSON *obj, const char *path, co
 		return fail(err, path, "'%s%s' must be an object of name to range", where, "");
 	const cJSON *e;
 	cJSON_ArrayForEach(e, obj) {
-		if (!cJSON_IsString(e))
-			return fail(err, path, "'%s.%s' must be a string", where, e->string);
 		if (owner ? knit_pkgname_require(e->string, err, "%s: package '%s' depends on ", path, owner)
 			  : knit_pkgname_require(e->string, err, "%s: '%s' names ", path, where))
 			return KNIT_EPARSE;
+		if (!cJSON_IsString(e))
+			return fail(err, path, "'%s.%s' must be a string", where, e->string);
 		knit_deps_add(d, e->string, e->valuestring);
 	}
 	return 0;

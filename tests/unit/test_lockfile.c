@@ -119,6 +119,10 @@ static void test_malformed(void **state)
 	expect_error("{\"lockfileVersion\": 1, \"packages\": {\"a\": {\"version\": \"1.0.0\", "
 		     "\"dependencies\": {\"@x/../y\": \"1.0.0\"}}}}",
 		     "knit.lock: package 'a' depends on '@x/../y', which is not a valid package name: it has more than one '/'");
+	/* the name first: a message never prints an unchecked name raw */
+	expect_error("{\"lockfileVersion\": 1, \"packages\": {\"a\": {\"version\": \"1.0.0\", "
+		     "\"dependencies\": {\"b\\nc\": 2}}}}",
+		     "knit.lock: package 'a' depends on 'b\\x0ac', which is not a valid package name: it has control characters");
 	expect_error("{\"lockfileVersion\": 1, \"root\": {\"devDependencies\": {\"A\": \"1\"}}}",
 		     "knit.lock: 'root.devDependencies' names 'A', which is not a valid package name: it has capital letters");
 	expect_error("{\"lockfileVersion\": 1, \"root\": {\"overrides\": {\"a\\u001bb\": \"1\"}}}",
