@@ -1,7 +1,7 @@
 /*
  * libFuzzer target for the parsers of everything knit reads from outside:
  * knit.json, knit.lock, .knitrc, a registry's package document, ignore
- * files, and dependency specs (git, folder). Each must answer any bytes
+ * files, dependency specs (git, folder) and package names. Each must answer any bytes
  * with a result or an error, never a crash or a sanitizer report.
  *
  * Input: one byte choosing the parser, then the text.
@@ -15,6 +15,7 @@
 #include "resolver/lockfile.h"
 #include "util/ignore.h"
 #include "util/json.h"
+#include "util/pkgname.h"
 
 #include <cjson/cJSON.h>
 #include <stdlib.h>
@@ -26,7 +27,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (!size)
 		return 0;
-	unsigned which = data[0] % 7;
+	unsigned which = data[0] % 8;
 	/* the parsers take '\0'-terminated text */
 	char *text = malloc(size);
 	memcpy(text, data + 1, size - 1);
@@ -86,6 +87,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		char *url, commit[41];
 		if (!knit_resolved_git(text, &url, commit))
 			free(url);
+		break;
+	}
+	case 6: {
+		/* a name the checks take must make a path that stays one or two folders down */
+		struct strbuf out = STRBUF_INIT;
+		bool valid = knit_pkgname_valid(text);
+		if (knit_pkgname_path("base", text, NULL, &out, &err) == 0) {
+			if (!valid || strstr(out.buf, "/../") || strstr(out.buf, "/./") || strstr(out.buf, "//"))
+				abort();
+		} else if (valid) {
+			abort();
+		}
+		knit_pkgname_require(text, &err, "x: ");
+		strbuf_release(&out);
 		break;
 	}
 	default: {
