@@ -16,8 +16,9 @@ unset KNIT_REGISTRY KNIT_CONFIG XDG_CACHE_HOME
 mkdir -p "$HOME" && cd "$TEST_TMP" || exit 1
 
 REG="$TEST_TMP/d1/d2/reg"   # deep, so that '../../' from it stays inside $TEST_TMP
+S="$TEST_TMP/scratch"       # the test's own files
 SIDE="$TEST_TMP/side"       # packages planted at the places hostile names reach
-mkdir -p "$REG" "$SIDE"
+mkdir -p "$REG" "$SIDE" "$S"
 
 # pkg REGISTRY NAME DEPENDENCIES-JSON: a one-header package, version 1.0.0
 pkg() {
@@ -54,33 +55,34 @@ rm -rf "$TEST_TMP/src" # the packed sources: fewer files to list
 mkdir proj && cd proj || exit 1
 echo '{"name": "app", "version": "1.0.0", "dependencies": {"good": "^1.0.0"}}' >knit.json
 expect_run "a good install first" 0 "1 packages in deps/*" "" -- "$KNIT" install --registry "file://$REG"
-cp knit.lock "$TEST_TMP/good.lock"
+cp knit.lock "$S/good.lock"
 
-outside() { sentinel_listing "$TEST_TMP" proj cache stderr www/.nginx; }
+outside() { sentinel_listing "$TEST_TMP" proj cache stderr www/.nginx scratch; }
 project() { sentinel_listing "$TEST_TMP/proj"; }
 # attack DESCRIPTION STDERR -- command...: exit 1, that one line, nothing changed
 attack() {
-	local desc=$1 want=$2 o p
+	local desc=$1 want=$2 p o
 	shift 3
-	o=$(outside) p=$(project)
+	p=$(project)
 	expect_run "$desc" 1 "" "$want" -- "$@"
-	[ "$(outside)" == "$o" ] && ok || not_ok "$desc: something outside the project changed: $(diff <(echo "$o") <(outside) | head -5)"
+	o=$(outside)
+	[ "$o" == "$untouched" ] && ok || not_ok "$desc: something outside the project changed: $(diff <(echo "$untouched") <(echo "$o") | head -5)"
 	[ "$(project)" == "$p" ] && ok || not_ok "$desc: the project changed: $(diff <(echo "$p") <(project) | head -5)"
 }
 # with_dep NAME: knit.json asking for NAME ^1.0.0 beside good
 with_dep() { python3 -c 'import json, sys; print(json.dumps({"name": "app", "version": "1.0.0", "dependencies": {"good": "^1.0.0", sys.argv[1]: "^1.0.0"}}))' "$1" >knit.json; }
 good_json=$(cat knit.json)
 
-for R in "file://$REG" HTTP; do
-	if [ "$R" = HTTP ]; then
-		port=$(free_port)
-		cp -r "$REG" "$TEST_TMP/www"
-		cp -r "$TEST_TMP/d1/pwned" "$TEST_TMP/www/pwned"  # where the URL .../../../pwned lands
-		python3 "$TOOL" rebase "$TEST_TMP/www" "http://127.0.0.1:$port" || exit 1
-		nginx_pid=$("$KNIT_SOURCE_DIR/../shared/bench/serve-registry.sh" "$TEST_TMP/www" "$port") || exit 1
-		trap 'kill $nginx_pid 2>/dev/null; rm -rf "$TEST_TMP"' EXIT
-		R="http://127.0.0.1:$port"
-	fi
+# the same registry over HTTP, from nginx
+port=$(free_port)
+cp -r "$REG" "$TEST_TMP/www"
+cp -r "$TEST_TMP/d1/pwned" "$TEST_TMP/www/pwned"  # where the URL .../../../pwned lands
+python3 "$TOOL" rebase "$TEST_TMP/www" "http://127.0.0.1:$port" || exit 1
+nginx_pid=$("$KNIT_SOURCE_DIR/../shared/bench/serve-registry.sh" "$TEST_TMP/www" "$port") || exit 1
+trap 'kill $nginx_pid 2>/dev/null; rm -rf "$TEST_TMP"' EXIT
+untouched=$(outside) # what every attack must leave as it is
+
+for R in "file://$REG" "http://127.0.0.1:$port"; do
 	via=" (${R%%:*})"
 	for dep in evil scoped-evil caps spaced bell; do
 		with_dep "$dep"
@@ -91,9 +93,9 @@ for R in "file://$REG" HTTP; do
 		spaced) want="knit: error: cannot load 'spaced': package 'spaced@1.0.0' depends on 'a b', which is not a valid package name: it has characters other than a-z 0-9 - . _ (and one @scope/ in front)" ;;
 		bell) want="knit: error: cannot load 'bell': package 'bell@1.0.0' depends on 'a\\\\x07b', which is not a valid package name: it has control characters" ;;
 		esac
-		cp knit.json "$TEST_TMP/asked.json"
+		cp knit.json "$S/asked.json"
 		attack "a registry dependency on a bad name, $dep$via" "$want" -- "$KNIT" install --registry "$R"
-		cmp -s knit.json "$TEST_TMP/asked.json" && cmp -s knit.lock "$TEST_TMP/good.lock" && ok || not_ok "$dep$via: knit.json or knit.lock changed"
+		cmp -s knit.json "$S/asked.json" && cmp -s knit.lock "$S/good.lock" && ok || not_ok "$dep$via: knit.json or knit.lock changed"
 	done
 	with_dep liar
 	attack "a packument for another name$via" "knit: error: cannot load 'liar': the registry's document for 'liar' names the package 'other'" -- "$KNIT" install --registry "$R"
@@ -122,29 +124,29 @@ rm -r "$TEST_TMP/proj/vendor"
 echo "$good_json" >knit.json
 
 # a committed knit.lock naming '../../x' (with a real tarball and its integrity), knit ci
-python3 - "$TEST_TMP/good.lock" "$SIDE/x/index.json" <<'P' >knit.lock
+python3 - "$S/good.lock" "$SIDE/x/index.json" <<'P' >knit.lock
 import json, sys
 lock = json.load(open(sys.argv[1])); x = json.load(open(sys.argv[2]))["versions"]["1.0.0"]["dist"]
 lock["packages"]["../../x"] = {"dependencies": {}, "integrity": x["integrity"], "resolved": x["tarball"], "version": "1.0.0"}
 lock["packages"]["good"]["dependencies"] = {"../../x": "1.0.0"}
 print(json.dumps(lock, indent=2))
 P
-cp knit.lock "$TEST_TMP/bad.lock"
+cp knit.lock "$S/bad.lock"
 attack "knit ci with a lock naming ../../x" "knit: error: ./knit.lock: package 'good' depends on '../../x', which is not a valid package name: it starts with a period" -- "$KNIT" ci --registry "file://$REG"
-python3 - "$TEST_TMP/bad.lock" <<'P' >knit.lock
+python3 - "$S/bad.lock" <<'P' >knit.lock
 import json, sys
 lock = json.load(open(sys.argv[1])); lock["packages"]["good"]["dependencies"] = {}
 print(json.dumps(lock, indent=2))
 P
 attack "knit ci with a lock package ../../x" "knit: error: ./knit.lock: 'packages' names '../../x', which is not a valid package name: it starts with a period" -- "$KNIT" ci --registry "file://$REG"
 attack "knit install with a lock package ../../x" "knit: error: ./knit.lock: 'packages' names '../../x', which is not a valid package name: it starts with a period" -- "$KNIT" install --registry "file://$REG"
-python3 - "$TEST_TMP/good.lock" <<'P' >knit.lock
+python3 - "$S/good.lock" <<'P' >knit.lock
 import json, sys
 lock = json.load(open(sys.argv[1])); lock["root"]["dependencies"]["../y"] = "1.0.0"
 print(json.dumps(lock, indent=2))
 P
 attack "knit ci with a lock root naming ../y" "knit: error: ./knit.lock: 'root.dependencies' names '../y', which is not a valid package name: it starts with a period" -- "$KNIT" ci --registry "file://$REG"
-cp "$TEST_TMP/good.lock" knit.lock
+cp "$S/good.lock" knit.lock
 
 # the other commands that take names
 attack "uninstall ../good" "knit: error: '../good' is not a valid package name: it starts with a period" -- "$KNIT" uninstall ../good
