@@ -787,6 +787,7 @@ int knit_install(const struct knit_install_opts *opts, struct knit_install_stats
 
 	if ((rc = knit_config_load(&r.cfg, opts->project_dir, opts->registry, err)))
 		goto done;
+	knit_store_clean_tmp(r.cfg.cache_dir);
 	rc = knit_manifest_read(&r.manifest, r.manifest_path.buf, err);
 	if (rc == KNIT_ENOTFOUND)
 		strbuf_addf(err, "no knit.json in '%s'; 'knit init' makes one", opts->project_dir);

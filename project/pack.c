@@ -29,7 +29,8 @@ static const char *const never_names[] = {
 };
 /* Never packed at the top. */
 static const char *const never_top[] = {
-	"deps", "knit.lock", "package.json", "package-lock.json", "*.tgz", NULL,
+	"deps", "knit.lock", "package.json", "package-lock.json", "*.tgz",
+	".deps-*", ".knit-txn", ".knit-txn.tmp-*", "knit.json.tmp-*", "knit.lock.tmp-*", NULL, /* an install's temporaries */
 };
 
 static bool matches_any(const char *const *patterns, const char *name)

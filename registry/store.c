@@ -5,11 +5,15 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 void knit_store_path(const char *cache_dir, const struct knit_integrity *id, struct strbuf *out)
@@ -279,7 +283,7 @@ int knit_store_put(const char *cache_dir, const struct knit_integrity *id, const
 		   size_t len, const char *pkg, struct strbuf *err)
 {
 	struct strbuf final = STRBUF_INIT, tmp = STRBUF_INIT;
-	int rc = 0;
+	int rc = 0, owner = -1;
 
 	knit_store_path(cache_dir, id, &final);
 	strbuf_addf(&tmp, "%s/store/tmp", cache_dir);
@@ -288,12 +292,17 @@ int knit_store_put(const char *cache_dir, const struct knit_integrity *id, const
 		rc = KNIT_EIO;
 		goto done;
 	}
-	strbuf_addstr(&tmp, "/pkg-XXXXXX");
+	/* the owner's PID in the name and a flock on the folder while it is
+	 * filled: knit_store_clean_tmp can prove a killed run's folder dead */
+	strbuf_addf(&tmp, "/pkg-%ld-XXXXXX", (long)getpid());
 	if (!mkdtemp(tmp.buf)) {
 		strbuf_addf(err, "cannot create '%s': %s", tmp.buf, strerror(errno));
 		rc = KNIT_EIO;
 		goto done;
 	}
+	owner = open(tmp.buf, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (owner >= 0)
+		flock(owner, LOCK_EX | LOCK_NB);
 	chmod(tmp.buf, 0755);
 	rc = extract(tgz, len, tmp.buf, pkg, err);
 	if (!rc && rename(tmp.buf, final.buf)) {
@@ -304,8 +313,48 @@ int knit_store_put(const char *cache_dir, const struct knit_integrity *id, const
 		/* else another knit put the same package there first */
 	}
 	knit_remove_tree(tmp.buf);
+	if (owner >= 0)
+		close(owner);
 done:
 	strbuf_release(&final);
 	strbuf_release(&tmp);
 	return rc;
+}
+
+/* Whether the extraction folder name (pkg-<pid>-XXXXXX) is a dead process's. */
+static bool tmp_dead(const char *path, const char *name)
+{
+	char *stop;
+	long pid = strtol(name + 4, &stop, 10);
+	struct stat st;
+	if (stop == name + 4 || *stop != '-') /* an older knit's pkg-XXXXXX */
+		return !lstat(path, &st) && st.st_mtime < time(NULL) - 86400;
+	if (pid <= 0 || pid == (long)getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+		return false;
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	/* a live owner in another PID namespace still holds it */
+	bool unheld = fd >= 0 && !flock(fd, LOCK_EX | LOCK_NB);
+	if (fd >= 0)
+		close(fd);
+	return unheld;
+}
+
+void knit_store_clean_tmp(const char *cache_dir)
+{
+	struct strbuf dir = STRBUF_INIT, path = STRBUF_INIT;
+	strbuf_addf(&dir, "%s/store/tmp", cache_dir);
+	DIR *d = opendir(dir.buf);
+	struct dirent *e;
+	while (d && (e = readdir(d))) {
+		if (strncmp(e->d_name, "pkg-", 4))
+			continue;
+		strbuf_reset(&path);
+		strbuf_addf(&path, "%s/%s", dir.buf, e->d_name);
+		if (tmp_dead(path.buf, e->d_name))
+			knit_remove_tree(path.buf);
+	}
+	if (d)
+		closedir(d);
+	strbuf_release(&dir);
+	strbuf_release(&path);
 }

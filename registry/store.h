@@ -32,6 +32,13 @@ bool knit_store_has(const char *cache_dir, const struct knit_integrity *id);
  * store. 0, or KNIT_EIO / KNIT_EPARSE with one line naming pkg in *err;
  * nothing of a refused package is left behind.
  */
+/*
+ * Removes the extractions that killed knit processes left in <cache>/store/tmp
+ * (pkg-<pid>-*: the owner is gone and nothing holds the folder's flock;
+ * pkg-* of older knit: a day old). The store is shared by concurrent knit
+ * processes, so proof of death is needed. Only that one folder is read.
+ */
+void knit_store_clean_tmp(const char *cache_dir);
 int knit_store_put(const char *cache_dir, const struct knit_integrity *id, const void *tgz,
 		   size_t len, const char *pkg, struct strbuf *err);
 
