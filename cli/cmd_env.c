@@ -5,6 +5,7 @@
  */
 #include "cli.h"
 #include "options.h"
+#include "project/txn.h"
 #include "util/error.h"
 #include "util/fs.h"
 
@@ -25,6 +26,12 @@ int cmd_env(int argc, const char **argv, struct knit_cli *cli)
 		return KNIT_EXIT_FAILURE;
 	}
 	struct strbuf text = STRBUF_INIT, err = STRBUF_INIT;
+	/* first, under the project lock: finish or undo an interrupted install */
+	if (knit_txn_recover_project(".", &err)) {
+		knit_error(cli, "%s", err.buf);
+		strbuf_release(&err);
+		return KNIT_EXIT_FAILURE;
+	}
 	int rc = knit_read_file("deps/knit.env", &text, &err);
 	if (rc) {
 		knit_error(cli, "%s", rc == KNIT_ENOTFOUND ? "no deps/knit.env here; 'knit install' writes it"

@@ -4,6 +4,7 @@
 #include "cli.h"
 #include "options.h"
 #include "project/manifest.h"
+#include "project/txn.h"
 #include "resolver/lockfile.h"
 #include "util/error.h"
 #include "util/json.h"
@@ -116,6 +117,12 @@ int cmd_ls(int argc, const char **argv, struct knit_cli *cli)
 	long levels = all ? 1L << 30 : depth ? strtol(depth, &end, 10) : 0;
 	if (depth && (!*depth || *end || levels < 0)) {
 		knit_error(cli, "--depth takes a number of levels, not '%s'", depth);
+		return KNIT_EXIT_FAILURE;
+	}
+	/* first, under the project lock: finish or undo an interrupted install */
+	if (knit_txn_recover_project(".", &err)) {
+		knit_error(cli, "%s", err.buf);
+		strbuf_release(&err);
 		return KNIT_EXIT_FAILURE;
 	}
 	int rc = knit_manifest_read(&m, "knit.json", &err);

@@ -11,6 +11,7 @@
 #include "options.h"
 #include "project/manifest.h"
 #include "project/scripts.h"
+#include "project/txn.h"
 #include "util/error.h"
 #include "util/xalloc.h"
 
@@ -79,6 +80,12 @@ static int run_script(int argc, const char **argv, struct knit_cli *cli, const c
 
 	struct knit_manifest m;
 	struct strbuf err = STRBUF_INIT;
+	/* first, under the project lock: finish or undo an interrupted install */
+	if (knit_txn_recover_project(".", &err)) {
+		knit_error(cli, "%s", err.buf);
+		strbuf_release(&err);
+		return KNIT_EXIT_FAILURE;
+	}
 	int rc = knit_manifest_read(&m, "knit.json", &err);
 	if (rc) {
 		knit_error(cli, "%s", rc == KNIT_ENOTFOUND ? "no knit.json here" : err.buf);

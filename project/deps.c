@@ -322,24 +322,25 @@ bool knit_deps_in_place(const char *project_dir, const struct knit_dep_link *in,
 	return same;
 }
 
-int knit_deps_sync(const char *project_dir, const struct knit_dep_link *in, size_t n,
-		   knit_deps_before_swap_fn before_swap, void *ctx, bool *changed,
-		   struct strbuf *err)
+int knit_deps_prepare(const char *project_dir, const struct knit_dep_link *in, size_t n,
+		      knit_deps_before_swap_fn before_swap, void *ctx, struct strbuf *tmp_name,
+		      struct strbuf *state_out, struct strbuf *err)
 {
 	struct strbuf deps = STRBUF_INIT, state = STRBUF_INIT, tmp = STRBUF_INIT;
 	struct strbuf scratch = STRBUF_INIT;
 	struct knit_dep_link *pkgs = sorted_state(in, n, &state);
 	int rc = 0;
 
-	*changed = false;
 	strbuf_addf(&deps, "%s/deps", project_dir);
 	if (state_on_disk(deps.buf, &state))
 		goto done;
 
-	strbuf_addf(&tmp, "%s/.deps-XXXXXX", project_dir);
+	/* the owner's PID in the name: a later run can tell a killed run's folder */
+	strbuf_addf(&tmp, "%s/.deps-%ld-XXXXXX", project_dir, (long)getpid());
 	if (!mkdtemp(tmp.buf)) {
 		strbuf_addf(err, "cannot make a new deps folder in '%s': %s", project_dir, strerror(errno));
 		rc = KNIT_EIO;
+		strbuf_reset(&tmp);
 		goto done;
 	}
 	chmod(tmp.buf, 0755);
@@ -348,31 +349,69 @@ int knit_deps_sync(const char *project_dir, const struct knit_dep_link *in, size
 		rc = link_bins(tmp.buf, &pkgs[i], err);
 	if (!rc && before_swap)
 		rc = before_swap(ctx, tmp.buf, err);
-	if (!rc) {
+	if (!rc) { /* last: a folder with its state is complete */
 		bool dummy;
-		strbuf_reset(&scratch);
 		strbuf_addf(&scratch, "%s/.knit-state", tmp.buf);
 		rc = knit_write_file_atomic(scratch.buf, state.buf, state.len, &dummy, err);
 	}
-	if (!rc) {
-		/* one atomic step: the old deps/ or the new one, never neither */
-		if (renameat2(AT_FDCWD, tmp.buf, AT_FDCWD, deps.buf, RENAME_EXCHANGE)) {
-			if (errno == ENOENT && !rename(tmp.buf, deps.buf)) {
-				strbuf_reset(&tmp); /* nothing old to remove */
-			} else {
-				strbuf_addf(err, "cannot put the new deps in place: %s", strerror(errno));
-				rc = KNIT_EIO;
-			}
-		}
-		*changed = !rc;
+	if (rc) {
+		knit_remove_tree(tmp.buf);
+	} else {
+		strbuf_addstr(tmp_name, tmp.buf + strlen(project_dir) + 1);
+		strbuf_add(state_out, state.buf, state.len);
 	}
-	if (tmp.len)
-		knit_remove_tree(tmp.buf); /* the old deps after the exchange, or the failed new one */
 done:
 	free(pkgs);
 	strbuf_release(&deps);
 	strbuf_release(&state);
 	strbuf_release(&tmp);
 	strbuf_release(&scratch);
+	return rc;
+}
+
+int knit_deps_exchange(const char *project_dir, const char *tmp_name, const struct strbuf *state,
+		       struct strbuf *err)
+{
+	struct strbuf deps = STRBUF_INIT, tmp = STRBUF_INIT;
+	int rc = 0;
+	strbuf_addf(&deps, "%s/deps", project_dir);
+	strbuf_addf(&tmp, "%s/%s", project_dir, tmp_name);
+	if (state_on_disk(deps.buf, state)) {
+		/* done before: what has the prepared name is the old deps/, if anything */
+	} else if (!state_on_disk(tmp.buf, state)) {
+		rc = KNIT_ENOTFOUND;
+		strbuf_reset(&tmp);
+	} else if (renameat2(AT_FDCWD, tmp.buf, AT_FDCWD, deps.buf, RENAME_EXCHANGE)) {
+		/* one atomic step: the old deps/ or the new one, never neither */
+		if (errno == ENOENT && !rename(tmp.buf, deps.buf)) {
+			strbuf_reset(&tmp); /* nothing old to remove */
+		} else {
+			strbuf_addf(err, "cannot put the new deps in place: %s", strerror(errno));
+			rc = KNIT_EIO;
+			strbuf_reset(&tmp);
+		}
+	}
+	if (tmp.len && knit_remove_tree(tmp.buf) && errno != ENOENT) {
+		strbuf_addf(err, "cannot remove the old deps folder '%s': %s", tmp.buf, strerror(errno));
+		rc = KNIT_EIO;
+	}
+	strbuf_release(&deps);
+	strbuf_release(&tmp);
+	return rc;
+}
+
+int knit_deps_sync(const char *project_dir, const struct knit_dep_link *in, size_t n,
+		   knit_deps_before_swap_fn before_swap, void *ctx, bool *changed,
+		   struct strbuf *err)
+{
+	struct strbuf tmp = STRBUF_INIT, state = STRBUF_INIT;
+	*changed = false;
+	int rc = knit_deps_prepare(project_dir, in, n, before_swap, ctx, &tmp, &state, err);
+	if (!rc && tmp.len) {
+		rc = knit_deps_exchange(project_dir, tmp.buf, &state, err);
+		*changed = !rc;
+	}
+	strbuf_release(&tmp);
+	strbuf_release(&state);
 	return rc;
 }

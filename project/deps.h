@@ -45,4 +45,23 @@ int knit_deps_sync(const char *project_dir, const struct knit_dep_link *pkgs, si
 		   knit_deps_before_swap_fn before_swap, void *ctx, bool *changed,
 		   struct strbuf *err);
 
+/*
+ * knit_deps_sync's first half, for a transaction (project/txn.h): builds
+ * the new deps/ in <project_dir>/.deps-<pid>-XXXXXX, its .knit-state
+ * written last, and appends that name (relative to project_dir) to
+ * *tmp_name and the state to *state; appends nothing when deps/ already
+ * holds these packages. 0, or KNIT_EIO with a line in *err (nothing left).
+ */
+int knit_deps_prepare(const char *project_dir, const struct knit_dep_link *pkgs, size_t n,
+		      knit_deps_before_swap_fn before_swap, void *ctx, struct strbuf *tmp_name,
+		      struct strbuf *state, struct strbuf *err);
+/*
+ * The second half, idempotent: puts the prepared folder tmp_name in place
+ * of deps/ unless deps/.knit-state already is state, then removes what has
+ * the name tmp_name (the old deps/). 0; KNIT_ENOTFOUND when neither deps/
+ * nor tmp_name holds state (nothing done); KNIT_EIO with a line in *err.
+ */
+int knit_deps_exchange(const char *project_dir, const char *tmp_name, const struct strbuf *state,
+		       struct strbuf *err);
+
 #endif

@@ -11,6 +11,7 @@
 #include "scripts.h"
 #include "sources.h"
 #include "tarballs.h"
+#include "txn.h"
 #include "buildfiles.h"
 #include "syslibs.h"
 #include "resolver/lockfile.h"
@@ -780,6 +781,11 @@ int knit_install(const struct knit_install_opts *opts, struct knit_install_stats
 	int project_fd = lock_project(&r, err);
 	if (project_fd < 0)
 		return KNIT_EIO;
+	/* before anything else: finish or undo what a killed run left */
+	if ((rc = knit_txn_recover(opts->project_dir, err))) {
+		close(project_fd);
+		return rc;
+	}
 	strbuf_init(&r.lock_path, 0);
 	strbuf_init(&r.manifest_path, 0);
 	strbuf_addf(&r.manifest_path, "%s/knit.json", opts->project_dir);
@@ -879,24 +885,38 @@ int knit_install(const struct knit_install_opts *opts, struct knit_install_stats
 			rc = load_manifests(&r, links, err);
 		if (!rc && !build_current && (rc = make_buildfiles(&r, &r.buildfiles, err)) == 0)
 			r.buildfiles_due = true;
+		/* the new deps/, build files, knit.lock and knit.json: one transaction (txn.h) */
+		struct knit_txn txn;
+		knit_txn_init(&txn);
 		if (!rc)
-			rc = knit_deps_sync(opts->project_dir, links, r.n, before_swap, &r,
-					    &stats->deps_changed, err);
-		if (!rc && r.buildfiles_due) { /* deps/ stayed: refresh them in place */
-			struct strbuf deps = STRBUF_INIT;
-			strbuf_addf(&deps, "%s/deps", opts->project_dir);
-			rc = knit_buildfiles_write(&r.buildfiles, deps.buf, false, &stats->build_changed, err);
-			strbuf_release(&deps);
+			rc = knit_deps_prepare(opts->project_dir, links, r.n, before_swap, &r, &txn.deps_tmp,
+					       &txn.deps_state, err);
+		for (size_t i = 0; !rc && r.buildfiles_due && i < r.buildfiles.n; i++) {
+			/* deps/ stays: its build files change in place, within the transaction */
+			struct strbuf rel = STRBUF_INIT;
+			strbuf_addf(&rel, "deps/%s", r.buildfiles.files[i].path.buf);
+			knit_txn_add_file(&txn, rel.buf, r.buildfiles.files[i].text.buf, r.buildfiles.files[i].text.len);
+			strbuf_release(&rel);
 		}
+		if (!rc && write_lock)
+			knit_txn_add_file(&txn, "knit.lock", text.buf, text.len);
+		if (!rc && edits)
+			knit_txn_add_file(&txn, "knit.json", json.buf, json.len);
+		if (!rc)
+			rc = knit_txn_commit(opts->project_dir, &txn, err);
+		stats->deps_changed = txn.deps_changed;
+		for (size_t i = 0; i < txn.n; i++) {
+			bool *flag = !strcmp(txn.files[i].path, "knit.lock")   ? &stats->lock_changed
+				     : !strcmp(txn.files[i].path, "knit.json") ? &stats->manifest_changed
+									: &stats->build_changed;
+			*flag |= txn.files[i].changed;
+		}
+		knit_txn_release(&txn);
 		stats->build_changed |= r.buildfiles_written;
 		knit_buildfiles_release(&r.buildfiles);
 		free(links);
 		stats->packages = r.n;
 	}
-	if (!rc && write_lock)
-		rc = knit_write_file_atomic(r.lock_path.buf, text.buf, text.len, &stats->lock_changed, err);
-	if (!rc && edits) /* last: only a complete install changes knit.json */
-		rc = knit_write_file_atomic(r.manifest_path.buf, json.buf, json.len, &stats->manifest_changed, err);
 	if (write_lock)
 		knit_lockfile_release(&lf);
 	strbuf_release(&text);

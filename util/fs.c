@@ -66,7 +66,8 @@ static int replace_file(const char *path, const char *data, size_t len, mode_t w
 			struct strbuf *err)
 {
 	struct strbuf tmp = STRBUF_INIT;
-	strbuf_addf(&tmp, "%s.tmp-XXXXXX", path);
+	/* the owner's PID in the name: a later run can tell a killed run's file (project/txn.h) */
+	strbuf_addf(&tmp, "%s.tmp-%ld-XXXXXX", path, (long)getpid());
 	int rc = 0, fd = mkstemp(tmp.buf);
 	if (fd < 0) {
 		strbuf_addf(err, "cannot create a file beside '%s': %s", path, strerror(errno));
