@@ -104,6 +104,37 @@ for s in "${scenarios[@]}"; do
 		[ -z "$left" ] && ok || not_ok "$s: kill at $n: left $(echo $left)"
 	done
 done
+# a journal a repository planted names a file outside the list: refused, nothing written
+from_tpl upgrade
+printf 'knit txn 1\nfile 3 ../escaped\nbad\nend\n' >"$W/app/.knit-txn"
+before=$(sentinel_listing "$TEST_TMP" w/cache stderr)
+expect_run "a hostile journal" 1 "" "knit: error: '*/.knit-txn' is not a journal of knit's; remove it, then install again" -- knit_in install
+[ "$(sentinel_listing "$TEST_TMP" w/cache stderr)" = "$before" ] && ok || not_ok "a hostile journal changed files"
+printf 'knit txn 1\ndeps ../x 1\na\nend\n' >"$W/app/.knit-txn"
+expect_run "a journal naming a folder outside" 1 "" "knit: error: '*/.knit-txn' is not a journal of knit's*" -- knit_in ls
+# a journal whose prepared folder is gone applied nothing: dropped, the project stays old
+printf 'knit txn 1\ndeps .deps-1-gone 3\nxyz\nfile 2 knit.lock\n{}\nend\n' >"$W/app/.knit-txn"
+old=$(triple "$W/app")
+knit_in ls >/dev/null 2>&1 && [ "$(triple "$W/app")" = "$old" ] && [ ! -e "$W/app/.knit-txn" ] && ok ||
+	not_ok "a journal without its prepared folder was not dropped"
+# temporaries of a live process stay; a dead one's go; pack takes none
+sleep 300 &
+live=$!
+dead=$(sh -c 'echo $$')
+mkdir -p "$W/app/.deps-$live-abc" "$W/app/.deps-$dead-abc" "$W/cache/store/tmp/pkg-$live-abc" "$W/cache/store/tmp/pkg-$dead-abc"
+touch "$W/app/knit.lock.tmp-$live-abc" "$W/app/knit.lock.tmp-$dead-abc" "$W/app/notes.tmp-$dead-abc"
+knit_in install >/dev/null 2>"$TEST_TMP/err" || not_ok "install beside temporaries: $(cat "$TEST_TMP/err")"
+[ -d "$W/app/.deps-$live-abc" ] && [ -e "$W/app/knit.lock.tmp-$live-abc" ] && [ -d "$W/cache/store/tmp/pkg-$live-abc" ] &&
+	[ -e "$W/app/notes.tmp-$dead-abc" ] && ok || not_ok "a live process's temporary (or a file of the user's) was removed"
+[ ! -e "$W/app/.deps-$dead-abc" ] && [ ! -e "$W/app/knit.lock.tmp-$dead-abc" ] && [ ! -e "$W/cache/store/tmp/pkg-$dead-abc" ] &&
+	ok || not_ok "a dead process's temporary was left"
+touch "$W/app/.deps-$live-abc/secret.c" "$W/app/.knit-txn"
+(cd "$W/app" && KNIT_CACHE="$W/cache" "$KNIT" pack >/dev/null 2>&1)
+tar tzf "$W/app/"*.tgz | grep -E '\.deps-|knit-txn|knit\.lock\.tmp-' && not_ok "pack took an install's temporaries" || ok
+rm -f "$W/app/.knit-txn"
+kill "$live"
+wait "$live" 2>/dev/null
+
 echo "crash points: $total_points; mixed right after the kill: $mixed_after_kill; mixed after the next command: $mixed_after_recovery"
 [ "$total_points" -ge 100 ] || [ "$points" -lt 20 ] || not_ok "only $total_points crash points"
 finish
