@@ -279,7 +279,7 @@ bool knit_txn_temp_pid(const char *name, const char *prefix, long *pid)
 
 bool knit_txn_pid_alive(long pid)
 {
-	return pid > 0 && (pid == (long)getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH);
+	return pid > 0 && (kill((pid_t)pid, 0) == 0 || errno != ESRCH);
 }
 
 /*
@@ -305,7 +305,9 @@ static void remove_stale(const char *dir, const char *const *prefixes)
 			else if (!strncmp(e->d_name, p, strlen(p)))
 				temp = knit_txn_temp_pid(e->d_name + strlen(p) - 1, p + strlen(p) - 1, &pid);
 		}
-		if (!temp || knit_txn_pid_alive(pid))
+		/* our own PID: an earlier process's (PIDs repeat, in containers
+		 * above all), since recovery runs before this one makes any */
+		if (!temp || (pid != (long)getpid() && knit_txn_pid_alive(pid)))
 			continue;
 		strbuf_reset(&path);
 		strbuf_addf(&path, "%s/%s", dir, e->d_name);

@@ -84,7 +84,7 @@ int knit_txn_recover_project(const char *project_dir, struct strbuf *err);
  * name. *pid is 0 for an older name without one.
  */
 bool knit_txn_temp_pid(const char *name, const char *prefix, long *pid);
-/* Whether process pid may be alive (kill(pid, 0) does not say ESRCH). */
+/* Whether process pid may be alive (kill(pid, 0) does not say ESRCH): true for our own. */
 bool knit_txn_pid_alive(long pid);
 
 #endif

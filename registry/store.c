@@ -329,7 +329,8 @@ static bool tmp_dead(const char *path, const char *name)
 	struct stat st;
 	if (stop == name + 4 || *stop != '-') /* an older knit's pkg-XXXXXX */
 		return !lstat(path, &st) && st.st_mtime < time(NULL) - 86400;
-	if (pid <= 0 || pid == (long)getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+	/* our own PID may be an earlier process's (PIDs repeat in containers): the flock tells */
+	if (pid <= 0 || (pid != (long)getpid() && (kill((pid_t)pid, 0) == 0 || errno != ESRCH)))
 		return false;
 	int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	/* a live owner in another PID namespace still holds it */
