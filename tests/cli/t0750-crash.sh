@@ -118,8 +118,9 @@ old=$(triple "$W/app")
 knit_in ls >/dev/null 2>&1 && [ "$(triple "$W/app")" = "$old" ] && [ ! -e "$W/app/.knit-txn" ] && ok ||
 	not_ok "a journal without its prepared folder was not dropped"
 # temporaries of a live process stay; a dead one's go; pack takes none
-sleep 300 &
+sleep 300 >/dev/null 2>&1 &
 live=$!
+trap 'kill $live 2>/dev/null; rm -rf "$TEST_TMP"' EXIT
 dead=$(sh -c 'echo $$')
 mkdir -p "$W/app/.deps-$live-abc" "$W/app/.deps-$dead-abc" "$W/cache/store/tmp/pkg-$live-abc" "$W/cache/store/tmp/pkg-$dead-abc"
 touch "$W/app/knit.lock.tmp-$live-abc" "$W/app/knit.lock.tmp-$dead-abc" "$W/app/notes.tmp-$dead-abc"
