@@ -72,16 +72,26 @@ static int creates(int flags)
 	return (flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE;
 }
 
+/*
+ * The mode argument of an open-like call, which is there when the flags
+ * create a file; counts the call then.
+ */
+#define MODE_ARG(flags) \
+	({ \
+		va_list ap_; \
+		va_start(ap_, flags); \
+		mode_t m_ = creates(flags) ? (mode_t)va_arg(ap_, int) : 0; \
+		va_end(ap_); \
+		if (creates(flags)) \
+			step(); \
+		m_; \
+	})
+
 int open(const char *path, int flags, ...);
 int open(const char *path, int flags, ...)
 {
 	REAL(open);
-	va_list ap;
-	va_start(ap, flags);
-	mode_t mode = creates(flags) ? (mode_t)va_arg(ap, int) : 0;
-	va_end(ap);
-	if (creates(flags))
-		step();
+	mode_t mode = MODE_ARG(flags);
 	return real(path, flags, mode);
 }
 
@@ -89,12 +99,7 @@ int open64(const char *path, int flags, ...);
 int open64(const char *path, int flags, ...)
 {
 	REAL(open64);
-	va_list ap;
-	va_start(ap, flags);
-	mode_t mode = creates(flags) ? (mode_t)va_arg(ap, int) : 0;
-	va_end(ap);
-	if (creates(flags))
-		step();
+	mode_t mode = MODE_ARG(flags);
 	return real(path, flags, mode);
 }
 
@@ -102,12 +107,7 @@ int openat(int dirfd, const char *path, int flags, ...);
 int openat(int dirfd, const char *path, int flags, ...)
 {
 	REAL(openat);
-	va_list ap;
-	va_start(ap, flags);
-	mode_t mode = creates(flags) ? (mode_t)va_arg(ap, int) : 0;
-	va_end(ap);
-	if (creates(flags))
-		step();
+	mode_t mode = MODE_ARG(flags);
 	return real(dirfd, path, flags, mode);
 }
 
@@ -115,12 +115,7 @@ int openat64(int dirfd, const char *path, int flags, ...);
 int openat64(int dirfd, const char *path, int flags, ...)
 {
 	REAL(openat64);
-	va_list ap;
-	va_start(ap, flags);
-	mode_t mode = creates(flags) ? (mode_t)va_arg(ap, int) : 0;
-	va_end(ap);
-	if (creates(flags))
-		step();
+	mode_t mode = MODE_ARG(flags);
 	return real(dirfd, path, flags, mode);
 }
 
