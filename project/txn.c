@@ -2,11 +2,13 @@
 #include "deps.h"
 #include "util/error.h"
 #include "util/fs.h"
+#include "util/hash.h"
 #include "util/tree.h"
 #include "util/xalloc.h"
 
 #include <dirent.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -76,7 +78,11 @@ static bool deps_tmp_ok(const char *name)
 	return !strncmp(name, ".deps-", 6) && name[6] && !strchr(name, '/');
 }
 
-/* journal: JOURNAL_HEAD, "deps <name> <len>\n<state>\n" or none, "file <len> <path>\n<text>\n" each, "end\n" */
+/*
+ * journal: JOURNAL_HEAD, "deps <name> <len>\n<state>\n" or none, then
+ * "file <len> <base> <path>\n<text>\n" each (base: the replaced text's hash
+ * in 16 hex digits, or "-" for none), "end\n"
+ */
 static void journal_text(const struct knit_txn *t, struct strbuf *out)
 {
 	strbuf_addstr(out, JOURNAL_HEAD);
@@ -88,7 +94,11 @@ static void journal_text(const struct knit_txn *t, struct strbuf *out)
 	for (size_t i = 0; i < t->n; i++) {
 		if (!t->files[i].changed)
 			continue;
-		strbuf_addf(out, "file %zu %s\n", t->files[i].text.len, t->files[i].path);
+		if (t->files[i].had_base)
+			strbuf_addf(out, "file %zu %016" PRIx64 " %s\n", t->files[i].text.len, t->files[i].base,
+				    t->files[i].path);
+		else
+			strbuf_addf(out, "file %zu - %s\n", t->files[i].text.len, t->files[i].path);
 		strbuf_add(out, t->files[i].text.buf, t->files[i].text.len);
 		strbuf_addch(out, '\n');
 	}
@@ -137,9 +147,21 @@ static int journal_parse(const struct strbuf *text, struct knit_txn *t)
 				strbuf_addstr(&t->deps_tmp, line.buf + 5);
 		} else if (!strncmp(line.buf, "file ", 5)) {
 			len = strtoull(line.buf + 5, &stop, 10);
-			ok = stop != line.buf + 5 && *stop == ' ' && journal_path_ok(stop + 1);
+			ok = stop != line.buf + 5 && *stop == ' ';
+			char *base = stop + 1, *path = ok ? strchr(base, ' ') : NULL;
+			uint64_t hash = 0;
+			bool had = ok && path && *base != '-';
+			if (had) {
+				hash = strtoull(base, &stop, 16);
+				ok = stop == path && path - base == 16;
+			} else {
+				ok = ok && path == base + 1;
+			}
+			ok = ok && journal_path_ok(path + 1);
 			if (ok) {
-				knit_txn_add_file(t, stop + 1, "", 0);
+				knit_txn_add_file(t, path + 1, "", 0);
+				t->files[t->n - 1].had_base = had;
+				t->files[t->n - 1].base = hash;
 				ok = take_bytes(text, &at, len, &t->files[t->n - 1].text);
 			}
 		} else {
@@ -180,6 +202,19 @@ static bool real_folder(const char *project_dir, const char *rel)
  * 0, KNIT_ENOTFOUND when its deps/ step cannot be done (nothing applied,
  * the journal removed), or KNIT_EIO with a line in *err.
  */
+static bool edited_since(const char *path, const struct knit_txn_file *f)
+{
+	struct strbuf now = STRBUF_INIT, scratch = STRBUF_INIT;
+	int rc = knit_read_file(path, &now, &scratch);
+	bool keep = rc == KNIT_ENOTFOUND ? f->had_base
+		    : rc		  ? false /* unreadable: writing it says why */
+		    : (now.len == f->text.len && !memcmp(now.buf, f->text.buf, now.len)) ||
+			      !f->had_base || knit_hash_bytes(KNIT_HASH_SEED, now.buf, now.len) != f->base;
+	strbuf_release(&now);
+	strbuf_release(&scratch);
+	return keep;
+}
+
 static int apply(const char *project_dir, struct knit_txn *t, struct strbuf *err)
 {
 	struct strbuf path = STRBUF_INIT;
@@ -195,6 +230,8 @@ static int apply(const char *project_dir, struct knit_txn *t, struct strbuf *err
 		if (!real_folder(project_dir, f->path)) {
 			strbuf_addf(err, "cannot write '%s': a folder on its way is not a folder", path.buf);
 			rc = KNIT_EIO;
+		} else if (edited_since(path.buf, f)) {
+			/* done before, or changed by someone since: kept as it is */
 		} else if (!strncmp(f->path, "deps/", 5)) { /* derived data, as buildfiles.c writes it */
 			if (knit_make_parents(path.buf)) {
 				strbuf_addf(err, "cannot make the folder of '%s': %s", path.buf, strerror(errno));
@@ -229,8 +266,9 @@ int knit_txn_commit(const char *project_dir, struct knit_txn *t, struct strbuf *
 		strbuf_reset(&path);
 		strbuf_reset(&old);
 		strbuf_addf(&path, "%s/%s", project_dir, f->path);
-		f->changed = knit_read_file(path.buf, &old, &scratch) || old.len != f->text.len ||
-			     memcmp(old.buf, f->text.buf, old.len);
+		f->had_base = !knit_read_file(path.buf, &old, &scratch);
+		f->base = knit_hash_bytes(KNIT_HASH_SEED, old.buf, old.len);
+		f->changed = !f->had_base || old.len != f->text.len || memcmp(old.buf, f->text.buf, old.len);
 		any |= f->changed;
 		strbuf_reset(&scratch);
 	}

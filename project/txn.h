@@ -8,14 +8,16 @@
  *   2. commit   ONE rename publishes the journal <project>/.knit-txn
  *               (written to .knit-txn.tmp-<pid>-XXXXXX and fsync'ed first):
  *               the prepared folder's name, the .knit-state it holds, and
- *               each file's path and whole new text. Before this rename the
+ *               each file's path, whole new text and the hash of the text
+ *               it replaces. Before this rename the
  *               project is wholly old; from it on, wholly new once applied.
  *   3. apply    each step is idempotent: deps/ is exchanged with the
  *               prepared folder unless deps/.knit-state already is the new
  *               state (then the prepared name holds the old deps/, which is
  *               removed); each file is written atomically unless it already
- *               holds its text (build files in deps/, then knit.lock, then
- *               knit.json); then the journal is removed.
+ *               holds its text or someone changed it since (build files in
+ *               deps/, then knit.lock, then knit.json); then the journal is
+ *               removed.
  *
  * Every command that reads or changes the project first takes the project
  * lock and calls knit_txn_recover: a journal found is applied again (roll
@@ -33,6 +35,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "util/strbuf.h"
 
@@ -42,6 +45,9 @@ struct knit_txn_file {
 	char *path; /* relative to the project: knit.json, knit.lock or a build file in deps/ */
 	struct strbuf text;
 	bool changed; /* set by knit_txn_commit: the file's text was different */
+	bool had_base; /* the file existed when the transaction began, */
+	uint64_t base; /* with this FNV-1a hash of its text: a file edited since (after a
+			* crash, before recovery) is left as the user made it */
 };
 
 struct knit_txn {

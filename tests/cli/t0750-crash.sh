@@ -113,7 +113,7 @@ expect_run "a hostile journal" 1 "" "knit: error: '*/.knit-txn' is not a journal
 printf 'knit txn 1\ndeps ../x 1\na\nend\n' >"$W/app/.knit-txn"
 expect_run "a journal naming a folder outside" 1 "" "knit: error: '*/.knit-txn' is not a journal of knit's*" -- knit_in ls
 # a journal whose prepared folder is gone applied nothing: dropped, the project stays old
-printf 'knit txn 1\ndeps .deps-1-gone 3\nxyz\nfile 2 knit.lock\n{}\nend\n' >"$W/app/.knit-txn"
+printf 'knit txn 1\ndeps .deps-1-gone 3\nxyz\nfile 2 - knit.lock\n{}\nend\n' >"$W/app/.knit-txn"
 old=$(triple "$W/app")
 knit_in ls >/dev/null 2>&1 && [ "$(triple "$W/app")" = "$old" ] && [ ! -e "$W/app/.knit-txn" ] && ok ||
 	not_ok "a journal without its prepared folder was not dropped"

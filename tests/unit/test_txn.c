@@ -9,9 +9,11 @@
 #include "project/txn.h"
 #include "util/error.h"
 #include "util/fs.h"
+#include "util/hash.h"
 #include "util/tree.h"
 
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,8 +104,11 @@ static void write_journal(const struct knit_txn *t)
 {
 	struct strbuf j = STRBUF_INIT;
 	strbuf_addf(&j, "knit txn 1\ndeps %s %zu\n%s\n", t->deps_tmp.buf, t->deps_state.len, t->deps_state.buf);
-	for (size_t i = 0; i < t->n; i++)
-		strbuf_addf(&j, "file %zu %s\n%s\n", t->files[i].text.len, t->files[i].path, t->files[i].text.buf);
+	for (size_t i = 0; i < t->n; i++) {
+		const char *was = !strcmp(t->files[i].path, "knit.lock") ? "old lock\n" : "old json\n";
+		strbuf_addf(&j, "file %zu %016" PRIx64 " %s\n%s\n", t->files[i].text.len,
+			    knit_hash_bytes(KNIT_HASH_SEED, was, strlen(was)), t->files[i].path, t->files[i].text.buf);
+	}
 	strbuf_addstr(&j, "end\n");
 	put(KNIT_TXN_JOURNAL, j.buf);
 	strbuf_release(&j);
@@ -164,6 +169,23 @@ static void test_recover_each_step(void **state)
 	}
 }
 
+/* knit.json edited after the crash, before recovery: the edit stays, the rest is finished. */
+static void test_edited_since(void **state)
+{
+	struct knit_txn t;
+	struct strbuf err = STRBUF_INIT;
+	prepare(&t);
+	write_journal(&t);
+	put("knit.json", "the user's json\n");
+	assert_int_equal(knit_txn_recover(project, &err), 0);
+	assert_file("knit.json", "the user's json\n");
+	assert_file("knit.lock", "new lock\n");
+	assert_true(exists("deps/libfoo/foo.h"));
+	assert_false(exists(KNIT_TXN_JOURNAL));
+	knit_txn_release(&t);
+	strbuf_release(&err);
+}
+
 /* Without a journal, a prepared folder is a killed run's: rolled back. */
 static void test_roll_back(void **state)
 {
@@ -181,14 +203,16 @@ static void test_roll_back(void **state)
 static void test_hostile_journal(void **state)
 {
 	static const char *const bad[] = {
-		"knit txn 1\nfile 2 ../x\nab\nend\n",
-		"knit txn 1\nfile 2 /tmp/x\nab\nend\n",
-		"knit txn 1\nfile 2 deps/../../x\nab\nend\n",
-		"knit txn 1\nfile 2 deps/.pkgconfig/../../x.pc\nab\nend\n",
+		"knit txn 1\nfile 2 - ../x\nab\nend\n",
+		"knit txn 1\nfile 2 - /tmp/x\nab\nend\n",
+		"knit txn 1\nfile 2 - deps/../../x\nab\nend\n",
+		"knit txn 1\nfile 2 - deps/.pkgconfig/../../x.pc\nab\nend\n",
 		"knit txn 1\ndeps ../deps 2\nab\nend\n",
-		"knit txn 1\nfile 99 knit.lock\nab\nend\n",
-		"knit txn 1\nfile 2 knit.lock\nab\n",      /* no end */
-		"knit txn 1\nfile 2 knit.lock\nab\nend\nx", /* bytes after it */
+		"knit txn 1\nfile 99 - knit.lock\nab\nend\n",
+		"knit txn 1\nfile 2 12 knit.lock\nab\nend\n", /* a short hash */
+		"knit txn 1\nfile 2 knit.lock\nab\nend\n",    /* no hash */
+		"knit txn 1\nfile 2 - knit.lock\nab\n",        /* no end */
+		"knit txn 1\nfile 2 - knit.lock\nab\nend\nx", /* bytes after it */
 		"knit txn 2\nend\n",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
@@ -208,7 +232,7 @@ static void test_hostile_journal(void **state)
 	snprintf(link_path, sizeof(link_path), "%s/deps", project);
 	knit_remove_tree(link_path);
 	assert_int_equal(symlink(outside, link_path), 0);
-	put(KNIT_TXN_JOURNAL, "knit txn 1\nfile 2 deps/knit.env\nab\nend\n");
+	put(KNIT_TXN_JOURNAL, "knit txn 1\nfile 2 - deps/knit.env\nab\nend\n");
 	assert_int_equal(knit_txn_recover(project, &err), KNIT_EIO);
 	char leaked[700];
 	snprintf(leaked, sizeof(leaked), "%s/knit.env", outside);
@@ -251,6 +275,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_commit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_recover_each_step, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_edited_since, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_roll_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hostile_journal, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stale, setup, teardown),
