@@ -391,10 +391,6 @@ int knit_deps_exchange(const char *project_dir, const char *tmp_name, const stru
 			strbuf_reset(&tmp);
 		}
 	}
-	if (tmp.len && knit_remove_tree(tmp.buf) && errno != ENOENT) {
-		strbuf_addf(err, "cannot remove the old deps folder '%s': %s", tmp.buf, strerror(errno));
-		rc = KNIT_EIO;
-	}
 	strbuf_release(&deps);
 	strbuf_release(&tmp);
 	return rc;
@@ -410,6 +406,9 @@ int knit_deps_sync(const char *project_dir, const struct knit_dep_link *in, size
 	if (!rc && tmp.len) {
 		rc = knit_deps_exchange(project_dir, tmp.buf, &state, err);
 		*changed = !rc;
+		strbuf_reset(&state);
+		strbuf_addf(&state, "%s/%s", project_dir, tmp.buf);
+		knit_remove_tree(state.buf); /* the old deps/, or the new one that failed */
 	}
 	strbuf_release(&tmp);
 	strbuf_release(&state);

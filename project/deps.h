@@ -57,9 +57,10 @@ int knit_deps_prepare(const char *project_dir, const struct knit_dep_link *pkgs,
 		      struct strbuf *state, struct strbuf *err);
 /*
  * The second half, idempotent: puts the prepared folder tmp_name in place
- * of deps/ unless deps/.knit-state already is state, then removes what has
- * the name tmp_name (the old deps/). 0; KNIT_ENOTFOUND when neither deps/
- * nor tmp_name holds state (nothing done); KNIT_EIO with a line in *err.
+ * of deps/ unless deps/.knit-state already is state; the old deps/ is left
+ * under the name tmp_name for the caller to remove. 0; KNIT_ENOTFOUND when
+ * neither deps/ nor tmp_name holds state (nothing done); KNIT_EIO with a
+ * line in *err.
  */
 int knit_deps_exchange(const char *project_dir, const char *tmp_name, const struct strbuf *state,
 		       struct strbuf *err);

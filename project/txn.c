@@ -253,6 +253,11 @@ static int apply(const char *project_dir, struct knit_txn *t, struct strbuf *err
 		}
 		fsync_dir(project_dir);
 	}
+	if (!rc && t->deps_tmp.len) { /* last, being long: the old deps/, stale once the journal is gone */
+		strbuf_reset(&path);
+		strbuf_addf(&path, "%s/%s", project_dir, t->deps_tmp.buf);
+		knit_remove_tree(path.buf);
+	}
 	strbuf_release(&path);
 	return rc;
 }

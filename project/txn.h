@@ -13,11 +13,12 @@
  *               project is wholly old; from it on, wholly new once applied.
  *   3. apply    each step is idempotent: deps/ is exchanged with the
  *               prepared folder unless deps/.knit-state already is the new
- *               state (then the prepared name holds the old deps/, which is
- *               removed); each file is written atomically unless it already
+ *               state (then the prepared name holds the old deps/);
+ *               each file is written atomically unless it already
  *               holds its text or someone changed it since (build files in
  *               deps/, then knit.lock, then knit.json); then the journal is
- *               removed.
+ *               removed, and last the old deps/ (from then on a stale
+ *               temporary that recovery removes, should this be killed).
  *
  * Every command that reads or changes the project first takes the project
  * lock and calls knit_txn_recover: a journal found is applied again (roll

@@ -10,12 +10,12 @@
 # and no temporary of the killed run is left (.deps-*, *.tmp-*, .knit-txn,
 # the store's tmp/).
 #
-# KNIT_CRASH_POINTS (default 20) kill points per scenario, spread over the
+# KNIT_CRASH_POINTS (default 22) kill points per scenario, spread over the
 # whole range; KNIT_CRASH_ALL=1 (scripts/test --long) tries every N.
 . "$(dirname "$0")/lib.sh"
 : "${KNIT_CRASHSHIM:?set KNIT_CRASHSHIM to the crash shim, libcrashshim.so}"
 [ -f "$KNIT_CRASHSHIM" ] || { echo "no crash shim at '$KNIT_CRASHSHIM'" >&2; exit 1; }
-points=${KNIT_CRASH_POINTS:-20}
+points=${KNIT_CRASH_POINTS:-22}
 isolated_registry 12 7
 export KNIT_REGISTRY="file://$TEST_TMP/reg"
 W="$TEST_TMP/w" # every run happens here, so that paths in the build files agree
