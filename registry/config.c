@@ -3,6 +3,8 @@
 #include "util/fs.h"
 #include "util/xalloc.h"
 
+#include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,6 +21,38 @@ const char *knit_config_get(const struct knit_config *c, const char *key)
 		if (!strcmp(c->items[i].key, key))
 			return c->items[i].value;
 	return NULL;
+}
+
+int knit_config_size(const struct knit_config *c, const char *key, unsigned long long def,
+		     unsigned long long *out, struct strbuf *err)
+{
+	const struct knit_setting *set = NULL;
+	for (size_t i = c->n; !set && i-- > 0;)
+		if (!strcmp(c->items[i].key, key))
+			set = &c->items[i];
+	*out = def;
+	if (!set)
+		return 0;
+	const char *v = set->value;
+	char *end;
+	unsigned long long n = 0, unit = 1;
+	if (*v >= '0' && *v <= '9') { /* strtoull alone would take "-1" and " 1" */
+		errno = 0;
+		n = strtoull(v, &end, 10);
+		if (errno)
+			end = (char *)v;
+	} else {
+		end = (char *)v;
+	}
+	if (end != v && end[0] && !end[1] && strchr("kKmMgG", end[0]))
+		unit = 1ull << (strchr("kK", end[0]) ? 10 : strchr("mM", end[0]) ? 20 : 30), end++;
+	if (end == v || *end || !n || n > ULLONG_MAX / unit) {
+		strbuf_addf(err, "%s: '%s' is not a size: '%s' (bytes, or a number ending in k, m or g)",
+			    set->origin, key, v);
+		return KNIT_EPARSE;
+	}
+	*out = n * unit;
+	return 0;
 }
 
 void knit_config_release(struct knit_config *c)

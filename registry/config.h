@@ -10,6 +10,7 @@
  *   cafile=/etc/ssl/acme.pem
  *   https-proxy=http://proxy.corp:3128/
  *   noproxy=localhost,.corp
+ *   max-unpacked-size=512m
  *
  * ${VAR} expands from the environment; an unset variable is an error that
  * names the file and line. Comments start with # or ;.
@@ -47,6 +48,13 @@ void knit_config_set(struct knit_config *c, const char *key, const char *value, 
 
 /* The value of key, the last one set, or NULL. */
 const char *knit_config_get(const struct knit_config *c, const char *key);
+/*
+ * The size setting key in bytes: "1048576", or with a binary suffix k, m
+ * or g ("512m"); def when it is not set. 0, or KNIT_EPARSE with a line
+ * naming where it was set when the value is not a positive size.
+ */
+int knit_config_size(const struct knit_config *c, const char *key, unsigned long long def,
+		     unsigned long long *out, struct strbuf *err);
 /* The registry for a package name: its scope's, else the default. No trailing slash. */
 const char *knit_config_registry(const struct knit_config *c, const char *name);
 /* The bearer token configured for url ("//host/path/:_authToken", longest match), or NULL. */

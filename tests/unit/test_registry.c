@@ -64,6 +64,40 @@ static void test_config_syntax(void **state)
 	knit_config_release(&c);
 }
 
+/* max-unpacked-size: bytes or k/m/g, the default when unset, a clear error for anything else */
+static void test_config_size(void **state)
+{
+	static const struct {
+		const char *value;
+		unsigned long long want; /* 0: refused */
+	} cases[] = {
+		{ "1048576", 1048576 }, { "512k", 512ull << 10 }, { "512m", 512ull << 20 }, { "2G", 2ull << 30 },
+		{ "0", 0 }, { "-1", 0 }, { " 1", 0 }, { "1x", 0 }, { "1mb", 0 }, { "m", 0 }, { "", 0 },
+		{ "99999999999999999999", 0 }, { "17179869184g", 0 },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct knit_config c = { 0 };
+		struct strbuf err = STRBUF_INIT;
+		unsigned long long got = 1;
+		knit_config_set(&c, "max-unpacked-size", cases[i].value, ".knitrc:2");
+		int rc = knit_config_size(&c, "max-unpacked-size", 7, &got, &err);
+		if (cases[i].want) {
+			assert_int_equal(rc, 0);
+			assert_true(got == cases[i].want);
+		} else {
+			assert_int_equal(rc, KNIT_EPARSE);
+			assert_non_null(strstr(err.buf, ".knitrc:2: 'max-unpacked-size' is not a size"));
+		}
+		knit_config_release(&c);
+		strbuf_release(&err);
+	}
+	struct knit_config none = { 0 };
+	struct strbuf err = STRBUF_INIT;
+	unsigned long long got = 0;
+	assert_int_equal(knit_config_size(&none, "max-unpacked-size", 7, &got, &err), 0);
+	assert_true(got == 7);
+}
+
 static void test_config_layers(void **state)
 {
 	char dir[] = "/tmp/knit-config-XXXXXX";
@@ -252,6 +286,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_config_syntax),
 		cmocka_unit_test(test_config_layers),
+		cmocka_unit_test(test_config_size),
 		cmocka_unit_test(test_integrity),
 		cmocka_unit_test(test_packument),
 		cmocka_unit_test(test_fetch_file_urls),
