@@ -410,6 +410,9 @@ static int place_special(struct run *r, struct item *it, struct strbuf *err)
 
 static int fetch_missing(struct run *r, struct knit_install_stats *stats, struct strbuf *err)
 {
+	unsigned long long max_unpacked;
+	if (knit_config_size(&r->cfg, "max-unpacked-size", KNIT_STORE_DEFAULT_MAX_UNPACKED, &max_unpacked, err))
+		return KNIT_EPARSE;
 	r->progress.packages = r->n;
 	r->progress.phase = KNIT_PHASE_FETCH; /* reported once the downloads are counted */
 	for (size_t i = 0; i < r->n; i++) {
@@ -462,6 +465,7 @@ static int fetch_missing(struct run *r, struct knit_install_stats *stats, struct
 		} else {
 			it->store.id = it->id;
 			it->store.pkg = it->name;
+			it->store.max_unpacked = max_unpacked;
 			it->store.tgz = it->transfer->body; /* moved: the pool frees it */
 			strbuf_init(&it->transfer->body, 0);
 			r->tarball_bytes_kept += it->store.tgz.len;

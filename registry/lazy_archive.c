@@ -75,4 +75,6 @@ void archive_entry_set_size(struct archive_entry *e, la_int64_t n) { REAL(archiv
 void archive_entry_set_filetype(struct archive_entry *e, unsigned int t) { REAL(archive_entry_set_filetype)(e, t); }
 void archive_entry_set_perm(struct archive_entry *e, __LA_MODE_T m) { REAL(archive_entry_set_perm)(e, m); }
 void archive_entry_set_mtime(struct archive_entry *e, time_t t, long ns) { REAL(archive_entry_set_mtime)(e, t, ns); }
+void archive_entry_set_symlink(struct archive_entry *e, const char *t) { REAL(archive_entry_set_symlink)(e, t); }
+void archive_entry_set_hardlink(struct archive_entry *e, const char *t) { REAL(archive_entry_set_hardlink)(e, t); }
 struct archive_entry *archive_entry_clear(struct archive_entry *e) { return REAL(archive_entry_clear)(e); }

@@ -1,4 +1,5 @@
 #include "store.h"
+#include "util/beneath.h"
 #include "util/error.h"
 #include "util/tree.h"
 #include "util/xalloc.h"
@@ -68,28 +69,6 @@ static bool inner_path(const char *entry, struct strbuf *out)
 	return true;
 }
 
-/* A symlink target stays inside when resolving it lexically from its folder never climbs out. */
-static bool link_stays_inside(const char *inner, const char *target)
-{
-	if (!target[0] || target[0] == '/')
-		return false;
-	int depth = 0;
-	for (const char *p = inner; *p; p++)
-		depth += *p == '/';
-	for (const char *p = target; *p;) {
-		const char *end = strchr(p, '/');
-		size_t n = end ? (size_t)(end - p) : strlen(p);
-		if (n == 2 && !memcmp(p, "..", 2)) {
-			if (--depth < 0)
-				return false;
-		} else if (n && !(n == 1 && *p == '.')) {
-			depth++;
-		}
-		p += n + (end ? 1 : 0);
-	}
-	return true;
-}
-
 /* Opens (making them) the folders of inner below root, never following a symlink. */
 static int open_parent(int root, const char *inner, const char **leaf)
 {
@@ -150,80 +129,214 @@ static int create_file(int fd, const char *leaf, mode_t mode)
 	return out;
 }
 
-static int write_entry(struct archive *a, struct archive_entry *e, struct parent *pc, int root,
-		       const char *inner, struct strbuf *err, const char *pkg)
+/* One extraction: the tarball being read, the package folder, what it has used of the limits. */
+struct unpack {
+	struct archive *a;
+	int root;
+	const char *pkg;
+	struct strbuf *err;
+	struct parent pc;
+	unsigned long long bytes, max_bytes; /* file sizes as written, and max-unpacked-size */
+	struct strbuf links;                 /* "inner\0name\0target\0" for each symbolic link, checked last */
+};
+
+static int too_big(struct unpack *u, const char *inner)
+{
+	strbuf_addf(u->err, "package '%s' is refused: it unpacks to more than %llu bytes (max-unpacked-size), at '%s'",
+		    u->pkg, u->max_bytes, inner);
+	return KNIT_EPARSE;
+}
+
+/*
+ * A regular file's data, counted against max-unpacked-size as it is
+ * written: the header's size is not trusted (a sparse entry may claim
+ * terabytes, a gzip bomb says the truth too late), only the bytes that
+ * would end up in the file.
+ */
+static int write_data(struct unpack *u, struct archive_entry *e, int out, const char *inner)
+{
+	const void *buf;
+	size_t size;
+	la_int64_t offset, at = 0, claimed = archive_entry_size(e);
+	unsigned long long room = u->max_bytes - u->bytes;
+	int r;
+	if (claimed > 0 && (unsigned long long)claimed > room)
+		return too_big(u, inner); /* refused before a byte is written */
+	while ((r = archive_read_data_block(u->a, &buf, &size, &offset)) == ARCHIVE_OK) {
+		if (offset < 0 || (unsigned long long)offset + size > room)
+			return too_big(u, inner);
+		/* seek only over holes of a sparse entry */
+		if ((offset != at && lseek(out, offset, SEEK_SET) < 0) || write(out, buf, size) != (ssize_t)size)
+			goto io;
+		if (offset + (la_int64_t)size > at)
+			at = offset + (la_int64_t)size;
+	}
+	if (r != ARCHIVE_EOF) {
+		strbuf_addf(u->err, "package '%s': the tarball is damaged at '%s': %s", u->pkg, inner,
+			    archive_error_string(u->a));
+		return KNIT_EPARSE;
+	}
+	if (at < claimed && ftruncate(out, claimed)) /* a sparse file ending in a hole */
+		goto io;
+	u->bytes += (unsigned long long)(at > claimed ? at : claimed);
+	return 0;
+io:
+	strbuf_addf(u->err, "package '%s': cannot write '%s': %s", u->pkg, inner, strerror(errno));
+	return KNIT_EIO;
+}
+
+static int write_entry(struct unpack *u, struct archive_entry *e, const char *name, const char *inner)
 {
 	const char *leaf;
 	mode_t type = archive_entry_filetype(e);
-	int fd = parent_of(pc, root, inner, &leaf), rc = 0;
+	int fd = parent_of(&u->pc, u->root, inner, &leaf), rc = 0;
 	if (fd < 0) {
-		strbuf_addf(err, "package '%s': cannot create the folders of '%s': %s", pkg, inner, strerror(errno));
+		strbuf_addf(u->err, "package '%s': cannot create the folders of '%s': %s", u->pkg, inner,
+			    strerror(errno));
 		return KNIT_EIO;
 	}
 	if (type == AE_IFDIR) {
 		if (mkdirat(fd, leaf, 0755) && errno != EEXIST)
 			rc = -1;
 	} else if (type == AE_IFLNK) {
+		const char *target = archive_entry_symlink(e);
 		unlinkat(fd, leaf, 0);
-		if (symlinkat(archive_entry_symlink(e), fd, leaf))
+		if (symlinkat(target, fd, leaf))
 			rc = -1;
+		strbuf_add(&u->links, inner, strlen(inner) + 1);
+		strbuf_add(&u->links, name, strlen(name) + 1);
+		strbuf_add(&u->links, target, strlen(target) + 1);
 	} else {
 		mode_t mode = archive_entry_perm(e) & 0111 ? 0755 : 0644;
 		int out = create_file(fd, leaf, mode);
 		if (out < 0) {
 			rc = -1;
 		} else {
-			const void *buf;
-			size_t size;
-			la_int64_t offset, at = 0;
-			int r;
-			while ((r = archive_read_data_block(a, &buf, &size, &offset)) == ARCHIVE_OK) {
-				/* seek only over holes of a sparse entry */
-				if ((offset != at && lseek(out, offset, SEEK_SET) < 0) ||
-				    write(out, buf, size) != (ssize_t)size) {
-					rc = -1;
-					break;
-				}
-				at = offset + (la_int64_t)size;
-			}
-			if (!rc && at < archive_entry_size(e) && ftruncate(out, archive_entry_size(e)))
-				rc = -1; /* a sparse file ending in a hole */
-			if (r != ARCHIVE_EOF && !rc) {
-				strbuf_addf(err, "package '%s': the tarball is damaged at '%s': %s", pkg, inner,
-					    archive_error_string(a));
+			int wrc = write_data(u, e, out, inner);
+			if (wrc) {
 				close(out);
-				return KNIT_EPARSE;
+				return wrc;
 			}
-			if (close(out))
-				rc = -1;
+			rc = close(out);
 		}
 	}
 	if (rc)
-		strbuf_addf(err, "package '%s': cannot write '%s': %s", pkg, inner, strerror(errno));
+		strbuf_addf(u->err, "package '%s': cannot write '%s': %s", u->pkg, inner, strerror(errno));
 	return rc ? KNIT_EIO : 0;
 }
 
-static int extract(const void *tgz, size_t len, const char *dir, const char *pkg, struct strbuf *err)
+/*
+ * A hard link to a file already extracted: its folders resolved beneath
+ * the root without following any link, so that no link in the package
+ * (written earlier, checked only at the end) can bring a file from outside.
+ */
+static int write_hard_link(struct unpack *u, const char *name, const char *inner, const char *to,
+			   const char *hard)
 {
-	struct archive *a = archive_read_new();
+	const char *slash = strrchr(to, '/'), *leaf = slash ? slash + 1 : to, *dst_leaf;
+	struct strbuf dir = STRBUF_INIT;
+	struct stat st;
+	int rc = 0;
+	strbuf_add(&dir, to, slash ? (size_t)(slash - to) : 0);
+	int from = knit_beneath_open(u->root, dir.buf, O_PATH | O_DIRECTORY, KNIT_BENEATH_NO_SYMLINKS);
+	strbuf_release(&dir);
+	if (from < 0 || fstatat(from, leaf, &st, AT_SYMLINK_NOFOLLOW) || !S_ISREG(st.st_mode)) {
+		strbuf_addf(u->err, "package '%s' is refused: '%s' is a hard link to '%s', which is not one of its files",
+			    u->pkg, name, hard);
+		rc = KNIT_EPARSE;
+	} else if ((unsigned long long)st.st_size > u->max_bytes - u->bytes) {
+		rc = too_big(u, inner); /* a package installed by copying gets one copy per link */
+	} else {
+		u->bytes += (unsigned long long)st.st_size;
+		int fd = open_parent(u->root, inner, &dst_leaf);
+		if (fd < 0 || linkat(from, leaf, fd, dst_leaf, 0)) {
+			strbuf_addf(u->err, "package '%s': cannot link '%s' to '%s': %s", u->pkg, inner, to,
+				    strerror(errno));
+			rc = KNIT_EPARSE;
+		}
+		if (fd >= 0)
+			close(fd);
+	}
+	if (from >= 0)
+		close(from);
+	return rc;
+}
+
+/*
+ * Every symbolic link, once all entries are written: resolved beneath the
+ * package as extracted, following its other links, so that a chain whose
+ * every step looks harmless on its own but ends outside is refused. A link
+ * to a file the package lacks is allowed while it would stay inside.
+ */
+static int check_links(struct unpack *u)
+{
+	for (size_t at = 0; at < u->links.len;) {
+		const char *inner = u->links.buf + at, *name = inner + strlen(inner) + 1;
+		const char *target = name + strlen(name) + 1;
+		at = (size_t)(target - u->links.buf) + strlen(target) + 1;
+		int fd = knit_beneath_open(u->root, inner, O_PATH, 0);
+		if (fd >= 0) {
+			close(fd);
+		} else if (errno == ELOOP) {
+			strbuf_addf(u->err, "package '%s' is refused: '%s' is a link to '%s', which loops or chains more than %d links",
+				    u->pkg, name, target, KNIT_BENEATH_MAX_HOPS);
+			return KNIT_EPARSE;
+		} else if (errno != ENOENT && errno != ENOTDIR) {
+			strbuf_addf(u->err, "package '%s' is refused: '%s' is a link to '%s', outside it",
+				    u->pkg, name, target);
+			return KNIT_EPARSE;
+		}
+	}
+	return 0;
+}
+
+/* The limits on each entry's name, refused with a message naming the entry. */
+static int check_name(struct unpack *u, const char *name, const struct strbuf *inner)
+{
+	size_t depth = 1;
+	for (size_t i = 0; i < inner->len; i++)
+		depth += inner->buf[i] == '/';
+	if (depth > KNIT_STORE_MAX_DEPTH) {
+		strbuf_addf(u->err, "package '%s' is refused: its entry '%.80s...' is %zu folders deep, more than %d",
+			    u->pkg, name, depth, KNIT_STORE_MAX_DEPTH);
+		return KNIT_EPARSE;
+	}
+	if (inner->len > KNIT_STORE_MAX_PATH) {
+		strbuf_addf(u->err, "package '%s' is refused: its entry '%.80s...' is %zu bytes long, more than %d",
+			    u->pkg, name, inner->len, KNIT_STORE_MAX_PATH);
+		return KNIT_EPARSE;
+	}
+	return 0;
+}
+
+static int extract(const void *tgz, size_t len, const char *dir, const char *pkg,
+		   unsigned long long max_bytes, struct strbuf *err)
+{
 	struct archive_entry *e;
 	struct strbuf inner = STRBUF_INIT, link = STRBUF_INIT;
-	struct parent pc = { STRBUF_INIT, -1 };
-	int rc = 0, r;
-	int root = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	struct unpack u = { archive_read_new(), open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), pkg, err,
+			    { STRBUF_INIT, -1 }, 0, max_bytes, STRBUF_INIT };
+	size_t entries = 0;
+	int rc = 0, r = ARCHIVE_EOF;
 
-	archive_read_support_filter_gzip(a);
-	archive_read_support_filter_none(a);
-	archive_read_support_format_tar(a);
-	archive_read_support_format_gnutar(a);
-	if (root < 0 || archive_read_open_memory(a, tgz, len) != ARCHIVE_OK) {
+	archive_read_support_filter_gzip(u.a);
+	archive_read_support_filter_none(u.a);
+	archive_read_support_format_tar(u.a);
+	archive_read_support_format_gnutar(u.a);
+	if (u.root < 0 || archive_read_open_memory(u.a, tgz, len) != ARCHIVE_OK) {
 		strbuf_addf(err, "package '%s': the tarball is damaged: %s", pkg,
-			    root < 0 ? strerror(errno) : archive_error_string(a));
+			    u.root < 0 ? strerror(errno) : archive_error_string(u.a));
 		rc = KNIT_EPARSE;
 	}
-	while (!rc && (r = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
+	while (!rc && (r = archive_read_next_header(u.a, &e)) == ARCHIVE_OK) {
 		const char *name = archive_entry_pathname(e);
 		mode_t type = archive_entry_filetype(e);
+		if (++entries > KNIT_STORE_MAX_ENTRIES) {
+			strbuf_addf(err, "package '%s' is refused: it has more than %d entries", pkg,
+				    KNIT_STORE_MAX_ENTRIES);
+			rc = KNIT_EPARSE;
+			break;
+		}
 		if (!name || !inner_path(name, &inner)) {
 			strbuf_addf(err, "package '%s' is refused: its entry '%s' would land outside it", pkg,
 				    name ? name : "");
@@ -232,6 +345,8 @@ static int extract(const void *tgz, size_t len, const char *dir, const char *pkg
 		}
 		if (!inner.len)
 			continue; /* the top folder itself, or a top-level file npm ignores too */
+		if ((rc = check_name(&u, name, &inner)))
+			break;
 		const char *hard = archive_entry_hardlink(e);
 		if (hard) {
 			if (!inner_path(hard, &link) || !link.len) {
@@ -240,47 +355,45 @@ static int extract(const void *tgz, size_t len, const char *dir, const char *pkg
 				rc = KNIT_EPARSE;
 				break;
 			}
-			const char *leaf;
-			int fd = open_parent(root, inner.buf, &leaf);
-			if (fd < 0 || linkat(root, link.buf, fd, leaf, 0)) {
-				strbuf_addf(err, "package '%s': cannot link '%s' to '%s': %s", pkg, inner.buf,
-					    link.buf, strerror(errno));
-				rc = KNIT_EPARSE;
-			}
-			if (fd >= 0)
-				close(fd);
+			rc = write_hard_link(&u, name, inner.buf, link.buf, hard);
 			continue;
 		}
-		if (type == AE_IFLNK && !link_stays_inside(inner.buf, archive_entry_symlink(e))) {
-			strbuf_addf(err, "package '%s' is refused: '%s' is a link to '%s', outside it", pkg, name,
-				    archive_entry_symlink(e));
-			rc = KNIT_EPARSE;
-			break;
+		if (type == AE_IFLNK) {
+			const char *target = archive_entry_symlink(e);
+			if (!target || !target[0] || target[0] == '/') {
+				strbuf_addf(err, "package '%s' is refused: '%s' is a link to '%s', outside it", pkg,
+					    name, target ? target : "");
+				rc = KNIT_EPARSE;
+				break;
+			}
 		}
 		if (type != AE_IFREG && type != AE_IFDIR && type != AE_IFLNK) {
 			strbuf_addf(err, "package '%s' is refused: '%s' is not a file, folder or link", pkg, name);
 			rc = KNIT_EPARSE;
 			break;
 		}
-		rc = write_entry(a, e, &pc, root, inner.buf, err, pkg);
+		rc = write_entry(&u, e, name, inner.buf);
 	}
 	if (!rc && r != ARCHIVE_EOF) {
-		strbuf_addf(err, "package '%s': the tarball is damaged: %s", pkg, archive_error_string(a));
+		strbuf_addf(err, "package '%s': the tarball is damaged: %s", pkg, archive_error_string(u.a));
 		rc = KNIT_EPARSE;
 	}
-	if (pc.fd >= 0)
-		close(pc.fd);
-	strbuf_release(&pc.path);
-	if (root >= 0)
-		close(root);
-	archive_read_free(a);
+	if (!rc)
+		rc = check_links(&u);
+	if (u.pc.fd >= 0)
+		close(u.pc.fd);
+	strbuf_release(&u.pc.path);
+	if (u.root >= 0)
+		close(u.root);
+	archive_read_free(u.a);
+	strbuf_release(&u.links);
 	strbuf_release(&inner);
 	strbuf_release(&link);
 	return rc;
 }
 
 int knit_store_put(const char *cache_dir, const struct knit_integrity *id, const void *tgz,
-		   size_t len, const char *pkg, struct strbuf *err)
+		   size_t len, const char *pkg, unsigned long long max_unpacked, struct strbuf *err)
 {
 	struct strbuf final = STRBUF_INIT, tmp = STRBUF_INIT;
 	int rc = 0, owner = -1;
@@ -304,7 +417,7 @@ int knit_store_put(const char *cache_dir, const struct knit_integrity *id, const
 	if (owner >= 0)
 		flock(owner, LOCK_EX | LOCK_NB);
 	chmod(tmp.buf, 0755);
-	rc = extract(tgz, len, tmp.buf, pkg, err);
+	rc = extract(tgz, len, tmp.buf, pkg, max_unpacked ? max_unpacked : KNIT_STORE_DEFAULT_MAX_UNPACKED, err);
 	if (!rc && rename(tmp.buf, final.buf)) {
 		if (errno != EEXIST && errno != ENOTEMPTY) {
 			strbuf_addf(err, "cannot move '%s' into the store: %s", pkg, strerror(errno));

@@ -27,7 +27,7 @@ static void run_job(struct knit_store_pool *pool, struct queued *q)
 {
 	struct knit_store_job *job = q->job;
 	job->rc = knit_store_put(pool->cache_dir, &job->id, q->tgz.buf, q->tgz.len, job->pkg,
-				 &job->err);
+				 job->max_unpacked, &job->err);
 	strbuf_release(&q->tgz);
 }
 

@@ -21,6 +21,7 @@ struct knit_store_job {
 	struct knit_integrity id;
 	const char *pkg;      /* for messages; must outlive the job */
 	struct strbuf tgz;    /* verified tarball bytes, taken by the pool */
+	unsigned long long max_unpacked; /* max-unpacked-size; 0 for the default */
 	/* set by the pool: valid once knit_store_pool_finish() returns; the
 	 * caller releases err */
 	int rc;               /* knit_store_put()'s answer */
