@@ -1,18 +1,137 @@
 #include "tree.h"
 
+#include "xalloc.h"
+
+#include <dirent.h>
 #include <errno.h>
-#include <ftw.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+/*
+ * One folder being emptied: the names it held when it was read (read whole
+ * and closed, so that only one descriptor is open however deep the tree),
+ * the next to remove, and its own name and identity in its parent.
+ */
+struct level {
+	char **names;
+	size_t n, next;
+	char *self;
+	dev_t dev;
+	ino_t ino;
+};
+
+static int read_names(int fd, struct level *l)
 {
-	(void)st;
-	(void)ftw;
-	return flag == FTW_DP ? rmdir(path) : unlink(path);
+	int dup_fd = dup(fd);
+	DIR *d = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
+	size_t alloc = 0;
+	struct dirent *e;
+	if (!d) {
+		if (dup_fd >= 0)
+			close(dup_fd);
+		return -1;
+	}
+	while ((e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		KNIT_ALLOC_GROW(l->names, l->n + 1, alloc);
+		l->names[l->n++] = knit_xstrdup(e->d_name);
+	}
+	closedir(d);
+	return 0;
+}
+
+static void level_release(struct level *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->names[i]);
+	free(l->names);
+	free(l->self);
+}
+
+/*
+ * Iterative, with one descriptor open: a folder is entered by name with
+ * O_NOFOLLOW and left through "..", checked to be the parent it was
+ * entered from (its entry still names the folder just emptied), so a tree
+ * thousands of folders deep, longer than PATH_MAX, is removed too, and a
+ * folder moved away meanwhile stops the removal rather than sending it
+ * elsewhere.
+ */
+static int remove_dir(const char *path)
+{
+	struct level *stack = NULL;
+	size_t depth = 0, alloc = 0;
+	int rc = 0, saved = 0;
+	struct stat st;
+	int cur = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (cur < 0)
+		return -1;
+	KNIT_ALLOC_GROW(stack, 1, alloc);
+	stack[depth++] = (struct level){ 0 };
+	if (read_names(cur, &stack[0]))
+		goto fail;
+	while (depth) {
+		struct level *l = &stack[depth - 1];
+		if (l->next < l->n) {
+			const char *name = l->names[l->next++];
+			if (fstatat(cur, name, &st, AT_SYMLINK_NOFOLLOW)) {
+				if (errno == ENOENT)
+					continue;
+				goto fail;
+			}
+			if (!S_ISDIR(st.st_mode)) {
+				if (unlinkat(cur, name, 0) && errno != ENOENT)
+					goto fail;
+				continue;
+			}
+			int next = openat(cur, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (next < 0)
+				goto fail;
+			close(cur);
+			cur = next;
+			KNIT_ALLOC_GROW(stack, depth + 1, alloc);
+			stack[depth] = (struct level){ NULL, 0, 0, knit_xstrdup(name), st.st_dev, st.st_ino };
+			depth++;
+			if (read_names(cur, &stack[depth - 1]))
+				goto fail;
+			continue;
+		}
+		if (depth == 1)
+			break;
+		int up = openat(cur, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (up < 0)
+			goto fail;
+		close(cur);
+		cur = up;
+		if (fstatat(cur, l->self, &st, AT_SYMLINK_NOFOLLOW) || st.st_dev != l->dev || st.st_ino != l->ino) {
+			errno = ESTALE;
+			goto fail;
+		}
+		if (unlinkat(cur, l->self, AT_REMOVEDIR))
+			goto fail;
+		level_release(l);
+		depth--;
+	}
+	close(cur);
+	cur = -1;
+	rc = rmdir(path);
+	saved = errno;
+	goto done;
+fail:
+	saved = errno;
+	rc = -1;
+done:
+	if (cur >= 0)
+		close(cur);
+	while (depth)
+		level_release(&stack[--depth]);
+	free(stack);
+	errno = saved;
+	return rc;
 }
 
 int knit_remove_tree(const char *path)
@@ -22,7 +141,7 @@ int knit_remove_tree(const char *path)
 		return errno == ENOENT ? 0 : -1;
 	if (!S_ISDIR(st.st_mode))
 		return unlink(path);
-	return nftw(path, remove_one, 32, FTW_DEPTH | FTW_PHYS);
+	return remove_dir(path);
 }
 
 /* mkdir -p, deepest first: a folder that exists (the common case) costs one call. */
