@@ -1,5 +1,6 @@
 #include "deps.h"
 #include "manifest.h"
+#include "util/beneath.h"
 #include "util/error.h"
 #include "util/fs.h"
 #include "util/pkgname.h"
@@ -59,27 +60,59 @@ static int copy_file(const char *from, const char *to, mode_t mode)
 	return rc;
 }
 
-/* Recreates the tree at from under to: folders made, files hard-linked (or copied), links kept. */
 /*
  * Recreates the tree at src under dst (each a path, extended and restored
  * while walking: no allocation or formatting per entry, which matters on a
  * warm install of thousands of files): folders made, files hard-linked (or
  * copied with copy: real copies, for packages whose scripts may change
- * their files), links kept.
+ * their files), links kept. Iterative, with one open folder per level
+ * below, and refused past KNIT_DEPS_MAX_DEPTH levels: a store entry nested
+ * thousands deep (a tampered store, an older knit) gets one error, not a
+ * stack overflow.
  */
+#define KNIT_DEPS_MAX_DEPTH 64 /* as the store's KNIT_STORE_MAX_DEPTH */
+
+struct level {
+	DIR *d;
+	size_t src_len, dst_len; /* the paths' lengths at this folder */
+};
+
 static int link_tree_at(struct strbuf *src, struct strbuf *dst, bool copy, struct strbuf *err)
 {
-	DIR *d = opendir(src->buf);
-	struct dirent *e;
+	struct level stack[KNIT_DEPS_MAX_DEPTH + 1];
+	size_t depth = 0;
 	int rc = 0;
-	if (!d || (mkdir(dst->buf, 0755) && errno != EEXIST)) {
-		strbuf_addf(err, "cannot read '%s' or make '%s': %s", src->buf, dst->buf, strerror(errno));
-		if (d)
-			closedir(d);
-		return KNIT_EIO;
-	}
-	size_t src_len = src->len, dst_len = dst->len;
-	while (!rc && (e = readdir(d))) {
+	bool descend = true; /* src/dst name a folder to open next */
+	while (!rc) {
+		if (descend) {
+			descend = false;
+			if (depth > KNIT_DEPS_MAX_DEPTH) {
+				strbuf_addf(err, "cannot place '%.200s...' in deps: more than %d folders deep",
+					    dst->buf, KNIT_DEPS_MAX_DEPTH);
+				rc = KNIT_EIO;
+				break;
+			}
+			DIR *d = opendir(src->buf);
+			if (!d || (mkdir(dst->buf, 0755) && errno != EEXIST)) {
+				strbuf_addf(err, "cannot read '%s' or make '%s': %s", src->buf, dst->buf,
+					    strerror(errno));
+				if (d)
+					closedir(d);
+				rc = KNIT_EIO;
+				break;
+			}
+			stack[depth++] = (struct level){ d, src->len, dst->len };
+		}
+		struct level *top = &stack[depth - 1];
+		strbuf_setlen(src, top->src_len);
+		strbuf_setlen(dst, top->dst_len);
+		struct dirent *e = readdir(top->d);
+		if (!e) {
+			closedir(top->d);
+			if (!--depth)
+				break;
+			continue;
+		}
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 			continue;
 		struct stat st;
@@ -98,7 +131,7 @@ static int link_tree_at(struct strbuf *src, struct strbuf *dst, bool copy, struc
 		if (rc) {
 			/* reported below */
 		} else if (type == DT_DIR) {
-			rc = link_tree_at(src, dst, copy, err);
+			descend = true;
 		} else if (type == DT_LNK) {
 			char target[4096];
 			ssize_t n = readlink(src->buf, target, sizeof(target) - 1);
@@ -110,10 +143,9 @@ static int link_tree_at(struct strbuf *src, struct strbuf *dst, bool copy, struc
 		}
 		if (rc == KNIT_EIO && !err->len)
 			strbuf_addf(err, "cannot place '%s' in deps: %s", dst->buf, strerror(errno));
-		strbuf_setlen(src, src_len);
-		strbuf_setlen(dst, dst_len);
 	}
-	closedir(d);
+	while (depth)
+		closedir(stack[--depth].d);
 	return rc;
 }
 
@@ -233,25 +265,42 @@ static int link_bins(const char *deps_dir, const struct knit_dep_link *pkg, stru
 {
 	static const struct knit_deps none;
 	const struct knit_deps *bins = pkg->bins ? pkg->bins : &none;
-	struct strbuf label = STRBUF_INIT, target = STRBUF_INIT, link = STRBUF_INIT, file = STRBUF_INIT;
+	struct strbuf label = STRBUF_INIT, target = STRBUF_INIT, link = STRBUF_INIT;
 	strbuf_addf(&label, "package '%s@%s'", pkg->name, pkg->version);
-	int rc = 0;
+	int rc = 0, fd = -1, pkg_fd = -1;
+	if (bins->n && !(rc = knit_pkgname_path(deps_dir, pkg->name, NULL, &link, err))) {
+		pkg_fd = open(link.buf, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (pkg_fd < 0) {
+			strbuf_addf(err, "cannot open '%s': %s", link.buf, strerror(errno));
+			rc = KNIT_EIO;
+		}
+	}
 	for (size_t i = 0; !rc && i < bins->n; i++) {
 		const char *cmd = bins->items[i].name, *path = bins->items[i].range;
 		while (path[0] == '.' && path[1] == '/')
 			path += 2;
-		strbuf_reset(&file);
-		struct stat st;
-		if ((rc = knit_pkgname_path(deps_dir, pkg->name, "/", &file, err)))
-			break;
-		strbuf_addstr(&file, path);
 		if (!path_inside(path)) {
 			strbuf_addf(err, "%s: 'bin.%s' points outside the package: '%s'", label.buf, cmd,
 				    bins->items[i].range);
 			rc = KNIT_EPARSE;
 			break;
 		}
-		if (stat(file.buf, &st) || !S_ISREG(st.st_mode)) {
+		/*
+		 * Resolved beneath the package, its own links followed only while
+		 * they stay inside; the mode is then changed through this
+		 * descriptor, never through a path resolved again later.
+		 */
+		if (fd >= 0)
+			close(fd);
+		fd = knit_beneath_open(pkg_fd, path, O_RDONLY | O_NOCTTY | O_NONBLOCK, 0);
+		struct stat st;
+		if (fd < 0 && (errno == EXDEV || errno == ELOOP)) {
+			strbuf_addf(err, "%s: 'bin.%s' points outside the package through a link: '%s'",
+				    label.buf, cmd, bins->items[i].range);
+			rc = KNIT_EPARSE;
+			break;
+		}
+		if (fd < 0 || fstat(fd, &st) || !S_ISREG(st.st_mode)) {
 			strbuf_addf(err, "%s: 'bin.%s' names '%s', which the package does not have", label.buf,
 				    cmd, bins->items[i].range);
 			rc = KNIT_EPARSE;
@@ -278,12 +327,15 @@ static int link_bins(const char *deps_dir, const struct knit_dep_link *pkg, stru
 		}
 		/* as npm does: a command is executable, whatever mode the tarball gave */
 		if ((st.st_mode & 0111) != 0111)
-			chmod(file.buf, (st.st_mode & 07777) | 0111);
+			fchmod(fd, (st.st_mode & 07777) | 0111);
 	}
 	strbuf_release(&label);
 	strbuf_release(&target);
 	strbuf_release(&link);
-	strbuf_release(&file);
+	if (fd >= 0)
+		close(fd);
+	if (pkg_fd >= 0)
+		close(pkg_fd);
 	return rc;
 }
 

@@ -5,6 +5,7 @@
  */
 #include "conformance.h"
 #include "project/deps.h"
+#include "resolver/lockfile.h"
 #include "util/error.h"
 #include "util/fs.h"
 #include "util/tree.h"
@@ -138,9 +139,88 @@ static void test_bad_names(void **state)
 	strbuf_release(&err);
 }
 
+static void sh(const char *script)
+{
+	struct strbuf cmd = STRBUF_INIT;
+	strbuf_addf(&cmd, "set -e; cd %s && %s", root, script);
+	if (system(cmd.buf))
+		fail_msg("failed: %s", script);
+	strbuf_release(&cmd);
+}
+
+/*
+ * A store entry 2,000 folders deep (left by an older knit, or a tampered
+ * store): linking it used to recurse once per folder and overflow the
+ * stack; now it is refused with one line, and the tree can be removed.
+ */
+static void test_deep_store_entry(void **state)
+{
+	char project[300], deep[300];
+	struct strbuf err = STRBUF_INIT;
+	bool changed;
+	snprintf(project, sizeof(project), "%s/project", root);
+	snprintf(deep, sizeof(deep), "%s/store/deep", root);
+	sh("mkdir -p store/deep && cd store/deep && for i in $(seq 2000); do mkdir d && cd d; done && echo x > f");
+	struct knit_dep_link one = { .name = "deep", .version = "1.0.0", .integrity = "sha512-d",
+				     .store_dir = deep };
+	assert_int_equal(knit_deps_sync(project, &one, 1, NULL, NULL, &changed, &err), KNIT_EIO);
+	if (!strstr(err.buf, "folders deep"))
+		fail_msg("error: %s", err.buf);
+	assert_false(changed);
+	sh("test -z \"$(ls -A project)\""); /* no half-made deps folder left */
+	assert_int_equal(knit_remove_tree(deep), 0);
+	assert_int_equal(access(deep, F_OK), -1);
+	strbuf_release(&err);
+}
+
+/*
+ * A bin entry through a chain of links out of the package (a store entry
+ * made before extraction checked links): refused, and the file outside
+ * keeps its mode.
+ */
+static void test_bin_through_links(void **state)
+{
+	char project[300], pkg[300], outside[300], bin[400];
+	struct strbuf err = STRBUF_INIT;
+	struct knit_deps bins = { 0 };
+	bool changed;
+	snprintf(project, sizeof(project), "%s/project", root);
+	snprintf(pkg, sizeof(pkg), "%s/store/chain", root);
+	snprintf(outside, sizeof(outside), "%s/outside", root);
+	sh("echo secret > outside && chmod 0644 outside && mkdir -p store/chain && cd store/chain"
+	   " && p=; u=; for i in $(seq 0 13); do p=$p/a$i; u=$u../; done; mkdir -p .$p"
+	   " && ln -s $u .$p/L && ln -s ${p#/}/L/$u.. x && echo '#!/bin/sh' > tool");
+	snprintf(bin, sizeof(bin), "x%s", outside);
+	knit_deps_add(&bins, "evil", bin);
+	struct knit_dep_link one = { .name = "chain", .version = "1.0.0", .integrity = "sha512-c",
+				     .store_dir = pkg, .bins = &bins };
+	assert_int_equal(knit_deps_sync(project, &one, 1, NULL, NULL, &changed, &err), KNIT_EPARSE);
+	if (!strstr(err.buf, "'bin.evil' points outside the package"))
+		fail_msg("error: %s", err.buf);
+	struct stat st;
+	assert_int_equal(stat(outside, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0644);
+
+	/* a bin inside is made executable */
+	knit_deps_release(&bins);
+	knit_deps_add(&bins, "tool", "./tool");
+	strbuf_reset(&err);
+	if (knit_deps_sync(project, &one, 1, NULL, NULL, &changed, &err))
+		fail_msg("%s", err.buf);
+	snprintf(bin, sizeof(bin), "%s/deps/.bin/tool", project);
+	assert_int_equal(stat(bin, &st), 0);
+	assert_int_equal(st.st_mode & 0111, 0111);
+	knit_deps_release(&bins);
+	strbuf_release(&err);
+}
+
 int main(void)
 {
-	const struct CMUnitTest tests[] = { cmocka_unit_test_setup_teardown(test_sync, setup, teardown),
-					    cmocka_unit_test_setup_teardown(test_bad_names, setup, teardown) };
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_sync, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bad_names, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_deep_store_entry, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bin_through_links, setup, teardown),
+	};
 	return cmocka_run_group_tests_name("deps", tests, NULL, NULL);
 }
