@@ -34,16 +34,37 @@ static void add(struct knit_paths *out, const char *path)
 	out->items[out->n++] = knit_xstrdup(path);
 }
 
-/* rel: the folder reached so far, relative to base ("" at the top). */
-static void walk(const char *base, struct strbuf *rel, const struct segs *s, size_t at,
-		 struct knit_paths *out)
+/* A folder still to read: its path relative to base ("" at the top) and the segment it must match next. */
+struct task {
+	char *rel;
+	size_t at;
+};
+
+struct tasks {
+	struct task *items;
+	size_t n, alloc;
+};
+
+static void push(struct tasks *t, const char *rel, size_t at)
+{
+	KNIT_ALLOC_GROW(t->items, t->n + 1, t->alloc);
+	t->items[t->n++] = (struct task){ knit_xstrdup(rel), at };
+}
+
+/*
+ * One folder against segment at: matches added, folders to read next
+ * pushed. A list of tasks instead of recursion, so that "**" over a deep
+ * tree takes memory, not stack.
+ */
+static void walk_one(const char *base, struct strbuf *rel, const struct segs *s, size_t at,
+		     struct tasks *todo, struct knit_paths *out)
 {
 	if (at == s->n)
 		return;
 	const char *seg = s->items[at];
 	bool globstar = !strcmp(seg, "**");
 	if (globstar)
-		walk(base, rel, s, at + 1, out); /* ** as no folder at all */
+		push(todo, rel->buf, at + 1); /* ** as no folder at all */
 	struct strbuf dir = STRBUF_INIT;
 	strbuf_addf(&dir, "%s%s%s", base, rel->len ? "/" : "", rel->buf);
 	DIR *d = opendir(dir.buf);
@@ -72,16 +93,32 @@ static void walk(const char *base, struct strbuf *rel, const struct segs *s, siz
 		}
 		if (globstar) {
 			if (is_dir && e->d_name[0] != '.')
-				walk(base, rel, s, at, out); /* ** spanning this folder too */
+				push(todo, rel->buf, at); /* ** spanning this folder too */
 		} else if (!fnmatch(seg, e->d_name, FNM_PERIOD)) {
 			if (at + 1 == s->n && is_file)
 				add(out, rel->buf);
 			else if (at + 1 < s->n && is_dir)
-				walk(base, rel, s, at + 1, out);
+				push(todo, rel->buf, at + 1);
 		}
 		strbuf_setlen(rel, keep);
 	}
 	closedir(d);
+}
+
+static void walk(const char *base, const struct segs *s, struct knit_paths *out)
+{
+	struct tasks todo = { NULL, 0, 0 };
+	struct strbuf rel = STRBUF_INIT;
+	push(&todo, "", 0);
+	while (todo.n) {
+		struct task t = todo.items[--todo.n];
+		strbuf_reset(&rel);
+		strbuf_addstr(&rel, t.rel);
+		free(t.rel);
+		walk_one(base, &rel, s, t.at, &todo, out);
+	}
+	free(todo.items);
+	strbuf_release(&rel);
 }
 
 static int by_path(const void *a, const void *b)
@@ -93,9 +130,7 @@ void knit_glob(const char *dir, const char *pattern, struct knit_paths *out)
 {
 	struct segs s;
 	split(pattern, &s);
-	struct strbuf rel = STRBUF_INIT;
-	walk(dir, &rel, &s, 0, out);
-	strbuf_release(&rel);
+	walk(dir, &s, out);
 	for (size_t i = 0; i < s.n; i++)
 		free(s.items[i]);
 	free(s.items);
