@@ -2,6 +2,7 @@
 #include "manifest.h"
 #include "scripts.h"
 #include "syslibs.h"
+#include "util/beneath.h"
 #include "util/error.h"
 #include "util/fs.h"
 #include "util/glob.h"
@@ -38,14 +39,19 @@ struct unit {
 	int mark;                      /* for the topological order */
 };
 
-static bool is_dir(const char *base, const char *rel)
+/*
+ * Whether rel is a folder of the package open as pkg, resolved beneath it
+ * (util/beneath.h): 1 yes, 0 no, -1 when it, or a link on the way, leads
+ * outside the package.
+ */
+static int folder_beneath(int pkg, const char *rel)
 {
-	struct strbuf p = STRBUF_INIT;
-	struct stat st;
-	strbuf_addf(&p, "%s/%s", base, rel);
-	bool yes = !stat(p.buf, &st) && S_ISDIR(st.st_mode);
-	strbuf_release(&p);
-	return yes;
+	int fd = pkg < 0 ? -1 : knit_beneath_open(pkg, rel, O_PATH | O_DIRECTORY, 0);
+	if (fd >= 0) {
+		close(fd);
+		return 1;
+	}
+	return pkg >= 0 && (errno == EXDEV || errno == ELOOP) ? -1 : 0;
 }
 
 static int read_unit(struct unit *u, struct strbuf *err)
@@ -53,28 +59,39 @@ static int read_unit(struct unit *u, struct strbuf *err)
 	const char *dir = u->pkg->dir;
 	u->m = u->pkg->manifest;
 	const struct knit_c_section *c = &u->m->c;
+	int rc = 0, pkg = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	/* the globs follow no link: every source is a real file of the package */
 	if (c->has_sources)
 		for (size_t i = 0; i < c->sources.n; i++)
 			knit_glob(dir, c->sources.items[i], &u->sources);
 	else if (!c->cmake_target)
 		knit_glob(dir, KNIT_C_SOURCES_CONVENTION, &u->sources);
 	if (c->has_include) {
-		for (size_t i = 0; i < c->include.n; i++) {
+		for (size_t i = 0; i < c->include.n && !rc; i++) {
 			const char *inc = c->include.items[i];
-			if (strstr(inc, "..") || inc[0] == '/') {
+			if (strstr(inc, "..") || inc[0] == '/' || folder_beneath(pkg, inc) < 0) {
 				strbuf_addf(err, "package '%s@%s': 'c.include' entry '%s' leaves the package",
 					    u->pkg->name, u->pkg->version, inc);
-				return KNIT_EPARSE;
+				rc = KNIT_EPARSE;
+				break;
 			}
 			KNIT_ALLOC_GROW(u->include.items, u->include.n + 1, u->include.alloc);
 			u->include.items[u->include.n++] = knit_xstrdup(strcmp(inc, ".") ? inc : "");
 		}
 	} else {
-		KNIT_ALLOC_GROW(u->include.items, u->include.n + 1, u->include.alloc);
-		u->include.items[u->include.n++] =
-			knit_xstrdup(is_dir(dir, KNIT_C_INCLUDE_CONVENTION) ? KNIT_C_INCLUDE_CONVENTION : "");
+		int has = folder_beneath(pkg, KNIT_C_INCLUDE_CONVENTION);
+		if (has < 0) {
+			strbuf_addf(err, "package '%s@%s': its '%s' folder is a link that leaves the package",
+				    u->pkg->name, u->pkg->version, KNIT_C_INCLUDE_CONVENTION);
+			rc = KNIT_EPARSE;
+		} else {
+			KNIT_ALLOC_GROW(u->include.items, u->include.n + 1, u->include.alloc);
+			u->include.items[u->include.n++] = knit_xstrdup(has ? KNIT_C_INCLUDE_CONVENTION : "");
+		}
 	}
-	return 0;
+	if (pkg >= 0)
+		close(pkg);
+	return rc;
 }
 
 /* --- text helpers ------------------------------------------------------------------------ */

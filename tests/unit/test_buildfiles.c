@@ -59,6 +59,19 @@ static void globs(void **state)
 	assert_string_equal(got, "");
 }
 
+/* "**" over a tree 1,500 folders deep: found without recursion */
+static void deep_globs(void **state)
+{
+	sh("mkdir -p deep/src && cd deep/src && for i in $(seq 1500); do mkdir d && cd d; done && touch bottom.c");
+	char dir[256];
+	snprintf(dir, sizeof(dir), "%s/deep", tmp);
+	struct knit_paths p = { 0 };
+	knit_glob(dir, "src/**/*.c", &p);
+	assert_int_equal(p.n, 1);
+	assert_int_equal(strlen(p.items[0]), strlen("src/") + 1500 * 2 + strlen("bottom.c"));
+	knit_paths_release(&p);
+}
+
 static void names(void **state)
 {
 	struct strbuf out = STRBUF_INIT;
@@ -138,6 +151,21 @@ static void graph(void **state)
 	assert_int_equal(knit_buildfiles_make(&bf, tmp, pkgs, 3, &direct, 1, &err), KNIT_EPARSE);
 	assert_string_equal(err.buf, "package 'c@3.0.0': 'c.include' entry '../../etc' leaves the package");
 	assert_int_equal(bf.n, 0);
+
+	/* an include folder that is a link out of the package, named or by convention */
+	sh("ln -s ../../.. p/c/inc && echo '{\"c\":{\"include\":[\"inc\"]}}' >p/c/knit.json");
+	knit_manifest_release(&mc);
+	strbuf_reset(&err);
+	assert_int_equal(knit_manifest_read_package(&mc, c, "c", &err), 0);
+	assert_int_equal(knit_buildfiles_make(&bf, tmp, pkgs, 3, &direct, 1, &err), KNIT_EPARSE);
+	assert_string_equal(err.buf, "package 'c@3.0.0': 'c.include' entry 'inc' leaves the package");
+	sh("rm p/b/include/.keep 2>/dev/null; rmdir p/b/include && ln -s /usr/include p/b/include");
+	sh("echo '{\"c\":{\"cmakeTarget\":\"cee::cee\"}}' >p/c/knit.json");
+	knit_manifest_release(&mc);
+	strbuf_reset(&err);
+	assert_int_equal(knit_manifest_read_package(&mc, c, "c", &err), 0);
+	assert_int_equal(knit_buildfiles_make(&bf, tmp, pkgs, 3, &direct, 1, &err), KNIT_EPARSE);
+	assert_string_equal(err.buf, "package '@s/b@2.0.0': its 'include' folder is a link that leaves the package");
 	strbuf_release(&err);
 	knit_deps_release(&da);
 	knit_deps_release(&db);
@@ -154,6 +182,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(globs),
+		cmocka_unit_test(deep_globs),
 		cmocka_unit_test(names),
 		cmocka_unit_test(graph),
 	};
