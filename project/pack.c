@@ -112,8 +112,8 @@ static int cmp_names(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* rel: the folder below the root ("" for the root itself). */
-static int walk(struct selection *s, const char *rel)
+/* rel: the folder below the root ("" for the root itself); its folders to walk go to pending. */
+static int walk_folder(struct selection *s, const char *rel, struct knit_paths *pending)
 {
 	struct strbuf dir = STRBUF_INIT, path = STRBUF_INIT, child = STRBUF_INIT;
 	bool top = !*rel;
@@ -153,8 +153,10 @@ static int walk(struct selection *s, const char *rel)
 			break;
 		}
 		if (S_ISDIR(st.st_mode)) {
-			if (knit_ignore_check(&s->ignore, child.buf, true) != KNIT_IGNORE_EXCLUDED)
-				rc = walk(s, child.buf);
+			if (knit_ignore_check(&s->ignore, child.buf, true) != KNIT_IGNORE_EXCLUDED) {
+				KNIT_ALLOC_GROW(pending->items, pending->n + 1, pending->alloc);
+				pending->items[pending->n++] = knit_xstrdup(child.buf);
+			}
 			continue;
 		}
 		if (S_ISLNK(st.st_mode) && (stat(path.buf, &st) || !S_ISREG(st.st_mode)))
@@ -170,6 +172,24 @@ static int walk(struct selection *s, const char *rel)
 	strbuf_release(&dir);
 	strbuf_release(&path);
 	strbuf_release(&child);
+	return rc;
+}
+
+/*
+ * Every folder from the root down, each read before the folders in it (so
+ * its ignore file applies to them): a list of folders still to read, not
+ * recursion, so a deep tree takes memory rather than stack.
+ */
+static int walk(struct selection *s, const char *top)
+{
+	struct knit_paths pending = { 0 };
+	int rc = walk_folder(s, top, &pending);
+	while (!rc && pending.n) {
+		char *rel = pending.items[--pending.n];
+		rc = walk_folder(s, rel, &pending);
+		free(rel);
+	}
+	knit_paths_release(&pending);
 	return rc;
 }
 
