@@ -15,6 +15,14 @@
                                into the folder registry REG, read as file://REG,
                                as the latest version (until knit publish exists)
   rebase REG URL               point every dist.tarball at URL (a copy's own place)
+  hostile REG NAME KIND ARG    publish NAME@1.0.0, a crafted tarball of KIND, into REG:
+                                 chain FILE  a0/../a13/L -> 14 x '..' and x -> that L/ + 15 x '..'
+                                             (each looks inside, together they reach '/'),
+                                             and a bin 'evil' naming x/FILE (FILE absolute)
+                                 deep N      a file N folders deep
+                                 bomb MIB    MIB mebibytes of zeros (about a thousandth as gzip)
+  deeptree DIR N               make DIR/d/d/.../d/f, N folders deep (through descriptors:
+                               a shell's cd takes minutes at that depth)
   check REG PROJECT            deps/ equals the tarballs byte for byte (no extra
                                files), and knit.lock's versions, integrity and
                                URLs match the packuments
@@ -48,6 +56,62 @@ def crafted(entries):
                 ti.linkname = payload
                 t.addfile(ti)
     return raw.getvalue()
+
+class Zeros(io.RawIOBase):
+    """n zero bytes, read without holding them."""
+    def __init__(self, n):
+        self.left = n
+    def readable(self):
+        return True
+    def readinto(self, b):
+        k = min(len(b), self.left)
+        b[:k] = bytes(k)
+        self.left -= k
+        return k
+
+def hostile(reg, name, kind, arg):
+    manifest = {"name": name, "version": "1.0.0"}
+    raw = io.BytesIO()
+    with tarfile.open(fileobj=raw, mode="w:gz", format=tarfile.PAX_FORMAT, compresslevel=6) as t:
+        def add(path, kind="file", payload=b"", size=None):
+            ti = tarfile.TarInfo("package/" + path)
+            ti.mode = 0o755 if kind == "dir" else 0o644
+            if kind == "dir":
+                ti.type = tarfile.DIRTYPE
+                t.addfile(ti)
+            elif kind == "link":
+                ti.type = tarfile.SYMTYPE
+                ti.linkname = payload
+                t.addfile(ti)
+            elif size is not None:
+                ti.size = size
+                t.addfile(ti, io.BufferedReader(Zeros(size), 1 << 20))
+            else:
+                ti.size = len(payload)
+                t.addfile(ti, io.BytesIO(payload))
+        if kind == "chain":
+            manifest["bin"] = {"evil": "x" + arg}
+        add("package.json", payload=json.dumps(manifest).encode())
+        if kind == "chain":
+            folders = "/".join(f"a{i}" for i in range(14))
+            add(folders, "dir")
+            add(folders + "/L", "link", "/".join([".."] * 14))
+            add("x", "link", folders + "/L/" + "/".join([".."] * 15))
+        elif kind == "deep":
+            add("d/" * int(arg) + "f", payload=b"x\n")
+        elif kind == "bomb":
+            add("zeros", size=int(arg) << 20)
+        else:
+            sys.exit(f"unknown kind {kind}")
+    data = raw.getvalue()
+    tp = tarball_path(reg, name, "1.0.0")
+    os.makedirs(os.path.dirname(tp), exist_ok=True)
+    open(tp, "wb").write(data)
+    entry = dict(manifest)
+    entry["dist"] = {"tarball": "file://" + os.path.abspath(tp)}
+    json.dump({"name": name, "versions": {"1.0.0": entry}, "dist-tags": {"latest": "1.0.0"}},
+              open(packument(reg, name), "w"))
+    set_integrity(reg, name, "1.0.0", data)
 
 def main():
     cmd, reg = sys.argv[1], sys.argv[2]
@@ -112,6 +176,17 @@ def main():
             for v in doc["versions"].values():
                 v["dist"]["tarball"] = f"{url}/{name}/-/" + v["dist"]["tarball"].rsplit("/", 1)[1]
             json.dump(doc, open(p, "w"))
+    elif cmd == "deeptree":
+        fd = os.open(reg, os.O_RDONLY | os.O_DIRECTORY)
+        for _ in range(int(sys.argv[3])):
+            os.mkdir("d", dir_fd=fd)
+            sub = os.open("d", os.O_RDONLY | os.O_DIRECTORY, dir_fd=fd)
+            os.close(fd)
+            fd = sub
+        os.write(os.open("f", os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=fd), b"x\n")
+        os.close(fd)
+    elif cmd == "hostile":
+        hostile(reg, sys.argv[3], sys.argv[4], sys.argv[5])
     elif cmd == "malform":
         with open(packument(reg, sys.argv[3]), "a") as f:
             f.write("}{ not json")
