@@ -1,8 +1,12 @@
 #include "conformance.h"
+#include "util/tree.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #ifndef KNIT_CONFORMANCE_DIR
 #define KNIT_CONFORMANCE_DIR "../shared/conformance"
@@ -39,4 +43,23 @@ cJSON *conformance_load(const char *group, const char *file)
 		fprintf(stderr, "'%s' is not valid JSON\n", path);
 	free(text);
 	return doc;
+}
+
+void test_deep_tree(const char *base, const char *rel, int n, const char *leaf)
+{
+	char path[600];
+	snprintf(path, sizeof(path), "%s/%s", base, rel);
+	assert_int_equal(knit_make_dirs(path), 0);
+	int fd = open(path, O_RDONLY | O_DIRECTORY);
+	for (int i = 0; i < n; i++) {
+		assert_int_equal(mkdirat(fd, "d", 0755), 0);
+		int sub = openat(fd, "d", O_RDONLY | O_DIRECTORY);
+		close(fd);
+		fd = sub;
+		assert_true(fd >= 0);
+	}
+	int f = openat(fd, leaf, O_WRONLY | O_CREAT, 0644);
+	assert_true(f >= 0);
+	close(f);
+	close(fd);
 }

@@ -15,4 +15,10 @@
 /* Parses <dir>/<group>/<file>; NULL (after printing why) when it cannot. */
 cJSON *conformance_load(const char *group, const char *file);
 
+/*
+ * Makes base/rel/d/d/.../d/leaf, n folders deep, through descriptors (a
+ * shell's cd is quadratic at thousands of folders); fails the test if it cannot.
+ */
+void test_deep_tree(const char *base, const char *rel, int n, const char *leaf);
+
 #endif

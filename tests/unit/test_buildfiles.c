@@ -26,26 +26,6 @@ static void sh(const char *script)
 	assert_int_equal(system(cmd), 0);
 }
 
-/* root/rel/d/d/.../d/f, n folders deep, made through descriptors (a shell's cd is quadratic) */
-static void deep_tree(const char *base, const char *rel, int n)
-{
-	char path[600];
-	snprintf(path, sizeof(path), "%s/%s", base, rel);
-	assert_int_equal(knit_make_dirs(path), 0);
-	int fd = open(path, O_RDONLY | O_DIRECTORY);
-	for (int i = 0; i < n; i++) {
-		assert_int_equal(mkdirat(fd, "d", 0755), 0);
-		int sub = openat(fd, "d", O_RDONLY | O_DIRECTORY);
-		close(fd);
-		fd = sub;
-		assert_true(fd >= 0);
-	}
-	int f = openat(fd, "f.c", O_WRONLY | O_CREAT, 0644);
-	assert_true(f >= 0);
-	close(f);
-	close(fd);
-}
-
 static void joined(const char *dir, const char *pattern, char *out, size_t size)
 {
 	struct knit_paths p = { 0 };
@@ -86,7 +66,7 @@ static void globs(void **state)
 /* "**" over a tree 1,500 folders deep: found without recursion */
 static void deep_globs(void **state)
 {
-	deep_tree(tmp, "deep/src", 1500);
+	test_deep_tree(tmp, "deep/src", 1500, "f.c");
 	char dir[256];
 	snprintf(dir, sizeof(dir), "%s/deep", tmp);
 	struct knit_paths p = { 0 };

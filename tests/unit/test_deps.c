@@ -140,26 +140,6 @@ static void test_bad_names(void **state)
 	strbuf_release(&err);
 }
 
-/* root/rel/d/d/.../d/f, n folders deep, made through descriptors (a shell's cd is quadratic) */
-static void deep_tree(const char *base, const char *rel, int n)
-{
-	char path[600];
-	snprintf(path, sizeof(path), "%s/%s", base, rel);
-	assert_int_equal(knit_make_dirs(path), 0);
-	int fd = open(path, O_RDONLY | O_DIRECTORY);
-	for (int i = 0; i < n; i++) {
-		assert_int_equal(mkdirat(fd, "d", 0755), 0);
-		int sub = openat(fd, "d", O_RDONLY | O_DIRECTORY);
-		close(fd);
-		fd = sub;
-		assert_true(fd >= 0);
-	}
-	int f = openat(fd, "f", O_WRONLY | O_CREAT, 0644);
-	assert_true(f >= 0);
-	close(f);
-	close(fd);
-}
-
 static void sh(const char *script)
 {
 	struct strbuf cmd = STRBUF_INIT;
@@ -181,7 +161,7 @@ static void test_deep_store_entry(void **state)
 	bool changed;
 	snprintf(project, sizeof(project), "%s/project", root);
 	snprintf(deep, sizeof(deep), "%s/store/deep", root);
-	deep_tree(root, "store/deep", 2000);
+	test_deep_tree(root, "store/deep", 2000, "f");
 	struct knit_dep_link one = { .name = "deep", .version = "1.0.0", .integrity = "sha512-d",
 				     .store_dir = deep };
 	assert_int_equal(knit_deps_sync(project, &one, 1, NULL, NULL, &changed, &err), KNIT_EIO);
