@@ -170,6 +170,34 @@ static int read_bin(struct knit_manifest *m, const cJSON *doc, const char *path,
 	return 0;
 }
 
+/*
+ * A `c` value with a control character (below 0x20, or 0x7f) is refused:
+ * every one of them ends up in a generated build file (deps/knit.mk,
+ * knit.cmake, knit.env, a .pc), where a newline starts a new Make rule,
+ * CMake command or pkg-config field, and no C flag, file or library
+ * name needs one. The message shows the value escaped, on one line.
+ */
+static int refuse_control(const char *value, const char *label, const char *path, struct strbuf *err)
+{
+	for (const char *s = value; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f) {
+			strbuf_addf(err, "%s: '%s' entry '", path, label);
+			strbuf_add_visible(err, value);
+			strbuf_addstr(err, "' holds a control character");
+			return KNIT_EPARSE;
+		}
+	return 0;
+}
+
+static int refuse_controls(const struct knit_strings *v, const char *label, const char *path,
+			   struct strbuf *err)
+{
+	int rc = 0;
+	for (size_t i = 0; i < v->n && !rc; i++)
+		rc = refuse_control(v->items[i], label, path, err);
+	return rc;
+}
+
 static int read_c(struct knit_c_section *c, const cJSON *doc, const char *path, struct strbuf *err)
 {
 	const cJSON *obj = cJSON_GetObjectItemCaseSensitive(doc, "c");
@@ -182,7 +210,12 @@ static int read_c(struct knit_c_section *c, const cJSON *doc, const char *path, 
 	    (rc = read_strings(&c->include, &c->has_include, obj, "include", path, err)) ||
 	    (rc = read_strings(&c->defines, NULL, obj, "defines", path, err)) ||
 	    (rc = read_strings(&c->cflags, NULL, obj, "cflags", path, err)) ||
-	    (rc = read_strings(&c->link, NULL, obj, "link", path, err)))
+	    (rc = read_strings(&c->link, NULL, obj, "link", path, err)) ||
+	    (rc = refuse_controls(&c->sources, "c.sources", path, err)) ||
+	    (rc = refuse_controls(&c->include, "c.include", path, err)) ||
+	    (rc = refuse_controls(&c->defines, "c.defines", path, err)) ||
+	    (rc = refuse_controls(&c->cflags, "c.cflags", path, err)) ||
+	    (rc = refuse_controls(&c->link, "c.link", path, err)))
 		return rc;
 	const cJSON *pc = cJSON_GetObjectItemCaseSensitive(obj, "pkgconfig"), *e;
 	if (pc && !cJSON_IsObject(pc))
@@ -192,11 +225,16 @@ static int read_c(struct knit_c_section *c, const cJSON *doc, const char *path, 
 			strbuf_addf(err, "%s: 'c.pkgconfig.%s' must be a range of versions", path, e->string);
 			return KNIT_EPARSE;
 		}
+		if ((rc = refuse_control(e->string, "c.pkgconfig", path, err)) ||
+		    (rc = refuse_control(e->valuestring, "c.pkgconfig", path, err)))
+			return rc;
 		knit_deps_add(&c->pkgconfig, e->string, e->valuestring);
 	}
 	const cJSON *t = cJSON_GetObjectItemCaseSensitive(obj, "cmakeTarget");
 	if (t && (!cJSON_IsString(t) || !*t->valuestring))
 		return field_error(err, path, "c.cmakeTarget", "must be the name of a CMake target");
+	if (t && (rc = refuse_control(t->valuestring, "c.cmakeTarget", path, err)))
+		return rc;
 	if (t)
 		c->cmake_target = knit_xstrdup(t->valuestring);
 	return 0;

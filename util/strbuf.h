@@ -34,5 +34,10 @@ void strbuf_addch(struct strbuf *sb, int c);
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap);
+/*
+ * Appends s for a one-line message: control characters (below 0x20, and
+ * 0x7f) as \n, \t, \r or \xHH, a backslash as \\; everything else as is.
+ */
+void strbuf_add_visible(struct strbuf *sb, const char *s);
 
 #endif
