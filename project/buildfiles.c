@@ -54,6 +54,106 @@ static int folder_beneath(int pkg, const char *rel)
 	return pkg >= 0 && (errno == EXDEV || errno == ELOOP) ? -1 : 0;
 }
 
+/*
+ * What the build files can carry. Every value below comes from a
+ * dependency's knit.json and is hostile (issue 11): the writers must give
+ * each one back as exactly one value, and never let it run a command.
+ *
+ * Refused, with one line naming the package, the field and the value:
+ * - control characters, in every `c` string (manifest.c's read_c) and in
+ *   the names of the source files globbing finds (here): a newline starts
+ *   a new Make rule, CMake command or pkg-config field;
+ * - '$', '\' and '#' in c.defines, c.cflags, c.include, c.link,
+ *   c.pkgconfig and c.cmakeTarget: pkg-config prints '$' unescaped, so a
+ *   shell expanding its output would run "$(...)"; CMake evaluates "$<...>",
+ *   a '\' ending one list element joins it to the next, and a define
+ *   holding '#' is dropped by CMake without a word; no C flag needs them;
+ * - an unmatched '[' or ']' in those values: CMake's list splitting counts
+ *   brackets and stops splitting after one, so the values after it would
+ *   join this one; matched ones, as in "a[0]", are carried;
+ * - source file names outside letters, digits and ". _ - + /": they are
+ *   Make targets and reach the recipe's $< unquoted.
+ *
+ * Escaped, per format, for everything else (spaces, quotes, ';', '`', ...):
+ * - knit.mk: each flag one shell word, as the recipe's shell sees
+ *   $(KNIT_CFLAGS): single-quoted unless every byte is plain
+ *   (plain_byte); then '$' -> '$$' and '#' -> '\#' for Make (a defence:
+ *   both are refused above), assigned with := so nothing expands twice;
+ * - knit.env: the same words, the whole list single-quoted for sh, so
+ *   that eval "set -- $KNIT_CFLAGS" gives the flags back one by one;
+ * - knit.cmake: quoted arguments with '\', '"', '$' and ';' escaped by a
+ *   backslash (CMake keeps "\;" in a list element rather than splitting);
+ * - .pc: a backslash before every byte that is not plain, which pkgconf's
+ *   argument splitter takes as part of the same argument; the description
+ *   has its control characters made spaces.
+ */
+static bool plain_byte(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       (c && strchr("_@%+=:,./-", c));
+}
+
+static int refuse_value(const struct knit_build_pkg *pkg, const char *label, const char *value,
+			struct strbuf *err)
+{
+	const char *bad = strpbrk(value, "$\\#");
+	long depth = 0;
+	for (const char *s = value; *s && depth >= 0; s++)
+		depth += *s == '[' ? 1 : *s == ']' ? -1 : 0;
+	if (!bad && !depth)
+		return 0;
+	strbuf_addf(err, "package '%s@%s': '%s' entry '", pkg->name, pkg->version, label);
+	strbuf_add_visible(err, value);
+	if (bad)
+		strbuf_addf(err, "' holds '%c', which build files cannot carry", *bad);
+	else
+		strbuf_addstr(err, "' holds an unmatched '[' or ']', which CMake lists cannot carry");
+	return KNIT_EPARSE;
+}
+
+static int refuse_values(const struct knit_build_pkg *pkg, const char *label,
+			 const struct knit_strings *v, struct strbuf *err)
+{
+	int rc = 0;
+	for (size_t i = 0; i < v->n && !rc; i++)
+		rc = refuse_value(pkg, label, v->items[i], err);
+	return rc;
+}
+
+static int check_values(const struct knit_build_pkg *pkg, const struct knit_c_section *c,
+			struct strbuf *err)
+{
+	int rc;
+	if ((rc = refuse_values(pkg, "c.include", &c->include, err)) ||
+	    (rc = refuse_values(pkg, "c.defines", &c->defines, err)) ||
+	    (rc = refuse_values(pkg, "c.cflags", &c->cflags, err)) ||
+	    (rc = refuse_values(pkg, "c.link", &c->link, err)) ||
+	    (c->cmake_target && (rc = refuse_value(pkg, "c.cmakeTarget", c->cmake_target, err))))
+		return rc;
+	for (size_t i = 0; i < c->pkgconfig.n; i++)
+		if ((rc = refuse_value(pkg, "c.pkgconfig", c->pkgconfig.items[i].name, err)))
+			return rc;
+	return 0;
+}
+
+static int check_source_names(const struct knit_build_pkg *pkg, const struct knit_paths *sources,
+			      struct strbuf *err)
+{
+	for (size_t i = 0; i < sources->n; i++) {
+		const char *src = sources->items[i];
+		for (const char *s = src; *s; s++)
+			if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+			      (*s >= '0' && *s <= '9') || strchr("._-+/", *s))) {
+				strbuf_addf(err, "package '%s@%s': source file '", pkg->name, pkg->version);
+				strbuf_add_visible(err, src);
+				strbuf_addstr(err, "' has a name deps/knit.mk cannot carry "
+						   "(letters, digits and . _ - + only)");
+				return KNIT_EPARSE;
+			}
+	}
+	return 0;
+}
+
 static int read_unit(struct unit *u, struct strbuf *err)
 {
 	const char *dir = u->pkg->dir;
@@ -66,6 +166,9 @@ static int read_unit(struct unit *u, struct strbuf *err)
 			knit_glob(dir, c->sources.items[i], &u->sources);
 	else if (!c->cmake_target)
 		knit_glob(dir, KNIT_C_SOURCES_CONVENTION, &u->sources);
+	int rc;
+	if ((rc = check_values(u->pkg, c, err)) || (rc = check_source_names(u->pkg, &u->sources, err)))
+		return rc;
 	if (c->has_include) {
 		for (size_t i = 0; i < c->include.n && !rc; i++) {
 			const char *inc = c->include.items[i];
@@ -95,6 +198,50 @@ static int read_unit(struct unit *u, struct strbuf *err)
 }
 
 /* --- text helpers ------------------------------------------------------------------------ */
+
+static bool all_plain(const char *s)
+{
+	for (; *s; s++)
+		if (!plain_byte((unsigned char)*s))
+			return false;
+	return true;
+}
+
+/* One shell word: as is when every byte is plain, else single-quoted. */
+static void shell_arg(struct strbuf *out, const char *s)
+{
+	if (*s && all_plain(s))
+		strbuf_addstr(out, s);
+	else
+		knit_shell_quote(out, s);
+}
+
+/* prefix and s as one shell word, written into a Make variable's value. */
+static void make_arg(struct strbuf *out, const char *prefix, const char *s)
+{
+	struct strbuf word = STRBUF_INIT, joined = STRBUF_INIT;
+	strbuf_addf(&joined, "%s%s", prefix, s);
+	shell_arg(&word, joined.buf);
+	for (const char *p = word.buf; *p; p++) {
+		if (*p == '$')
+			strbuf_addch(out, '$');
+		else if (*p == '#')
+			strbuf_addch(out, '\\');
+		strbuf_addch(out, *p);
+	}
+	strbuf_release(&word);
+	strbuf_release(&joined);
+}
+
+/* s in a .pc file's Cflags or Libs: one argument to pkgconf's splitter. */
+static void pc_arg(struct strbuf *out, const char *s)
+{
+	for (; *s; s++) {
+		if (!plain_byte((unsigned char)*s))
+			strbuf_addch(out, '\\');
+		strbuf_addch(out, *s);
+	}
+}
 
 /* A CMake quoted argument. */
 static void cmake_quote(struct strbuf *out, const char *s)
@@ -259,18 +406,44 @@ static void write_cmake(struct unit *u, const size_t *order, size_t n, const str
 	strbuf_addstr(out, "add_library(knit::deps ALIAS knit_deps)\n");
 }
 
-/* Flags every package exports, for knit.mk and knit.env: -I and -D, each after a space. */
-static void public_cflags(struct unit *u, const size_t *order, size_t n, const char *deps_ref,
+/*
+ * Flags every package exports, each after a space: -I and -D. make: for
+ * knit.mk, under $(KNIT_DEPS_DIR) (make_arg); else for knit.env, under
+ * deps_dir, as shell words.
+ */
+static void public_cflags(struct unit *u, const size_t *order, size_t n, bool make, const char *deps_dir,
 			  struct strbuf *out)
 {
+	struct strbuf rel = STRBUF_INIT;
 	for (size_t o = 0; o < n; o++) {
 		struct unit *x = &u[order[o]];
-		for (size_t i = 0; i < x->include.n; i++)
-			strbuf_addf(out, " -I%s/%s%s%s", deps_ref, x->pkg->name,
-				    *x->include.items[i] ? "/" : "", x->include.items[i]);
-		for (size_t i = 0; i < x->m->c.defines.n; i++)
-			strbuf_addf(out, " -D%s", x->m->c.defines.items[i]);
+		for (size_t i = 0; i < x->include.n; i++) {
+			strbuf_reset(&rel);
+			strbuf_addf(&rel, "%s%s%s", x->pkg->name, *x->include.items[i] ? "/" : "",
+				    x->include.items[i]);
+			strbuf_addch(out, ' ');
+			if (make) {
+				strbuf_addstr(out, "-I$(KNIT_DEPS_DIR)/");
+				make_arg(out, "", rel.buf);
+			} else {
+				strbuf_reset(&rel);
+				strbuf_addf(&rel, "-I%s/%s%s%s", deps_dir, x->pkg->name,
+					    *x->include.items[i] ? "/" : "", x->include.items[i]);
+				shell_arg(out, rel.buf);
+			}
+		}
+		for (size_t i = 0; i < x->m->c.defines.n; i++) {
+			strbuf_addch(out, ' ');
+			if (make) {
+				make_arg(out, "-D", x->m->c.defines.items[i]);
+			} else {
+				strbuf_reset(&rel);
+				strbuf_addf(&rel, "-D%s", x->m->c.defines.items[i]);
+				shell_arg(out, rel.buf);
+			}
+		}
 	}
+	strbuf_release(&rel);
 }
 
 /* Archives, dependents first (the order a static link needs), and system libraries. */
@@ -283,18 +456,32 @@ static void libs(struct unit *u, const size_t *order, size_t n, const char *buil
 	}
 }
 
-static void system_libs(struct unit *u, const size_t *order, size_t n, struct strbuf *out)
+/* -l for each c.link entry, as Make words (make) or shell words. */
+static void system_libs(struct unit *u, const size_t *order, size_t n, bool make, struct strbuf *out)
 {
+	struct strbuf flag = STRBUF_INIT;
 	for (size_t o = n; o-- > 0;)
-		for (size_t i = 0; i < u[order[o]].m->c.link.n; i++)
-			strbuf_addf(out, " -l%s", u[order[o]].m->c.link.items[i]);
+		for (size_t i = 0; i < u[order[o]].m->c.link.n; i++) {
+			strbuf_addch(out, ' ');
+			if (make) {
+				make_arg(out, "-l", u[order[o]].m->c.link.items[i]);
+			} else {
+				strbuf_reset(&flag);
+				strbuf_addf(&flag, "-l%s", u[order[o]].m->c.link.items[i]);
+				shell_arg(out, flag.buf);
+			}
+		}
+	strbuf_release(&flag);
 }
 
+/* The pkg-config modules, as Make words for $(shell pkg-config ...). */
 static void pkgconfig_modules(struct unit *u, const size_t *order, size_t n, struct strbuf *out)
 {
 	for (size_t o = 0; o < n; o++)
-		for (size_t i = 0; i < u[order[o]].m->c.pkgconfig.n; i++)
-			strbuf_addf(out, " %s", u[order[o]].m->c.pkgconfig.items[i].name);
+		for (size_t i = 0; i < u[order[o]].m->c.pkgconfig.n; i++) {
+			strbuf_addch(out, ' ');
+			make_arg(out, "", u[order[o]].m->c.pkgconfig.items[i].name);
+		}
 }
 
 static void write_make(struct unit *u, const size_t *order, size_t n, struct strbuf *out)
@@ -308,13 +495,13 @@ static void write_make(struct unit *u, const size_t *order, size_t n, struct str
 		"KNIT_DEPS_DIR := $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))\n"
 		"KNIT_BUILD_DIR ?= $(KNIT_DEPS_DIR)/.build\n"
 		"KNIT_CFLAGS :=");
-	public_cflags(u, order, n, "$(KNIT_DEPS_DIR)", out);
+	public_cflags(u, order, n, true, NULL, out);
 	if (mods.len)
 		strbuf_addf(out, " $(shell pkg-config --cflags%s)", mods.buf);
 	strbuf_addstr(out, "\nKNIT_LIBS :=");
 	libs(u, order, n, "$(KNIT_BUILD_DIR)", out);
 	strbuf_addstr(out, "\nKNIT_LDLIBS := -Wl,--start-group $(KNIT_LIBS) -Wl,--end-group");
-	system_libs(u, order, n, out);
+	system_libs(u, order, n, true, out);
 	if (mods.len)
 		strbuf_addf(out, " $(shell pkg-config --libs%s)", mods.buf);
 	strbuf_addstr(out, "\n\nknit-deps: $(KNIT_LIBS)\n.PHONY: knit-deps\n");
@@ -330,8 +517,10 @@ static void write_make(struct unit *u, const size_t *order, size_t n, struct str
 			strbuf_addf(out, " \\\n  $(KNIT_BUILD_DIR)/obj/%s/%.*s.o", x->pkg->name, (int)(len - 2), src);
 		}
 		strbuf_addf(out, "\n$(knit_%s_OBJS): KNIT_PKG_CFLAGS :=", t);
-		for (size_t i = 0; i < x->m->c.cflags.n; i++)
-			strbuf_addf(out, " %s", x->m->c.cflags.items[i]);
+		for (size_t i = 0; i < x->m->c.cflags.n; i++) {
+			strbuf_addch(out, ' ');
+			make_arg(out, "", x->m->c.cflags.items[i]);
+		}
 		strbuf_addf(out, "\n$(KNIT_BUILD_DIR)/libknit_%s.a: $(knit_%s_OBJS)\n"
 				 "\t@mkdir -p $(@D)\n\t$(AR) rcs $@ $^\n", t, t);
 	}
@@ -347,23 +536,31 @@ static void write_pc(struct unit *u, struct unit *x, struct strbuf *out)
 	const struct knit_c_section *c = &x->m->c;
 	strbuf_addf(out, "# Generated by knit install; do not edit.\n"
 			 "prefix=${pcfiledir}/../%s\nlibdir=${pcfiledir}/../.build\n\n"
-			 "Name: %s\nDescription: %s\nVersion: %s\nRequires:",
-		    x->pkg->name, x->pkg->name, x->m->description ? x->m->description : x->pkg->name,
-		    x->pkg->version);
+			 "Name: %s\nDescription: ", x->pkg->name, x->pkg->name);
+	/* free text: a newline in it would start a field of its own */
+	for (const char *d = x->m->description ? x->m->description : x->pkg->name; *d; d++)
+		strbuf_addch(out, (unsigned char)*d < 0x20 || *d == 0x7f ? ' ' : *d);
+	strbuf_addf(out, "\nVersion: %s\nRequires:", x->pkg->version);
 	for (size_t k = 0; k < x->ndeps; k++)
 		strbuf_addf(out, " %s", u[x->deps[k]].target.buf);
 	for (size_t i = 0; i < c->pkgconfig.n; i++)
 		strbuf_addf(out, " %s", c->pkgconfig.items[i].name);
 	strbuf_addstr(out, "\nCflags:");
-	for (size_t i = 0; i < x->include.n; i++)
-		strbuf_addf(out, " -I${prefix}%s%s", *x->include.items[i] ? "/" : "", x->include.items[i]);
-	for (size_t i = 0; i < c->defines.n; i++)
-		strbuf_addf(out, " -D%s", c->defines.items[i]);
+	for (size_t i = 0; i < x->include.n; i++) {
+		strbuf_addf(out, " -I${prefix}%s", *x->include.items[i] ? "/" : "");
+		pc_arg(out, x->include.items[i]);
+	}
+	for (size_t i = 0; i < c->defines.n; i++) {
+		strbuf_addstr(out, " -D");
+		pc_arg(out, c->defines.items[i]);
+	}
 	strbuf_addstr(out, "\nLibs:");
 	if (x->sources.n && !c->cmake_target)
 		strbuf_addf(out, " ${libdir}/libknit_%s.a", x->target.buf);
-	for (size_t i = 0; i < c->link.n; i++)
-		strbuf_addf(out, " -l%s", c->link.items[i]);
+	for (size_t i = 0; i < c->link.n; i++) {
+		strbuf_addstr(out, " -l");
+		pc_arg(out, c->link.items[i]);
+	}
 	strbuf_addch(out, '\n');
 }
 
@@ -376,11 +573,14 @@ static void write_env(struct unit *u, const size_t *order, size_t n, const char 
 	strbuf_addstr(out, "PKG_CONFIG_PATH=");
 	knit_shell_word(out, pcdir.buf);
 	strbuf_addstr(out, "${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}\nKNIT_CFLAGS=");
-	public_cflags(u, order, n, deps_abs, &v);
+	public_cflags(u, order, n, false, deps_abs, &v);
 	knit_shell_word(out, v.len ? v.buf + 1 : "");
 	strbuf_reset(&v);
 	strbuf_addstr(out, "\nKNIT_LIBS=");
-	libs(u, order, n, build.buf, &v);
+	struct strbuf quoted = STRBUF_INIT;
+	shell_arg(&quoted, build.buf);
+	libs(u, order, n, quoted.buf, &v);
+	strbuf_release(&quoted);
 	if (v.len) { /* in a group, so that packages that need each other link */
 		struct strbuf grouped = STRBUF_INIT;
 		strbuf_addf(&grouped, " -Wl,--start-group%s -Wl,--end-group", v.buf);
@@ -388,7 +588,7 @@ static void write_env(struct unit *u, const size_t *order, size_t n, const char 
 		strbuf_add(&v, grouped.buf, grouped.len);
 		strbuf_release(&grouped);
 	}
-	system_libs(u, order, n, &v);
+	system_libs(u, order, n, false, &v);
 	knit_shell_word(out, v.len ? v.buf + 1 : "");
 	strbuf_addstr(out, "\n");
 	strbuf_release(&pcdir);
