@@ -33,9 +33,11 @@ int cmd_pack(int argc, const char **argv, struct knit_cli *cli)
 		return KNIT_EXIT_FAILURE;
 	}
 	struct knit_pack p;
+	struct knit_config cfg = { 0 };
 	struct strbuf err = STRBUF_INIT, file = STRBUF_INIT, path = STRBUF_INIT;
 	int status = KNIT_EXIT_FAILURE;
-	if (knit_pack_make(&p, ".", &err)) {
+	/* the settings' tokens, which no packed file may hold */
+	if (knit_config_load(&cfg, ".", NULL, &err) || knit_pack_make(&p, ".", &cfg, &err)) {
 		knit_error(cli, "%s", err.buf);
 		goto done;
 	}
@@ -54,6 +56,7 @@ int cmd_pack(int argc, const char **argv, struct knit_cli *cli)
 	knit_pack_release(&p);
 	status = KNIT_EXIT_OK;
 done:
+	knit_config_release(&cfg);
 	strbuf_release(&err);
 	strbuf_release(&file);
 	strbuf_release(&path);

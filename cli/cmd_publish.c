@@ -40,7 +40,10 @@ int cmd_publish(int argc, const char **argv, struct knit_cli *cli)
 	struct knit_registry_cmd rc;
 	struct strbuf err = STRBUF_INIT, file = STRBUF_INIT, sri = STRBUF_INIT, url = STRBUF_INIT;
 	int status = KNIT_EXIT_FAILURE;
-	if (knit_pack_make(&p, ".", &err)) {
+	struct knit_config secrets = { 0 }; /* the settings' tokens, which no packed file may hold */
+	int made = knit_config_load(&secrets, ".", NULL, &err) || knit_pack_make(&p, ".", &secrets, &err);
+	knit_config_release(&secrets);
+	if (made) {
 		knit_error(cli, "%s", err.buf);
 		strbuf_release(&err);
 		return KNIT_EXIT_FAILURE;

@@ -14,11 +14,13 @@
 #include <cjson/cJSON.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #define NPM_MTIME 499162500 /* 1985-10-26T08:15:00Z, npm's fixed mtime */
 
@@ -112,10 +114,12 @@ static int cmp_names(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+static void warn(struct knit_pack *p, const char *line);
+
 /* rel: the folder below the root ("" for the root itself); its folders to walk go to pending. */
 static int walk_folder(struct selection *s, const char *rel, struct knit_paths *pending)
 {
-	struct strbuf dir = STRBUF_INIT, path = STRBUF_INIT, child = STRBUF_INIT;
+	struct strbuf dir = STRBUF_INIT, path = STRBUF_INIT, child = STRBUF_INIT, line = STRBUF_INIT;
 	bool top = !*rel;
 	strbuf_addf(&dir, "%s%s%s", s->root, top ? "" : "/", rel);
 	if (!s->files || !top) /* with "files", the top's ignore file has no say */
@@ -159,10 +163,27 @@ static int walk_folder(struct selection *s, const char *rel, struct knit_paths *
 			}
 			continue;
 		}
-		if (S_ISLNK(st.st_mode) && (stat(path.buf, &st) || !S_ISREG(st.st_mode)))
-			continue; /* a link to a folder, or a dangling one */
+		/* as npm pack does: a link is never packed nor followed, wherever it points
+		 * (a link to ~/.knitrc would carry the token out) */
+		if (S_ISLNK(st.st_mode)) {
+			if (wanted(s, child.buf, top)) {
+				strbuf_reset(&line);
+				strbuf_addf(&line, "'%s' is a symbolic link: not packed (npm leaves links out too)",
+					    child.buf);
+				warn(s->p, line.buf);
+			}
+			continue;
+		}
 		if (!S_ISREG(st.st_mode) || !wanted(s, child.buf, top))
 			continue;
+		/* .knitrc and .npmrc are never packed (never_names); their copies are refused */
+		if (!strncmp(name, ".knitrc", 7) || !strncmp(name, ".npmrc", 6)) {
+			strbuf_addf(s->err, "refusing to pack '%s': a name starting with .knitrc or .npmrc is a "
+					    "settings file, which may hold a token; remove it or exclude it in "
+					    ".knitignore", child.buf);
+			rc = KNIT_EINVALID_ARG;
+			break;
+		}
 		unsigned mode = (st.st_mode & 0111) || is_bin(s->m, child.buf) ? 0755 : 0644;
 		add_file(s->p, child.buf, mode, (unsigned long long)st.st_size);
 	}
@@ -172,6 +193,7 @@ static int walk_folder(struct selection *s, const char *rel, struct knit_paths *
 	strbuf_release(&dir);
 	strbuf_release(&path);
 	strbuf_release(&child);
+	strbuf_release(&line);
 	return rc;
 }
 
@@ -279,7 +301,63 @@ static la_ssize_t to_strbuf(struct archive *a, void *ctx, const void *buf, size_
 	return (la_ssize_t)n;
 }
 
-static int write_tarball(struct knit_pack *p, const char *root, struct strbuf *err)
+/*
+ * path's bytes, refusing a link put in the file's place since the walk
+ * (O_NOFOLLOW) and anything but a regular file. KNIT_ENOTFOUND when gone.
+ */
+static int read_packed(const char *path, struct strbuf *out, struct strbuf *err)
+{
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	struct stat st;
+	if (fd < 0 && errno == ENOENT)
+		return KNIT_ENOTFOUND;
+	if (fd < 0 || fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		strbuf_addf(err, "cannot pack '%s': %s", path,
+			    fd < 0 ? strerror(errno) : "no longer a regular file");
+		if (fd >= 0)
+			close(fd);
+		return KNIT_EIO;
+	}
+	char buf[65536];
+	for (;;) {
+		ssize_t n = read(fd, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			strbuf_addf(err, "cannot read '%s': %s", path, strerror(errno));
+			close(fd);
+			return KNIT_EIO;
+		}
+		if (!n)
+			break;
+		strbuf_add(out, buf, (size_t)n);
+	}
+	close(fd);
+	return 0;
+}
+
+/* Secrets shorter than this are not looked for: they would match by chance. */
+#define SECRET_MIN 8
+
+/* 0, or KNIT_EINVALID_ARG when data holds a secret from config, naming rel and the setting. */
+static int check_secrets(const struct knit_config *config, const char *rel, const struct strbuf *data,
+			 struct strbuf *err)
+{
+	for (size_t i = 0; config && i < config->n; i++) {
+		const struct knit_setting *set = &config->items[i];
+		size_t len = set->value ? strlen(set->value) : 0;
+		if (len < SECRET_MIN || !knit_config_key_is_secret(set->key) ||
+		    !memmem(data->buf, data->len, set->value, len))
+			continue;
+		strbuf_addf(err, "refusing to pack '%s': it holds the token of the setting '%s'; remove it or "
+				 "exclude it in .knitignore", rel, set->key);
+		return KNIT_EINVALID_ARG;
+	}
+	return 0;
+}
+
+static int write_tarball(struct knit_pack *p, const char *root, const struct knit_config *config,
+			 struct strbuf *err)
 {
 	struct archive *a = archive_write_new();
 	struct archive_entry *e = archive_entry_new();
@@ -302,13 +380,15 @@ static int write_tarball(struct knit_pack *p, const char *root, struct strbuf *e
 		} else {
 			strbuf_reset(&path);
 			strbuf_addf(&path, "%s/%s", root, f->path);
-			if ((rc = knit_read_file(path.buf, &data, err))) {
+			if ((rc = read_packed(path.buf, &data, err))) {
 				if (rc == KNIT_ENOTFOUND)
 					strbuf_addf(err, "'%s' went away while packing", path.buf);
 				rc = KNIT_EIO;
 				break;
 			}
 		}
+		if ((rc = check_secrets(config, f->path, &data, err)))
+			break;
 		f = &p->files[i];
 		if (!p->readme && !strchr(f->path, '/') && !strncasecmp(f->path, "readme", 6)) {
 			p->readme = knit_xmemdupz(data.buf, data.len);
@@ -384,7 +464,8 @@ static int check_identity(struct knit_pack *p, const struct knit_manifest *m, co
 	return 0;
 }
 
-int knit_pack_make(struct knit_pack *p, const char *dir, struct strbuf *err)
+int knit_pack_make(struct knit_pack *p, const char *dir, const struct knit_config *config,
+		   struct strbuf *err)
 {
 	struct strbuf path = STRBUF_INIT, text = STRBUF_INIT;
 	cJSON *doc = NULL;
@@ -425,7 +506,7 @@ int knit_pack_make(struct knit_pack *p, const char *dir, struct strbuf *err)
 	add_file(p, "package.json", 0644, 0);
 	qsort(p->files, p->n, sizeof(*p->files), cmp_files);
 	check_c_section(p, m, dir);
-	if ((rc = write_tarball(p, dir, err)))
+	if ((rc = write_tarball(p, dir, config, err)))
 		goto done;
 	digest(p);
 done:

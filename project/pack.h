@@ -8,8 +8,15 @@
  * `files`. Always knit.json, README* and LICENSE* / LICENCE*
  * at the top and the `bin` files; never version-control folders, deps/,
  * node_modules, .knitrc / .npmrc (they hold tokens), knit.lock, the
- * project's own package.json, or *.tgz at the top. Symbolic links to files
- * are packed as the files they point to; links to folders are skipped.
+ * project's own package.json, or *.tgz at the top. Symbolic links are
+ * never packed nor followed, as npm pack leaves them out: a warning names
+ * each one that would have been.
+ *
+ * Refused, failing the pack with the file named, unless the file is left
+ * out anyway (ignore files, `files`): any name starting with .knitrc or
+ * .npmrc (a backup or an editor's copy of the settings, at any depth), and
+ * any file holding a secret from the settings (a token, _auth or _password
+ * value of 8 bytes or more, knit_config_key_is_secret).
  *
  * How: entries sorted by path under package/, each a regular file with mode
  * 0644 (0755 when executable or a bin), owner 0, mtime 1985-10-26T08:15:00Z
@@ -22,6 +29,7 @@
 #define KNIT_PROJECT_PACK_H
 
 #include "project/manifest.h"
+#include "registry/config.h"
 #include "registry/integrity.h"
 #include "util/glob.h"
 #include "util/strbuf.h"
@@ -50,11 +58,13 @@ struct knit_pack {
 };
 
 /*
- * Packs the project whose knit.json is in dir. 0, or KNIT_ENOTFOUND (no
- * knit.json), KNIT_EPARSE (knit.json at fault) or KNIT_EIO, with one line in
- * *err naming the file.
+ * Packs the project whose knit.json is in dir; config (may be NULL) holds
+ * the secrets no packed file may contain. 0, or KNIT_ENOTFOUND (no
+ * knit.json), KNIT_EPARSE (knit.json at fault), KNIT_EINVALID_ARG (a file
+ * refused, above) or KNIT_EIO, with one line in *err naming the file.
  */
-int knit_pack_make(struct knit_pack *p, const char *dir, struct strbuf *err);
+int knit_pack_make(struct knit_pack *p, const char *dir, const struct knit_config *config,
+		   struct strbuf *err);
 void knit_pack_release(struct knit_pack *p);
 /* The tarball's file name, as npm names it: "@acme/foo" 1.0.0 -> "acme-foo-1.0.0.tgz". */
 void knit_pack_filename(const char *name, const char *version, struct strbuf *out);

@@ -258,6 +258,17 @@ static const char *auth_field(const struct knit_config *c, const char *url, cons
 	return best;
 }
 
+bool knit_config_key_is_secret(const char *key)
+{
+	static const char *const fields[] = { "_authToken", "_auth", "_password" };
+	const char *colon = strrchr(key, ':');
+	const char *field = colon ? colon + 1 : key;
+	for (size_t i = 0; i < sizeof(fields) / sizeof(*fields); i++)
+		if (!strcmp(field, fields[i]))
+			return true;
+	return false;
+}
+
 const char *knit_config_token(const struct knit_config *c, const char *url)
 {
 	return auth_field(c, url, "_authToken");

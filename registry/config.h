@@ -57,6 +57,11 @@ int knit_config_size(const struct knit_config *c, const char *key, unsigned long
 		     unsigned long long *out, struct strbuf *err);
 /* The registry for a package name: its scope's, else the default. No trailing slash. */
 const char *knit_config_registry(const struct knit_config *c, const char *name);
+/*
+ * Whether a setting's key holds a secret: "_authToken", "_auth" and
+ * "_password", bare or after "//host/path/:".
+ */
+bool knit_config_key_is_secret(const char *key);
 /* The bearer token configured for url ("//host/path/:_authToken", longest match), or NULL. */
 const char *knit_config_token(const struct knit_config *c, const char *url);
 /*
