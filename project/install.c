@@ -590,6 +590,25 @@ static int install_scripts(void *ctx, const char *new_deps, struct strbuf *err)
 	return rc;
 }
 
+/*
+ * deps/.bin comes first on PATH in knit run, as node_modules/.bin does in
+ * npm run: a dependency's command named cc or make is the one a build
+ * script gets. Allowed, as npm allows it, but said.
+ */
+static void warn_shadowing(struct run *r, size_t i)
+{
+	const struct knit_deps *bins = &r->pkg_manifests[i].bin;
+	struct strbuf found = STRBUF_INIT;
+	for (size_t k = 0; k < bins->n; k++) {
+		strbuf_reset(&found);
+		if (knit_script_shadowed(bins->items[k].name, &found))
+			strbuf_addf(r->warn, "package '%s@%s' has a command '%s' that shadows %s in knit run "
+				    "scripts\n", r->items[i].name, r->items[i].version, bins->items[k].name,
+				    found.buf);
+	}
+	strbuf_release(&found);
+}
+
 /* Each package's manifest, read once from the store, and its commands for deps/.bin. */
 static int load_manifests(struct run *r, struct knit_dep_link *links, struct strbuf *err)
 {
@@ -603,6 +622,7 @@ static int load_manifests(struct run *r, struct knit_dep_link *links, struct str
 		if (rc)
 			return rc;
 		links[i].bins = &r->pkg_manifests[i].bin;
+		warn_shadowing(r, i);
 	}
 	return 0;
 }

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -30,6 +31,31 @@ void knit_shell_word(struct strbuf *out, const char *arg)
 		strbuf_addstr(out, arg);
 	else
 		knit_shell_quote(out, arg);
+}
+
+bool knit_script_shadowed(const char *command, struct strbuf *out)
+{
+	const char *path = getenv("PATH");
+	struct strbuf file = STRBUF_INIT;
+	bool found = false;
+	for (const char *dir = path; dir && !found;) {
+		const char *end = strchrnul(dir, ':');
+		size_t len = (size_t)(end - dir);
+		static const char bin[] = "deps/.bin";
+		bool ours = len >= sizeof(bin) - 1 && !memcmp(end - (sizeof(bin) - 1), bin, sizeof(bin) - 1) &&
+			    (len == sizeof(bin) - 1 || end[-(int)sizeof(bin)] == '/');
+		if (len && *dir == '/' && !ours) {
+			struct stat st;
+			strbuf_reset(&file);
+			strbuf_addf(&file, "%.*s/%s", (int)len, dir, command);
+			found = !stat(file.buf, &st) && S_ISREG(st.st_mode) && !access(file.buf, X_OK);
+		}
+		dir = *end ? end + 1 : NULL;
+	}
+	if (found)
+		strbuf_addstr(out, file.buf);
+	strbuf_release(&file);
+	return found;
 }
 
 /* --- signals: forwarded to the running script -------------------------------------------- */

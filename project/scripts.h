@@ -48,6 +48,15 @@ struct knit_script_run {
 int knit_script_run(const struct knit_script_run *run, struct knit_script_status *status,
 		    struct strbuf *err);
 
+/*
+ * Where command would be found on $PATH without deps/.bin, which scripts
+ * put first (so a dependency's command of that name shadows it there):
+ * the first executable regular file PATH_DIR/command in a folder of $PATH
+ * other than one ending in deps/.bin (or empty or relative), into *out;
+ * false when there is none.
+ */
+bool knit_script_shadowed(const char *command, struct strbuf *out);
+
 /* Appends arg quoted for /bin/sh: 'it'\''s'. */
 void knit_shell_quote(struct strbuf *out, const char *arg);
 /* Appends arg as one /bin/sh word: as it is when nothing in it is special, else quoted. */
