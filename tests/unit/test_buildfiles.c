@@ -2,6 +2,7 @@
  * util/glob and project/buildfiles: globs with ** over a real folder, scoped
  * names as target names, and the generated files' content for a small graph.
  */
+#include "buildfiles_check.h"
 #include "conformance.h"
 #include "project/buildfiles.h"
 #include "project/manifest.h"
@@ -179,6 +180,132 @@ static void graph(void **state)
 	knit_manifest_release(&mc);
 }
 
+/* One package "h" in tmp/h with the knit.json text given; the make's result, its files in *bf. */
+static int make_one(const char *json, struct knit_manifest *m, struct knit_buildfiles *bf, struct strbuf *err)
+{
+	char dir[256], path[300];
+	snprintf(dir, sizeof(dir), "%s/h", tmp);
+	snprintf(path, sizeof(path), "%s/knit.json", dir);
+	sh("rm -rf h && mkdir -p h/src && touch h/src/h.c");
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(json, f);
+	fclose(f);
+	memset(bf, 0, sizeof(*bf));
+	int rc = knit_manifest_read_package(m, dir, "package 'h@1.0.0'", err);
+	if (rc)
+		return rc;
+	struct knit_build_pkg pkg = { "h", "1.0.0", dir, NULL, m };
+	return knit_buildfiles_make(bf, tmp, &pkg, 1, NULL, 0, err);
+}
+
+static void hostile(void **state)
+{
+	struct knit_manifest m;
+	struct knit_buildfiles bf;
+	struct strbuf err = STRBUF_INIT, why = STRBUF_INIT, deps = STRBUF_INIT;
+	char *abs = realpath(tmp, NULL);
+	strbuf_addf(&deps, "%s/deps", abs);
+	free(abs);
+	/* legitimate values full of shell, Make, CMake and pkg-config syntax: each reads back whole */
+	int rc = make_one("{\"c\": {\"include\": [\"inc dir\", \".\", \"a'b\"], \"defines\": [\"Q=\\\"a b\\\"\", "
+			  "\"S=x;touch M\", \"B=`touch M`\", \"K=a[0][==[x;y]==]\", \"P='p'\", \"V=|&<>*?{a,b}~!\", "
+			  "\"E=\"], \"cflags\": [\"-DPRIV=`id`;id\", \"-Da  b\", \"~x\"]}}", &m, &bf, &err);
+	assert_int_equal(rc, 0);
+	if (knit_check_buildfiles(&bf, "h", &m, 1, deps.buf, &why))
+		fail_msg("%s", why.buf);
+	knit_buildfiles_release(&bf);
+	knit_manifest_release(&m);
+
+	/* refused, one line naming the package, the field and the value */
+	static const struct { const char *json, *msg; } bad[] = {
+		{ "{\"c\": {\"defines\": [\"A=1\\nB\"]}}",
+		  "package 'h@1.0.0': knit.json: 'c.defines' entry 'A=1\\nB' holds a control character" },
+		{ "{\"c\": {\"cmakeTarget\": \"t\\u007f\"}}",
+		  "package 'h@1.0.0': knit.json: 'c.cmakeTarget' entry 't\\x7f' holds a control character" },
+		{ "{\"c\": {\"defines\": [\"X=$(shell id)\"]}}",
+		  "package 'h@1.0.0': 'c.defines' entry 'X=$(shell id)' holds '$', which build files cannot carry" },
+		{ "{\"c\": {\"cflags\": [\"-DX=a#b\"]}}",
+		  "package 'h@1.0.0': 'c.cflags' entry '-DX=a#b' holds '#', which build files cannot carry" },
+		{ "{\"c\": {\"link\": [\"m\\\\\"]}}",
+		  "package 'h@1.0.0': 'c.link' entry 'm\\\\' holds '\\', which build files cannot carry" },
+		{ "{\"c\": {\"include\": [\"a]b[\"]}}",
+		  "package 'h@1.0.0': 'c.include' entry 'a]b[' holds an unmatched '[' or ']', which CMake lists cannot carry" },
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		strbuf_reset(&err);
+		assert_int_equal(make_one(bad[i].json, &m, &bf, &err), KNIT_EPARSE);
+		assert_string_equal(err.buf, bad[i].msg);
+		assert_int_equal(bf.n, 0);
+		knit_manifest_release(&m);
+	}
+	/* a source file knit.mk cannot name */
+	strbuf_reset(&err);
+	sh("rm -rf h && mkdir -p h/src && touch 'h/src/a;id;.c' && echo '{}' >h/knit.json");
+	char dir[256];
+	snprintf(dir, sizeof(dir), "%s/h", tmp);
+	assert_int_equal(knit_manifest_read_package(&m, dir, "h", &err), 0);
+	struct knit_build_pkg pkg = { "h", "1.0.0", dir, NULL, &m };
+	assert_int_equal(knit_buildfiles_make(&bf, tmp, &pkg, 1, NULL, 0, &err), KNIT_EPARSE);
+	assert_string_equal(err.buf, "package 'h@1.0.0': source file 'src/a;id;.c' has a name deps/knit.mk "
+				     "cannot carry (letters, digits and . _ - + only)");
+	knit_manifest_release(&m);
+	strbuf_release(&err);
+	strbuf_release(&why);
+	strbuf_release(&deps);
+}
+
+/* The readers catch what the old writers wrote: the checks above can fail. */
+static void checkers(void **state)
+{
+	struct knit_paths w = { 0 };
+	struct strbuf why = STRBUF_INIT, v = STRBUF_INIT;
+	const char *s = "-DS=x;touch M";
+	assert_int_equal(knit_check_sh_words(s, strlen(s), &w, &why), -1);
+	s = "-DQ='a b' \\$x \"c d\"";
+	assert_int_equal(knit_check_sh_words(s, strlen(s), &w, &why), 0);
+	assert_int_equal(w.n, 3);
+	assert_string_equal(w.items[0], "-DQ=a b");
+	assert_string_equal(w.items[1], "$x");
+	assert_string_equal(w.items[2], "c d");
+	knit_paths_release(&w);
+	s = " -DX=$(shell id)";
+	assert_int_equal(knit_check_make_value(s, strlen(s), &v, &why), -1);
+	s = " -DX=1 # comment";
+	assert_int_equal(knit_check_make_value(s, strlen(s), &v, &why), -1);
+	strbuf_reset(&v);
+	s = " -I$(KNIT_DEPS_DIR)/a '$$x' \\#";
+	assert_int_equal(knit_check_make_value(s, strlen(s), &v, &why), 0);
+	assert_string_equal(v.buf, " -I@D@/a '$x' #");
+	assert_int_equal(knit_check_cmake_args("t PUBLIC \"A=x;y\")", &w, &why), -1);
+	knit_paths_release(&w);
+	assert_int_equal(knit_check_cmake_args("t PUBLIC \"W=a\\\\\")", &w, &why), -1);
+	knit_paths_release(&w);
+	assert_int_equal(knit_check_cmake_args("t PUBLIC \"K=]==]\")", &w, &why), -1);
+	knit_paths_release(&w);
+	assert_int_equal(knit_check_cmake_args("t PUBLIC \"${X}\")", &w, &why), -1);
+	knit_paths_release(&w);
+	assert_int_equal(knit_check_cmake_args("t PUBLIC \"${KNIT_DEPS_DIR}/a\" \"A=x\\;y \\\"q\\\"\")", &w, &why), 0);
+	assert_int_equal(w.n, 4);
+	assert_string_equal(w.items[2], "@D@/a");
+	assert_string_equal(w.items[3], "A=x;y \"q\"");
+	knit_paths_release(&w);
+	s = "-DA=b c";
+	assert_int_equal(knit_check_pc_args(s, strlen(s), &w, &why), 0);
+	assert_int_equal(w.n, 2);
+	knit_paths_release(&w);
+	s = "-DA=$(id)";
+	assert_int_equal(knit_check_pc_args(s, strlen(s), &w, &why), -1);
+	knit_paths_release(&w);
+	s = "-I${prefix}/a\\ b -DA=\\;";
+	assert_int_equal(knit_check_pc_args(s, strlen(s), &w, &why), 0);
+	assert_string_equal(w.items[0], "-I@P@/a b");
+	assert_string_equal(w.items[1], "-DA=;");
+	knit_paths_release(&w);
+	strbuf_release(&why);
+	strbuf_release(&v);
+}
+
 static int setup(void **state) { return mkdtemp(tmp) ? 0 : -1; }
 static int teardown(void **state) { return knit_remove_tree(tmp); }
 
@@ -189,6 +316,8 @@ int main(void)
 		cmocka_unit_test(deep_globs),
 		cmocka_unit_test(names),
 		cmocka_unit_test(graph),
+		cmocka_unit_test(hostile),
+		cmocka_unit_test(checkers),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
