@@ -14,13 +14,11 @@
 #include <cjson/cJSON.h>
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #define NPM_MTIME 499162500 /* 1985-10-26T08:15:00Z, npm's fixed mtime */
 
@@ -301,41 +299,6 @@ static la_ssize_t to_strbuf(struct archive *a, void *ctx, const void *buf, size_
 	return (la_ssize_t)n;
 }
 
-/*
- * path's bytes, refusing a link put in the file's place since the walk
- * (O_NOFOLLOW) and anything but a regular file. KNIT_ENOTFOUND when gone.
- */
-static int read_packed(const char *path, struct strbuf *out, struct strbuf *err)
-{
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
-	struct stat st;
-	if (fd < 0 && errno == ENOENT)
-		return KNIT_ENOTFOUND;
-	if (fd < 0 || fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-		strbuf_addf(err, "cannot pack '%s': %s", path,
-			    fd < 0 ? strerror(errno) : "no longer a regular file");
-		if (fd >= 0)
-			close(fd);
-		return KNIT_EIO;
-	}
-	char buf[65536];
-	for (;;) {
-		ssize_t n = read(fd, buf, sizeof(buf));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			strbuf_addf(err, "cannot read '%s': %s", path, strerror(errno));
-			close(fd);
-			return KNIT_EIO;
-		}
-		if (!n)
-			break;
-		strbuf_add(out, buf, (size_t)n);
-	}
-	close(fd);
-	return 0;
-}
-
 /* Secrets shorter than this are not looked for: they would match by chance. */
 #define SECRET_MIN 8
 
@@ -380,7 +343,8 @@ static int write_tarball(struct knit_pack *p, const char *root, const struct kni
 		} else {
 			strbuf_reset(&path);
 			strbuf_addf(&path, "%s/%s", root, f->path);
-			if ((rc = read_packed(path.buf, &data, err))) {
+			/* a link put in the file's place since the walk is refused, not followed */
+			if ((rc = knit_read_regular_file(path.buf, &data, err))) {
 				if (rc == KNIT_ENOTFOUND)
 					strbuf_addf(err, "'%s' went away while packing", path.buf);
 				rc = KNIT_EIO;

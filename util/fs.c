@@ -10,9 +10,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-int knit_read_file(const char *path, struct strbuf *out, struct strbuf *err)
+/* regular: refuse a link in path's last component and anything but a regular file */
+static int read_file(const char *path, bool regular, struct strbuf *out, struct strbuf *err)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | (regular ? O_NOFOLLOW | O_NONBLOCK : 0));
 	if (fd < 0) {
 		if (errno == ENOENT)
 			return KNIT_ENOTFOUND;
@@ -22,7 +23,13 @@ int knit_read_file(const char *path, struct strbuf *out, struct strbuf *err)
 	/* sized by fstat, so that a small file costs one small allocation; a file
 	 * that grows while read still reads whole */
 	struct stat st;
-	size_t want = !fstat(fd, &st) && S_ISREG(st.st_mode) ? (size_t)st.st_size + 1 : 65536;
+	bool is_reg = !fstat(fd, &st) && S_ISREG(st.st_mode);
+	if (regular && !is_reg) {
+		strbuf_addf(err, "cannot read '%s': not a regular file", path);
+		close(fd);
+		return KNIT_EIO;
+	}
+	size_t want = is_reg ? (size_t)st.st_size + 1 : 65536;
 	strbuf_grow(out, want);
 	for (;;) {
 		if (out->alloc - out->len <= 1)
@@ -41,6 +48,16 @@ int knit_read_file(const char *path, struct strbuf *out, struct strbuf *err)
 	}
 	close(fd);
 	return 0;
+}
+
+int knit_read_file(const char *path, struct strbuf *out, struct strbuf *err)
+{
+	return read_file(path, false, out, err);
+}
+
+int knit_read_regular_file(const char *path, struct strbuf *out, struct strbuf *err)
+{
+	return read_file(path, true, out, err);
 }
 
 static int write_all(int fd, const char *data, size_t len)

@@ -17,6 +17,12 @@
  */
 int knit_read_file(const char *path, struct strbuf *out, struct strbuf *err);
 /*
+ * The same for a file that must be a regular file reached without a
+ * symbolic link as its last component (O_NOFOLLOW): a link, a folder or a
+ * FIFO there is KNIT_EIO, "cannot open 'x': ..." or "not a regular file".
+ */
+int knit_read_regular_file(const char *path, struct strbuf *out, struct strbuf *err);
+/*
  * Replaces path with data atomically; does nothing when the file already
  * holds exactly data (*changed says which). 0, or KNIT_EIO and a message.
  */
