@@ -72,7 +72,8 @@ static int folder_beneath(int pkg, const char *rel)
  *   brackets and stops splitting after one, so the values after it would
  *   join this one; matched ones, as in "a[0]", are carried;
  * - source file names outside letters, digits and ". _ - + /": they are
- *   Make targets and reach the recipe's $< unquoted.
+ *   Make targets and reach the recipe's $< unquoted;
+ * - c.cflags that run or load programs (running_flag).
  *
  * Escaped, per format, for everything else (spaces, quotes, ';', '`', ...):
  * - knit.mk: each flag one shell word, as the recipe's shell sees
@@ -120,10 +121,39 @@ static int refuse_values(const struct knit_build_pkg *pkg, const char *label,
 	return rc;
 }
 
+/*
+ * Compiler options that make gcc or clang run or load a program, or read
+ * more options from a file (@file could hold them): quoting cannot make a
+ * dependency's c.cflags safe from these, so they are refused. A guard
+ * against the known ones, not a sandbox: a dependency's sources are still
+ * compiled with the flags it asks for.
+ */
+static const char *running_flag(const char *flag)
+{
+	static const char *const exact[] = { "-wrapper", "-Xclang", NULL };
+	static const char *const prefixes[] = { "-fplugin", "-fpass-plugin", "-specs", "--specs", "-B", "@",
+						NULL };
+	for (size_t i = 0; exact[i]; i++)
+		if (!strcmp(flag, exact[i]))
+			return exact[i];
+	for (size_t i = 0; prefixes[i]; i++)
+		if (!strncmp(flag, prefixes[i], strlen(prefixes[i])))
+			return prefixes[i];
+	return NULL;
+}
+
 static int check_values(const struct knit_build_pkg *pkg, const struct knit_c_section *c,
 			struct strbuf *err)
 {
 	int rc;
+	for (size_t i = 0; i < c->cflags.n; i++)
+		if (running_flag(c->cflags.items[i])) {
+			strbuf_addf(err, "package '%s@%s': 'c.cflags' entry '", pkg->name, pkg->version);
+			strbuf_add_visible(err, c->cflags.items[i]);
+			strbuf_addf(err, "' (%s) would make the compiler run or load a program, or read options "
+					 "from a file", running_flag(c->cflags.items[i]));
+			return KNIT_EPARSE;
+		}
 	if ((rc = refuse_values(pkg, "c.include", &c->include, err)) ||
 	    (rc = refuse_values(pkg, "c.defines", &c->defines, err)) ||
 	    (rc = refuse_values(pkg, "c.cflags", &c->cflags, err)) ||

@@ -135,6 +135,10 @@ refuse libbackslash "{'cflags': ['-DW=a\\\\']}" a.c \
 	"knit: error: package 'libbackslash@1.0.0': 'c.cflags' entry '-DW=a??' holds '?', which build files cannot carry"
 refuse libbracket "{'defines': ['K=]==]']}" a.c \
 	"knit: error: package 'libbracket@1.0.0': 'c.defines' entry 'K=]==]' holds an unmatched '?' or '?', which CMake lists cannot carry"
+refuse libwrapper "{'cflags': ['-O2', '-wrapper', '/bin/sh,-c,touch MARK']}" a.c \
+	"knit: error: package 'libwrapper@1.0.0': 'c.cflags' entry '-wrapper' (-wrapper) would make the compiler run or load a program, or read options from a file"
+refuse libplugin "{'cflags': ['-fplugin=./evil.so']}" a.c \
+	"knit: error: package 'libplugin@1.0.0': 'c.cflags' entry '-fplugin=./evil.so' (-fplugin) would make the compiler run or load a program, or read options from a file"
 refuse libsrcsemi "{}" 'a;touch MARK;.c' \
 	"knit: error: package 'libsrcsemi@1.0.0': source file 'src/a;touch MARK;.c' has a name deps/knit.mk cannot carry (letters, digits and . _ - + only)"
 refuse libsrcnl "{}" $'a\nb.c' \

@@ -229,6 +229,9 @@ static void hostile(void **state)
 		  "package 'h@1.0.0': 'c.cflags' entry '-DX=a#b' holds '#', which build files cannot carry" },
 		{ "{\"c\": {\"link\": [\"m\\\\\"]}}",
 		  "package 'h@1.0.0': 'c.link' entry 'm\\\\' holds '\\', which build files cannot carry" },
+		{ "{\"c\": {\"cflags\": [\"@opts.txt\"]}}",
+		  "package 'h@1.0.0': 'c.cflags' entry '@opts.txt' (@) would make the compiler run or load a "
+		  "program, or read options from a file" },
 		{ "{\"c\": {\"include\": [\"a]b[\"]}}",
 		  "package 'h@1.0.0': 'c.include' entry 'a]b[' holds an unmatched '[' or ']', which CMake lists cannot carry" },
 	};
