@@ -54,7 +54,7 @@ struct knit_pack {
 	char shasum[41];                 /* hex sha1 of tgz */
 	unsigned long long unpacked_size;
 	char *readme, *readme_filename; /* the top README's text and name, for registries to show; NULL if none */
-	struct knit_paths warnings;     /* one line each: what the `c` section needs that is not packed */
+	struct knit_paths warnings;     /* one line each: what the `c` section needs that is not packed, links left out */
 };
 
 /*
