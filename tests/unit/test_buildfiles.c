@@ -215,6 +215,16 @@ static void hostile(void **state)
 	if (knit_check_buildfiles(&bf, "h", &m, 1, deps.buf, &why))
 		fail_msg("%s", why.buf);
 	knit_buildfiles_release(&bf);
+	/* a version from a tampered knit.lock stays on its comment or field line */
+	char dir[256];
+	snprintf(dir, sizeof(dir), "%s/h", tmp);
+	struct knit_build_pkg odd = { "h", "1.0.0\nall:;id\r\nCflags: -DX", dir, NULL, &m };
+	assert_int_equal(knit_buildfiles_make(&bf, tmp, &odd, 1, NULL, 0, &err), 0);
+	for (size_t i = 0; i < bf.n; i++) {
+		assert_null(strstr(bf.files[i].text.buf, "\nall:"));
+		assert_null(strstr(bf.files[i].text.buf, "\nCflags: -DX"));
+	}
+	knit_buildfiles_release(&bf);
 	knit_manifest_release(&m);
 
 	/* refused, one line naming the package, the field and the value */
@@ -245,8 +255,6 @@ static void hostile(void **state)
 	/* a source file knit.mk cannot name */
 	strbuf_reset(&err);
 	sh("rm -rf h && mkdir -p h/src && touch 'h/src/a;id;.c' && echo '{}' >h/knit.json");
-	char dir[256];
-	snprintf(dir, sizeof(dir), "%s/h", tmp);
 	assert_int_equal(knit_manifest_read_package(&m, dir, "h", &err), 0);
 	struct knit_build_pkg pkg = { "h", "1.0.0", dir, NULL, &m };
 	assert_int_equal(knit_buildfiles_make(&bf, tmp, &pkg, 1, NULL, 0, &err), KNIT_EPARSE);
