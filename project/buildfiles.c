@@ -189,16 +189,16 @@ static int read_unit(struct unit *u, struct strbuf *err)
 	const char *dir = u->pkg->dir;
 	u->m = u->pkg->manifest;
 	const struct knit_c_section *c = &u->m->c;
-	int rc = 0, pkg = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int rc;
 	/* the globs follow no link: every source is a real file of the package */
 	if (c->has_sources)
 		for (size_t i = 0; i < c->sources.n; i++)
 			knit_glob(dir, c->sources.items[i], &u->sources);
 	else if (!c->cmake_target)
 		knit_glob(dir, KNIT_C_SOURCES_CONVENTION, &u->sources);
-	int rc;
 	if ((rc = check_values(u->pkg, c, err)) || (rc = check_source_names(u->pkg, &u->sources, err)))
 		return rc;
+	int pkg = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (c->has_include) {
 		for (size_t i = 0; i < c->include.n && !rc; i++) {
 			const char *inc = c->include.items[i];
