@@ -49,7 +49,7 @@ static char *slurp(const char *path)
 
 static void copy(void **state)
 {
-	char cmd[1024], tpl[256], dir[256], path[512];
+	char cmd[2048], tpl[256], dir[256], path[512];
 	snprintf(tpl, sizeof(tpl), "%s/tpl", tmp);
 	snprintf(dir, sizeof(dir), "%s/out", tmp);
 	snprintf(cmd, sizeof(cmd),
