@@ -45,6 +45,20 @@ static int read_names(int fd, struct level *l)
 	return 0;
 }
 
+/*
+ * unlinkat, and when the folder refuses (store entries have read-only
+ * folders, 0555: a user who is not root cannot remove what they hold)
+ * again after making the folder writable.
+ */
+static int unlink_in(int dir, const char *name, int flags)
+{
+	if (!unlinkat(dir, name, flags))
+		return 0;
+	if ((errno != EACCES && errno != EPERM) || fchmod(dir, 0700))
+		return -1;
+	return unlinkat(dir, name, flags);
+}
+
 static void level_release(struct level *l)
 {
 	for (size_t i = 0; i < l->n; i++)
@@ -84,7 +98,7 @@ static int remove_dir(const char *path)
 				goto fail;
 			}
 			if (!S_ISDIR(st.st_mode)) {
-				if (unlinkat(cur, name, 0) && errno != ENOENT)
+				if (unlink_in(cur, name, 0) && errno != ENOENT)
 					goto fail;
 				continue;
 			}
@@ -111,7 +125,7 @@ static int remove_dir(const char *path)
 			errno = ESTALE;
 			goto fail;
 		}
-		if (unlinkat(cur, l->self, AT_REMOVEDIR))
+		if (unlink_in(cur, l->self, AT_REMOVEDIR))
 			goto fail;
 		level_release(l);
 		depth--;

@@ -4,7 +4,8 @@
 
 /*
  * Removes path and everything below it, never following symlinks, at any
- * depth (no recursion, one descriptor open). 0, or -1 with errno.
+ * depth (no recursion, one descriptor open), read-only folders too. 0, or
+ * -1 with errno.
  */
 int knit_remove_tree(const char *path);
 /* mkdir -p of the folder that will hold path (not path itself). 0 or -1 with errno. */
