@@ -137,8 +137,8 @@ static int link_tree_at(struct strbuf *src, struct strbuf *dst, bool copy, struc
 			ssize_t n = readlink(src->buf, target, sizeof(target) - 1);
 			if (n < 0 || (target[n] = '\0', symlink(target, dst->buf)))
 				rc = KNIT_EIO;
-		} else if ((copy || link(src->buf, dst->buf)) &&
-			   (lstat(src->buf, &st) || copy_file(src->buf, dst->buf, st.st_mode & 0777))) {
+		} else if ((copy || link(src->buf, dst->buf)) && /* a copy is writable: the project's own */
+			   (lstat(src->buf, &st) || copy_file(src->buf, dst->buf, (st.st_mode & 0777) | S_IWUSR))) {
 			rc = KNIT_EIO;
 		}
 		if (rc == KNIT_EIO && !err->len)

@@ -21,6 +21,7 @@
 #include "util/json.h"
 #include "util/json_edit.h"
 #include "util/pkgname.h"
+#include "util/tree.h"
 #include "util/xalloc.h"
 
 #include <errno.h>
@@ -70,6 +71,7 @@ struct run {
 	struct knit_buildfiles buildfiles; /* made before deps/ changes */
 	bool buildfiles_due;     /* made, and not yet written */
 	bool buildfiles_written; /* into the new deps/ */
+	bool repaired;           /* a damaged store entry was removed: deps/ may hold its files */
 };
 
 /* --- progress: phases, and download counts from the fetch ------------------------- */
@@ -370,6 +372,28 @@ static void new_lockfile(struct run *r, struct knit_lockfile *lf)
  * exported from the mirror unless there already. A folder package: the
  * folder itself, linked from deps/.
  */
+/*
+ * Whether the store entry at it->store_dir can be used: whole (0), absent
+ * (KNIT_ENOTFOUND), or damaged, which is warned about and the entry
+ * removed, so that the caller makes it again (KNIT_ENOTFOUND too).
+ */
+static int check_entry(struct run *r, struct item *it, struct strbuf *err)
+{
+	struct strbuf why = STRBUF_INIT;
+	int rc = knit_store_check(it->store_dir.buf, r->opts->verify, &why);
+	if (rc == KNIT_EPARSE) {
+		strbuf_addf(r->warn, "store entry of %s@%s was modified (%s); extracting it again\n", it->name,
+			    it->version, why.buf);
+		rc = knit_store_evict(r->cfg.cache_dir, it->store_dir.buf, err);
+		if (!rc) {
+			rc = KNIT_ENOTFOUND;
+			r->repaired = true;
+		}
+	}
+	strbuf_release(&why);
+	return rc;
+}
+
 static int place_special(struct run *r, struct item *it, struct strbuf *err)
 {
 	struct strbuf id = STRBUF_INIT;
@@ -378,10 +402,21 @@ static int place_special(struct run *r, struct item *it, struct strbuf *err)
 		knit_store_git_path(r->cfg.cache_dir, it->commit, &it->store_dir);
 		strbuf_addf(&id, "git-%s", it->commit);
 		it->state_id = strbuf_detach(&id, NULL);
-		struct stat st;
-		if (!stat(it->store_dir.buf, &st))
-			return 0;
-		int rc = knit_git_export(r->cfg.cache_dir, it->git_url, it->commit, it->store_dir.buf, err);
+		int rc = check_entry(r, it, err);
+		if (rc != KNIT_ENOTFOUND)
+			return rc;
+		struct strbuf tmp = STRBUF_INIT, files = STRBUF_INIT;
+		rc = knit_store_begin(r->cfg.cache_dir, &tmp, err);
+		if (!rc) {
+			strbuf_addf(&files, "%s/package", tmp.buf);
+			rc = knit_git_export(r->cfg.cache_dir, it->git_url, it->commit, files.buf, err);
+			if (!rc)
+				rc = knit_store_publish(tmp.buf, it->store_dir.buf, it->name, err);
+			else
+				knit_remove_tree(tmp.buf);
+		}
+		strbuf_release(&tmp);
+		strbuf_release(&files);
 		if (rc) {
 			struct strbuf msg = STRBUF_INIT;
 			strbuf_addf(&msg, "cannot fetch %s@%s: %s", it->name, it->version, err->buf);
@@ -430,8 +465,12 @@ static int fetch_missing(struct run *r, struct knit_install_stats *stats, struct
 		}
 		strbuf_init(&it->store_dir, 0);
 		knit_store_path(r->cfg.cache_dir, &it->id, &it->store_dir);
-		if (knit_store_has(r->cfg.cache_dir, &it->id))
+		int rc = check_entry(r, it, err);
+		if (rc != KNIT_ENOTFOUND) {
+			if (rc)
+				return rc;
 			continue;
+		}
 		if (r->opts->cache_mode == KNIT_CACHE_ONLY) {
 			strbuf_addf(err, "%s@%s is not in the store, and --offline keeps knit off the network",
 				    it->name, it->version);
@@ -875,6 +914,12 @@ int knit_install(const struct knit_install_opts *opts, struct knit_install_stats
 	}
 	if ((rc = fetch_missing(&r, stats, err)))
 		goto done;
+	if (r.repaired) { /* deps/ may hold links to the damaged files: it is made again */
+		struct strbuf state = STRBUF_INIT;
+		strbuf_addf(&state, "%s/deps/.knit-state", opts->project_dir);
+		unlink(state.buf);
+		strbuf_release(&state);
+	}
 
 	struct knit_lockfile lf;
 	struct strbuf text = STRBUF_INIT, old = STRBUF_INIT, scratch = STRBUF_INIT, json = STRBUF_INIT;

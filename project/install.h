@@ -61,6 +61,8 @@ struct knit_install_opts {
 	size_t nremove;
 	enum knit_resolution resolution;
 	enum knit_cache_mode cache_mode; /* --offline: packuments and tarballs from the caches only */
+	bool verify;            /* knit ci --verify: every store entry used is checked down to its
+				 * files' digests, not only their sizes and mtimes */
 	/* called at each phase change and as downloads progress; may be NULL */
 	void (*progress)(void *ctx, const struct knit_install_progress *p);
 	void *progress_ctx;

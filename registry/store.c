@@ -1,5 +1,6 @@
 #include "store.h"
 #include "util/beneath.h"
+#include "store_index.h"
 #include "util/error.h"
 #include "util/tree.h"
 #include "util/xalloc.h"
@@ -17,30 +18,251 @@
 #include <time.h>
 #include <unistd.h>
 
+/* "<cache>/store/v2/": every entry's folder is below it. */
+static void add_entries_dir(const char *cache_dir, struct strbuf *out)
+{
+	strbuf_addstr(out, cache_dir);
+	strbuf_addstr(out, "/store/v2/");
+}
+
 void knit_store_path(const char *cache_dir, const struct knit_integrity *id, struct strbuf *out)
 {
 	static const char *const names[] = { "none", "sha1", "sha256", "sha384", "sha512" };
 	/* on every install's path, once per package: no printf */
-	strbuf_addstr(out, cache_dir);
-	strbuf_addstr(out, "/store/v1/");
+	add_entries_dir(cache_dir, out);
 	strbuf_addstr(out, names[id->algo]);
 	strbuf_addch(out, '-');
 	knit_integrity_hex(id, out);
+	strbuf_addstr(out, "/package");
 }
 
 void knit_store_git_path(const char *cache_dir, const char *commit, struct strbuf *out)
 {
-	strbuf_addf(out, "%s/store/v1/git-%s", cache_dir, commit);
+	add_entries_dir(cache_dir, out);
+	strbuf_addf(out, "git-%s/package", commit);
+}
+
+/* The entry folder of a package folder: pkg_dir without its last component. */
+static void entry_of(const char *pkg_dir, struct strbuf *out)
+{
+	const char *slash = strrchr(pkg_dir, '/');
+	strbuf_add(out, pkg_dir, slash ? (size_t)(slash - pkg_dir) : 0);
 }
 
 bool knit_store_has(const char *cache_dir, const struct knit_integrity *id)
 {
 	struct strbuf path = STRBUF_INIT;
-	struct stat st;
 	knit_store_path(cache_dir, id, &path);
-	bool has = !stat(path.buf, &st) && S_ISDIR(st.st_mode);
+	strbuf_setlen(&path, path.len - strlen("package"));
+	strbuf_addstr(&path, "index");
+	bool has = !access(path.buf, F_OK);
 	strbuf_release(&path);
 	return has;
+}
+
+/* The entry's index, read whole (it is bounded) and parsed. 0, KNIT_ENOTFOUND or KNIT_EPARSE. */
+static int read_index(const char *entry, struct knit_store_index *idx)
+{
+	struct strbuf path = STRBUF_INIT, text = STRBUF_INIT;
+	strbuf_addf(&path, "%s/index", entry);
+	int fd = open(path.buf, O_RDONLY | O_NOFOLLOW | O_CLOEXEC), rc = KNIT_EPARSE;
+	struct stat st;
+	if (fd < 0 && errno == ENOENT)
+		rc = KNIT_ENOTFOUND;
+	if (fd >= 0 && !fstat(fd, &st) && S_ISREG(st.st_mode) && st.st_size <= KNIT_STORE_INDEX_MAX) {
+		strbuf_grow(&text, (size_t)st.st_size + 1);
+		ssize_t n;
+		while (text.len <= KNIT_STORE_INDEX_MAX &&
+		       (n = read(fd, text.buf + text.len, text.alloc - text.len - 1)) > 0) {
+			strbuf_setlen(&text, text.len + (size_t)n);
+			if (text.alloc - text.len <= 1)
+				strbuf_grow(&text, 65536);
+		}
+		rc = knit_store_index_parse(idx, text.buf, text.len);
+	}
+	if (fd >= 0)
+		close(fd);
+	strbuf_release(&path);
+	strbuf_release(&text);
+	return rc;
+}
+
+int knit_store_check(const char *pkg_dir, bool full, struct strbuf *why)
+{
+	struct strbuf entry = STRBUF_INIT;
+	struct knit_store_index idx;
+	struct stat st;
+	entry_of(pkg_dir, &entry);
+	int rc = 0;
+	if (lstat(entry.buf, &st)) {
+		rc = KNIT_ENOTFOUND;
+	} else if ((rc = read_index(entry.buf, &idx))) {
+		strbuf_addf(why, "its index: %s", rc == KNIT_ENOTFOUND ? "missing" : "malformed");
+		rc = KNIT_EPARSE;
+	} else {
+		rc = knit_store_index_check(pkg_dir, &idx, full, why);
+		knit_store_index_release(&idx);
+	}
+	strbuf_release(&entry);
+	return rc;
+}
+
+/* store/tmp/<prefix>-XXXXXX, made; 0 or -1 with errno. */
+static int make_tmp(const char *cache_dir, const char *prefix, struct strbuf *tmp)
+{
+	strbuf_addf(tmp, "%s/store/tmp", cache_dir);
+	if (knit_make_dirs(tmp->buf))
+		return -1;
+	strbuf_addf(tmp, "/%s-XXXXXX", prefix);
+	return mkdtemp(tmp->buf) ? 0 : -1;
+}
+
+int knit_store_evict(const char *cache_dir, const char *pkg_dir, struct strbuf *err)
+{
+	struct strbuf entry = STRBUF_INIT, tmp = STRBUF_INIT;
+	int rc = 0;
+	entry_of(pkg_dir, &entry);
+	if (make_tmp(cache_dir, "bad", &tmp)) {
+		strbuf_addf(err, "cannot make a folder in '%s/store/tmp': %s", cache_dir, strerror(errno));
+		rc = KNIT_EIO;
+	} else {
+		size_t len = tmp.len;
+		strbuf_addstr(&tmp, "/entry");
+		if (rename(entry.buf, tmp.buf) && errno != ENOENT) { /* ENOENT: another knit moved it */
+			strbuf_addf(err, "cannot move the damaged store entry '%s' away: %s", entry.buf, strerror(errno));
+			rc = KNIT_EIO;
+		}
+		strbuf_setlen(&tmp, len);
+		if (knit_remove_tree(tmp.buf) && !rc) {
+			strbuf_addf(err, "cannot remove '%s': %s", tmp.buf, strerror(errno));
+			rc = KNIT_EIO;
+		}
+	}
+	strbuf_release(&entry);
+	strbuf_release(&tmp);
+	return rc;
+}
+
+int knit_store_begin(const char *cache_dir, struct strbuf *tmp, struct strbuf *err)
+{
+	if (make_tmp(cache_dir, "pkg", tmp)) {
+		strbuf_addf(err, "cannot make a folder in '%s/store/tmp': %s", cache_dir, strerror(errno));
+		return KNIT_EIO;
+	}
+	chmod(tmp->buf, 0755);
+	return 0;
+}
+
+/* fsync of a folder, so that the names made in it survive a power cut. */
+static int sync_dir(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int rc = fd < 0 || fsync(fd) ? -1 : 0;
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
+/* Writes text to the new file path (mode 0444) and fsyncs it. 0 or -1 with errno. */
+static int write_synced(const char *path, const struct strbuf *text)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0444);
+	if (fd < 0)
+		return -1;
+	size_t at = 0;
+	while (at < text->len) {
+		ssize_t n = write(fd, text->buf + at, text->len - at);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			close(fd);
+			return -1;
+		}
+		at += (size_t)n;
+	}
+	if (fsync(fd)) {
+		close(fd);
+		return -1;
+	}
+	return close(fd);
+}
+
+int knit_store_publish(const char *tmp, const char *pkg_dir, const char *pkg, struct strbuf *err)
+{
+	struct strbuf files = STRBUF_INIT, text = STRBUF_INIT, entry = STRBUF_INIT;
+	struct knit_store_index idx;
+	strbuf_addf(&files, "%s/package", tmp);
+	entry_of(pkg_dir, &entry);
+	int rc = knit_store_index_seal(files.buf, pkg, &idx, err);
+	if (!rc) {
+		knit_store_index_format(&idx, &text);
+		knit_store_index_release(&idx);
+		if (text.len > KNIT_STORE_INDEX_MAX) {
+			strbuf_addf(err, "package '%s' has too many files for the store", pkg);
+			rc = KNIT_EPARSE;
+		}
+	}
+	strbuf_setlen(&files, strlen(tmp));
+	strbuf_addstr(&files, "/index");
+	if (!rc && (write_synced(files.buf, &text) || sync_dir(tmp) || knit_make_parents(entry.buf))) {
+		strbuf_addf(err, "cannot write '%s' into the store: %s", pkg, strerror(errno));
+		rc = KNIT_EIO;
+	}
+	if (!rc && rename(tmp, entry.buf)) {
+		if (errno != EEXIST && errno != ENOTEMPTY) {
+			strbuf_addf(err, "cannot move '%s' into the store: %s", pkg, strerror(errno));
+			rc = KNIT_EIO;
+		}
+		/* else another knit put the same package there first */
+	} else if (!rc) {
+		strbuf_setlen(&entry, entry.len - strlen(strrchr(entry.buf, '/')));
+		if (sync_dir(entry.buf)) {
+			strbuf_addf(err, "cannot sync '%s': %s", entry.buf, strerror(errno));
+			rc = KNIT_EIO; /* the entry is there, but might not be after a power cut */
+		}
+	}
+	knit_remove_tree(tmp);
+	strbuf_release(&files);
+	strbuf_release(&text);
+	strbuf_release(&entry);
+	return rc;
+}
+
+int knit_store_verify(const char *cache_dir, knit_store_damaged_fn damaged, void *ctx, size_t *checked,
+		      size_t *bad, struct strbuf *err)
+{
+	struct strbuf dir = STRBUF_INIT, pkg = STRBUF_INIT, why = STRBUF_INIT;
+	int rc = 0;
+	*checked = *bad = 0;
+	add_entries_dir(cache_dir, &dir);
+	DIR *d = opendir(dir.buf);
+	if (!d) {
+		if (errno != ENOENT) {
+			strbuf_addf(err, "cannot read the store '%s': %s", dir.buf, strerror(errno));
+			rc = KNIT_EIO;
+		}
+		strbuf_release(&dir);
+		return rc;
+	}
+	struct dirent *e;
+	while (!rc && (e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		strbuf_reset(&pkg);
+		strbuf_addf(&pkg, "%s%s/package", dir.buf, e->d_name);
+		strbuf_reset(&why);
+		int r = knit_store_check(pkg.buf, true, &why);
+		(*checked)++;
+		if (r != KNIT_EPARSE)
+			continue;
+		(*bad)++;
+		rc = damaged(ctx, pkg.buf, why.buf, err);
+	}
+	closedir(d);
+	strbuf_release(&dir);
+	strbuf_release(&pkg);
+	strbuf_release(&why);
+	return rc;
 }
 
 /*
@@ -395,42 +617,25 @@ static int extract(const void *tgz, size_t len, const char *dir, const char *pkg
 int knit_store_put(const char *cache_dir, const struct knit_integrity *id, const void *tgz,
 		   size_t len, const char *pkg, unsigned long long max_unpacked, struct strbuf *err)
 {
-	struct strbuf final = STRBUF_INIT, tmp = STRBUF_INIT;
-	int rc = 0, owner = -1;
-
+	struct strbuf final = STRBUF_INIT, tmp = STRBUF_INIT, files = STRBUF_INIT;
 	knit_store_path(cache_dir, id, &final);
-	strbuf_addf(&tmp, "%s/store/tmp", cache_dir);
-	if (knit_make_dirs(tmp.buf) || knit_make_parents(final.buf)) {
-		strbuf_addf(err, "cannot create the store under '%s': %s", cache_dir, strerror(errno));
-		rc = KNIT_EIO;
-		goto done;
-	}
-	/* the owner's PID in the name and a flock on the folder while it is
-	 * filled: knit_store_clean_tmp can prove a killed run's folder dead */
-	strbuf_addf(&tmp, "/pkg-%ld-XXXXXX", (long)getpid());
-	if (!mkdtemp(tmp.buf)) {
-		strbuf_addf(err, "cannot create '%s': %s", tmp.buf, strerror(errno));
-		rc = KNIT_EIO;
-		goto done;
-	}
-	owner = open(tmp.buf, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (owner >= 0)
-		flock(owner, LOCK_EX | LOCK_NB);
-	chmod(tmp.buf, 0755);
-	rc = extract(tgz, len, tmp.buf, pkg, max_unpacked ? max_unpacked : KNIT_STORE_DEFAULT_MAX_UNPACKED, err);
-	if (!rc && rename(tmp.buf, final.buf)) {
-		if (errno != EEXIST && errno != ENOTEMPTY) {
-			strbuf_addf(err, "cannot move '%s' into the store: %s", pkg, strerror(errno));
+	int rc = knit_store_begin(cache_dir, &tmp, err);
+	if (!rc) {
+		strbuf_addf(&files, "%s/package", tmp.buf);
+		if (mkdir(files.buf, 0755)) {
+			strbuf_addf(err, "cannot create '%s': %s", files.buf, strerror(errno));
 			rc = KNIT_EIO;
 		}
-		/* else another knit put the same package there first */
+		if (!rc)
+			rc = extract(tgz, len, files.buf, pkg, max_unpacked ? max_unpacked : KNIT_STORE_DEFAULT_MAX_UNPACKED, err);
+		if (!rc)
+			rc = knit_store_publish(tmp.buf, final.buf, pkg, err);
+		else
+			knit_remove_tree(tmp.buf);
 	}
-	knit_remove_tree(tmp.buf);
-	if (owner >= 0)
-		close(owner);
-done:
 	strbuf_release(&final);
 	strbuf_release(&tmp);
+	strbuf_release(&files);
 	return rc;
 }
 

@@ -2,19 +2,29 @@
  * The global content-addressed store: each verified package tarball is
  * extracted once, under its digest, and linked into projects from there.
  *
- *   <cache>/store/v1/<algo>-<hex>/      a package's files (package/ stripped)
- *   <cache>/store/tmp/                  extractions in progress
+ *   <cache>/store/v2/<algo>-<hex>/package/  a package's files (package/ stripped)
+ *   <cache>/store/v2/<algo>-<hex>/index     what they were when written (store_index.h)
+ *   <cache>/store/v2/git-<commit>/          a git commit's files, the same way
+ *   <cache>/store/tmp/                      entries being made, and damaged ones being removed
  *
- * An extraction goes to a temporary folder and is renamed into place only
- * when every entry was written, so a reader sees a whole package or none,
- * and any number of knit processes can share the store: the loser of a
- * race drops its copy. knit writes the files itself, openat() relative to
- * the package folder with O_NOFOLLOW, and refuses the whole package when
- * any entry would land outside it (.., an absolute path, a link pointing
- * out, a hard link to anything outside, a device or a fifo). Links are
- * checked once every entry is written, by resolving each beneath the
- * package as extracted (util/beneath.h): a chain of links that each look
- * harmless but together climb out is refused too.
+ * (store/v1, from knit before the index, is not read: its entries are made
+ * again under v2.) An entry is made in a temporary folder, sealed (every
+ * file hashed into the index, files made 0444 or 0555 and folders 0555,
+ * everything fsync'ed) and renamed into place with its index in one step,
+ * so a reader sees a whole entry or none, even after a power cut, and any
+ * number of knit processes can share the store: the loser of a race drops
+ * its copy. The index sits beside package/, not in it, so that what is
+ * linked into deps/ is exactly the package. Every use checks the entry
+ * against its index (sizes and mtimes; digests too when asked), because
+ * deps/ files are hard links into it and an edit there edits the store.
+ *
+ * knit writes the files itself, openat() relative to the package folder
+ * with O_NOFOLLOW, and refuses the whole package when any entry would land
+ * outside it (.., an absolute path, a link pointing out, a hard link to
+ * anything outside, a device or a fifo).
+ * Links are checked once every entry is written, by resolving each
+ * beneath the package as extracted (util/beneath.h): a chain of links that
+ * each look harmless but together climb out is refused too.
  *
  * Limits, each refused with a message naming the package and the entry:
  * KNIT_STORE_MAX_DEPTH folders (npm packages in the wild stay under about
@@ -32,16 +42,45 @@
 #include "registry/integrity.h"
 #include "util/strbuf.h"
 
-/* The store folder for a digest, whether or not it exists yet. */
+/* The package folder of a digest's entry (<entry>/package), whether or not it exists yet. */
 void knit_store_path(const char *cache_dir, const struct knit_integrity *id, struct strbuf *out);
-/* The store folder of a git commit's files (<cache>/store/v1/git-<commit>), whether or not it exists yet. */
+/* The package folder of a git commit's entry (<cache>/store/v2/git-<commit>/package), whether or not it exists yet. */
 void knit_store_git_path(const char *cache_dir, const char *commit, struct strbuf *out);
 #define KNIT_STORE_MAX_DEPTH 64
 #define KNIT_STORE_MAX_PATH 1024
 #define KNIT_STORE_MAX_ENTRIES 200000
 #define KNIT_STORE_DEFAULT_MAX_UNPACKED (1ull << 30) /* 1 GiB */
 
+/* Whether the store holds an entry for id (not whether it is whole: knit_store_check says). */
 bool knit_store_has(const char *cache_dir, const struct knit_integrity *id);
+/*
+ * Checks the entry whose package folder is pkg_dir against its index:
+ * sizes and mtimes, and with full every file's digest and no file added.
+ * 0 when whole; KNIT_ENOTFOUND when there is no entry; KNIT_EPARSE when it
+ * is damaged, with what differs first in *why ("src/a.c: size").
+ */
+int knit_store_check(const char *pkg_dir, bool full, struct strbuf *why);
+/*
+ * Moves the entry of pkg_dir out of the store (into store/tmp) and
+ * removes it, read-only folders included; an entry already gone is fine.
+ * 0, or KNIT_EIO with one line in *err.
+ */
+int knit_store_evict(const char *cache_dir, const char *pkg_dir, struct strbuf *err);
+/*
+ * A new entry: makes an empty temporary folder under store/tmp, named in
+ * *tmp; the caller writes the package's files into <tmp>/package (not yet
+ * there), then calls knit_store_publish, or knit_remove_tree on failure.
+ * 0, or KNIT_EIO with one line in *err.
+ */
+int knit_store_begin(const char *cache_dir, struct strbuf *tmp, struct strbuf *err);
+/*
+ * Seals <tmp>/package, writes the index beside it, fsyncs them, and renames
+ * tmp into place as the entry of pkg_dir (a knit_store_path or
+ * knit_store_git_path), then fsyncs the folder holding it. tmp is gone
+ * afterwards, whatever happened. 0 (also when another knit published the
+ * entry first), or KNIT_EIO / KNIT_EPARSE with one line naming pkg in *err.
+ */
+int knit_store_publish(const char *tmp, const char *pkg_dir, const char *pkg, struct strbuf *err);
 /*
  * Extracts the tarball (gzip'd tar, already verified to match id) into the
  * store, refusing it when its files add up to more than max_unpacked bytes
@@ -57,5 +96,20 @@ bool knit_store_has(const char *cache_dir, const struct knit_integrity *id);
 void knit_store_clean_tmp(const char *cache_dir);
 int knit_store_put(const char *cache_dir, const struct knit_integrity *id, const void *tgz,
 		   size_t len, const char *pkg, unsigned long long max_unpacked, struct strbuf *err);
+
+/*
+ * Called for each damaged entry by knit_store_verify: its package folder
+ * and what differs; it may knit_store_evict it. Non-zero (with a line in
+ * *err) stops the walk.
+ */
+typedef int (*knit_store_damaged_fn)(void *ctx, const char *pkg_dir, const char *why, struct strbuf *err);
+/*
+ * Fully checks every entry of the store (knit_store_check with full),
+ * calling damaged for each damaged one. *checked and *bad count the
+ * entries. 0, the callback's answer, or KNIT_EIO with one line in *err
+ * when the store cannot be read.
+ */
+int knit_store_verify(const char *cache_dir, knit_store_damaged_fn damaged, void *ctx, size_t *checked,
+		      size_t *bad, struct strbuf *err);
 
 #endif
