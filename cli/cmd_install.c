@@ -16,7 +16,7 @@ static const char *const install_usage[] = {
 	"knit install [--registry <url>] [--frozen-lockfile] [--offline|--prefer-offline] [--resolution highest|lowest] [--save-dev] [--save-exact] [<package>[@<range>]...]",
 	NULL };
 static const char *const uninstall_usage[] = { "knit uninstall [--registry <url>] <package>...", NULL };
-static const char *const ci_usage[] = { "knit ci [--registry <url>] [--offline]", NULL };
+static const char *const ci_usage[] = { "knit ci [--registry <url>] [--offline] [--verify]", NULL };
 static const char *const update_usage[] = { "knit update [--registry <url>] [--prefer-offline] [<package>...]", NULL };
 
 static double now(void)
@@ -158,9 +158,10 @@ int cmd_uninstall(int argc, const char **argv, struct knit_cli *cli)
 int cmd_ci(int argc, const char **argv, struct knit_cli *cli)
 {
 	const char *registry = NULL;
-	int offline = 0;
+	int offline = 0, verify = 0;
 	const struct knit_option opts[] = {
 		KNIT_OPT_BOOL_(0, "offline", &offline, "use only the store: no network at all"),
+		KNIT_OPT_BOOL_(0, "verify", &verify, "check every store entry's file digests, not only sizes and mtimes"),
 		KNIT_OPT_STRING_(0, "registry", &registry, "url", "the registry to fetch from; locked URLs are rebased onto it"),
 		KNIT_OPT_END_(),
 	};
@@ -174,7 +175,8 @@ int cmd_ci(int argc, const char **argv, struct knit_cli *cli)
 		return KNIT_EXIT_FAILURE;
 	}
 	struct knit_install_opts o = { .project_dir = ".", .registry = registry, .mode = KNIT_INSTALL_CI,
-				       .cache_mode = offline ? KNIT_CACHE_ONLY : KNIT_CACHE_REVALIDATE };
+				       .cache_mode = offline ? KNIT_CACHE_ONLY : KNIT_CACHE_REVALIDATE,
+				       .verify = verify };
 	return run(cli, &o);
 }
 

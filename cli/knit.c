@@ -11,6 +11,7 @@
 #endif
 
 const struct knit_command knit_commands[] = {
+	{ "cache", cmd_cache, "check the store's entries against their indexes; remove damaged ones" },
 	{ "ci", cmd_ci, "restore exactly what knit.lock says into deps/" },
 	{ "config", cmd_config, "get, set, delete or list settings (.knitrc)" },
 	{ "deprecate", cmd_deprecate, "mark versions of a package deprecated, with a message" },
