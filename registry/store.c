@@ -45,8 +45,10 @@ void knit_store_git_path(const char *cache_dir, const char *commit, struct strbu
 /* The entry folder of a package folder: pkg_dir without its last component. */
 static void entry_of(const char *pkg_dir, struct strbuf *out)
 {
-	const char *slash = strrchr(pkg_dir, '/');
-	strbuf_add(out, pkg_dir, slash ? (size_t)(slash - pkg_dir) : 0);
+	size_t n = strlen(pkg_dir);
+	while (n && pkg_dir[n - 1] != '/')
+		n--;
+	strbuf_add(out, pkg_dir, n > 1 ? n - 1 : 0);
 }
 
 bool knit_store_has(const char *cache_dir, const struct knit_integrity *id)

@@ -373,38 +373,54 @@ static int hexval(char c)
 	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
-/* The next space- or end-delimited field of [*p, end), unescaped; NULL when malformed or empty. */
-static char *field(const char **p, const char *end, bool last)
+/*
+ * The next field of [*p, end): up to a space (which is skipped), or to end
+ * when last. Its bounds in *s and *e; false when empty or misplaced.
+ * Reading an index is on every install's path, once per package: no
+ * allocation or formatting per field.
+ */
+static bool next_field(const char **p, const char *end, bool last, const char **s, const char **e)
 {
-	const char *s = *p, *e = s;
-	while (e < end && *e != ' ')
-		e++;
-	if (e == s || (last != (e == end)))
-		return NULL;
-	struct strbuf out = STRBUF_INIT;
-	for (const char *q = s; q < e; q++) {
-		if (*q != '%') {
-			strbuf_addch(&out, *q);
-			continue;
-		}
-		int hi = q + 2 < e ? hexval(q[1]) : -1, lo = hi >= 0 ? hexval(q[2]) : -1;
-		if (lo < 0 || (hi == 0 && lo == 0)) {
-			strbuf_release(&out);
-			return NULL;
-		}
-		strbuf_addch(&out, (char)(hi << 4 | lo));
-		q += 2;
-	}
-	*p = e < end ? e + 1 : e;
-	return strbuf_detach(&out, NULL);
+	const char *q = *p;
+	const char *sp = memchr(q, ' ', (size_t)(end - q));
+	*s = q;
+	*e = sp ? sp : end;
+	if (*e == q || last != !sp)
+		return false;
+	*p = sp ? sp + 1 : end;
+	return true;
 }
 
-static bool parse_number(const char *s, unsigned long long max, unsigned long long *out)
+/* [s, e) with its %XX escapes decoded, malloc'd; NULL when an escape is malformed or %00. */
+static char *unescape(const char *s, const char *e)
 {
-	if (!*s || strlen(s) > 20)
+	if (!memchr(s, '%', (size_t)(e - s)))
+		return knit_xmemdupz(s, (size_t)(e - s));
+	char *out = knit_xmalloc((size_t)(e - s) + 1), *o = out;
+	for (const char *q = s; q < e; q++) {
+		if (*q != '%') {
+			*o++ = *q;
+			continue;
+		}
+		int hi = e - q > 2 ? hexval(q[1]) : -1, lo = hi >= 0 ? hexval(q[2]) : -1;
+		if (lo < 0 || (hi == 0 && lo == 0)) {
+			free(out);
+			return NULL;
+		}
+		*o++ = (char)(hi << 4 | lo);
+		q += 2;
+	}
+	*o = '\0';
+	return out;
+}
+
+/* A decimal number of [s, e), at most max. */
+static bool parse_number(const char *s, const char *e, unsigned long long max, unsigned long long *out)
+{
+	if (s == e || e - s > 20)
 		return false;
 	unsigned long long v = 0;
-	for (; *s; s++) {
+	for (; s < e; s++) {
 		if (*s < '0' || *s > '9' || v > (max - (unsigned)(*s - '0')) / 10)
 			return false;
 		v = v * 10 + (unsigned)(*s - '0');
@@ -415,44 +431,39 @@ static bool parse_number(const char *s, unsigned long long max, unsigned long lo
 
 static bool parse_line(struct knit_store_item *it, const char *p, const char *end)
 {
+	const char *s, *e;
+	unsigned long long sec, nsec;
 	memset(it, 0, sizeof(*it));
 	if (end - p < 2 || !strchr("dfxl", *p) || p[1] != ' ')
 		return false;
 	it->type = *p;
 	p += 2;
-	char *mtime = field(&p, end, false), *dot = mtime ? strchr(mtime, '.') : NULL;
-	unsigned long long sec, nsec;
-	bool ok = dot && strlen(dot + 1) == 9;
-	if (ok) {
-		*dot = '\0';
-		ok = parse_number(mtime, (unsigned long long)1 << 62, &sec) &&
-		     parse_number(dot + 1, 999999999, &nsec);
-	}
-	free(mtime);
-	if (!ok)
+	if (!next_field(&p, end, false, &s, &e) || e - s < 11 || e[-10] != '.' ||
+	    !parse_number(s, e - 10, (unsigned long long)1 << 62, &sec) ||
+	    !parse_number(e - 9, e, 999999999, &nsec))
 		return false;
 	it->sec = (long long)sec;
 	it->nsec = (long)nsec;
 	if (is_file(it->type)) {
-		char *size = field(&p, end, false), *digest = field(&p, end, false);
-		ok = size && digest && parse_number(size, ~0ull, &it->size) && strlen(digest) == 64;
-		for (size_t k = 0; ok && k < 32; k++) {
-			int hi = hexval(digest[2 * k]), lo = hexval(digest[2 * k + 1]);
-			ok = hi >= 0 && lo >= 0;
+		if (!next_field(&p, end, false, &s, &e) || !parse_number(s, e, ~0ull, &it->size) ||
+		    !next_field(&p, end, false, &s, &e) || e - s != 64)
+			return false;
+		for (size_t k = 0; k < 32; k++) {
+			int hi = hexval(s[2 * k]), lo = hexval(s[2 * k + 1]);
+			if (hi < 0 || lo < 0)
+				return false;
 			it->digest[k] = (unsigned char)(hi << 4 | lo);
 		}
-		free(size);
-		free(digest);
 	} else if (it->type == 'l') {
-		ok = (it->target = field(&p, end, false)) != NULL;
+		if (!next_field(&p, end, false, &s, &e) || !(it->target = unescape(s, e)))
+			return false;
 	}
-	if (ok)
-		ok = (it->path = field(&p, end, true)) != NULL;
-	if (!ok) {
+	if (!next_field(&p, end, true, &s, &e) || !(it->path = unescape(s, e))) {
 		free(it->target);
 		it->target = NULL;
+		return false;
 	}
-	return ok;
+	return true;
 }
 
 int knit_store_index_parse(struct knit_store_index *out, const char *text, size_t len)
