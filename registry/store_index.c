@@ -74,7 +74,7 @@ static int walk_fail(struct walk *w, const char *rel, const char *what)
 	return w->seal ? KNIT_EIO : KNIT_EPARSE;
 }
 
-/* One file: hashed (and when sealing made read-only and fsync'ed) through one descriptor. */
+/* One file: hashed (and when sealing made read-only) through one descriptor. */
 static int walk_file(struct walk *w, int dir, const char *name, const char *rel, const struct stat *lst)
 {
 	int fd = openat(dir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
@@ -104,7 +104,7 @@ static int walk_file(struct walk *w, int dir, const char *name, const char *rel,
 		else if (total != it->size)
 			rc = walk_fail(w, rel, "changed while read");
 	}
-	if (!rc && w->seal && (fchmod(fd, type == 'x' ? 0555 : 0444) || fsync(fd)))
+	if (!rc && w->seal && fchmod(fd, type == 'x' ? 0555 : 0444))
 		rc = walk_fail(w, rel, strerror(errno));
 	close(fd);
 	return rc;
@@ -168,8 +168,6 @@ static int walk_folder(struct walk *w, struct pending *p)
 	if (!rc && errno)
 		rc = walk_fail(w, p->rel, strerror(errno));
 	if (!rc && w->seal && fchmod(fd, 0555))
-		rc = walk_fail(w, p->rel, strerror(errno));
-	if (!rc && w->seal && fsync(fd))
 		rc = walk_fail(w, p->rel, strerror(errno));
 	if (!rc && fstat(fd, &st))
 		rc = walk_fail(w, p->rel, strerror(errno));

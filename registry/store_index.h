@@ -44,8 +44,8 @@ struct knit_store_index {
 /*
  * Seals the freshly written package folder dir: walks it (iteratively:
  * any depth, no recursion), hashes every file, makes files 0444 (0555 when
- * executable) and folders 0555, fsyncs every file and folder, and fills
- * *out (the caller releases it). 0, or KNIT_EIO / KNIT_EPARSE (a device,
+ * executable) and folders 0555, and fills *out (the caller releases it;
+ * making it durable is knit_store_publish's part). 0, or KNIT_EIO / KNIT_EPARSE (a device,
  * a fifo, too many items) with one line naming pkg in *err; dir is then
  * unfit for the store.
  */

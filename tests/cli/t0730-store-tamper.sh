@@ -88,41 +88,41 @@ expect_run "ci in b fetches it again" 0 "* packages in deps/ (1 fetched, deps/ u
 check_b "after cache verify"
 expect_run "cache verify takes no arguments" 1 "" "knit: error: cache verify takes no arguments, got 'x'" -- "$KNIT" cache verify x
 
-# 7. durability: every file and folder of an entry is fsync'ed before the rename that publishes it
+# 7. durability: an entry's files and folders are on disk (syncfs after the
+# last of them was sealed) before the rename that publishes it, and the
+# folder holding it is fsync'ed after
 if command -v strace >/dev/null; then
 	rm -rf "$KNIT_CACHE/store" b/deps
-	(cd b && strace -f -qq -e trace=fsync,rename,renameat,renameat2 -o ../trace "$KNIT" ci --registry "$R" >/dev/null 2>&1)
-	python3 - trace <<'PY' && ok || not_ok "fsync does not precede the publishing rename"
-import os, re, sys
-# per thread: fsyncs since its last rename; a rename of store/tmp/pkg-* into
-# store/v2 must follow one fsync per file and folder of the entry, one of
-# the index and one of the folder holding both
-fsyncs, pending, published, bad = {}, {}, 0, []
+	(cd b && strace -f -qq -e trace=fchmod,syncfs,fsync,rename,renameat,renameat2 -o ../trace "$KNIT" ci --registry "$R" >/dev/null 2>&1)
+	python3 - trace <<'PY' && ok || not_ok "the store entries are not synced before the publishing rename"
+import re, sys
+# per thread, in order: the calls it made (strace may split one across two lines)
+calls, pending = {}, {}
 for l in open(sys.argv[1]).read().splitlines():
     m = re.match(r'(\d+)\s+(.*)', l)
     if not m:
         continue
     tid, rest = m.groups()
-    if rest.startswith('fsync('):
-        fsyncs[tid] = fsyncs.get(tid, 0) + 1
+    if '<unfinished' in rest:
+        pending[tid] = rest.split('<unfinished')[0]
         continue
-    if rest.startswith('rename') and '<unfinished' in rest:
-        pending[tid] = rest
-        continue
-    if rest.startswith('<... rename') and tid in pending:
-        rest = pending.pop(tid) + rest
-    m = re.search(r'"([^"]*/store/tmp/pkg-[^"]*)", (?:AT_FDCWD, )?"([^"]*/store/v2/[^"]*)".*= 0$', rest)
-    if not m:
-        continue
-    published += 1
-    entry = m.group(2)
-    need = 2 + sum(1 for root, dirs, files in os.walk(os.path.join(entry, 'package'))
-                   for x in [root] + [os.path.join(root, f) for f in files] if not os.path.islink(x))
-    if fsyncs.get(tid, 0) < need:
-        bad.append((entry, fsyncs.get(tid, 0), need))
-    fsyncs[tid] = 0
+    if rest.startswith('<...') and tid in pending:
+        rest = pending.pop(tid) + rest.split('resumed>', 1)[1]
+    calls.setdefault(tid, []).append(rest)
+published, bad = 0, []
+for tid, cs in calls.items():
+    for i, c in enumerate(cs):
+        if not re.search(r'"[^"]*/store/tmp/pkg-[^"]*", (?:AT_FDCWD, )?"[^"]*/store/v2/[^"]*".*= 0$', c):
+            continue
+        published += 1
+        before = cs[:i]
+        last_chmod = max([k for k, x in enumerate(before) if x.startswith('fchmod(')], default=-1)
+        last_sync = max([k for k, x in enumerate(before) if x.startswith('syncfs(') and x.endswith('= 0')], default=-1)
+        after = next((x for x in cs[i + 1:] if not x.startswith('fchmod(')), '')
+        if last_chmod < 0 or last_sync < last_chmod or not after.startswith('fsync('):
+            bad.append(c)
 if bad or not published:
-    print('published', published, 'short of fsyncs:', bad[:3], file=sys.stderr)
+    print('published', published, 'unsynced:', bad[:3], file=sys.stderr)
     sys.exit(1)
 PY
 fi
