@@ -368,11 +368,6 @@ static void new_lockfile(struct run *r, struct knit_lockfile *lf)
 /* --- fetching, verifying, storing -------------------------------------------------------- */
 
 /*
- * A git package: its commit's files in the store (<store>/v1/git-<commit>),
- * exported from the mirror unless there already. A folder package: the
- * folder itself, linked from deps/.
- */
-/*
  * Whether the store entry at it->store_dir can be used: whole (0), absent
  * (KNIT_ENOTFOUND), or damaged, which is warned about and the entry
  * removed, so that the caller makes it again (KNIT_ENOTFOUND too).
@@ -394,6 +389,11 @@ static int check_entry(struct run *r, struct item *it, struct strbuf *err)
 	return rc;
 }
 
+/*
+ * A git package: its commit's files in the store (<store>/v2/git-<commit>),
+ * exported from the mirror unless there already and whole. A folder
+ * package: the folder itself, linked from deps/.
+ */
 static int place_special(struct run *r, struct item *it, struct strbuf *err)
 {
 	struct strbuf id = STRBUF_INIT;
