@@ -406,14 +406,15 @@ static int place_special(struct run *r, struct item *it, struct strbuf *err)
 		if (rc != KNIT_ENOTFOUND)
 			return rc;
 		struct strbuf tmp = STRBUF_INIT, files = STRBUF_INIT;
-		rc = knit_store_begin(r->cfg.cache_dir, &tmp, err);
+		int owner;
+		rc = knit_store_begin(r->cfg.cache_dir, &tmp, &owner, err);
 		if (!rc) {
 			strbuf_addf(&files, "%s/package", tmp.buf);
 			rc = knit_git_export(r->cfg.cache_dir, it->git_url, it->commit, files.buf, err);
 			if (!rc)
-				rc = knit_store_publish(tmp.buf, it->store_dir.buf, it->name, err);
+				rc = knit_store_publish(tmp.buf, owner, it->store_dir.buf, it->name, err);
 			else
-				knit_remove_tree(tmp.buf);
+				knit_store_abort(tmp.buf, owner);
 		}
 		strbuf_release(&tmp);
 		strbuf_release(&files);

@@ -109,22 +109,39 @@ int knit_store_check(const char *pkg_dir, bool full, struct strbuf *why)
 	return rc;
 }
 
-/* store/tmp/<prefix>-XXXXXX, made; 0 or -1 with errno. */
-static int make_tmp(const char *cache_dir, const char *prefix, struct strbuf *tmp)
+/*
+ * store/tmp/pkg-<pid>-XXXXXX, made, with a flock held on *owner while it
+ * is in use: the owner's PID and the flock let knit_store_clean_tmp prove
+ * a killed run's folder dead. 0 or -1 with errno.
+ */
+static int make_tmp(const char *cache_dir, struct strbuf *tmp, int *owner)
 {
+	*owner = -1;
 	strbuf_addf(tmp, "%s/store/tmp", cache_dir);
 	if (knit_make_dirs(tmp->buf))
 		return -1;
-	strbuf_addf(tmp, "/%s-XXXXXX", prefix);
-	return mkdtemp(tmp->buf) ? 0 : -1;
+	strbuf_addf(tmp, "/pkg-%ld-XXXXXX", (long)getpid());
+	if (!mkdtemp(tmp->buf))
+		return -1;
+	*owner = open(tmp->buf, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (*owner >= 0)
+		flock(*owner, LOCK_EX | LOCK_NB);
+	return 0;
+}
+
+void knit_store_abort(const char *tmp, int owner)
+{
+	knit_remove_tree(tmp);
+	if (owner >= 0)
+		close(owner);
 }
 
 int knit_store_evict(const char *cache_dir, const char *pkg_dir, struct strbuf *err)
 {
 	struct strbuf entry = STRBUF_INIT, tmp = STRBUF_INIT;
-	int rc = 0;
+	int rc = 0, owner;
 	entry_of(pkg_dir, &entry);
-	if (make_tmp(cache_dir, "bad", &tmp)) {
+	if (make_tmp(cache_dir, &tmp, &owner)) {
 		strbuf_addf(err, "cannot make a folder in '%s/store/tmp': %s", cache_dir, strerror(errno));
 		rc = KNIT_EIO;
 	} else {
@@ -140,14 +157,16 @@ int knit_store_evict(const char *cache_dir, const char *pkg_dir, struct strbuf *
 			rc = KNIT_EIO;
 		}
 	}
+	if (owner >= 0)
+		close(owner);
 	strbuf_release(&entry);
 	strbuf_release(&tmp);
 	return rc;
 }
 
-int knit_store_begin(const char *cache_dir, struct strbuf *tmp, struct strbuf *err)
+int knit_store_begin(const char *cache_dir, struct strbuf *tmp, int *owner, struct strbuf *err)
 {
-	if (make_tmp(cache_dir, "pkg", tmp)) {
+	if (make_tmp(cache_dir, tmp, owner)) {
 		strbuf_addf(err, "cannot make a folder in '%s/store/tmp': %s", cache_dir, strerror(errno));
 		return KNIT_EIO;
 	}
@@ -192,7 +211,7 @@ static int write_new(const char *path, const struct strbuf *text)
 	return close(fd);
 }
 
-int knit_store_publish(const char *tmp, const char *pkg_dir, const char *pkg, struct strbuf *err)
+int knit_store_publish(const char *tmp, int owner, const char *pkg_dir, const char *pkg, struct strbuf *err)
 {
 	struct strbuf files = STRBUF_INIT, text = STRBUF_INIT, entry = STRBUF_INIT;
 	struct knit_store_index idx;
@@ -226,7 +245,7 @@ int knit_store_publish(const char *tmp, const char *pkg_dir, const char *pkg, st
 			rc = KNIT_EIO; /* the entry is there, but might not be after a power cut */
 		}
 	}
-	knit_remove_tree(tmp);
+	knit_store_abort(tmp, owner);
 	strbuf_release(&files);
 	strbuf_release(&text);
 	strbuf_release(&entry);
@@ -623,8 +642,9 @@ int knit_store_put(const char *cache_dir, const struct knit_integrity *id, const
 		   size_t len, const char *pkg, unsigned long long max_unpacked, struct strbuf *err)
 {
 	struct strbuf final = STRBUF_INIT, tmp = STRBUF_INIT, files = STRBUF_INIT;
+	int owner;
 	knit_store_path(cache_dir, id, &final);
-	int rc = knit_store_begin(cache_dir, &tmp, err);
+	int rc = knit_store_begin(cache_dir, &tmp, &owner, err);
 	if (!rc) {
 		strbuf_addf(&files, "%s/package", tmp.buf);
 		if (mkdir(files.buf, 0755)) {
@@ -634,9 +654,9 @@ int knit_store_put(const char *cache_dir, const struct knit_integrity *id, const
 		if (!rc)
 			rc = extract(tgz, len, files.buf, pkg, max_unpacked ? max_unpacked : KNIT_STORE_DEFAULT_MAX_UNPACKED, err);
 		if (!rc)
-			rc = knit_store_publish(tmp.buf, final.buf, pkg, err);
+			rc = knit_store_publish(tmp.buf, owner, final.buf, pkg, err);
 		else
-			knit_remove_tree(tmp.buf);
+			knit_store_abort(tmp.buf, owner);
 	}
 	strbuf_release(&final);
 	strbuf_release(&tmp);

@@ -68,11 +68,14 @@ int knit_store_check(const char *pkg_dir, bool full, struct strbuf *why);
 int knit_store_evict(const char *cache_dir, const char *pkg_dir, struct strbuf *err);
 /*
  * A new entry: makes an empty temporary folder under store/tmp, named in
- * *tmp; the caller writes the package's files into <tmp>/package (not yet
- * there), then calls knit_store_publish, or knit_remove_tree on failure.
+ * *tmp, flock'ed through *owner (knit_store_clean_tmp leaves it alone);
+ * the caller writes the package's files into <tmp>/package (not yet
+ * there), then calls knit_store_publish, or knit_store_abort on failure.
  * 0, or KNIT_EIO with one line in *err.
  */
-int knit_store_begin(const char *cache_dir, struct strbuf *tmp, struct strbuf *err);
+int knit_store_begin(const char *cache_dir, struct strbuf *tmp, int *owner, struct strbuf *err);
+/* Removes a knit_store_begin folder and releases its owner descriptor. */
+void knit_store_abort(const char *tmp, int owner);
 /*
  * Seals <tmp>/package, writes the index beside it, syncs the filesystem
  * (syncfs: every file and folder of the entry on disk), and renames tmp
@@ -80,8 +83,9 @@ int knit_store_begin(const char *cache_dir, struct strbuf *tmp, struct strbuf *e
  * knit_store_git_path), then fsyncs the folder holding it. tmp is gone
  * afterwards, whatever happened. 0 (also when another knit published the
  * entry first), or KNIT_EIO / KNIT_EPARSE with one line naming pkg in *err.
+ * owner (knit_store_begin's) is closed.
  */
-int knit_store_publish(const char *tmp, const char *pkg_dir, const char *pkg, struct strbuf *err);
+int knit_store_publish(const char *tmp, int owner, const char *pkg_dir, const char *pkg, struct strbuf *err);
 /*
  * Extracts the tarball (gzip'd tar, already verified to match id) into the
  * store, refusing it when its files add up to more than max_unpacked bytes

@@ -171,11 +171,12 @@ static void test_failed_seal(void **state)
 	char cache[600], path[700];
 	snprintf(cache, sizeof(cache), "%s/cache", tmp);
 	struct strbuf t = STRBUF_INIT, err = STRBUF_INIT, final = STRBUF_INIT;
-	assert_int_equal(knit_store_begin(cache, &t, &err), 0);
+	int owner;
+	assert_int_equal(knit_store_begin(cache, &t, &owner, &err), 0);
 	snprintf(path, sizeof(path), "%s/package", t.buf);
 	sh("mkdir -p %s/src && echo x >%s/src/a.c && mkfifo %s/src/fifo", path);
 	knit_store_git_path(cache, "0123456789012345678901234567890123456789", &final);
-	assert_int_equal(knit_store_publish(t.buf, final.buf, "libfifo", &err), KNIT_EIO);
+	assert_int_equal(knit_store_publish(t.buf, owner, final.buf, "libfifo", &err), KNIT_EIO);
 	assert_non_null(strstr(err.buf, "package 'libfifo': cannot seal 'src/fifo' in the store"));
 	assert_int_equal(access(t.buf, F_OK), -1);
 	strbuf_reset(&err);
@@ -194,12 +195,13 @@ static void test_publish_evict(void **state)
 	char cache[600], path[700];
 	snprintf(cache, sizeof(cache), "%s/cache2", tmp);
 	struct strbuf t = STRBUF_INIT, err = STRBUF_INIT, final = STRBUF_INIT;
+	int owner;
 	knit_store_git_path(cache, "1123456789012345678901234567890123456789", &final);
 	assert_int_equal(knit_store_check(final.buf, true, &err), KNIT_ENOTFOUND);
-	assert_int_equal(knit_store_begin(cache, &t, &err), 0);
+	assert_int_equal(knit_store_begin(cache, &t, &owner, &err), 0);
 	snprintf(path, sizeof(path), "%s/package", t.buf);
 	sh("mkdir -p %s/src && echo x >%s/src/a.c", path);
-	assert_int_equal(knit_store_publish(t.buf, final.buf, "liba", &err), 0);
+	assert_int_equal(knit_store_publish(t.buf, owner, final.buf, "liba", &err), 0);
 	assert_int_equal(knit_store_check(final.buf, true, &err), 0);
 	snprintf(path, sizeof(path), "%s/src/a.c", final.buf);
 	assert_int_equal(chmod(path, 0644), 0);
@@ -212,10 +214,10 @@ static void test_publish_evict(void **state)
 	assert_int_equal(access(final.buf, F_OK), -1);
 	/* an entry whose index went missing */
 	strbuf_reset(&t);
-	assert_int_equal(knit_store_begin(cache, &t, &err), 0);
+	assert_int_equal(knit_store_begin(cache, &t, &owner, &err), 0);
 	snprintf(path, sizeof(path), "%s/package", t.buf);
 	sh("mkdir -p %s", path);
-	assert_int_equal(knit_store_publish(t.buf, final.buf, "liba", &err), 0);
+	assert_int_equal(knit_store_publish(t.buf, owner, final.buf, "liba", &err), 0);
 	snprintf(path, sizeof(path), "%s", final.buf);
 	strcpy(path + strlen(path) - strlen("package"), "index");
 	assert_int_equal(unlink(path), 0);
