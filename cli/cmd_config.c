@@ -2,13 +2,15 @@
  * knit config get|set|delete|list: the .npmrc-syntax settings files.
  * set and delete edit the user's file (KNIT_CONFIG, else ~/.knitrc), or
  * the project's .knitrc with --project, line by line, keeping comments and
- * every other line as they are. Tokens are never printed.
+ * every other line as they are. Tokens are never printed, nor are URL
+ * passwords in list.
  */
 #include "cli.h"
 #include "options.h"
 #include "registry/config.h"
 #include "util/error.h"
 #include "util/fs.h"
+#include "util/redact.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -76,8 +78,12 @@ int cmd_config(int argc, const char **argv, struct knit_cli *cli)
 					later = !strcmp(cfg.items[k].key, cfg.items[i].key);
 				if (later)
 					continue;
-				fprintf(cli->out, "%s=%s    ; %s\n", cfg.items[i].key,
-					secret(cfg.items[i].key) ? "(protected)" : cfg.items[i].value, cfg.items[i].origin);
+				/* a URL's password is a secret too */
+				struct strbuf value = STRBUF_INIT;
+				strbuf_addstr(&value, secret(cfg.items[i].key) ? "(protected)" : cfg.items[i].value);
+				knit_redact(&value);
+				fprintf(cli->out, "%s=%s    ; %s\n", cfg.items[i].key, value.buf, cfg.items[i].origin);
+				strbuf_release(&value);
 			}
 			fprintf(cli->out, "; store: %s\n", cfg.cache_dir);
 			status = KNIT_EXIT_OK;

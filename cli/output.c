@@ -1,14 +1,18 @@
 #include "cli.h"
 #include "util/pkgname.h"
+#include "util/redact.h"
 
 #include <stdarg.h>
 
+/* Every message goes through knit_redact: no URL's password or configured token reaches the terminal. */
 static void report(FILE *f, const char *prefix, const char *fmt, va_list ap)
 {
-	fprintf(f, "knit: %s", prefix);
-	vfprintf(f, fmt, ap);
-	fputc('\n', f);
+	struct strbuf msg = STRBUF_INIT;
+	strbuf_vaddf(&msg, fmt, ap);
+	knit_redact(&msg);
+	fprintf(f, "knit: %s%s\n", prefix, msg.buf);
 	fflush(f);
+	strbuf_release(&msg);
 }
 
 void knit_error(struct knit_cli *cli, const char *fmt, ...)

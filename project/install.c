@@ -96,7 +96,7 @@ static void on_fetch_tick(void *ctx)
 			const struct knit_transfer *t = r->items[i].transfer;
 			if (t) {
 				r->progress.tarballs_done += t->done;
-				r->progress.bytes += t->body.len;
+				r->progress.bytes += t->size;
 			}
 		}
 	}
@@ -506,9 +506,11 @@ static int fetch_missing(struct run *r, struct knit_install_stats *stats, struct
 			it->store.id = it->id;
 			it->store.pkg = it->name;
 			it->store.max_unpacked = max_unpacked;
-			it->store.tgz = it->transfer->body; /* moved: the pool frees it */
-			strbuf_init(&it->transfer->body, 0);
-			r->tarball_bytes_kept += it->store.tgz.len;
+			/* moved: the pool frees the bytes or closes the file */
+			r->tarball_bytes_kept += it->transfer->size;
+			knit_transfer_take_body(it->transfer, &it->store.tgz, &it->store.fd);
+			it->store.has_fd = it->store.fd >= 0;
+			it->store.fetch = r->fetch;
 			knit_store_pool_put(pool, &it->store);
 			it->queued = true;
 		}

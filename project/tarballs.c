@@ -71,7 +71,7 @@ struct knit_transfer *knit_tarballs_get(struct knit_tarballs *t, const char *url
 	struct strbuf auth = STRBUF_INIT;
 	const char *headers[2] = { knit_config_auth_header(t->cfg, url, &auth), NULL };
 	s->url = knit_xstrdup(url);
-	s->transfer = knit_fetch_start(t->fetch, url, headers, 0, algo);
+	s->transfer = knit_fetch_start_spooled(t->fetch, url, headers, KNIT_TARBALL_MAX, algo);
 	t->n++;
 	strbuf_release(&auth);
 	return s->transfer;

@@ -3,7 +3,9 @@
  * decisions start them while it still works (a decision may be undone, and
  * then its download is simply never used), and the install takes them
  * afterwards, starting whatever is still missing. Requests carry the
- * registry's bearer token when .knitrc has one for the URL.
+ * registry's bearer token when .knitrc has one for the URL. Bodies are
+ * spooled (registry/fetch.h): a large tarball waits in a temporary file,
+ * not in memory.
  *
  * Ownership: transfers belong to the fetch; the table only indexes them.
  */
@@ -15,6 +17,9 @@
 #include "registry/integrity.h"
 
 struct knit_tarballs;
+
+/* The largest tarball accepted, announced or received: far above any real package. */
+#define KNIT_TARBALL_MAX ((size_t)1 << 30)
 
 struct knit_tarballs *knit_tarballs_new(struct knit_fetch *fetch, const struct knit_config *cfg);
 void knit_tarballs_free(struct knit_tarballs *t);

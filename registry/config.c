@@ -1,6 +1,7 @@
 #include "config.h"
 #include "util/error.h"
 #include "util/fs.h"
+#include "util/redact.h"
 #include "util/xalloc.h"
 
 #include <errno.h>
@@ -101,6 +102,41 @@ static int expand(struct strbuf *out, const char *s, size_t len, const char *ori
 	return 0;
 }
 
+/* The number settings: the largest value each accepts, and its unit for messages. */
+static const struct { const char *key; long max; const char *unit; } numbers[] = {
+	{ "fetch-timeout", 86400000L, "milliseconds" },
+	{ "fetch-retries", 100, "retries" },
+	{ "fetch-retry-mintimeout", 3600000L, "milliseconds" },
+	{ "fetch-retry-maxtimeout", 3600000L, "milliseconds" },
+};
+
+/* A number setting's value: a whole number from 0 to its maximum; 0 or KNIT_EPARSE naming where and key. */
+static int check_number(const char *key, const char *value, const char *where, struct strbuf *err)
+{
+	for (size_t i = 0; i < sizeof(numbers) / sizeof(numbers[0]); i++) {
+		if (strcmp(key, numbers[i].key))
+			continue;
+		char *end;
+		errno = 0;
+		long v = strtol(value, &end, 10);
+		if (!*value || *end || errno || v < 0 || v > numbers[i].max || *value == '-' || *value == '+') {
+			strbuf_addf(err, "%s: '%s' must be a whole number of %s from 0 to %ld, not '%s'", where, key,
+				    numbers[i].unit, numbers[i].max, value);
+			return KNIT_EPARSE;
+		}
+	}
+	return 0;
+}
+
+/* Credentials: messages never show them (util/redact.h). */
+static void note_secret(const char *key, const char *value)
+{
+	size_t n = strlen(key);
+	if ((n >= 10 && !strcmp(key + n - 10, "_authToken")) || (n >= 9 && !strcmp(key + n - 9, "_password")) ||
+	    (n >= 5 && !strcmp(key + n - 5, "_auth")))
+		knit_redact_add_secret(value);
+}
+
 int knit_config_parse(struct knit_config *c, const char *text, const char *origin, struct strbuf *err)
 {
 	unsigned line = 0;
@@ -136,7 +172,11 @@ int knit_config_parse(struct knit_config *c, const char *text, const char *origi
 			rc = KNIT_EPARSE;
 		}
 		if (!rc)
+			rc = check_number(key.buf, value.buf, where.buf, err);
+		if (!rc) {
+			note_secret(key.buf, value.buf);
 			knit_config_set(c, key.buf, value.buf, where.buf);
+		}
 		strbuf_release(&key);
 		strbuf_release(&value);
 		strbuf_release(&where);

@@ -11,9 +11,16 @@
  *   https-proxy=http://proxy.corp:3128/
  *   noproxy=localhost,.corp
  *   max-unpacked-size=512m
+ *   fetch-timeout=300000        (ms one attempt may take; 0: no limit)
+ *   fetch-retries=2
+ *   fetch-retry-mintimeout=200  (ms before the first retry, doubled each time)
+ *   fetch-retry-maxtimeout=10000
  *
  * ${VAR} expands from the environment; an unset variable is an error that
- * names the file and line. Comments start with # or ;.
+ * names the file and line, as is a number setting that is not a whole
+ * number in its range. Credentials (keys ending in _authToken, _auth,
+ * _password) are registered with util/redact.h so that no message shows
+ * them. Comments start with # or ;.
  */
 #ifndef KNIT_REGISTRY_CONFIG_H
 #define KNIT_REGISTRY_CONFIG_H

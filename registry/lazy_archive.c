@@ -26,6 +26,11 @@ int archive_read_open_memory(struct archive *a, const void *buf, size_t size)
 	return REAL(archive_read_open_memory)(a, buf, size);
 }
 
+int archive_read_open_fd(struct archive *a, int fd, size_t block_size)
+{
+	return REAL(archive_read_open_fd)(a, fd, block_size);
+}
+
 int archive_read_next_header(struct archive *a, struct archive_entry **entry)
 {
 	return REAL(archive_read_next_header)(a, entry);

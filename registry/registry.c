@@ -11,6 +11,14 @@
 #include <string.h>
 
 #define ABBREVIATED "Accept: application/vnd.npm.install-v1+json; q=1.0, application/json; q=0.8, */*"
+/*
+ * The largest packument accepted. It is parsed, so it stays in memory, and
+ * its cJSON tree takes several times its size. knit asks for the
+ * abbreviated document (install-v1), whose largest on the public registry
+ * are tens of MiB; a full document from a registry that ignores the Accept
+ * header can be larger, and past this it is refused by name.
+ */
+#define PACKUMENT_MAX ((size_t)128 << 20)
 
 struct entry {
 	char *name;
@@ -35,10 +43,24 @@ struct knit_registry {
 	bool cache_dir_made;     /* <cache>/packuments exists: no mkdir -p per write */
 };
 
+/* A number setting, already checked by the loader (config.h); fallback when unset. */
+static long number(const struct knit_config *cfg, const char *key, long fallback)
+{
+	const char *v = knit_config_get(cfg, key);
+	return v && *v ? strtol(v, NULL, 10) : fallback;
+}
+
 void knit_registry_fetch_opts(const struct knit_config *cfg, struct knit_fetch_opts *out)
 {
 	const char *strict = knit_config_get(cfg, "strict-ssl");
+	long timeout = number(cfg, "fetch-timeout", 0), retries = number(cfg, "fetch-retries", 0);
+	long min_wait = number(cfg, "fetch-retry-mintimeout", 0), max_wait = number(cfg, "fetch-retry-maxtimeout", 0);
 	*out = (struct knit_fetch_opts){
+		/* npm's meanings: 0 is no limit, no retry, no wait */
+		.timeout_ms = knit_config_get(cfg, "fetch-timeout") && !timeout ? -1 : timeout,
+		.retries = knit_config_get(cfg, "fetch-retries") && !retries ? -1 : (int)retries,
+		.backoff_ms = knit_config_get(cfg, "fetch-retry-mintimeout") && !min_wait ? 1 : min_wait,
+		.backoff_max_ms = knit_config_get(cfg, "fetch-retry-maxtimeout") && !max_wait ? 1 : max_wait,
 		.cafile = knit_config_get(cfg, "cafile"),
 		.insecure = strict && !strcmp(strict, "false"),
 		/* npm's names for them */
@@ -281,7 +303,7 @@ static struct entry *request(struct knit_registry *r, const char *name)
 			strbuf_addf(&ims, "If-Modified-Since: %s", lm.buf);
 			headers[h++] = ims.buf;
 		}
-		e->transfer = knit_fetch_start(r->fetch, url, headers, 64u << 20, KNIT_HASH_NONE);
+		e->transfer = knit_fetch_start(r->fetch, url, headers, PACKUMENT_MAX, KNIT_HASH_NONE);
 		strbuf_release(&auth);
 		strbuf_release(&inm);
 		strbuf_release(&ims);
@@ -333,7 +355,7 @@ static int src_load(void *ctx, const char *name, const struct knit_pkg **out)
 		/* parsed: the text is no longer needed */
 		strbuf_release(&e->cached);
 		if (e->transfer)
-			strbuf_release(&e->transfer->body);
+			knit_transfer_release_body(e->transfer);
 	}
 	*out = &e->pkg;
 	return e->rc;

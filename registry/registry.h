@@ -35,7 +35,11 @@ void knit_registry_free(struct knit_registry *r);
 const struct knit_source *knit_registry_source(struct knit_registry *r);
 /* The packument URL of name in the registry configured for it. Malloc'd. */
 char *knit_registry_packument_url(const struct knit_config *cfg, const char *name);
-/* The fetch options the settings ask for (cafile, strict-ssl, proxy, https-proxy, noproxy); the rest default. */
+/*
+ * The fetch options the settings ask for (cafile, strict-ssl, proxy,
+ * https-proxy, noproxy, fetch-timeout, fetch-retries,
+ * fetch-retry-mintimeout, fetch-retry-maxtimeout); the rest default.
+ */
 void knit_registry_fetch_opts(const struct knit_config *cfg, struct knit_fetch_opts *out);
 /*
  * Parses a packument into *out, pointing into doc (which the caller keeps).

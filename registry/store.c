@@ -555,7 +555,8 @@ static int check_name(struct unpack *u, const char *name, const struct strbuf *i
 	return 0;
 }
 
-static int extract(const void *tgz, size_t len, const char *dir, const char *pkg,
+/* From tgz (len bytes), or from tgz_fd when it is not -1. */
+static int extract(const void *tgz, size_t len, int tgz_fd, const char *dir, const char *pkg,
 		   unsigned long long max_bytes, struct strbuf *err)
 {
 	struct archive_entry *e;
@@ -569,7 +570,8 @@ static int extract(const void *tgz, size_t len, const char *dir, const char *pkg
 	archive_read_support_filter_none(u.a);
 	archive_read_support_format_tar(u.a);
 	archive_read_support_format_gnutar(u.a);
-	if (u.root < 0 || archive_read_open_memory(u.a, tgz, len) != ARCHIVE_OK) {
+	if (u.root < 0 || (tgz_fd >= 0 ? archive_read_open_fd(u.a, tgz_fd, 64 << 10)
+				   : archive_read_open_memory(u.a, tgz, len)) != ARCHIVE_OK) {
 		strbuf_addf(err, "package '%s': the tarball is damaged: %s", pkg,
 			    u.root < 0 ? strerror(errno) : archive_error_string(u.a));
 		rc = KNIT_EPARSE;
@@ -638,8 +640,8 @@ static int extract(const void *tgz, size_t len, const char *dir, const char *pkg
 	return rc;
 }
 
-int knit_store_put(const char *cache_dir, const struct knit_integrity *id, const void *tgz,
-		   size_t len, const char *pkg, unsigned long long max_unpacked, struct strbuf *err)
+static int put(const char *cache_dir, const struct knit_integrity *id, const void *tgz, size_t len,
+	       int fd, const char *pkg, unsigned long long max_unpacked, struct strbuf *err)
 {
 	struct strbuf final = STRBUF_INIT, tmp = STRBUF_INIT, files = STRBUF_INIT;
 	int owner;
@@ -652,7 +654,7 @@ int knit_store_put(const char *cache_dir, const struct knit_integrity *id, const
 			rc = KNIT_EIO;
 		}
 		if (!rc)
-			rc = extract(tgz, len, files.buf, pkg, max_unpacked ? max_unpacked : KNIT_STORE_DEFAULT_MAX_UNPACKED, err);
+			rc = extract(tgz, len, fd, files.buf, pkg, max_unpacked ? max_unpacked : KNIT_STORE_DEFAULT_MAX_UNPACKED, err);
 		if (!rc)
 			rc = knit_store_publish(tmp.buf, owner, final.buf, pkg, err);
 		else
@@ -701,4 +703,16 @@ void knit_store_clean_tmp(const char *cache_dir)
 		closedir(d);
 	strbuf_release(&dir);
 	strbuf_release(&path);
+}
+
+int knit_store_put(const char *cache_dir, const struct knit_integrity *id, const void *tgz,
+		   size_t len, const char *pkg, unsigned long long max_unpacked, struct strbuf *err)
+{
+	return put(cache_dir, id, tgz, len, -1, pkg, max_unpacked, err);
+}
+
+int knit_store_put_fd(const char *cache_dir, const struct knit_integrity *id, int fd, const char *pkg,
+		      unsigned long long max_unpacked, struct strbuf *err)
+{
+	return put(cache_dir, id, NULL, 0, fd, pkg, max_unpacked, err);
 }

@@ -101,6 +101,9 @@ int knit_store_publish(const char *tmp, int owner, const char *pkg_dir, const ch
 void knit_store_clean_tmp(const char *cache_dir);
 int knit_store_put(const char *cache_dir, const struct knit_integrity *id, const void *tgz,
 		   size_t len, const char *pkg, unsigned long long max_unpacked, struct strbuf *err);
+/* As knit_store_put, reading the tarball from fd (from its offset on; left open). */
+int knit_store_put_fd(const char *cache_dir, const struct knit_integrity *id, int fd, const char *pkg,
+		      unsigned long long max_unpacked, struct strbuf *err);
 
 /*
  * Called for each damaged entry by knit_store_verify: its package folder

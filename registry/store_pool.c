@@ -1,5 +1,6 @@
 #include "store_pool.h"
 
+#include "registry/fetch.h"
 #include "registry/store.h"
 #include "util/xalloc.h"
 
@@ -10,6 +11,7 @@
 struct queued {
 	struct knit_store_job *job;
 	struct strbuf tgz;
+	int fd;
 };
 
 struct knit_store_pool {
@@ -26,9 +28,18 @@ struct knit_store_pool {
 static void run_job(struct knit_store_pool *pool, struct queued *q)
 {
 	struct knit_store_job *job = q->job;
-	job->rc = knit_store_put(pool->cache_dir, &job->id, q->tgz.buf, q->tgz.len, job->pkg,
-				 job->max_unpacked, &job->err);
+	if (q->fd >= 0) {
+		job->rc = knit_store_put_fd(pool->cache_dir, &job->id, q->fd, job->pkg, job->max_unpacked,
+					    &job->err);
+		close(q->fd);
+	} else {
+		job->rc = knit_store_put(pool->cache_dir, &job->id, q->tgz.buf, q->tgz.len, job->pkg,
+					 job->max_unpacked, &job->err);
+	}
+	size_t held = q->tgz.len;
 	strbuf_release(&q->tgz);
+	if (job->fetch)
+		knit_fetch_give_back(job->fetch, held);
 }
 
 static void *worker(void *arg)
@@ -70,8 +81,9 @@ struct knit_store_pool *knit_store_pool_new(const char *cache_dir, unsigned thre
 
 void knit_store_pool_put(struct knit_store_pool *pool, struct knit_store_job *job)
 {
-	struct queued q = { job, job->tgz };
+	struct queued q = { job, job->tgz, job->has_fd ? job->fd : -1 };
 	strbuf_init(&job->tgz, 0);
+	job->has_fd = false;
 	strbuf_init(&job->err, 0);
 	job->rc = 0;
 	pthread_mutex_lock(&pool->lock);

@@ -6,7 +6,7 @@
  *
  * Ownership: the caller owns each job and keeps it alive until
  * knit_store_pool_finish() returns; the pool takes the job's tarball bytes
- * and releases them once the package is extracted.
+ * (or its file) and releases them once the package is extracted.
  */
 #ifndef KNIT_REGISTRY_STORE_POOL_H
 #define KNIT_REGISTRY_STORE_POOL_H
@@ -16,12 +16,18 @@
 #include "registry/integrity.h"
 #include "util/strbuf.h"
 
+struct knit_fetch;
+
 struct knit_store_job {
 	/* set by the caller */
 	struct knit_integrity id;
 	const char *pkg;      /* for messages; must outlive the job */
 	struct strbuf tgz;    /* verified tarball bytes, taken by the pool */
 	unsigned long long max_unpacked; /* max-unpacked-size; 0 for the default */
+	bool has_fd;          /* the tarball is in fd instead (at the offset to read from), */
+	int fd;               /* taken by the pool and closed once extracted */
+	struct knit_fetch *fetch; /* when set, tgz's bytes are given back to it once released
+				     (knit_transfer_take_body); it must outlive the pool */
 	/* set by the pool: valid once knit_store_pool_finish() returns; the
 	 * caller releases err */
 	int rc;               /* knit_store_put()'s answer */

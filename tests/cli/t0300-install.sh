@@ -82,7 +82,7 @@ export KNIT_CACHE="$TEST_TMP/cache-bad"
 # with knit.lock, install trusts the lock's integrity: a registry that swaps a tarball is caught
 damaged && python3 "$TOOL" truncate "$TEST_TMP/bad" "$vname" "$vversion"
 fails "a swapped tarball against knit.lock" "knit: error: integrity mismatch for $vname@$vversion: expected sha512-*, got sha512-*" "$KNIT" install --registry "$B"
-fails "a registry that is down, with knit.lock" "knit: error: cannot fetch $vname@$vversion: http://127.0.0.1:9/*: Couldn't connect to server (after 4 attempts)" "$KNIT" install --registry "http://127.0.0.1:9/"
+fails "a registry that is down, with knit.lock" "knit: error: cannot fetch $vname@$vversion: http://127.0.0.1:9/*: Couldn't connect to server (after 3 attempts)" "$KNIT" install --registry "http://127.0.0.1:9/"
 [ -z "$(find "$KNIT_CACHE/store" -mindepth 2 -maxdepth 2 -name 'sha512-*' 2>/dev/null)" ] && ok || not_ok "a failed install left packages in the store"
 
 # without knit.lock, the registry's documents are read: the rest of the failures
@@ -104,7 +104,7 @@ fails "a link out of the package" "knit: error: package '$vname' is refused: 'pa
 damaged && python3 "$TOOL" malform "$TEST_TMP/bad" "$vname"
 fails "a malformed packument" "knit: error: cannot load '$vname': the registry's document for '$vname' is malformed JSON (line 1, column *)" "$KNIT" install --registry "$B"
 rm -rf "$KNIT_CACHE"
-fails "the registry is down" "knit: error: cannot load '*': http://127.0.0.1:9/*: Couldn't connect to server (after 4 attempts)" "$KNIT" install --registry "http://127.0.0.1:9/"
+fails "the registry is down" "knit: error: cannot load '*': http://127.0.0.1:9/*: Couldn't connect to server (after 3 attempts)" "$KNIT" install --registry "http://127.0.0.1:9/"
 
 # HTTP: nginx serving a registry made for its port, and a server that fails first
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
@@ -198,8 +198,8 @@ fault_pid=$!
 for _ in $(seq 50); do [ -s "$TEST_TMP/fault.port" ] && break; sleep 0.1; done
 fport=$(cat "$TEST_TMP/fault.port")
 rm -rf "$KNIT_CACHE"
-fails "a registry that keeps failing, with knit.lock" "knit: error: cannot fetch *: http://127.0.0.1:$fport/*: HTTP 500 (after 4 attempts)" "$KNIT" install --registry "http://127.0.0.1:$fport/"
+fails "a registry that keeps failing, with knit.lock" "knit: error: cannot fetch *: http://127.0.0.1:$fport/*: HTTP 500 (after 3 attempts)" "$KNIT" install --registry "http://127.0.0.1:$fport/"
 mv knit.lock knit.lock.kept
-fails "a registry that keeps failing" "knit: error: cannot load '*': http://127.0.0.1:$fport/*: HTTP 500 (after 4 attempts)" "$KNIT" install --registry "http://127.0.0.1:$fport/"
+fails "a registry that keeps failing" "knit: error: cannot load '*': http://127.0.0.1:$fport/*: HTTP 500 (after 3 attempts)" "$KNIT" install --registry "http://127.0.0.1:$fport/"
 mv knit.lock.kept knit.lock
 finish
