@@ -60,8 +60,11 @@ void knit_fetch_opts_resolve(struct knit_fetch_opts *o)
 		o->connect_timeout_ms = 10000;
 	if (!o->timeout_ms)
 		o->timeout_ms = 300000;
+	/* a stall shows well before the whole attempt's limit: at half of it when that is shorter */
 	if (!o->stall_ms)
-		o->stall_ms = o->timeout_ms > 0 && o->timeout_ms < 15000 ? o->timeout_ms : 15000;
+		o->stall_ms = o->timeout_ms > 0 && o->timeout_ms / 2 < 15000 ? o->timeout_ms / 2 : 15000;
+	if (o->stall_ms < 1000)
+		o->stall_ms = 1000;
 	if (!o->retries)
 		o->retries = 2;
 	if (o->retries < 0)

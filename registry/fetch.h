@@ -27,7 +27,7 @@ struct knit_fetch_opts {
 	long connect_timeout_ms; /* 0: 10 s */
 	long timeout_ms;         /* the longest one attempt may take (npm's fetch-timeout); 0: 5 min; negative: none */
 	long stall_ms;           /* an attempt that receives no byte for this long fails (whole seconds,
-				    rounded up); 0: 15 s, or timeout_ms when that is shorter */
+				    rounded up, 1 s at least); 0: 15 s, or half timeout_ms when shorter */
 	int retries;             /* attempts after the first; negative: none; 0: 2 (npm's fetch-retries) */
 	long backoff_ms;         /* first wait before a retry, doubled each time; 0: 200 ms */
 	long backoff_max_ms;     /* the longest wait, a Retry-After included; 0: 10 s */
