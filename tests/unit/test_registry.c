@@ -1,7 +1,8 @@
 /*
  * registry/: configuration layers and .npmrc syntax, SRI parsing and
- * verification, packument parsing, packument URLs, and fetching file://
- * URLs concurrently with digests and progress counts.
+ * verification, packument parsing, packument URLs, fetching file://
+ * URLs concurrently with digests and progress counts, the fetch settings
+ * and their sum against a silent server, stalls, and spooled bodies.
  */
 #include "conformance.h"
 #include "registry/config.h"
@@ -10,10 +11,15 @@
 #include "registry/registry.h"
 #include "util/error.h"
 
+#include <arpa/inet.h>
 #include <cjson/cJSON.h>
+#include <fcntl.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 static void test_config_syntax(void **state)
@@ -281,6 +287,153 @@ static void test_fetch_file_urls(void **state)
 	(void)state;
 }
 
+/* The settings as fetch options, and what they add up to against a silent server. */
+static void test_fetch_settings(void **state)
+{
+	struct knit_fetch_opts o = { 0 };
+	knit_fetch_opts_resolve(&o);
+	/* every attempt stalls for stall_ms; between them the doubling waits */
+	long worst = (o.retries + 1) * ((o.stall_ms + 999) / 1000 * 1000), wait = o.backoff_ms;
+	for (int i = 0; i < o.retries; i++, wait *= 2)
+		worst += wait < o.backoff_max_ms ? wait : o.backoff_max_ms;
+	assert_int_equal(o.retries, 2);       /* npm's fetch-retries */
+	assert_int_equal(o.timeout_ms, 300000); /* npm's fetch-timeout */
+	assert_int_equal(o.stall_ms, 15000);
+	assert_int_equal(worst, 45600);
+	assert_true(worst < 60000);           /* a silent registry fails the install within a minute */
+
+	struct knit_config c = { 0 };
+	struct strbuf err = STRBUF_INIT;
+	assert_int_equal(knit_config_parse(&c, "fetch-timeout=4000\nfetch-retries=0\n"
+					       "fetch-retry-mintimeout=50\nfetch-retry-maxtimeout=70\n",
+					   "~/.knitrc", &err), 0);
+	knit_registry_fetch_opts(&c, &o);
+	knit_fetch_opts_resolve(&o);
+	assert_int_equal(o.timeout_ms, 4000);
+	assert_int_equal(o.stall_ms, 2000);
+	assert_int_equal(o.retries, 0);
+	assert_int_equal(o.backoff_ms, 50);
+	assert_int_equal(o.backoff_max_ms, 70);
+	knit_config_release(&c);
+	/* 0 is npm's "no limit" */
+	assert_int_equal(knit_config_parse(&c, "fetch-timeout=0\n", "~/.knitrc", &err), 0);
+	knit_registry_fetch_opts(&c, &o);
+	knit_fetch_opts_resolve(&o);
+	assert_true(o.timeout_ms < 0);
+	assert_int_equal(o.stall_ms, 15000);
+	knit_config_release(&c);
+
+	static const char *const bad[][2] = {
+		{ "fetch-timeout=soon\n", "~/.knitrc:1: 'fetch-timeout' must be a whole number of milliseconds from 0 to 86400000, not 'soon'" },
+		{ "\nfetch-retries=-1\n", "~/.knitrc:2: 'fetch-retries' must be a whole number of retries from 0 to 100, not '-1'" },
+		{ "fetch-retries=101\n", "~/.knitrc:1: 'fetch-retries' must be a whole number of retries from 0 to 100, not '101'" },
+		{ "fetch-retry-maxtimeout=\n", "~/.knitrc:1: 'fetch-retry-maxtimeout' must be a whole number of milliseconds from 0 to 3600000, not ''" },
+		{ "fetch-timeout=99999999999999999999\n", "~/.knitrc:1: 'fetch-timeout' must be a whole number of milliseconds from 0 to 86400000, not '99999999999999999999'" },
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		strbuf_reset(&err);
+		assert_int_equal(knit_config_parse(&c, bad[i][0], "~/.knitrc", &err), KNIT_EPARSE);
+		assert_string_equal(err.buf, bad[i][1]);
+		knit_config_release(&c);
+	}
+	strbuf_release(&err);
+	(void)state;
+}
+
+/* A server that takes connections (the kernel's backlog) and never answers. */
+static void test_fetch_stall(void **state)
+{
+	int s = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof(a);
+	assert_int_equal(bind(s, (struct sockaddr *)&a, sizeof(a)), 0);
+	assert_int_equal(listen(s, 8), 0);
+	assert_int_equal(getsockname(s, (struct sockaddr *)&a, &len), 0);
+	char url[96];
+	snprintf(url, sizeof(url), "http://alice:secret@127.0.0.1:%d/x", ntohs(a.sin_port));
+
+	struct knit_fetch_opts opts = { .stall_ms = 1000, .retries = 1, .backoff_ms = 10 };
+	struct knit_fetch *fetch = knit_fetch_new(&opts);
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	struct knit_transfer *t = knit_fetch_start(fetch, url, NULL, 0, KNIT_HASH_NONE);
+	knit_fetch_wait(fetch, t);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	assert_int_equal(t->rc, KNIT_EIO);
+	char want[160];
+	snprintf(want, sizeof(want), "http://alice:***@127.0.0.1:%d/x: no data for 1 s (after 2 attempts)",
+		 ntohs(a.sin_port));
+	assert_string_equal(t->message.buf, want);
+	assert_true(secs >= 1.5 && secs < 20); /* two attempts of a second; generous above */
+	knit_fetch_free(fetch);
+	close(s);
+	(void)state;
+}
+
+/* Spooled bodies go to a file past spool_bytes, or once the fetch holds memory_bytes. */
+static void test_fetch_spool(void **state)
+{
+	char dir[] = "/tmp/knit-spool-XXXXXX", path[64], url[96];
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/big", dir);
+	size_t size = (size_t)3 << 20;
+	char *data = malloc(size);
+	for (size_t i = 0; i < size; i++)
+		data[i] = (char)(i * 7);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	assert_int_equal(fwrite(data, 1, size, f), size);
+	fclose(f);
+	snprintf(url, sizeof(url), "file://%s", path);
+
+	struct knit_fetch_opts opts = { .spool_bytes = 1 << 20, .memory_bytes = (size_t)4 << 20,
+					.spool_dir = dir };
+	struct knit_fetch *fetch = knit_fetch_new(&opts);
+	struct knit_transfer *a = knit_fetch_start_spooled(fetch, url, NULL, 0, KNIT_HASH_SHA512);
+	struct knit_transfer *b = knit_fetch_start(fetch, url, NULL, 0, KNIT_HASH_SHA512);
+	knit_fetch_wait_all(fetch);
+	assert_int_equal(a->rc, 0);
+	assert_true(a->fd >= 0);     /* past spool_bytes */
+	assert_int_equal(a->body.len, 0);
+	assert_int_equal(a->size, size);
+	assert_true(knit_integrity_equal(&a->digest, &b->digest));
+	assert_int_equal(b->rc, 0);  /* not spooled: a packument stays in memory */
+	assert_int_equal(b->body.len, size);
+	assert_int_equal(knit_fetch_held(fetch), size);
+
+	struct strbuf body = STRBUF_INIT;
+	int fd;
+	knit_transfer_take_body(a, &body, &fd);
+	assert_int_equal(body.len, 0);
+	char *back = malloc(size);
+	assert_int_equal(read(fd, back, size), (ssize_t)size);
+	assert_memory_equal(back, data, size);
+	close(fd);
+	free(back);
+	knit_transfer_release_body(b);
+	assert_int_equal(knit_fetch_held(fetch), 0);
+
+	/* two bodies under spool_bytes that together pass memory_bytes: the fetch never holds more */
+	knit_fetch_free(fetch);
+	opts.spool_bytes = (size_t)8 << 20;
+	fetch = knit_fetch_new(&opts);
+	struct knit_transfer *c = knit_fetch_start_spooled(fetch, url, NULL, 0, KNIT_HASH_NONE);
+	struct knit_transfer *d = knit_fetch_start_spooled(fetch, url, NULL, 0, KNIT_HASH_NONE);
+	knit_fetch_wait_all(fetch);
+	assert_int_equal(c->rc, 0);
+	assert_int_equal(d->rc, 0);
+	assert_true(c->fd >= 0 || d->fd >= 0);
+	assert_true(knit_fetch_held(fetch) <= opts.memory_bytes);
+	assert_int_equal(c->size + d->size, 2 * size);
+	knit_fetch_free(fetch);
+	unlink(path);
+	rmdir(dir); /* fails if a spooled body left a file behind */
+	assert_int_equal(access(dir, F_OK), -1);
+	free(data);
+	(void)state;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -290,6 +443,9 @@ int main(void)
 		cmocka_unit_test(test_integrity),
 		cmocka_unit_test(test_packument),
 		cmocka_unit_test(test_fetch_file_urls),
+		cmocka_unit_test(test_fetch_settings),
+		cmocka_unit_test(test_fetch_stall),
+		cmocka_unit_test(test_fetch_spool),
 	};
 	return cmocka_run_group_tests_name("registry", tests, NULL, NULL);
 }
