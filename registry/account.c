@@ -2,6 +2,7 @@
 #include "http.h"
 #include "util/base64.h"
 #include "util/error.h"
+#include "util/redact.h"
 #include "util/url.h"
 
 #include <cjson/cJSON.h>
@@ -87,7 +88,7 @@ int knit_account_login(struct knit_fetch *f, const char *registry, const char *u
 	strbuf_release(&basic);
 	strbuf_release(&pair);
 	strbuf_release(&scratch);
-	return rc;
+	return knit_redacted(err, rc);
 }
 
 int knit_account_whoami(const struct knit_config *cfg, struct knit_fetch *f, const char *registry,
@@ -98,7 +99,7 @@ int knit_account_whoami(const struct knit_config *cfg, struct knit_fetch *f, con
 	if (!auth_line) {
 		strbuf_addf(err, "not logged in to %s; run 'knit login --registry %s'", registry, registry);
 		strbuf_release(&auth);
-		return KNIT_EAUTH;
+		return knit_redacted(err, KNIT_EAUTH);
 	}
 	strbuf_addf(&url, "%s/-/whoami", registry);
 	struct knit_http_req req = { .url = url.buf, .auth = auth_line, .registry = registry, .what = "whoami" };
@@ -119,7 +120,7 @@ int knit_account_whoami(const struct knit_config *cfg, struct knit_fetch *f, con
 	strbuf_release(&url);
 	strbuf_release(&body);
 	strbuf_release(&auth);
-	return rc;
+	return knit_redacted(err, rc);
 }
 
 int knit_account_logout(struct knit_fetch *f, const char *registry, const char *token, struct strbuf *err)
@@ -139,5 +140,5 @@ int knit_account_logout(struct knit_fetch *f, const char *registry, const char *
 	strbuf_release(&url);
 	strbuf_release(&auth);
 	strbuf_release(&scratch);
-	return rc;
+	return knit_redacted(err, rc);
 }

@@ -1,6 +1,7 @@
 #include "git.h"
 #include "resolver/semver.h"
 #include "util/error.h"
+#include "util/redact.h"
 #include "util/hash.h"
 #include "util/tree.h"
 #include "util/xalloc.h"
@@ -89,7 +90,7 @@ static int fail(struct strbuf *err, const char *url, const char *what)
 	/* libgit2 messages may end with a line break */
 	while (err->len && (err->buf[err->len - 1] == '\n' || err->buf[err->len - 1] == '.'))
 		strbuf_setlen(err, err->len - 1);
-	return KNIT_EIO;
+	return knit_redacted(err, KNIT_EIO); /* a repository URL may carry a token */
 }
 
 struct mirror {
@@ -272,7 +273,7 @@ found:
 done:
 	mirror_close(&m);
 	strbuf_release(&ref);
-	return rc;
+	return knit_redacted(err, rc);
 }
 
 static int lookup_tree(struct mirror *m, const char *commit, git_commit **c, git_tree **tree,
@@ -308,7 +309,7 @@ int knit_git_read(const char *cache_dir, const char *url, const char *commit, co
 	git_tree_free(tree);
 	git_commit_free(c);
 	mirror_close(&m);
-	return rc;
+	return knit_redacted(err, rc);
 }
 
 int knit_git_export(const char *cache_dir, const char *url, const char *commit, const char *dir,
@@ -350,5 +351,5 @@ int knit_git_export(const char *cache_dir, const char *url, const char *commit, 
 	git_commit_free(c);
 	mirror_close(&m);
 	strbuf_release(&tmp);
-	return rc;
+	return knit_redacted(err, rc);
 }

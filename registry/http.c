@@ -1,11 +1,11 @@
 #include "http.h"
 #include "util/error.h"
+#include "util/redact.h"
 
 #include <cjson/cJSON.h>
 #include <string.h>
 
-int knit_http_call(struct knit_fetch *f, const struct knit_http_req *req, struct strbuf *body,
-		   struct strbuf *err)
+static int call(struct knit_fetch *f, const struct knit_http_req *req, struct strbuf *body, struct strbuf *err)
 {
 	const char *headers[4];
 	size_t nh = 0;
@@ -60,4 +60,11 @@ int knit_http_call(struct knit_fetch *f, const struct knit_http_req *req, struct
 	}
 	strbuf_release(&reason);
 	return rc;
+}
+
+int knit_http_call(struct knit_fetch *f, const struct knit_http_req *req, struct strbuf *body,
+		   struct strbuf *err)
+{
+	/* registry URLs may carry a password */
+	return knit_redacted(err, call(f, req, body, err));
 }

@@ -4,6 +4,7 @@
 #include "resolver/semver.h"
 #include "util/base64.h"
 #include "util/error.h"
+#include "util/redact.h"
 #include "util/fs.h"
 #include "util/tree.h"
 #include "util/json.h"
@@ -348,7 +349,7 @@ static int http_document(const struct knit_config *cfg, struct knit_fetch *f, co
 	}
 	strbuf_release(&url);
 	strbuf_release(&body);
-	return rc;
+	return knit_redacted(err, rc);
 }
 
 /* PUT the whole document back, as npm deprecate and unpublish do. */
@@ -400,7 +401,7 @@ static int http_publish(const struct knit_config *cfg, struct knit_fetch *f, con
 	strbuf_release(&key);
 	strbuf_release(&data);
 	strbuf_release(&what);
-	return rc;
+	return knit_redacted(err, rc); /* the registry's URL is in its messages */
 }
 
 /* ---- the operations ---- */
@@ -497,7 +498,7 @@ int knit_deprecate(const struct knit_config *cfg, struct knit_fetch *f, const ch
 	if (!rc)
 		rc = http_put_document(cfg, f, registry, name, doc, false, name, err);
 	cJSON_Delete(doc);
-	return rc;
+	return knit_redacted(err, rc);
 }
 
 int knit_unpublish(const struct knit_config *cfg, struct knit_fetch *f, const char *registry,
@@ -552,5 +553,5 @@ done:
 	strbuf_release(&what);
 	strbuf_release(&url);
 	strbuf_release(&tarball);
-	return rc;
+	return knit_redacted(err, rc);
 }

@@ -151,3 +151,10 @@ void knit_redact(struct strbuf *msg)
 		strbuf_release(&out);
 	}
 }
+
+int knit_redacted(struct strbuf *err, int rc)
+{
+	if (rc)
+		knit_redact(err);
+	return rc;
+}

@@ -27,6 +27,8 @@ void knit_redact(struct strbuf *msg);
  * thread; the list lives until knit_redact_forget().
  */
 void knit_redact_add_secret(const char *secret);
+/* knit_redact(err) when rc is not 0; returns rc, for "return knit_redacted(err, rc);". */
+int knit_redacted(struct strbuf *err, int rc);
 /* Forgets every registered secret (for tests, and at exit). */
 void knit_redact_forget(void);
 
