@@ -140,6 +140,38 @@ echo "four 512 MiB tarballs: $secs s, peak RSS $rss MiB" >&2
 cd "$TEST_TMP/app"
 rm -rf "$TEST_TMP/app-big"
 
+# a gzip bomb with matching integrity: 256 KiB that unpack to 256 MiB of
+# zeros. Extraction streams, so knit's memory stays small whatever the
+# tarball unpacks to; refusing the size is max-unpacked-size's (t0710).
+victim=$(python3 -c 'import json; d=json.load(open("knit.json")); print(sorted(d["dependencies"])[0])')
+python3 - "$W/web" "$victim" "$TOOL" <<'PY'
+import io, json, os, sys, tarfile, zlib
+reg, name, tool = sys.argv[1:4]
+sys.path.insert(0, os.path.dirname(tool))
+import registry_tool
+version = json.load(open(registry_tool.packument(reg, name)))["dist-tags"]["latest"]
+class Zeros(io.RawIOBase):
+    def __init__(self, n): self.left = n
+    def readinto(self, b):
+        n = min(len(b), self.left); b[:n] = bytes(n); self.left -= n; return n
+raw = io.BytesIO()
+with tarfile.open(fileobj=raw, mode="w:gz", compresslevel=9) as t:
+    for path in ("package/package.json",):
+        body = json.dumps({"name": name, "version": version}).encode()
+        ti = tarfile.TarInfo(path); ti.size = len(body); t.addfile(ti, io.BytesIO(body))
+    ti = tarfile.TarInfo("package/zeros"); ti.size = 256 << 20
+    t.addfile(ti, Zeros(ti.size))
+data = raw.getvalue()
+open(registry_tool.tarball_path(reg, name, version), "wb").write(data)
+registry_tool.set_integrity(reg, name, version, data)
+PY
+serve
+fresh
+measured "$KNIT" install --registry "http://127.0.0.1:$P/"
+case "$rc" in 0 | 1) [ "$rss" -le 200 ] && ok || not_ok "a gzip bomb: peak $rss MiB" ;; *) not_ok "a gzip bomb: exit $rc, stderr [$err]" ;; esac
+echo "a gzip bomb (256 MiB unpacked): exit $rc in $secs s, peak RSS $rss MiB" >&2
+cp -r "$TEST_TMP/reg/." "$W/web/" # the registry as it was
+
 # credentials: a password in the registry URL and a token in .knitrc are
 # never printed, whether the registry is down or failing
 serve --fail-first 100
