@@ -18,13 +18,6 @@
 static const char *const config_usage[] = {
 	"knit config [--project] get|set|delete|list [<key> [<value>]]", NULL };
 
-static bool secret(const char *key)
-{
-	size_t n = strlen(key);
-	return (n >= 10 && !strcmp(key + n - 10, "_authToken")) || (n >= 9 && !strcmp(key + n - 9, "_password")) ||
-	       (n >= 5 && !strcmp(key + n - 5, "_auth"));
-}
-
 int cmd_config(int argc, const char **argv, struct knit_cli *cli)
 {
 	int project = 0;
@@ -65,7 +58,7 @@ int cmd_config(int argc, const char **argv, struct knit_cli *cli)
 		}
 		if (!strcmp(verb, "get")) {
 			const char *v = knit_config_get(&cfg, argv[1]);
-			if (v && secret(argv[1]))
+			if (v && knit_config_is_secret(argv[1]))
 				fprintf(cli->out, "(protected)\n");
 			else if (v)
 				fprintf(cli->out, "%s\n", v);
@@ -80,7 +73,7 @@ int cmd_config(int argc, const char **argv, struct knit_cli *cli)
 					continue;
 				/* a URL's password is a secret too */
 				struct strbuf value = STRBUF_INIT;
-				strbuf_addstr(&value, secret(cfg.items[i].key) ? "(protected)" : cfg.items[i].value);
+				strbuf_addstr(&value, knit_config_is_secret(cfg.items[i].key) ? "(protected)" : cfg.items[i].value);
 				knit_redact(&value);
 				fprintf(cli->out, "%s=%s    ; %s\n", cfg.items[i].key, value.buf, cfg.items[i].origin);
 				strbuf_release(&value);

@@ -128,13 +128,11 @@ static int check_number(const char *key, const char *value, const char *where, s
 	return 0;
 }
 
-/* Credentials: messages never show them (util/redact.h). */
-static void note_secret(const char *key, const char *value)
+bool knit_config_is_secret(const char *key)
 {
 	size_t n = strlen(key);
-	if ((n >= 10 && !strcmp(key + n - 10, "_authToken")) || (n >= 9 && !strcmp(key + n - 9, "_password")) ||
-	    (n >= 5 && !strcmp(key + n - 5, "_auth")))
-		knit_redact_add_secret(value);
+	return (n >= 10 && !strcmp(key + n - 10, "_authToken")) || (n >= 9 && !strcmp(key + n - 9, "_password")) ||
+	       (n >= 5 && !strcmp(key + n - 5, "_auth"));
 }
 
 int knit_config_parse(struct knit_config *c, const char *text, const char *origin, struct strbuf *err)
@@ -174,7 +172,8 @@ int knit_config_parse(struct knit_config *c, const char *text, const char *origi
 		if (!rc)
 			rc = check_number(key.buf, value.buf, where.buf, err);
 		if (!rc) {
-			note_secret(key.buf, value.buf);
+			if (knit_config_is_secret(key.buf)) /* messages never show it (util/redact.h) */
+				knit_redact_add_secret(value.buf);
 			knit_config_set(c, key.buf, value.buf, where.buf);
 		}
 		strbuf_release(&key);

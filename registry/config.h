@@ -53,6 +53,8 @@ void knit_config_release(struct knit_config *c);
 int knit_config_parse(struct knit_config *c, const char *text, const char *origin, struct strbuf *err);
 void knit_config_set(struct knit_config *c, const char *key, const char *value, const char *origin);
 
+/* Whether key holds a credential: it ends in _authToken, _auth or _password. */
+bool knit_config_is_secret(const char *key);
 /* The value of key, the last one set, or NULL. */
 const char *knit_config_get(const struct knit_config *c, const char *key);
 /*

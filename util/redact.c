@@ -81,14 +81,16 @@ static void add_userinfo(struct strbuf *out, const char *scheme, size_t sn, cons
 void knit_redact_url(const char *url, struct strbuf *out)
 {
 	const char *sep = strstr(url, "://");
-	size_t i = sep ? (size_t)(sep - url) : 0, n = sep ? userinfo_len(url, i) : 0;
+	size_t n = sep ? userinfo_len(url, (size_t)(sep - url)) : 0;
 	if (!n) {
 		strbuf_addstr(out, url);
 		return;
 	}
-	strbuf_add(out, url, i + 3);
-	add_userinfo(out, url, i, url + i + 3, n);
-	strbuf_addstr(out, url + i + 3 + n);
+	const char *auth = sep + 3;
+	for (const char *p = url; p < auth; p++) /* the scheme and "://" */
+		strbuf_addch(out, *p);
+	add_userinfo(out, url, (size_t)(sep - url), auth, n);
+	strbuf_addstr(out, auth + n);
 }
 
 /* Keys whose value is a credential, in the order they are tried; the
