@@ -309,7 +309,7 @@ static int check_secrets(const struct knit_config *config, const char *rel, cons
 	for (size_t i = 0; config && i < config->n; i++) {
 		const struct knit_setting *set = &config->items[i];
 		size_t len = set->value ? strlen(set->value) : 0;
-		if (len < SECRET_MIN || !knit_config_key_is_secret(set->key) ||
+		if (len < SECRET_MIN || !knit_config_is_secret(set->key) ||
 		    !memmem(data->buf, data->len, set->value, len))
 			continue;
 		strbuf_addf(err, "refusing to pack '%s': it holds the token of the setting '%s'; remove it or "

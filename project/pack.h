@@ -16,7 +16,7 @@
  * out anyway (ignore files, `files`): any name starting with .knitrc or
  * .npmrc (a backup or an editor's copy of the settings, at any depth), and
  * any file holding a secret from the settings (a token, _auth or _password
- * value of 8 bytes or more, knit_config_key_is_secret).
+ * value of 8 bytes or more, knit_config_is_secret).
  *
  * How: entries sorted by path under package/, each a regular file with mode
  * 0644 (0755 when executable or a bin), owner 0, mtime 1985-10-26T08:15:00Z

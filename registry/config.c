@@ -128,12 +128,6 @@ static int check_number(const char *key, const char *value, const char *where, s
 	return 0;
 }
 
-bool knit_config_is_secret(const char *key)
-{
-	size_t n = strlen(key);
-	return (n >= 10 && !strcmp(key + n - 10, "_authToken")) || (n >= 9 && !strcmp(key + n - 9, "_password")) ||
-	       (n >= 5 && !strcmp(key + n - 5, "_auth"));
-}
 
 int knit_config_parse(struct knit_config *c, const char *text, const char *origin, struct strbuf *err)
 {
@@ -297,7 +291,7 @@ static const char *auth_field(const struct knit_config *c, const char *url, cons
 	return best;
 }
 
-bool knit_config_key_is_secret(const char *key)
+bool knit_config_is_secret(const char *key)
 {
 	static const char *const fields[] = { "_authToken", "_auth", "_password" };
 	const char *colon = strrchr(key, ':');

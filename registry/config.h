@@ -53,8 +53,6 @@ void knit_config_release(struct knit_config *c);
 int knit_config_parse(struct knit_config *c, const char *text, const char *origin, struct strbuf *err);
 void knit_config_set(struct knit_config *c, const char *key, const char *value, const char *origin);
 
-/* Whether key holds a credential: it ends in _authToken, _auth or _password. */
-bool knit_config_is_secret(const char *key);
 /* The value of key, the last one set, or NULL. */
 const char *knit_config_get(const struct knit_config *c, const char *key);
 /*
@@ -70,7 +68,7 @@ const char *knit_config_registry(const struct knit_config *c, const char *name);
  * Whether a setting's key holds a secret: "_authToken", "_auth" and
  * "_password", bare or after "//host/path/:".
  */
-bool knit_config_key_is_secret(const char *key);
+bool knit_config_is_secret(const char *key);
 /* The bearer token configured for url ("//host/path/:_authToken", longest match), or NULL. */
 const char *knit_config_token(const struct knit_config *c, const char *url);
 /*
