@@ -72,6 +72,8 @@ struct run {
 	bool buildfiles_due;     /* made, and not yet written */
 	bool buildfiles_written; /* into the new deps/ */
 	bool repaired;           /* a damaged store entry was removed: deps/ may hold its files */
+	bool deps_current;       /* knit install with deps/ holding exactly these packages already:
+				  * no store entry is linked, so none is checked file by file */
 };
 
 /* --- progress: phases, and download counts from the fetch ------------------------- */
@@ -375,6 +377,14 @@ static void new_lockfile(struct run *r, struct knit_lockfile *lf)
 static int check_entry(struct run *r, struct item *it, struct strbuf *err)
 {
 	struct strbuf why = STRBUF_INIT;
+	if (r->deps_current) { /* nothing is linked from the store: its presence is enough */
+		struct strbuf index = STRBUF_INIT;
+		strbuf_add(&index, it->store_dir.buf, it->store_dir.len - strlen("package"));
+		strbuf_addstr(&index, "index");
+		int rc = access(index.buf, F_OK) ? KNIT_ENOTFOUND : 0;
+		strbuf_release(&index);
+		return rc;
+	}
 	int rc = knit_store_check(it->store_dir.buf, r->opts->verify, &why);
 	if (rc == KNIT_EPARSE) {
 		strbuf_addf(r->warn, "store entry of %s@%s was modified (%s); extracting it again\n", it->name,
@@ -442,6 +452,39 @@ static int place_special(struct run *r, struct item *it, struct strbuf *err)
 	it->symlink_to = strbuf_detach(&target, NULL);
 	it->state_id = knit_xstrdup(it->tarball);
 	return 0;
+}
+
+/*
+ * Whether deps/ already holds exactly the items (deps/.knit-state, as
+ * knit_deps_in_place reads it), told before the store is looked at: what
+ * each item records there is its integrity, or for git and folder packages
+ * the commit or the folder.
+ */
+static bool trusted(const struct run *r, const char *name);
+
+static bool deps_current(struct run *r)
+{
+	struct knit_dep_link *links = knit_xcalloc(r->n ? r->n : 1, sizeof(*links));
+	struct strbuf *ids = knit_xcalloc(r->n ? r->n : 1, sizeof(*ids));
+	for (size_t i = 0; i < r->n; i++) {
+		const struct item *it = &r->items[i];
+		strbuf_init(&ids[i], 0);
+		if (it->kind == KNIT_SPEC_GIT)
+			strbuf_addf(&ids[i], "git-%s", it->commit);
+		else if (it->kind != KNIT_SPEC_REGISTRY)
+			strbuf_addstr(&ids[i], it->tarball);
+		else if (it->sri)
+			strbuf_addstr(&ids[i], it->sri);
+		links[i] = (struct knit_dep_link){ .name = it->name, .version = it->version,
+						   .integrity = ids[i].len ? ids[i].buf : NULL,
+						   .trusted = trusted(r, it->name) };
+	}
+	bool current = knit_deps_in_place(r->opts->project_dir, links, r->n);
+	for (size_t i = 0; i < r->n; i++)
+		strbuf_release(&ids[i]);
+	free(ids);
+	free(links);
+	return current;
 }
 
 static int fetch_missing(struct run *r, struct knit_install_stats *stats, struct strbuf *err)
@@ -915,6 +958,7 @@ int knit_install(const struct knit_install_opts *opts, struct knit_install_stats
 		if ((rc = solve(&r, warn, err)))
 			goto done;
 	}
+	r.deps_current = opts->mode == KNIT_INSTALL && !opts->verify && deps_current(&r);
 	if ((rc = fetch_missing(&r, stats, err)))
 		goto done;
 	if (r.repaired) { /* deps/ may hold links to the damaged files: it is made again */

@@ -38,11 +38,14 @@ expect_run "ci in b after an append in a's deps/" 0 "* packages in deps/ (1 fetc
 check_b "append"
 expect_run "ci in b again: the entry is whole" 0 "*" "" -- ci_b
 
-# 1b. the project that was edited: its own next install repairs the entry and makes deps/ again
+# 1b. the project that was edited: a no-op install links nothing and checks nothing
+# (it stays a read of deps/.knit-state); its next ci repairs the entry and makes deps/ again
 fresh_a
 echo '/* tampered */' >>"a/deps/$pkg/$file"
-expect_run "install in a after an append in its own deps/" 0 "* packages in deps/ (1 fetched, deps/ updated, knit.lock unchanged) in *" \
-	"$(warned "$file: size")" -- sh -c 'cd a && "$0" install --registry "$1"' "$KNIT" "$R"
+expect_run "a no-op install in a checks no entry" 0 "* packages in deps/ (0 fetched, deps/ unchanged, knit.lock unchanged) in *" \
+	"" -- sh -c 'cd a && "$0" install --registry "$1"' "$KNIT" "$R"
+expect_run "ci in a after an append in its own deps/" 0 "* packages in deps/ (1 fetched, deps/ updated) in *" \
+	"$(warned "$file: size")" -- sh -c 'cd a && "$0" ci --registry "$1"' "$KNIT" "$R"
 (cd a && python3 "$TOOL" check ../reg . >/dev/null) && ok || not_ok "a's deps/ kept the edited file"
 
 # 2. cp over a file in a's deps/ (as root cp rewrites the read-only inode in place)
