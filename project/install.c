@@ -377,14 +377,8 @@ static void new_lockfile(struct run *r, struct knit_lockfile *lf)
 static int check_entry(struct run *r, struct item *it, struct strbuf *err)
 {
 	struct strbuf why = STRBUF_INIT;
-	if (r->deps_current) { /* nothing is linked from the store: its presence is enough */
-		struct strbuf index = STRBUF_INIT;
-		strbuf_add(&index, it->store_dir.buf, it->store_dir.len - strlen("package"));
-		strbuf_addstr(&index, "index");
-		int rc = access(index.buf, F_OK) ? KNIT_ENOTFOUND : 0;
-		strbuf_release(&index);
-		return rc;
-	}
+	if (r->deps_current) /* nothing is linked from the store: its presence is enough */
+		return knit_store_entry_exists(it->store_dir.buf) ? 0 : KNIT_ENOTFOUND;
 	int rc = knit_store_check(it->store_dir.buf, r->opts->verify, &why);
 	if (rc == KNIT_EPARSE) {
 		strbuf_addf(r->warn, "store entry of %s@%s was modified (%s); extracting it again\n", it->name,
@@ -406,12 +400,9 @@ static int check_entry(struct run *r, struct item *it, struct strbuf *err)
  */
 static int place_special(struct run *r, struct item *it, struct strbuf *err)
 {
-	struct strbuf id = STRBUF_INIT;
 	strbuf_init(&it->store_dir, 0);
 	if (it->kind == KNIT_SPEC_GIT) {
 		knit_store_git_path(r->cfg.cache_dir, it->commit, &it->store_dir);
-		strbuf_addf(&id, "git-%s", it->commit);
-		it->state_id = strbuf_detach(&id, NULL);
 		int rc = check_entry(r, it, err);
 		if (rc != KNIT_ENOTFOUND)
 			return rc;
@@ -450,39 +441,49 @@ static int place_special(struct run *r, struct item *it, struct strbuf *err)
 		knit_pkgname_up(it->name, &target);
 	strbuf_addstr(&target, rel);
 	it->symlink_to = strbuf_detach(&target, NULL);
-	it->state_id = knit_xstrdup(it->tarball);
 	return 0;
 }
 
 /*
- * Whether deps/ already holds exactly the items (deps/.knit-state, as
- * knit_deps_in_place reads it), told before the store is looked at: what
- * each item records there is its integrity, or for git and folder packages
- * the commit or the folder.
+ * What deps/.knit-state records of each item (its integrity, or for git and
+ * folder packages the commit or the folder), set once the items are known,
+ * before anything looks at deps/.
  */
+static void set_state_ids(struct run *r)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		struct item *it = &r->items[i];
+		struct strbuf id = STRBUF_INIT;
+		if (it->kind == KNIT_SPEC_GIT)
+			strbuf_addf(&id, "git-%s", it->commit);
+		else if (it->kind != KNIT_SPEC_REGISTRY)
+			strbuf_addstr(&id, it->tarball);
+		it->state_id = id.len ? strbuf_detach(&id, NULL) : NULL;
+		strbuf_release(&id);
+	}
+}
+
 static bool trusted(const struct run *r, const char *name);
 
-static bool deps_current(struct run *r)
+/* The items as deps/ links them (malloc'd, one per item); store_dir and symlink_to once placed. */
+static struct knit_dep_link *dep_links(const struct run *r)
 {
 	struct knit_dep_link *links = knit_xcalloc(r->n ? r->n : 1, sizeof(*links));
-	struct strbuf *ids = knit_xcalloc(r->n ? r->n : 1, sizeof(*ids));
-	for (size_t i = 0; i < r->n; i++) {
-		const struct item *it = &r->items[i];
-		strbuf_init(&ids[i], 0);
-		if (it->kind == KNIT_SPEC_GIT)
-			strbuf_addf(&ids[i], "git-%s", it->commit);
-		else if (it->kind != KNIT_SPEC_REGISTRY)
-			strbuf_addstr(&ids[i], it->tarball);
-		else if (it->sri)
-			strbuf_addstr(&ids[i], it->sri);
-		links[i] = (struct knit_dep_link){ .name = it->name, .version = it->version,
-						   .integrity = ids[i].len ? ids[i].buf : NULL,
-						   .trusted = trusted(r, it->name) };
-	}
-	bool current = knit_deps_in_place(r->opts->project_dir, links, r->n);
 	for (size_t i = 0; i < r->n; i++)
-		strbuf_release(&ids[i]);
-	free(ids);
+		links[i] = (struct knit_dep_link){ .name = r->items[i].name,
+						   .version = r->items[i].version,
+						   .integrity = r->items[i].state_id ? r->items[i].state_id : r->items[i].sri,
+						   .store_dir = r->items[i].store_dir.buf,
+						   .symlink_to = r->items[i].symlink_to,
+						   .trusted = trusted(r, r->items[i].name) };
+	return links;
+}
+
+/* Whether deps/ already holds exactly the items, told before the store is looked at. */
+static bool deps_current(const struct run *r)
+{
+	struct knit_dep_link *links = dep_links(r);
+	bool current = knit_deps_in_place(r->opts->project_dir, links, r->n);
 	free(links);
 	return current;
 }
@@ -958,6 +959,7 @@ int knit_install(const struct knit_install_opts *opts, struct knit_install_stats
 		if ((rc = solve(&r, warn, err)))
 			goto done;
 	}
+	set_state_ids(&r);
 	r.deps_current = opts->mode == KNIT_INSTALL && !opts->verify && deps_current(&r);
 	if ((rc = fetch_missing(&r, stats, err)))
 		goto done;
@@ -985,14 +987,7 @@ int knit_install(const struct knit_install_opts *opts, struct knit_install_stats
 	}
 	if (!rc) {
 		enter_phase(&r, KNIT_PHASE_LINK);
-		struct knit_dep_link *links = knit_xcalloc(r.n ? r.n : 1, sizeof(*links));
-		for (size_t i = 0; i < r.n; i++)
-			links[i] = (struct knit_dep_link){ .name = r.items[i].name,
-							   .version = r.items[i].version,
-							   .integrity = r.items[i].state_id ? r.items[i].state_id : r.items[i].sri,
-							   .store_dir = r.items[i].store_dir.buf,
-							   .symlink_to = r.items[i].symlink_to,
-							   .trusted = trusted(&r, r.items[i].name) };
+		struct knit_dep_link *links = dep_links(&r);
 		/* build files: made before deps/ changes, so that a package with a bad
 		 * `c` section fails the install with nothing touched */
 		bool in_place = knit_deps_in_place(opts->project_dir, links, r.n);

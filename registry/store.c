@@ -51,13 +51,21 @@ static void entry_of(const char *pkg_dir, struct strbuf *out)
 	strbuf_add(out, pkg_dir, n > 1 ? n - 1 : 0);
 }
 
+bool knit_store_entry_exists(const char *pkg_dir)
+{
+	struct strbuf path = STRBUF_INIT;
+	strbuf_add(&path, pkg_dir, strlen(pkg_dir) - strlen("package"));
+	strbuf_addstr(&path, "index");
+	bool has = !access(path.buf, F_OK);
+	strbuf_release(&path);
+	return has;
+}
+
 bool knit_store_has(const char *cache_dir, const struct knit_integrity *id)
 {
 	struct strbuf path = STRBUF_INIT;
 	knit_store_path(cache_dir, id, &path);
-	strbuf_setlen(&path, path.len - strlen("package"));
-	strbuf_addstr(&path, "index");
-	bool has = !access(path.buf, F_OK);
+	bool has = knit_store_entry_exists(path.buf);
 	strbuf_release(&path);
 	return has;
 }
@@ -141,10 +149,7 @@ int knit_store_evict(const char *cache_dir, const char *pkg_dir, struct strbuf *
 	struct strbuf entry = STRBUF_INIT, tmp = STRBUF_INIT;
 	int rc = 0, owner;
 	entry_of(pkg_dir, &entry);
-	if (make_tmp(cache_dir, &tmp, &owner)) {
-		strbuf_addf(err, "cannot make a folder in '%s/store/tmp': %s", cache_dir, strerror(errno));
-		rc = KNIT_EIO;
-	} else {
+	if (!(rc = knit_store_begin(cache_dir, &tmp, &owner, err))) {
 		size_t len = tmp.len;
 		strbuf_addstr(&tmp, "/entry");
 		if (rename(entry.buf, tmp.buf) && errno != ENOENT) { /* ENOENT: another knit moved it */

@@ -53,6 +53,8 @@ void knit_store_git_path(const char *cache_dir, const char *commit, struct strbu
 
 /* Whether the store holds an entry for id (not whether it is whole: knit_store_check says). */
 bool knit_store_has(const char *cache_dir, const struct knit_integrity *id);
+/* Whether the entry whose package folder is pkg_dir (.../<id>/package) is in the store: its index is there. */
+bool knit_store_entry_exists(const char *pkg_dir);
 /*
  * Checks the entry whose package folder is pkg_dir against its index:
  * sizes and mtimes, and with full every file's digest and no file added.
