@@ -1,5 +1,6 @@
 #include "deps.h"
 #include "manifest.h"
+#include "registry/store.h"
 #include "util/beneath.h"
 #include "util/error.h"
 #include "util/fs.h"
@@ -70,7 +71,7 @@ static int copy_file(const char *from, const char *to, mode_t mode)
  * thousands deep (a tampered store, an older knit) gets one error, not a
  * stack overflow.
  */
-#define KNIT_DEPS_MAX_DEPTH 64 /* as the store's KNIT_STORE_MAX_DEPTH */
+#define KNIT_DEPS_MAX_DEPTH KNIT_STORE_MAX_DEPTH /* no deeper than the store lets a package be */
 
 struct level {
 	DIR *d;
