@@ -172,15 +172,6 @@ static int journal_parse(const struct strbuf *text, struct knit_txn *t)
 	return ok && end && at == text->len ? 0 : KNIT_EPARSE;
 }
 
-static void fsync_dir(const char *dir)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd >= 0) {
-		fsync(fd);
-		close(fd);
-	}
-}
-
 /* A build file's folder in deps/ must be a real folder, not a link a repository planted. */
 static bool real_folder(const char *project_dir, const char *rel)
 {
@@ -251,7 +242,7 @@ static int apply(const char *project_dir, struct knit_txn *t, struct strbuf *err
 			strbuf_addf(err, "cannot remove '%s': %s", path.buf, strerror(errno));
 			rc = KNIT_EIO;
 		}
-		fsync_dir(project_dir);
+		knit_fsync_folder(project_dir);
 	}
 	if (!rc && t->deps_tmp.len) { /* last, being long: the old deps/, stale once the journal is gone */
 		strbuf_reset(&path);
@@ -306,25 +297,6 @@ int knit_txn_commit(const char *project_dir, struct knit_txn *t, struct strbuf *
 	return rc;
 }
 
-bool knit_txn_temp_pid(const char *name, const char *prefix, long *pid)
-{
-	const char *at = strstr(name, prefix);
-	*pid = 0;
-	if (!at)
-		return false;
-	at += strlen(prefix);
-	char *stop;
-	long v = strtol(at, &stop, 10);
-	if (stop != at && *stop == '-' && v > 0)
-		*pid = v;
-	return true;
-}
-
-bool knit_txn_pid_alive(long pid)
-{
-	return pid > 0 && (kill((pid_t)pid, 0) == 0 || errno != ESRCH);
-}
-
 /*
  * In dir (its own entries only): removes each temporary whose name starts
  * with one of the prefixes ("*x": has x in it) and whose owner is gone.
@@ -344,13 +316,13 @@ static void remove_stale(const char *dir, const char *const *prefixes)
 		for (size_t i = 0; prefixes[i] && !temp; i++) {
 			const char *p = prefixes[i];
 			if (*p == '*')
-				temp = knit_txn_temp_pid(e->d_name, p + 1, &pid);
+				temp = knit_temp_pid(e->d_name, p + 1, &pid);
 			else if (!strncmp(e->d_name, p, strlen(p)))
-				temp = knit_txn_temp_pid(e->d_name + strlen(p) - 1, p + strlen(p) - 1, &pid);
+				temp = knit_temp_pid(e->d_name + strlen(p) - 1, p + strlen(p) - 1, &pid);
 		}
 		/* our own PID: an earlier process's (PIDs repeat, in containers
 		 * above all), since recovery runs before this one makes any */
-		if (!temp || (pid != (long)getpid() && knit_txn_pid_alive(pid)))
+		if (!temp || (pid != (long)getpid() && knit_pid_alive(pid)))
 			continue;
 		strbuf_reset(&path);
 		strbuf_addf(&path, "%s/%s", dir, e->d_name);

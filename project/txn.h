@@ -85,13 +85,5 @@ int knit_txn_recover(const char *project_dir, struct strbuf *err);
  */
 int knit_txn_recover_project(const char *project_dir, struct strbuf *err);
 
-/*
- * Whether name (a file name, no folder) is a temporary made by knit process
- * pid: "<prefix><pid>-..." where prefix is e.g. ".deps-" or ".tmp-" found in
- * name. *pid is 0 for an older name without one.
- */
-bool knit_txn_temp_pid(const char *name, const char *prefix, long *pid);
-/* Whether process pid may be alive (kill(pid, 0) does not say ESRCH): true for our own. */
-bool knit_txn_pid_alive(long pid);
 
 #endif

@@ -2,6 +2,7 @@
 #include "util/beneath.h"
 #include "store_index.h"
 #include "util/error.h"
+#include "util/fs.h"
 #include "util/tree.h"
 #include "util/xalloc.h"
 
@@ -674,13 +675,13 @@ static int put(const char *cache_dir, const struct knit_integrity *id, const voi
 /* Whether the extraction folder name (pkg-<pid>-XXXXXX) is a dead process's. */
 static bool tmp_dead(const char *path, const char *name)
 {
-	char *stop;
-	long pid = strtol(name + 4, &stop, 10);
+	long pid;
 	struct stat st;
-	if (stop == name + 4 || *stop != '-') /* an older knit's pkg-XXXXXX */
+	knit_temp_pid(name, "pkg-", &pid);
+	if (!pid) /* an older knit's pkg-XXXXXX */
 		return !lstat(path, &st) && st.st_mtime < time(NULL) - 86400;
 	/* our own PID may be an earlier process's (PIDs repeat in containers): the flock tells */
-	if (pid <= 0 || (pid != (long)getpid() && (kill((pid_t)pid, 0) == 0 || errno != ESRCH)))
+	if (pid != (long)getpid() && knit_pid_alive(pid))
 		return false;
 	int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	/* a live owner in another PID namespace still holds it */

@@ -2,6 +2,7 @@
 #include "error.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <libgen.h>
 #include <stdio.h>
@@ -130,11 +131,8 @@ int knit_write_file_atomic_mode(const char *path, const char *data, size_t len, 
 	*changed = true;
 	/* the rename itself must reach the disk */
 	char *dir_copy = strdup(path);
-	int dfd = dir_copy ? open(dirname(dir_copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
-	if (dfd >= 0) {
-		fsync(dfd);
-		close(dfd);
-	}
+	if (dir_copy)
+		knit_fsync_folder(dirname(dir_copy));
 	free(dir_copy);
 done:
 	strbuf_release(&old);
@@ -145,4 +143,32 @@ done:
 int knit_write_cache_file(const char *path, const char *data, size_t len, struct strbuf *err)
 {
 	return replace_file(path, data, len, 0, false, err);
+}
+
+int knit_fsync_folder(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int rc = fd < 0 || fsync(fd) ? -1 : 0;
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
+bool knit_temp_pid(const char *name, const char *prefix, long *pid)
+{
+	const char *at = strstr(name, prefix);
+	*pid = 0;
+	if (!at)
+		return false;
+	at += strlen(prefix);
+	char *stop;
+	long v = strtol(at, &stop, 10);
+	if (stop != at && *stop == '-' && v > 0)
+		*pid = v;
+	return true;
+}
+
+bool knit_pid_alive(long pid)
+{
+	return pid > 0 && (kill((pid_t)pid, 0) == 0 || errno != ESRCH);
 }

@@ -37,5 +37,14 @@ int knit_write_file_atomic_mode(const char *path, const char *data, size_t len, 
  * empty one; readers must check what they read. 0, or KNIT_EIO and a message.
  */
 int knit_write_cache_file(const char *path, const char *data, size_t len, struct strbuf *err);
+/* fsync(2) of the folder at path: the names made in it survive a power cut. 0 or -1 with errno. */
+int knit_fsync_folder(const char *path);
+/*
+ * Temporaries carry their owner's PID: "<prefix><pid>-...". Whether name
+ * holds prefix; *pid is the PID after it, 0 for an older name without one.
+ */
+bool knit_temp_pid(const char *name, const char *prefix, long *pid);
+/* Whether process pid may be alive (kill(pid, 0) does not say ESRCH): true for our own. */
+bool knit_pid_alive(long pid);
 
 #endif

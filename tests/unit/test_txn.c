@@ -263,9 +263,9 @@ static void test_stale(void **state)
 	assert_true(exists(live));
 	assert_true(exists(user));
 	long pid;
-	assert_true(knit_txn_temp_pid(".deps-123-abc", "-", &pid));
+	assert_true(knit_temp_pid(".deps-123-abc", "-", &pid));
 	assert_int_equal(pid, 123);
-	assert_true(knit_txn_temp_pid(".deps-abcdef", "-", &pid));
+	assert_true(knit_temp_pid(".deps-abcdef", "-", &pid));
 	assert_int_equal(pid, 0);
 	strbuf_release(&err);
 }
