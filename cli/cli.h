@@ -5,12 +5,14 @@
  *   1. write cli/cmd_<name>.c with `int cmd_<name>(int argc, const char **argv,
  *      struct knit_cli *cli)`, its usage lines and an option table;
  *   2. declare it below and add it to knit_commands[] in cli/knit.c;
- *   3. add man/knit-<name>.1 (tests/cli/test_man.sh checks its SYNOPSIS
- *      against `knit <name> -h`) and tests under tests/cli/.
+ *   3. add man/knit-<name>.1 (tests/cli/t0450-man-synopsis.sh checks its
+ *      SYNOPSIS against `knit <name> -h`) and tests under tests/cli/.
  *
  * Commands print through cli->out and cli->err and return an exit status;
- * only cli/ prints or exits. The core below (resolver/, registry/) returns
- * knit_errno values.
+ * only cli/ prints or exits. The core below (project/ on registry/ and
+ * store/, on resolver/, on util/: one library each, README's Layout) returns
+ * knit_errno values with a message, and decides every rule: a command here
+ * parses its arguments, calls the core and prints what it returns.
  */
 #ifndef KNIT_CLI_CLI_H
 #define KNIT_CLI_CLI_H

@@ -6,8 +6,8 @@
 #include "cli.h"
 #include "options.h"
 #include "project/manifest.h"
-#include "registry/config.h"
-#include "registry/store.h"
+#include "util/config.h"
+#include "store/store.h"
 
 #include <string.h>
 

@@ -7,7 +7,7 @@
  */
 #include "cli.h"
 #include "options.h"
-#include "registry/config.h"
+#include "util/config.h"
 #include "util/error.h"
 #include "util/fs.h"
 #include "util/redact.h"

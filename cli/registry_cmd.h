@@ -8,8 +8,8 @@
 #define KNIT_CLI_REGISTRY_CMD_H
 
 #include "cli.h"
-#include "registry/config.h"
-#include "registry/fetch.h"
+#include "util/config.h"
+#include "util/fetch.h"
 
 struct knit_registry_cmd {
 	struct knit_config cfg;

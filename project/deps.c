@@ -1,6 +1,6 @@
 #include "deps.h"
 #include "manifest.h"
-#include "registry/store.h"
+#include "store/store.h"
 #include "util/beneath.h"
 #include "util/error.h"
 #include "util/fs.h"

@@ -1,6 +1,5 @@
 #include "pack.h"
 #include "manifest.h"
-#include "registry/lazy.h"
 #include "resolver/semver.h"
 #include "util/error.h"
 #include "util/fs.h"

@@ -29,8 +29,8 @@
 #define KNIT_PROJECT_PACK_H
 
 #include "project/manifest.h"
-#include "registry/config.h"
-#include "registry/integrity.h"
+#include "util/config.h"
+#include "util/integrity.h"
 #include "util/glob.h"
 #include "util/strbuf.h"
 

@@ -1,5 +1,5 @@
 #include "sources.h"
-#include "registry/git.h"
+#include "store/git.h"
 #include "resolver/semver.h"
 #include "util/error.h"
 #include "util/xalloc.h"

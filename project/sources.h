@@ -1,6 +1,6 @@
 /*
  * Dependencies that are not registry ranges: git repositories
- * (registry/git.h) and folders on disk ("file:../libfoo"). Each gives one
+ * (store/git.h) and folders on disk ("file:../libfoo"). Each gives one
  * version of its package (the one its knit.json, else package.json, says)
  * and takes part in resolution like a registry package: the name is bound
  * to that version alone, and the ranges that others put on it must accept

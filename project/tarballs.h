@@ -4,7 +4,7 @@
  * then its download is simply never used), and the install takes them
  * afterwards, starting whatever is still missing. Requests carry the
  * registry's bearer token when .knitrc has one for the URL. Bodies are
- * spooled (registry/fetch.h): a large tarball waits in a temporary file,
+ * spooled (util/fetch.h): a large tarball waits in a temporary file,
  * not in memory.
  *
  * Ownership: transfers belong to the fetch; the table only indexes them.
@@ -12,9 +12,9 @@
 #ifndef KNIT_PROJECT_TARBALLS_H
 #define KNIT_PROJECT_TARBALLS_H
 
-#include "registry/config.h"
-#include "registry/fetch.h"
-#include "registry/integrity.h"
+#include "util/config.h"
+#include "util/fetch.h"
+#include "util/integrity.h"
 
 struct knit_tarballs;
 

@@ -28,7 +28,7 @@
  * nothing (deps/ is always its first step) and is dropped.
  *
  * Temporary names carry their owner's PID: .deps-<pid>-*, <file>.tmp-<pid>-*
- * (util/fs.c), store/tmp/pkg-<pid>-* (registry/store.c); a temporary whose
+ * (util/fs.c), store/tmp/pkg-<pid>-* (store/store.c); a temporary whose
  * owner is gone is stale.
  */
 #ifndef KNIT_PROJECT_TXN_H

@@ -7,8 +7,8 @@
 #ifndef KNIT_REGISTRY_ACCOUNT_H
 #define KNIT_REGISTRY_ACCOUNT_H
 
-#include "registry/config.h"
-#include "registry/fetch.h"
+#include "util/config.h"
+#include "util/fetch.h"
 
 /*
  * PUT /-/user/org.couchdb.user:<name>: creates the user where the registry

@@ -8,7 +8,7 @@
 #ifndef KNIT_REGISTRY_HTTP_H
 #define KNIT_REGISTRY_HTTP_H
 
-#include "registry/fetch.h"
+#include "util/fetch.h"
 
 struct knit_http_req {
 	const char *method;   /* NULL for GET */

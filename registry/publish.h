@@ -13,8 +13,8 @@
 #ifndef KNIT_REGISTRY_PUBLISH_H
 #define KNIT_REGISTRY_PUBLISH_H
 
-#include "registry/config.h"
-#include "registry/fetch.h"
+#include "util/config.h"
+#include "util/fetch.h"
 
 struct cJSON;
 

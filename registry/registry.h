@@ -10,8 +10,8 @@
 #ifndef KNIT_REGISTRY_REGISTRY_H
 #define KNIT_REGISTRY_REGISTRY_H
 
-#include "registry/config.h"
-#include "registry/fetch.h"
+#include "util/config.h"
+#include "util/fetch.h"
 #include "resolver/solver.h"
 
 struct knit_registry;

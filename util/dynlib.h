@@ -7,7 +7,7 @@
  * libcurl and libarchive pull in some forty further libraries; mapping and
  * relocating them costs more than a no-op install does in total. knit
  * defines the few functions it calls from them as thin forwarders
- * (registry/lazy_curl.c, registry/lazy_archive.c) that load the library the
+ * (util/lazy_curl.c, util/lazy_archive.c) that load the library the
  * first time one of them runs. Code that uses the libraries is written
  * against their ordinary headers and knows nothing of this.
  *

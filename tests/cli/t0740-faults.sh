@@ -60,7 +60,7 @@ cd app
 # a silent server: it takes the connection and never answers. fetch-timeout
 # (npm's, the ms one attempt may take) sets the stall limit at half of it:
 # three attempts of 2 s, not 300 s each. The defaults' arithmetic (3 * 15 s
-# + 0.6 s, under a minute) is registry/fetch.h's and test_registry's.
+# + 0.6 s, under a minute) is util/fetch.h's and test_registry's.
 printf 'fetch-timeout=4000\n' >.knitrc
 serve --fault stall
 fresh

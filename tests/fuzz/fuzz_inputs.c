@@ -8,9 +8,9 @@
  */
 #include "project/manifest.h"
 #include "project/sources.h"
-#include "registry/config.h"
+#include "util/config.h"
 #include "registry/folder.h"
-#include "registry/git.h"
+#include "store/git.h"
 #include "registry/registry.h"
 #include "resolver/lockfile.h"
 #include "util/ignore.h"

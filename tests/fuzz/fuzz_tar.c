@@ -1,5 +1,5 @@
 /*
- * libFuzzer target for the store's extraction (registry/store.c): tar
+ * libFuzzer target for the store's extraction (store/store.c): tar
  * entries whose names, link targets, types, modes and sizes come from the
  * input go through knit_store_put() into a cache deep inside a sandbox
  * folder, and nothing outside the cache may change: the sandbox must hold
@@ -14,8 +14,8 @@
  * that follow, repeated). Names get "package/" in front when they do not
  * start with '!'.
  */
-#include "registry/integrity.h"
-#include "registry/store.h"
+#include "util/integrity.h"
+#include "store/store.h"
 #include "util/strbuf.h"
 #include "util/tree.h"
 

@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "registry/lazy.h"
+#include "util/lazy.h"
 #include "util/dynlib.h"
 
 #include <curl/curl.h>

@@ -4,8 +4,8 @@
  * exporting a commit, links kept inside, and a known commit offline.
  */
 #include "conformance.h"
-#include "registry/git.h"
-#include "registry/lazy.h"
+#include "store/git.h"
+#include "util/lazy.h"
 #include "util/error.h"
 #include "util/fs.h"
 #include "util/tree.h"

@@ -5,9 +5,9 @@
  * and their sum against a silent server, stalls, and spooled bodies.
  */
 #include "conformance.h"
-#include "registry/config.h"
-#include "registry/fetch.h"
-#include "registry/integrity.h"
+#include "util/config.h"
+#include "util/fetch.h"
+#include "util/integrity.h"
 #include "registry/registry.h"
 #include "util/error.h"
 

@@ -6,8 +6,8 @@
  * small max-unpacked-size. A package with links that stay inside is kept.
  */
 #include "conformance.h"
-#include "registry/integrity.h"
-#include "registry/store.h"
+#include "util/integrity.h"
+#include "store/store.h"
 #include "util/strbuf.h"
 #include "util/tree.h"
 

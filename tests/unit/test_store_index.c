@@ -7,9 +7,9 @@
  * tree is walked without recursion.
  */
 #include "conformance.h"
-#include "registry/integrity.h"
-#include "registry/store.h"
-#include "registry/store_index.h"
+#include "util/integrity.h"
+#include "store/store.h"
+#include "store/store_index.h"
 #include "util/error.h"
 #include "util/tree.h"
 

@@ -5,9 +5,9 @@
  * releases the tarball bytes it was given.
  */
 #include "conformance.h"
-#include "registry/integrity.h"
-#include "registry/store.h"
-#include "registry/store_pool.h"
+#include "util/integrity.h"
+#include "store/store.h"
+#include "store/store_pool.h"
 #include "util/fs.h"
 #include "util/tree.h"
 

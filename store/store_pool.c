@@ -1,7 +1,7 @@
 #include "store_pool.h"
 
-#include "registry/fetch.h"
-#include "registry/store.h"
+#include "util/fetch.h"
+#include "store/store.h"
 #include "util/xalloc.h"
 
 #include <pthread.h>

@@ -22,8 +22,8 @@
  * _password) are registered with util/redact.h so that no message shows
  * them. Comments start with # or ;.
  */
-#ifndef KNIT_REGISTRY_CONFIG_H
-#define KNIT_REGISTRY_CONFIG_H
+#ifndef KNIT_UTIL_CONFIG_H
+#define KNIT_UTIL_CONFIG_H
 
 #include <stdbool.h>
 #include <stddef.h>

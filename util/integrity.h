@@ -4,8 +4,8 @@
  * from dist.shasum when nothing better exists. Digests are computed while
  * bytes stream in, so nothing is used before it is verified.
  */
-#ifndef KNIT_REGISTRY_INTEGRITY_H
-#define KNIT_REGISTRY_INTEGRITY_H
+#ifndef KNIT_UTIL_INTEGRITY_H
+#define KNIT_UTIL_INTEGRITY_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -33,13 +33,13 @@
  * KNIT_STORE_MAX_ENTRIES entries, and max-unpacked-size bytes of files in
  * all (the sum of their sizes as written, hard links counted as copies).
  */
-#ifndef KNIT_REGISTRY_STORE_H
-#define KNIT_REGISTRY_STORE_H
+#ifndef KNIT_STORE_STORE_H
+#define KNIT_STORE_STORE_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "registry/integrity.h"
+#include "util/integrity.h"
 #include "util/strbuf.h"
 
 /* The package folder of a digest's entry (<entry>/package), whether or not it exists yet. */

@@ -8,12 +8,12 @@
  * knit_store_pool_finish() returns; the pool takes the job's tarball bytes
  * (or its file) and releases them once the package is extracted.
  */
-#ifndef KNIT_REGISTRY_STORE_POOL_H
-#define KNIT_REGISTRY_STORE_POOL_H
+#ifndef KNIT_STORE_STORE_POOL_H
+#define KNIT_STORE_STORE_POOL_H
 
 #include <stdbool.h>
 
-#include "registry/integrity.h"
+#include "util/integrity.h"
 #include "util/strbuf.h"
 
 struct knit_fetch;

@@ -16,8 +16,8 @@
  * Paths and targets are %-escaped: '%', spaces, control bytes and 0x7f as
  * %XX, so that a hostile name cannot break a line.
  */
-#ifndef KNIT_REGISTRY_STORE_INDEX_H
-#define KNIT_REGISTRY_STORE_INDEX_H
+#ifndef KNIT_STORE_STORE_INDEX_H
+#define KNIT_STORE_STORE_INDEX_H
 
 #include <stdbool.h>
 #include <stddef.h>

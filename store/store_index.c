@@ -1,6 +1,6 @@
 #include "store_index.h"
 
-#include "registry/integrity.h"
+#include "util/integrity.h"
 #include "util/error.h"
 #include "util/xalloc.h"
 

@@ -14,13 +14,13 @@
  *
  * Ownership: transfers belong to the fetch and go with knit_fetch_free.
  */
-#ifndef KNIT_REGISTRY_FETCH_H
-#define KNIT_REGISTRY_FETCH_H
+#ifndef KNIT_UTIL_FETCH_H
+#define KNIT_UTIL_FETCH_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "registry/integrity.h"
+#include "util/integrity.h"
 #include "util/strbuf.h"
 
 struct knit_fetch_opts {

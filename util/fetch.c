@@ -124,7 +124,7 @@ void knit_transfer_take_body(struct knit_transfer *t, struct strbuf *body, int *
 }
 
 /* The multi handle, made with the first transfer: a fetch that never starts
- * one never loads libcurl (registry/lazy.h). */
+ * one never loads libcurl (util/lazy.h). */
 static CURLM *multi_handle(struct knit_fetch *f)
 {
 	if (!f->multi) {

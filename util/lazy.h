@@ -1,11 +1,11 @@
-#ifndef KNIT_REGISTRY_LAZY_H
-#define KNIT_REGISTRY_LAZY_H
+#ifndef KNIT_UTIL_LAZY_H
+#define KNIT_UTIL_LAZY_H
 
 #include "util/dynlib.h"
 
 /*
  * libcurl and libarchive, loaded the first time knit downloads or reads a
- * tarball (registry/lazy_curl.c, registry/lazy_archive.c). An install with
+ * tarball (util/lazy_curl.c, util/lazy_archive.c). An install with
  * nothing to fetch or extract never loads either.
  */
 extern struct knit_dynlib knit_libcurl;

@@ -13,8 +13,8 @@
  * can never point out of the package. A commit the mirror already holds is
  * never fetched again, so knit ci of a locked commit works offline.
  */
-#ifndef KNIT_REGISTRY_GIT_H
-#define KNIT_REGISTRY_GIT_H
+#ifndef KNIT_STORE_GIT_H
+#define KNIT_STORE_GIT_H
 
 #include <stdbool.h>
 
