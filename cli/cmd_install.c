@@ -3,10 +3,10 @@
  */
 #include "cli.h"
 #include "options.h"
-#include "project/sources.h"
 #include "progress.h"
 #include "project/install.h"
 #include "util/error.h"
+#include "util/pkgname.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -81,33 +81,21 @@ int cmd_install(int argc, const char **argv, struct knit_cli *cli)
 		return KNIT_EXIT_OK;
 	if (n < 0)
 		return KNIT_EXIT_FAILURE;
-	/* name, name@range, @scope/name, @scope/name@range; the range may be a git
-	 * URL holding '@' of its own (git+ssh://git@host/...), so split at the first */
 	struct knit_dep *specs = calloc((size_t)n + 1, sizeof(*specs));
-	char **owned = calloc((size_t)n + 1, sizeof(*owned));
+	char **names = calloc((size_t)n + 1, sizeof(*names));
 	for (int i = 0; i < n; i++) {
-		owned[i] = strdup(argv[i]);
-		char *at = strchr(owned[i] + 1, '@');
-		if (at && at != owned[i]) {
-			*at = '\0';
-			specs[i] = (struct knit_dep){ owned[i], at + 1 };
-		} else {
-			specs[i] = (struct knit_dep){ owned[i], "" };
-		}
-		bool source = knit_spec_kind(argv[i]) != KNIT_SPEC_REGISTRY || !strncmp(argv[i], "git+", 4);
-		bool shaped = !source && *specs[i].name && (specs[i].name[0] != '@' || strchr(specs[i].name, '/'));
-		if (!shaped || !knit_cli_names_valid(cli, &specs[i].name, 1)) {
-			if (source)
-				knit_error(cli, "'%s' needs the package's name in front: knit install <name>@%s", argv[i],
-					   argv[i]);
-			else if (!shaped)
-				knit_error(cli, "'%s' is not a package name (name, name@range or @scope/name@range)", argv[i]);
-			for (int k = 0; k <= i; k++)
-				free(owned[k]);
-			free(owned);
+		struct strbuf err = STRBUF_INIT;
+		const char *range;
+		if (knit_spec_split(argv[i], &names[i], &range, &err)) {
+			knit_error(cli, "%s", err.buf);
+			strbuf_release(&err);
+			for (int k = 0; k < i; k++)
+				free(names[k]);
+			free(names);
 			free(specs);
 			return KNIT_EXIT_FAILURE;
 		}
+		specs[i] = (struct knit_dep){ names[i], range ? range : "" };
 	}
 	if (n && frozen) {
 		knit_error(cli, "--frozen-lockfile cannot add packages: adding changes knit.lock");
@@ -125,9 +113,9 @@ int cmd_install(int argc, const char **argv, struct knit_cli *cli)
 		knit_error(cli, "--resolution takes 'highest' or 'lowest', not '%s'", resolution), n = -1;
 	if (n >= 0)
 		rc = run(cli, &o);
-	for (int i = 0; owned[i]; i++)
-		free(owned[i]);
-	free(owned);
+	for (int i = 0; names[i]; i++)
+		free(names[i]);
+	free(names);
 	free(specs);
 	return rc;
 }

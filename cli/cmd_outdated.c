@@ -1,6 +1,7 @@
 /*
  * knit outdated: for each of the project's own dependencies, the locked
- * version, the newest its range allows (wanted), and the registry's latest.
+ * version, the one a fresh install would take for its range (wanted), and
+ * the registry's latest, both chosen by resolver/pick.h as the solver chooses.
  * Git and folder dependencies are not the registry's, so they are left out.
  */
 #include "cli.h"
@@ -11,7 +12,7 @@
 #include "util/fetch.h"
 #include "registry/registry.h"
 #include "resolver/lockfile.h"
-#include "resolver/semver.h"
+#include "resolver/pick.h"
 #include "util/error.h"
 
 #include <string.h>
@@ -88,17 +89,11 @@ int cmd_outdated(int argc, const char **argv, struct knit_cli *cli)
 				status = KNIT_EXIT_FAILURE + 1; /* stop: an error, not "outdated" */
 				break;
 			}
-			struct knit_range r;
-			const char *wanted = NULL;
-			if (!knit_range_parse(&r, d->range, strlen(d->range), KNIT_SEMVER_LOOSE)) {
-				for (size_t k = pkg->nversions; k-- > 0 && !wanted;)
-					if (knit_range_test(&r, &pkg->versions[k].parsed))
-						wanted = pkg->versions[k].version;
-				knit_range_release(&r);
-			}
+			/* what a fresh knit install would take, and what npm outdated calls latest */
+			const struct knit_pkg_version *w = knit_pick_spec(pkg, d->range, KNIT_RESOLUTION_HIGHEST);
+			const struct knit_pkg_version *l = knit_pick_latest(pkg);
+			const char *wanted = w ? w->version : NULL, *latest = l ? l->version : NULL;
 			const char *current = locked ? locked->version : NULL;
-			const char *latest = pkg->latest ? pkg->latest
-					     : pkg->nversions ? pkg->versions[pkg->nversions - 1].version : NULL;
 			bool behind = !current || (wanted && strcmp(current, wanted)) ||
 				      (latest && strcmp(current, latest));
 			if (!behind)

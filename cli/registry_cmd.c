@@ -1,5 +1,7 @@
 #include "registry_cmd.h"
 #include "registry/registry.h"
+#include "util/pkgname.h"
+#include "util/url.h"
 #include "util/xalloc.h"
 
 #include <stdlib.h>
@@ -37,8 +39,10 @@ void knit_registry_cmd_close(struct knit_registry_cmd *rc)
 
 char *knit_registry_cmd_url(struct knit_cli *cli, const char *url, const char *what)
 {
-	if (strncmp(url, "http://", 7) && strncmp(url, "https://", 8) && strncmp(url, "file://", 7)) {
-		knit_error(cli, "%s '%s' is not an http://, https:// or file:// URL", what, url);
+	struct strbuf err = STRBUF_INIT;
+	if (knit_url_check_registry(url, what, &err)) {
+		knit_error(cli, "%s", err.buf);
+		strbuf_release(&err);
 		return NULL;
 	}
 	size_t n = strlen(url);
@@ -49,13 +53,10 @@ char *knit_registry_cmd_url(struct knit_cli *cli, const char *url, const char *w
 
 int knit_registry_cmd_spec(struct knit_cli *cli, const char *arg, char **name, const char **spec)
 {
-	const char *at = strchr(arg + (arg[0] == '@'), '@');
-	*name = at ? knit_xmemdupz(arg, (size_t)(at - arg)) : knit_xstrdup(arg);
-	*spec = at ? at + 1 : NULL;
-	if (!knit_cli_names_valid(cli, (const char *const *)name, 1)) {
-		free(*name);
-		*name = NULL;
-		return -1;
-	}
-	return 0;
+	struct strbuf err = STRBUF_INIT;
+	int rc = knit_spec_split(arg, name, spec, &err);
+	if (rc)
+		knit_error(cli, "%s", err.buf);
+	strbuf_release(&err);
+	return rc ? -1 : 0;
 }

@@ -26,7 +26,7 @@ void knit_registry_cmd_close(struct knit_registry_cmd *rc);
  * "<what> '<url>' is not an http://, https:// or file:// URL".
  */
 char *knit_registry_cmd_url(struct knit_cli *cli, const char *url, const char *what);
-/* Splits "name@spec" ("@scope/name@spec"); *spec is NULL without one. Checks the name. 0 or -1 after an error. */
+/* knit_spec_split, printing its error: 0, or -1 after the error. *name is malloc'd, *spec NULL without an '@'. */
 int knit_registry_cmd_spec(struct knit_cli *cli, const char *arg, char **name, const char **spec);
 
 #endif

@@ -9,6 +9,7 @@
  * of an explanation.
  */
 #include "solver_internal.h"
+#include "pick.h"
 #include "../util/error.h"
 #include "../util/xalloc.h"
 
@@ -326,43 +327,17 @@ done:
 
 static bool has_bit(const uint64_t *b, uint32_t i) { return b[i / 64] >> (i % 64) & 1; }
 
-/*
- * The first allowed version walking from the lowest (dir 1) or the highest
- * (dir -1) that is not deprecated, else the first allowed at all; -1 if none.
- */
-static int64_t first_allowed(const struct spkg *p, const uint64_t *allowed, int dir)
-{
-	int64_t any = -1;
-	for (int64_t k = 0; k < p->nversions; k++) {
-		uint32_t i = (uint32_t)(dir > 0 ? k : (int64_t)p->nversions - 1 - k);
-		if (!has_bit(allowed, i))
-			continue;
-		if (!p->info->versions[i].deprecated)
-			return i;
-		if (any < 0)
-			any = i;
-	}
-	return any;
-}
+static bool allowed_bit(void *bits, size_t i) { return has_bit(bits, (uint32_t)i); }
 
-/* npm's choice among the allowed versions, the locked one first. */
+/* npm's choice among the allowed versions (resolver/pick.h), the locked one first. */
 static int64_t best_version(struct solver *s, uint32_t pkg)
 {
 	const struct spkg *p = &s->pkgs[pkg];
-	const uint64_t *allowed = p->acc.bits;
-	const struct knit_pkg *info = p->info;
+	uint64_t *allowed = p->acc.bits;
 
 	if (p->locked >= 0 && has_bit(allowed, (uint32_t)p->locked))
 		return p->locked;
-	if (s->req->resolution == KNIT_RESOLUTION_LOWEST)
-		return first_allowed(p, allowed, 1);
-	if (info && info->latest) {
-		for (uint32_t i = 0; i < p->nversions; i++)
-			if (has_bit(allowed, i) && !info->versions[i].deprecated &&
-			    !strcmp(info->versions[i].version, info->latest))
-				return i;
-	}
-	return first_allowed(p, allowed, -1);
+	return knit_pick_version(p->info, s->req->resolution, allowed_bit, allowed);
 }
 
 static size_t candidates(const struct solver *s, uint32_t pkg)

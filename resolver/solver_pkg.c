@@ -3,6 +3,7 @@
  * version sets, and a version's dependencies as incompatibilities.
  */
 #include "solver_internal.h"
+#include "pick.h"
 #include "../util/error.h"
 #include "../util/hash.h"
 #include "../util/xalloc.h"
@@ -48,15 +49,7 @@ uint32_t solver_pkg_id(struct solver *s, const char *name)
 
 static int32_t find_version(const struct knit_pkg *info, const char *version)
 {
-	struct knit_version want;
-	int32_t found = -1;
-	if (knit_version_parse(&want, version, strlen(version), KNIT_SEMVER_LOOSE))
-		return -1;
-	for (size_t i = 0; i < info->nversions && found < 0; i++)
-		if (!knit_version_compare(&info->versions[i].parsed, &want))
-			found = (int32_t)i;
-	knit_version_release(&want);
-	return found;
+	return (int32_t)knit_pkg_find_version(info, version);
 }
 
 int solver_pkg_load(struct solver *s, uint32_t id)
@@ -138,11 +131,7 @@ uint64_t *solver_range_bits(struct solver *s, uint32_t pkg, const char *range, b
 		knit_range_release(&r);
 	} else if (p->info) {
 		/* a dist-tag where a range should be: npm resolves the tag */
-		const char *tagged = !strcmp(range, "latest") ? p->info->latest : NULL;
-		for (size_t i = 0; !tagged && i < p->info->ntags; i++)
-			if (!strcmp(p->info->tags[i].name, range))
-				tagged = p->info->tags[i].range;
-		int32_t v = tagged ? find_version(p->info, tagged) : -1;
+		int32_t v = (int32_t)knit_pkg_tag_version(p->info, range);
 		if (v >= 0) {
 			bits[v / 64] |= UINT64_C(1) << (v % 64);
 			bad = false;

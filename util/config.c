@@ -2,6 +2,7 @@
 #include "util/error.h"
 #include "util/fs.h"
 #include "util/redact.h"
+#include "util/url.h"
 #include "util/xalloc.h"
 
 #include <errno.h>
@@ -215,7 +216,7 @@ int knit_config_load(struct knit_config *c, const char *project_dir, const char 
 	const char *env = getenv("KNIT_REGISTRY");
 	if (!rc && env && *env)
 		knit_config_set(c, "registry", env, "KNIT_REGISTRY");
-	if (!rc && flag_registry)
+	if (!rc && flag_registry && !(rc = knit_url_check_registry(flag_registry, "--registry", err)))
 		knit_config_set(c, "registry", flag_registry, "--registry");
 
 	strbuf_reset(&path);

@@ -1,7 +1,9 @@
 #include "pkgname.h"
 #include "error.h"
+#include "xalloc.h"
 
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -89,10 +91,10 @@ bool knit_pkgname_valid(const char *name)
 	return !knit_pkgname_check(name);
 }
 
-void knit_pkgname_quote(const char *name, struct strbuf *out)
+/* name as one line: control characters as \xNN, cut after 64 bytes with "..." when longer than 80 */
+static void add_shown(const char *name, struct strbuf *out)
 {
 	size_t len = strlen(name), shown = len > 80 ? 64 : len;
-	strbuf_addch(out, '\'');
 	for (size_t i = 0; i < shown; i++) {
 		unsigned char c = (unsigned char)name[i];
 		if (is_control(c))
@@ -100,7 +102,15 @@ void knit_pkgname_quote(const char *name, struct strbuf *out)
 		else
 			strbuf_addch(out, (char)c);
 	}
-	strbuf_addstr(out, shown < len ? "...'" : "'");
+	if (shown < len)
+		strbuf_addstr(out, "...");
+}
+
+void knit_pkgname_quote(const char *name, struct strbuf *out)
+{
+	strbuf_addch(out, '\'');
+	add_shown(name, out);
+	strbuf_addch(out, '\'');
 }
 
 int knit_pkgname_require(const char *name, struct strbuf *err, const char *fmt, ...)
@@ -166,4 +176,32 @@ void knit_pkgname_up(const char *name, struct strbuf *out)
 	strbuf_addstr(out, "../");
 	for (const char *p = name; (p = strchr(p, '/')); p++)
 		strbuf_addstr(out, "../");
+}
+
+int knit_spec_split(const char *arg, char **name, const char **rest, struct strbuf *err)
+{
+	/* arg + 1 only when there is a first byte: "" has none (it is its own terminator) */
+	const char *at = *arg ? strchr(arg + 1, '@') : NULL;
+	char *n = at ? knit_xmemdupz(arg, (size_t)(at - arg)) : knit_xstrdup(arg);
+	const char *why = knit_pkgname_check(n);
+	*name = NULL;
+	*rest = NULL;
+	if (!why) {
+		*name = n;
+		*rest = at ? at + 1 : NULL;
+		return 0;
+	}
+	knit_pkgname_quote(arg, err);
+	if (strchr(n, ':')) {
+		strbuf_addstr(err, " needs the package's name in front: <name>@");
+		add_shown(arg, err);
+	} else if (at) {
+		strbuf_addstr(err, ": ");
+		knit_pkgname_quote(n, err);
+		strbuf_addf(err, " is not a valid package name: %s", why);
+	} else {
+		strbuf_addf(err, " is not a valid package name: %s", why);
+	}
+	free(n);
+	return KNIT_EINVALID_ARG;
 }

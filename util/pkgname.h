@@ -57,6 +57,25 @@ int knit_pkgname_require(const char *name, struct strbuf *err, const char *fmt, 
 	__attribute__((format(printf, 3, 4)));
 
 /*
+ * Splits a package spec as a command line gives one: "name", "name@rest",
+ * "@scope/name", "@scope/name@rest". The name ends at the first '@' after
+ * its first byte, so the rest may hold '@'s of its own
+ * (git+ssh://git@host/repo.git). The name must pass knit_pkgname_check.
+ *
+ * Returns 0 with *name the name (malloc'd: the caller frees it) and *rest
+ * pointing into arg just after that '@' ("" for "name@"), or NULL when arg
+ * has no '@' of its own. Else KNIT_EINVALID_ARG, *name NULL and one line
+ * added to err that names arg (quoted as knit_pkgname_quote quotes, so a
+ * megabyte of argument is 64 bytes of message):
+ *   "'<arg>' is not a valid package name: <rule>"       (arg is only a name)
+ *   "'<arg>': '<name>' is not a valid package name: <rule>"
+ *   "'<arg>' needs the package's name in front: <name>@<arg>"
+ * The last for a name part holding ':', which no name has and every URL and
+ * "file:" or "github:" spec does: a source given without the name it binds.
+ */
+int knit_spec_split(const char *arg, char **name, const char **rest, struct strbuf *err);
+
+/*
  * Appends name in single quotes, safe for a one-line message: control
  * characters as \xNN, and a long name cut after 64 bytes with "...".
  */

@@ -1,4 +1,6 @@
 #include "url.h"
+#include "error.h"
+#include "pkgname.h"
 
 #include <string.h>
 
@@ -15,4 +17,14 @@ void knit_url_encode(const char *s, const char *keep, struct strbuf *out)
 			strbuf_addch(out, digits[*p & 15]);
 		}
 	}
+}
+
+int knit_url_check_registry(const char *url, const char *what, struct strbuf *err)
+{
+	if (!strncmp(url, "http://", 7) || !strncmp(url, "https://", 8) || !strncmp(url, "file://", 7))
+		return 0;
+	strbuf_addf(err, "%s ", what);
+	knit_pkgname_quote(url, err);
+	strbuf_addstr(err, " is not an http://, https:// or file:// URL");
+	return KNIT_EINVALID_ARG;
 }

@@ -10,4 +10,12 @@
  */
 void knit_url_encode(const char *s, const char *keep, struct strbuf *out);
 
+/*
+ * 0 when url can be a registry's: http://, https:// or file://. Else
+ * KNIT_EINVALID_ARG with "<what> '<url>' is not an http://, https:// or
+ * file:// URL" added to err (what: "registry", "--registry"; the URL shown
+ * as knit_pkgname_quote shows a name, so a long one stays a short line).
+ */
+int knit_url_check_registry(const char *url, const char *what, struct strbuf *err);
+
 #endif

@@ -20,7 +20,7 @@ want=$(printf '{\n\t"name": "demo",\n\t"version": "1.0.0",\n\t"scripts": {"start
 before=$(cat knit.json knit.lock | sha256sum)
 expect_run "install a package that does not exist" 1 "" "*depends on no-such-lib latest which doesn't exist*" -- "$KNIT" install no-such-lib
 expect_run "install a version that does not exist" 1 "" "*depends on $a 9.9.9 which doesn't match any versions*" -- "$KNIT" install "$a@9.9.9"
-expect_run "a malformed name" 1 "" "knit: error: '@scope' is not a package name (name, name@range or @scope/name@range)" -- "$KNIT" install @scope
+expect_run "a malformed name" 1 "" "knit: error: '@scope' is not a valid package name: it has an @scope but no '/name' after it" -- "$KNIT" install @scope
 expect_run "uninstall what is not there" 1 "" "knit: error: 'no-such-lib' is not in knit.json's dependencies or devDependencies" -- "$KNIT" uninstall no-such-lib
 [ "$(cat knit.json knit.lock | sha256sum)" == "$before" ] && ok || not_ok "a failure changed knit.json or knit.lock"
 

@@ -98,7 +98,7 @@ expect_run "no tag in range" 1 "" "knit: error: file://$TEST_TMP/libg.git: no ta
 expect_run "a missing repository" 1 "" "knit: error: file://$TEST_TMP/nope.git: cannot fetch*" -- "$KNIT" install "libg@git+file://$TEST_TMP/nope.git"
 expect_run "a missing folder" 1 "" "knit: error: libx: file:../nope: no such folder ($TEST_TMP/app2/../nope)" -- "$KNIT" install "libx@file:../nope"
 expect_run "a name that is not the package's" 1 "" "knit: error: other: $G names the package 'libg', not 'other'" -- "$KNIT" install "other@$G"
-expect_run "a spec without a name" 1 "" "knit: error: '$G' needs the package's name in front: knit install <name>@$G" -- "$KNIT" install "$G"
+expect_run "a spec without a name" 1 "" "knit: error: '$G' needs the package's name in front: <name>@$G" -- "$KNIT" install "$G"
 cmp -s knit.json "$TEST_TMP/j" && cmp -s knit.lock "$TEST_TMP/l" && ok || not_ok "a failed install changed knit.json or knit.lock"
 
 # one version per name: a folder package wanting libg ^2 against libg 1.2.0 from git

@@ -101,7 +101,7 @@ for R in "file://$REG" "http://127.0.0.1:$port"; do
 	attack "a packument for another name$via" "knit: error: cannot load 'liar': the registry's document for 'liar' names the package 'other'" -- "$KNIT" install --registry "$R"
 	echo "$good_json" >knit.json
 	attack "install ../x$via" "knit: error: '../x' is not a valid package name: it starts with a period" -- "$KNIT" install ../x --registry "$R"
-	attack "install @x/../../y$via" "knit: error: '@x/../../y' is not a valid package name: it has more than one '/'" -- "$KNIT" install "@x/../../y@^1.0.0" --registry "$R"
+	attack "install @x/../../y$via" "knit: error: '@x/../../y@^1.0.0': '@x/../../y' is not a valid package name: it has more than one '/'" -- "$KNIT" install "@x/../../y@^1.0.0" --registry "$R"
 done
 
 # knit.json itself: each map and the project's own name

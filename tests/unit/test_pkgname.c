@@ -3,6 +3,7 @@
 #include "util/error.h"
 #include "util/pkgname.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static void accept(const char *name)
@@ -167,6 +168,94 @@ static void test_up(void **state)
 	strbuf_release(&out);
 }
 
+/* arg splits into name and rest (NULL: no '@' of its own) */
+static void split_ok(const char *arg, const char *name, const char *rest)
+{
+	struct strbuf err = STRBUF_INIT;
+	char *n;
+	const char *r;
+	if (knit_spec_split(arg, &n, &r, &err))
+		fail_msg("'%s' was refused: %s", arg, err.buf);
+	assert_string_equal(n, name);
+	if (rest)
+		assert_string_equal(r, rest);
+	else
+		assert_null(r);
+	assert_string_equal(err.buf, "");
+	free(n);
+	strbuf_release(&err);
+}
+
+static void split_bad(const char *arg, const char *message)
+{
+	struct strbuf err = STRBUF_INIT;
+	char *n = (char *)"untouched";
+	const char *r = "untouched";
+	assert_int_equal(knit_spec_split(arg, &n, &r, &err), KNIT_EINVALID_ARG);
+	assert_null(n);
+	assert_null(r);
+	assert_string_equal(err.buf, message);
+	assert_null(strchr(err.buf, '\n'));
+	strbuf_release(&err);
+}
+
+static void test_spec_split(void **state)
+{
+	split_ok("foo", "foo", NULL);
+	split_ok("foo@^1.2.0", "foo", "^1.2.0");
+	split_ok("foo@latest", "foo", "latest");
+	split_ok("foo@", "foo", "");
+	split_ok("@acme/foo", "@acme/foo", NULL);
+	split_ok("@acme/foo@1.x", "@acme/foo", "1.x");
+	split_ok("@acme/foo@", "@acme/foo", "");
+	/* the rest keeps its own '@'s */
+	split_ok("foo@git+ssh://git@host/foo.git#v1", "foo", "git+ssh://git@host/foo.git#v1");
+	split_ok("foo@@", "foo", "@");
+
+	/* defect 2: "" was read past its end (strchr from arg + 1) */
+	split_bad("", "'' is not a valid package name: it is empty");
+	split_bad("@", "'@' is not a valid package name: it has an @scope but no '/name' after it");
+	split_bad("@@", "'@@': '@' is not a valid package name: it has an @scope but no '/name' after it");
+	split_bad("@scope", "'@scope' is not a valid package name: it has an @scope but no '/name' after it");
+	split_bad("@scope/", "'@scope/' is not a valid package name: it has no name after its @scope");
+	split_bad("@scope/@1", "'@scope/@1': '@scope/' is not a valid package name: it has no name after its @scope");
+	split_bad("@scope@1", "'@scope@1': '@scope' is not a valid package name: it has an @scope but no '/name' after it");
+	split_bad("@/x", "'@/x' is not a valid package name: its @scope is empty");
+	split_bad("Foo@^1", "'Foo@^1': 'Foo' is not a valid package name: it has capital letters");
+	split_bad("../x@1", "'../x@1': '../x' is not a valid package name: it starts with a period");
+	split_bad("a\nb", "'a\\x0ab' is not a valid package name: it has control characters");
+	/* a source without the name it binds */
+	split_bad("github:acme/foo", "'github:acme/foo' needs the package's name in front: <name>@github:acme/foo");
+	split_bad("git+ssh://git@host/foo.git",
+		  "'git+ssh://git@host/foo.git' needs the package's name in front: <name>@git+ssh://git@host/foo.git");
+	split_bad("file:../foo", "'file:../foo' needs the package's name in front: <name>@file:../foo");
+
+	/* a megabyte: refused in a line of some 120 bytes, the argument cut after 64 */
+	size_t mb = 1u << 20;
+	char *big = malloc(mb + 3);
+	memset(big, 'a', mb);
+	big[mb] = '\0';
+	struct strbuf err = STRBUF_INIT;
+	char *n;
+	const char *r;
+	assert_int_equal(knit_spec_split(big, &n, &r, &err), KNIT_EINVALID_ARG);
+	assert_true(err.len < 200);
+	assert_non_null(strstr(err.buf, "...' is not a valid package name: it is longer than 214 characters"));
+	strbuf_reset(&err);
+	memcpy(big, "x@", 2); /* a short name and a megabyte of range: the range is the command's to judge */
+	assert_int_equal(knit_spec_split(big, &n, &r, &err), 0);
+	assert_string_equal(n, "x");
+	assert_int_equal(strlen(r), mb - 2);
+	free(n);
+	big[0] = '@';
+	big[1] = 's';
+	big[2] = '/'; /* @s/aaaa...: a scoped name of a megabyte */
+	assert_int_equal(knit_spec_split(big, &n, &r, &err), KNIT_EINVALID_ARG);
+	assert_true(err.len < 200);
+	strbuf_release(&err);
+	free(big);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -176,6 +265,7 @@ int main(void)
 		cmocka_unit_test(test_require),
 		cmocka_unit_test(test_path),
 		cmocka_unit_test(test_up),
+		cmocka_unit_test(test_spec_split),
 	};
 	return cmocka_run_group_tests_name("pkgname", tests, NULL, NULL);
 }
