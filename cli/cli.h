@@ -11,8 +11,10 @@
  * Commands print through cli->out and cli->err and return an exit status;
  * only cli/ prints or exits. The core below (project/ on registry/ and
  * store/, on resolver/, on util/: one library each, README's Layout) returns
- * knit_errno values with a message, and decides every rule: a command here
- * parses its arguments, calls the core and prints what it returns.
+ * knit_errno values with a message, reports warnings and progress through
+ * the session (project/session.h, made here by cli_session.h), and decides
+ * every rule: a command here parses its arguments, calls the core and
+ * prints what it returns.
  */
 #ifndef KNIT_CLI_CLI_H
 #define KNIT_CLI_CLI_H

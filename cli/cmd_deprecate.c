@@ -47,7 +47,7 @@ int cmd_deprecate(int argc, const char **argv, struct knit_cli *cli)
 	size_t count;
 	int status = KNIT_EXIT_FAILURE;
 	const char *range = spec && *spec ? spec : "*";
-	if (knit_deprecate(&rc.cfg, rc.fetch, rc.registry, name, range, argv[1], &count, &err)) {
+	if (knit_deprecate(&rc.s->cfg, rc.s->fetch, rc.registry, name, range, argv[1], &count, &err)) {
 		knit_error(cli, "%s", err.buf);
 	} else {
 		fprintf(cli->out, "%s %zu version%s of %s (%s)\n", *argv[1] ? "deprecated" : "undeprecated", count,

@@ -90,7 +90,7 @@ int cmd_dist_tag(int argc, const char **argv, struct knit_cli *cli)
 	int status = KNIT_EXIT_FAILURE;
 	if (ls) {
 		cJSON *doc;
-		if (knit_registry_document(&rc.cfg, rc.fetch, rc.registry, name, false, &doc, &err)) {
+		if (knit_registry_document(&rc.s->cfg, rc.s->fetch, rc.registry, name, false, &doc, &err)) {
 			knit_error(cli, "%s", err.buf);
 		} else {
 			const cJSON *e;
@@ -102,7 +102,7 @@ int cmd_dist_tag(int argc, const char **argv, struct knit_cli *cli)
 		}
 	} else {
 		const char *tag = add ? (n == 3 ? argv[2] : "latest") : argv[2];
-		if (knit_dist_tag_set(&rc.cfg, rc.fetch, rc.registry, name, tag, add ? spec : NULL, &err)) {
+		if (knit_dist_tag_set(&rc.s->cfg, rc.s->fetch, rc.registry, name, tag, add ? spec : NULL, &err)) {
 			knit_error(cli, "%s", err.buf);
 		} else {
 			if (add)

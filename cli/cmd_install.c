@@ -3,7 +3,7 @@
  */
 #include "cli.h"
 #include "options.h"
-#include "progress.h"
+#include "cli_session.h"
 #include "project/install.h"
 #include "util/error.h"
 #include "util/pkgname.h"
@@ -27,25 +27,17 @@ static double now(void)
 }
 
 
-static int run(struct knit_cli *cli, struct knit_install_opts *opts)
+static int run(struct knit_cli *cli, struct knit_install_opts *opts, const char *registry,
+	       enum knit_cache_mode mode)
 {
-	struct strbuf warn = STRBUF_INIT, err = STRBUF_INIT;
+	struct knit_cli_session cs;
+	if (knit_cli_session_open(&cs, cli, registry, mode))
+		return KNIT_EXIT_FAILURE;
+	struct strbuf err = STRBUF_INIT;
 	struct knit_install_stats stats;
-	struct knit_progress_line status;
-	knit_progress_line_init(&status, cli->err);
-	opts->progress = knit_progress_line_install;
-	opts->progress_ctx = &status;
 	double t0 = now();
-	int rc = knit_install(opts, &stats, &warn, &err);
-	knit_progress_line_clear(&status);
-
-	for (char *line = warn.buf, *nl; *line; line = nl + 1) {
-		nl = strchr(line, '\n');
-		if (!nl)
-			break;
-		*nl = '\0';
-		knit_warning(cli, "%s", line);
-	}
+	int rc = knit_install(&cs.session, opts, &stats, &err);
+	knit_cli_session_quiet(&cs);
 	if (rc == KNIT_ENOSOLUTION) {
 		fprintf(cli->err, "knit: error: no versions satisfy knit.json:\n%s\n", err.buf);
 	} else if (rc) {
@@ -57,7 +49,7 @@ static int run(struct knit_cli *cli, struct knit_install_opts *opts)
 			: stats.lock_changed ? ", knit.lock written" : ", knit.lock unchanged",
 			stats.manifest_changed ? ", knit.json updated" : "", now() - t0);
 	}
-	strbuf_release(&warn);
+	knit_cli_session_close(&cs);
 	strbuf_release(&err);
 	return rc ? KNIT_EXIT_FAILURE : KNIT_EXIT_OK;
 }
@@ -101,18 +93,19 @@ int cmd_install(int argc, const char **argv, struct knit_cli *cli)
 		knit_error(cli, "--frozen-lockfile cannot add packages: adding changes knit.lock");
 		n = -1;
 	}
-	struct knit_install_opts o = { .project_dir = ".", .registry = registry, .mode = KNIT_INSTALL,
+	struct knit_install_opts o = { .project_dir = ".", .mode = KNIT_INSTALL,
 				       .frozen_lockfile = frozen, .add = specs, .nadd = n > 0 ? (size_t)n : 0,
 				       .save_dev = save_dev, .save_exact = save_exact };
 	int rc = KNIT_EXIT_FAILURE;
-	if (knit_cache_mode_option(cli, offline, prefer, &o.cache_mode))
+	enum knit_cache_mode mode = KNIT_CACHE_REVALIDATE;
+	if (knit_cache_mode_option(cli, offline, prefer, &mode))
 		n = -1;
 	if (resolution && !strcmp(resolution, "lowest"))
 		o.resolution = KNIT_RESOLUTION_LOWEST;
 	else if (resolution && strcmp(resolution, "highest"))
 		knit_error(cli, "--resolution takes 'highest' or 'lowest', not '%s'", resolution), n = -1;
 	if (n >= 0)
-		rc = run(cli, &o);
+		rc = run(cli, &o, registry, mode);
 	for (int i = 0; names[i]; i++)
 		free(names[i]);
 	free(names);
@@ -138,9 +131,9 @@ int cmd_uninstall(int argc, const char **argv, struct knit_cli *cli)
 	}
 	if (!knit_cli_names_valid(cli, argv, (size_t)n))
 		return KNIT_EXIT_FAILURE;
-	struct knit_install_opts o = { .project_dir = ".", .registry = registry, .mode = KNIT_INSTALL,
-				       .remove = argv, .nremove = (size_t)n };
-	return run(cli, &o);
+	struct knit_install_opts o = { .project_dir = ".", .mode = KNIT_INSTALL, .remove = argv,
+				       .nremove = (size_t)n };
+	return run(cli, &o, registry, KNIT_CACHE_REVALIDATE);
 }
 
 int cmd_ci(int argc, const char **argv, struct knit_cli *cli)
@@ -162,10 +155,8 @@ int cmd_ci(int argc, const char **argv, struct knit_cli *cli)
 		knit_error(cli, "ci takes no arguments, got '%s'", argv[0]);
 		return KNIT_EXIT_FAILURE;
 	}
-	struct knit_install_opts o = { .project_dir = ".", .registry = registry, .mode = KNIT_INSTALL_CI,
-				       .cache_mode = offline ? KNIT_CACHE_ONLY : KNIT_CACHE_REVALIDATE,
-				       .verify = verify };
-	return run(cli, &o);
+	struct knit_install_opts o = { .project_dir = ".", .mode = KNIT_INSTALL_CI, .verify = verify };
+	return run(cli, &o, registry, offline ? KNIT_CACHE_ONLY : KNIT_CACHE_REVALIDATE);
 }
 
 int cmd_update(int argc, const char **argv, struct knit_cli *cli)
@@ -184,8 +175,7 @@ int cmd_update(int argc, const char **argv, struct knit_cli *cli)
 		return KNIT_EXIT_FAILURE;
 	if (!knit_cli_names_valid(cli, argv, (size_t)n))
 		return KNIT_EXIT_FAILURE;
-	struct knit_install_opts o = { .project_dir = ".", .registry = registry, .mode = KNIT_INSTALL,
-				       .update = true, .unlock = argv, .nunlock = (size_t)n,
-				       .cache_mode = prefer ? KNIT_CACHE_PREFER : KNIT_CACHE_REVALIDATE };
-	return run(cli, &o);
+	struct knit_install_opts o = { .project_dir = ".", .mode = KNIT_INSTALL, .update = true, .unlock = argv,
+				       .nunlock = (size_t)n };
+	return run(cli, &o, registry, prefer ? KNIT_CACHE_PREFER : KNIT_CACHE_REVALIDATE);
 }

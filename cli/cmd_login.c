@@ -99,7 +99,7 @@ int cmd_login(int argc, const char **argv, struct knit_cli *cli)
 		goto done;
 	}
 	if (knit_config_user_file(&file, &err) ||
-	    knit_account_login(rc.fetch, rc.registry, user.buf, password.buf, &token, &err)) {
+	    knit_account_login(rc.s->fetch, rc.registry, user.buf, password.buf, &token, &err)) {
 		knit_error(cli, "%s", err.buf);
 		goto done;
 	}

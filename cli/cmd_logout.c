@@ -34,13 +34,13 @@ int cmd_logout(int argc, const char **argv, struct knit_cli *cli)
 	int status = KNIT_EXIT_FAILURE;
 	knit_config_auth_key(rc.registry, &key);
 	strbuf_addstr(&key, ":_authToken");
-	const char *token = knit_config_get(&rc.cfg, key.buf);
+	const char *token = knit_config_get(&rc.s->cfg, key.buf);
 	bool found = false;
 	if (!token) {
 		knit_error(cli, "not logged in to %s (no %s in the settings)", rc.registry, key.buf);
 		goto done;
 	}
-	if (knit_account_logout(rc.fetch, rc.registry, token, &err)) {
+	if (knit_account_logout(rc.s->fetch, rc.registry, token, &err)) {
 		knit_warning(cli, "%s", err.buf);
 		strbuf_reset(&err);
 	}

@@ -87,7 +87,7 @@ int cmd_publish(int argc, const char **argv, struct knit_cli *cli)
 		fprintf(cli->out, "would publish %s@%s to %s with tag %s (--dry-run)\n", p.name, p.version,
 			rc.registry, tag ? tag : "latest");
 		status = KNIT_EXIT_OK;
-	} else if (knit_publish(&rc.cfg, rc.fetch, rc.registry, &req, &url, &err)) {
+	} else if (knit_publish(&rc.s->cfg, rc.s->fetch, rc.registry, &req, &url, &err)) {
 		knit_error(cli, "%s", err.buf);
 	} else {
 		fprintf(cli->out, "+ %s@%s\npublished to %s with tag %s\n", p.name, p.version, rc.registry,

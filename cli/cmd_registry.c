@@ -68,8 +68,7 @@ int cmd_registry(int argc, const char **argv, struct knit_cli *cli)
 		base ? base : root.buf);
 	status = KNIT_EXIT_OK;
 done:
-	if (rc.fetch)
-		knit_registry_cmd_close(&rc);
+	knit_registry_cmd_close(&rc); /* nothing to close when never opened */
 	strbuf_release(&root);
 	strbuf_release(&err);
 	free(base);

@@ -49,7 +49,7 @@ int cmd_unpublish(int argc, const char **argv, struct knit_cli *cli)
 	int status = KNIT_EXIT_FAILURE;
 	if (knit_registry_cmd_open(&rc, cli, registry, name))
 		goto out;
-	if (knit_unpublish(&rc.cfg, rc.fetch, rc.registry, name, version, &err)) {
+	if (knit_unpublish(&rc.s->cfg, rc.s->fetch, rc.registry, name, version, &err)) {
 		knit_error(cli, "%s", err.buf);
 	} else {
 		fprintf(cli->out, "- %s@%s\n", name, version);

@@ -150,7 +150,7 @@ int cmd_view(int argc, const char **argv, struct knit_cli *cli)
 	struct strbuf err = STRBUF_INIT;
 	cJSON *doc = NULL;
 	int status = KNIT_EXIT_FAILURE;
-	if (knit_registry_document(&rc.cfg, rc.fetch, rc.registry, name, false, &doc, &err)) {
+	if (knit_registry_document(&rc.s->cfg, rc.s->fetch, rc.registry, name, false, &doc, &err)) {
 		knit_error(cli, "%s", err.buf);
 		goto done;
 	}

@@ -30,7 +30,7 @@ int cmd_whoami(int argc, const char **argv, struct knit_cli *cli)
 	int status = KNIT_EXIT_FAILURE;
 	if (knit_folder_is(rc.registry))
 		knit_error(cli, "%s is a folder registry: it has no users", rc.registry);
-	else if (knit_account_whoami(&rc.cfg, rc.fetch, rc.registry, &user, &err))
+	else if (knit_account_whoami(&rc.s->cfg, rc.s->fetch, rc.registry, &user, &err))
 		knit_error(cli, "%s", err.buf);
 	else {
 		fprintf(cli->out, "%s\n", user.buf);

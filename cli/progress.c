@@ -29,9 +29,8 @@ static void human_bytes(unsigned long long n, char *buf, size_t size)
 		snprintf(buf, size, "%.1f MiB", (double)n / (1024 * 1024));
 }
 
-void knit_progress_line_install(void *ctx, const struct knit_install_progress *p)
+void knit_progress_line_draw(struct knit_progress_line *pl, const struct knit_progress *p)
 {
-	struct knit_progress_line *pl = ctx;
 	if (!pl->enabled) {
 		/* logs still learn why nothing happens for a while */
 		if (p->phase == KNIT_PHASE_WAIT) {

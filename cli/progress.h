@@ -12,18 +12,18 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "project/install.h"
+#include "project/session.h"
 
 struct knit_progress_line {
 	FILE *to;
 	bool enabled, drawn;
 	double last_draw;
-	enum knit_install_phase last_phase;
+	enum knit_phase last_phase;
 };
 
 void knit_progress_line_init(struct knit_progress_line *pl, FILE *to);
-/* A knit_install_opts.progress callback; ctx is the knit_progress_line. */
-void knit_progress_line_install(void *ctx, const struct knit_install_progress *p);
+/* Draws p, unless the last drawing is under 80 ms old and of the same phase. */
+void knit_progress_line_draw(struct knit_progress_line *pl, const struct knit_progress *p);
 /* Erases the line, if one is drawn, before other output. */
 void knit_progress_line_clear(struct knit_progress_line *pl);
 

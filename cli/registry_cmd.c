@@ -1,5 +1,4 @@
 #include "registry_cmd.h"
-#include "registry/registry.h"
 #include "util/pkgname.h"
 #include "util/url.h"
 #include "util/xalloc.h"
@@ -10,29 +9,23 @@
 int knit_registry_cmd_open(struct knit_registry_cmd *rc, struct knit_cli *cli, const char *flag_registry,
 			   const char *name)
 {
-	struct strbuf err = STRBUF_INIT;
 	memset(rc, 0, sizeof(*rc));
-	if (knit_config_load(&rc->cfg, ".", NULL, &err)) {
-		knit_error(cli, "%s", err.buf);
-		strbuf_release(&err);
+	if (knit_cli_session_open(&rc->cs, cli, NULL, KNIT_CACHE_REVALIDATE))
 		return -1;
-	}
-	rc->registry = knit_registry_cmd_url(cli, flag_registry ? flag_registry : knit_config_registry(&rc->cfg, name),
+	rc->s = &rc->cs.session;
+	rc->registry = knit_registry_cmd_url(cli, flag_registry ? flag_registry : knit_config_registry(&rc->s->cfg, name),
 					     "registry");
 	if (!rc->registry) {
 		knit_registry_cmd_close(rc);
 		return -1;
 	}
-	struct knit_fetch_opts opts;
-	knit_registry_fetch_opts(&rc->cfg, &opts);
-	rc->fetch = knit_fetch_new(&opts);
 	return 0;
 }
 
 void knit_registry_cmd_close(struct knit_registry_cmd *rc)
 {
-	knit_fetch_free(rc->fetch);
-	knit_config_release(&rc->cfg);
+	if (rc->s)
+		knit_cli_session_close(&rc->cs);
 	free(rc->registry);
 	memset(rc, 0, sizeof(*rc));
 }

@@ -1,23 +1,22 @@
 /*
  * What the commands that talk to one registry share (publish, login,
- * whoami, view, dist-tag, deprecate, unpublish): the settings, the registry
- * for a package (--registry, else its scope's, else the default) and a
- * fetch with the settings' TLS options.
+ * whoami, view, dist-tag, deprecate, unpublish): the session (settings and
+ * fetch, cli_session.h) and the registry for a package (--registry, else
+ * its scope's, else the default).
  */
 #ifndef KNIT_CLI_REGISTRY_CMD_H
 #define KNIT_CLI_REGISTRY_CMD_H
 
 #include "cli.h"
-#include "util/config.h"
-#include "util/fetch.h"
+#include "cli_session.h"
 
 struct knit_registry_cmd {
-	struct knit_config cfg;
-	struct knit_fetch *fetch;
-	char *registry; /* without a trailing slash */
+	struct knit_cli_session cs;
+	struct knit_session *s; /* &cs.session */
+	char *registry;         /* without a trailing slash */
 };
 
-/* Loads the settings and picks the registry for name (NULL: the default). 0, or -1 after an error. */
+/* Opens the session and picks the registry for name (NULL: the default). 0, or -1 after an error. rc must not move. */
 int knit_registry_cmd_open(struct knit_registry_cmd *rc, struct knit_cli *cli, const char *flag_registry,
 			   const char *name);
 void knit_registry_cmd_close(struct knit_registry_cmd *rc);

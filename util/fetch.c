@@ -566,6 +566,12 @@ static void step(struct knit_fetch *f)
 		f->opts.tick(f->opts.tick_ctx);
 }
 
+void knit_fetch_set_tick(struct knit_fetch *f, void (*tick)(void *ctx), void *ctx)
+{
+	f->opts.tick = tick;
+	f->opts.tick_ctx = ctx;
+}
+
 void knit_fetch_wait(struct knit_fetch *f, struct knit_transfer *t)
 {
 	while (!t->done)

@@ -74,6 +74,8 @@ struct knit_fetch *knit_fetch_new(const struct knit_fetch_opts *opts);
 /* Fills in the defaults of every option left 0 (what knit_fetch_new uses). */
 void knit_fetch_opts_resolve(struct knit_fetch_opts *opts);
 void knit_fetch_free(struct knit_fetch *f);
+/* Sets (or with NULL clears) the tick of opts after the fetch is made: the caller of the moment watches it. */
+void knit_fetch_set_tick(struct knit_fetch *f, void (*tick)(void *ctx), void *ctx);
 
 /*
  * Starts a GET of url with the extra header lines given (NULL-terminated,

@@ -1,0 +1,43 @@
+#include "cli_session.h"
+
+#include <string.h>
+
+static void on_warning(void *ctx, const char *line)
+{
+	struct knit_cli_session *cs = ctx;
+	knit_progress_line_clear(&cs->line);
+	knit_warning(cs->cli, "%s", line);
+}
+
+static void on_progress(void *ctx, const struct knit_progress *p)
+{
+	struct knit_cli_session *cs = ctx;
+	knit_progress_line_draw(&cs->line, p);
+}
+
+int knit_cli_session_open(struct knit_cli_session *cs, struct knit_cli *cli, const char *registry,
+			  enum knit_cache_mode mode)
+{
+	struct strbuf err = STRBUF_INIT;
+	memset(cs, 0, sizeof(*cs));
+	cs->cli = cli;
+	knit_progress_line_init(&cs->line, cli->err);
+	struct knit_session_opts o = { ".", registry, mode, on_warning, on_progress, cs };
+	if (knit_session_open(&cs->session, &o, &err)) {
+		knit_error(cli, "%s", err.buf);
+		strbuf_release(&err);
+		return -1;
+	}
+	return 0;
+}
+
+void knit_cli_session_quiet(struct knit_cli_session *cs)
+{
+	knit_progress_line_clear(&cs->line);
+}
+
+void knit_cli_session_close(struct knit_cli_session *cs)
+{
+	knit_progress_line_clear(&cs->line);
+	knit_session_close(&cs->session);
+}

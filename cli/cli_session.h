@@ -1,0 +1,31 @@
+/*
+ * The session every command that reads settings or talks to a registry
+ * works with (project/session.h), made here once per command: warnings
+ * print as "knit: warning: ..." (erasing the progress line first), and
+ * progress draws the status line of progress.h.
+ */
+#ifndef KNIT_CLI_CLI_SESSION_H
+#define KNIT_CLI_CLI_SESSION_H
+
+#include "cli.h"
+#include "progress.h"
+#include "project/session.h"
+
+struct knit_cli_session {
+	struct knit_session session;
+	struct knit_progress_line line;
+	struct knit_cli *cli;
+};
+
+/*
+ * Loads the settings of the project in "." (with --registry when given) and
+ * makes the fetch. 0, or -1 after printing the error. cs must not move
+ * while open: the callbacks point at it.
+ */
+int knit_cli_session_open(struct knit_cli_session *cs, struct knit_cli *cli, const char *registry,
+			  enum knit_cache_mode mode);
+/* Erases the progress line, if drawn, before other output. */
+void knit_cli_session_quiet(struct knit_cli_session *cs);
+void knit_cli_session_close(struct knit_cli_session *cs);
+
+#endif
