@@ -19,18 +19,18 @@
 /* --- incompatibilities ----------------------------------------------------- */
 
 /* Stores in without indexing it: part of the derivation graph only. */
-static uint32_t store_incompat(struct solver *s, struct incompat in)
+static uint32_t store_incompat(struct knit__solver *s, struct knit__incompat in)
 {
 	KNIT_ALLOC_GROW(s->incompats, s->nincompats + 1, s->aincompats);
 	s->incompats[s->nincompats] = in;
 	return (uint32_t)s->nincompats++;
 }
 
-static void index_incompat(struct solver *s, uint32_t id)
+static void index_incompat(struct knit__solver *s, uint32_t id)
 {
-	const struct incompat *in = &s->incompats[id];
+	const struct knit__incompat *in = &s->incompats[id];
 	for (uint32_t i = 0; i < in->nterms; i++) {
-		struct spkg *p = &s->pkgs[in->terms[i].pkg];
+		struct knit__spkg *p = &s->pkgs[in->terms[i].pkg];
 		KNIT_ALLOC_GROW(p->incompats, p->nincompats + 1, p->aincompats);
 		p->incompats[p->nincompats++] = id;
 	}
@@ -40,7 +40,7 @@ static void index_incompat(struct solver *s, uint32_t id)
  * Terms about the same package merge by intersection; a derived
  * incompatibility drops the positive root term, which always holds.
  */
-static void normalize_terms(struct solver *s, struct incompat *in)
+static void normalize_terms(struct knit__solver *s, struct knit__incompat *in)
 {
 	uint32_t w = 0;
 	if (in->cause == CAUSE_DERIVED && in->nterms != 1) {
@@ -56,35 +56,35 @@ static void normalize_terms(struct solver *s, struct incompat *in)
 			if (in->terms[k].pkg == in->terms[i].pkg)
 				break;
 		if (k < w)
-			in->terms[k] = term_intersect(s, &in->terms[k], &in->terms[i]);
+			in->terms[k] = knit__term_intersect(s, &in->terms[k], &in->terms[i]);
 		else
 			in->terms[w++] = in->terms[i];
 	}
 	in->nterms = w;
 }
 
-uint32_t solver_add_incompat(struct solver *s, struct incompat in)
+uint32_t knit__solver_add_incompat(struct knit__solver *s, struct knit__incompat in)
 {
 	normalize_terms(s, &in);
 	uint32_t id = store_incompat(s, in);
 	/* a term that can never hold makes the incompatibility vacuous */
 	for (uint32_t i = 0; i < in.nterms; i++)
-		if (term_is_empty(s, &in.terms[i]))
+		if (knit__term_is_empty(s, &in.terms[i]))
 			return id;
 	index_incompat(s, id);
 	return id;
 }
 
-static bool is_failure(const struct solver *s, const struct incompat *in)
+static bool is_failure(const struct knit__solver *s, const struct knit__incompat *in)
 {
 	return in->nterms == 0 || (in->nterms == 1 && in->terms[0].pkg == s->root);
 }
 
 /* --- the partial solution ---------------------------------------------------- */
 
-static void queue_push(struct solver *s, uint32_t pkg)
+static void queue_push(struct knit__solver *s, uint32_t pkg)
 {
-	struct spkg *p = &s->pkgs[pkg];
+	struct knit__spkg *p = &s->pkgs[pkg];
 	if (p->queued)
 		return;
 	p->queued = true;
@@ -92,13 +92,13 @@ static void queue_push(struct solver *s, uint32_t pkg)
 	s->queue[s->nqueue++] = pkg;
 }
 
-static void register_assignment(struct solver *s, size_t idx)
+static void register_assignment(struct knit__solver *s, size_t idx)
 {
-	const struct assignment *a = &s->assigns[idx];
-	struct spkg *p = &s->pkgs[a->t.pkg];
+	const struct knit__assignment *a = &s->assigns[idx];
+	struct knit__spkg *p = &s->pkgs[a->t.pkg];
 	KNIT_ALLOC_GROW(p->assigns, p->nassigns + 1, p->aassigns);
 	p->assigns[p->nassigns++] = (uint32_t)idx;
-	p->acc = p->has_acc ? term_intersect(s, &p->acc, &a->t) : a->t;
+	p->acc = p->has_acc ? knit__term_intersect(s, &p->acc, &a->t) : a->t;
 	p->has_acc = true;
 	if (a->cause < 0) {
 		for (uint32_t w = 0; w < p->nwords; w++)
@@ -109,27 +109,27 @@ static void register_assignment(struct solver *s, size_t idx)
 	}
 }
 
-static void assign(struct solver *s, struct term t, int64_t cause)
+static void assign(struct knit__solver *s, struct knit__term t, int64_t cause)
 {
 	KNIT_ALLOC_GROW(s->assigns, s->nassigns + 1, s->aassigns);
-	s->assigns[s->nassigns] = (struct assignment){ t, s->level, cause };
+	s->assigns[s->nassigns] = (struct knit__assignment){ t, s->level, cause };
 	register_assignment(s, s->nassigns++);
 }
 
-static void decide(struct solver *s, uint32_t pkg, uint32_t v)
+static void decide(struct knit__solver *s, uint32_t pkg, uint32_t v)
 {
-	uint64_t *bits = bits_new(s, pkg);
+	uint64_t *bits = knit__bits_new(s, pkg);
 	bits[v / 64] |= UINT64_C(1) << (v % 64);
 	s->level++;
 	s->decisions++;
-	assign(s, (struct term){ pkg, true, bits, NULL }, -1);
+	assign(s, (struct knit__term){ pkg, true, bits, NULL }, -1);
 }
 
-static void backtrack(struct solver *s, uint32_t level)
+static void backtrack(struct knit__solver *s, uint32_t level)
 {
 	while (s->nassigns && s->assigns[s->nassigns - 1].level > level) {
-		const struct assignment *a = &s->assigns[--s->nassigns];
-		struct spkg *p = &s->pkgs[a->t.pkg];
+		const struct knit__assignment *a = &s->assigns[--s->nassigns];
+		struct knit__spkg *p = &s->pkgs[a->t.pkg];
 		p->nassigns--;
 		if (a->cause < 0)
 			p->decision = -1;
@@ -138,19 +138,19 @@ static void backtrack(struct solver *s, uint32_t level)
 	s->level = level;
 	/* recompute what changed, in assignment order */
 	for (size_t i = 0; i < s->npkgs; i++) {
-		struct spkg *p = &s->pkgs[i];
+		struct knit__spkg *p = &s->pkgs[i];
 		if (p->has_acc || !p->nassigns)
 			continue;
 		for (size_t k = 0; k < p->nassigns; k++) {
-			const struct term *t = &s->assigns[p->assigns[k]].t;
-			p->acc = k ? term_intersect(s, &p->acc, t) : *t;
+			const struct knit__term *t = &s->assigns[p->assigns[k]].t;
+			p->acc = k ? knit__term_intersect(s, &p->acc, t) : *t;
 		}
 		p->has_acc = true;
 	}
 	/* keep the queue's order, without what is no longer waiting for a decision */
 	size_t w = 0;
 	for (size_t i = 0; i < s->nqueue; i++) {
-		struct spkg *p = &s->pkgs[s->queue[i]];
+		struct knit__spkg *p = &s->pkgs[s->queue[i]];
 		if (p->has_acc && p->acc.positive && p->decision < 0)
 			s->queue[w++] = s->queue[i];
 		else
@@ -159,21 +159,21 @@ static void backtrack(struct solver *s, uint32_t level)
 	s->nqueue = w;
 	/* and what waits for a decision again, because its decision was undone */
 	for (size_t i = 0; i < s->npkgs; i++) {
-		struct spkg *p = &s->pkgs[i];
+		struct knit__spkg *p = &s->pkgs[i];
 		if (p->has_acc && p->acc.positive && p->decision < 0)
 			queue_push(s, (uint32_t)i);
 	}
 }
 
 /* The earliest assignment after which pkg's assignments together satisfy t. */
-static size_t satisfier(struct solver *s, const struct term *t)
+static size_t satisfier(struct knit__solver *s, const struct knit__term *t)
 {
-	const struct spkg *p = &s->pkgs[t->pkg];
-	struct term acc = { 0 };
+	const struct knit__spkg *p = &s->pkgs[t->pkg];
+	struct knit__term acc = { 0 };
 	for (size_t k = 0; k < p->nassigns; k++) {
-		const struct term *a = &s->assigns[p->assigns[k]].t;
-		acc = k ? term_intersect(s, &acc, a) : *a;
-		if (term_subset(s, &acc, t))
+		const struct knit__term *a = &s->assigns[p->assigns[k]].t;
+		acc = k ? knit__term_intersect(s, &acc, a) : *a;
+		if (knit__term_subset(s, &acc, t))
 			return p->assigns[k];
 	}
 	abort(); /* BUG: only satisfied terms are asked about */
@@ -183,14 +183,14 @@ static size_t satisfier(struct solver *s, const struct term *t)
 
 enum { PROP_NONE = -1, PROP_CONFLICT = -2 };
 
-static int64_t propagate_incompat(struct solver *s, uint32_t id)
+static int64_t propagate_incompat(struct knit__solver *s, uint32_t id)
 {
-	const struct incompat *in = &s->incompats[id];
+	const struct knit__incompat *in = &s->incompats[id];
 	int64_t unsatisfied = -1;
 	for (uint32_t i = 0; i < in->nterms; i++) {
-		const struct term *t = &in->terms[i];
-		const struct spkg *p = &s->pkgs[t->pkg];
-		enum relation rel = p->has_acc ? term_relation(s, &p->acc, t) : REL_INCONCLUSIVE;
+		const struct knit__term *t = &in->terms[i];
+		const struct knit__spkg *p = &s->pkgs[t->pkg];
+		enum knit__relation rel = p->has_acc ? knit__term_relation(s, &p->acc, t) : REL_INCONCLUSIVE;
 		if (rel == REL_CONTRADICTED)
 			return PROP_NONE;
 		if (rel == REL_INCONCLUSIVE) {
@@ -201,7 +201,7 @@ static int64_t propagate_incompat(struct solver *s, uint32_t id)
 	}
 	if (unsatisfied < 0)
 		return PROP_CONFLICT;
-	struct term derived = term_negate(&in->terms[unsatisfied]);
+	struct knit__term derived = knit__term_negate(&in->terms[unsatisfied]);
 	assign(s, derived, id);
 	return derived.pkg;
 }
@@ -211,18 +211,18 @@ static int64_t propagate_incompat(struct solver *s, uint32_t id)
  * backjumps so that it can propagate. Returns its id, or -1 after writing
  * the explanation when solving has failed.
  */
-static int64_t resolve_conflict(struct solver *s, uint32_t id)
+static int64_t resolve_conflict(struct knit__solver *s, uint32_t id)
 {
 	bool learned = false;
 	while (!is_failure(s, &s->incompats[id])) {
-		const struct incompat *in = &s->incompats[id];
+		const struct knit__incompat *in = &s->incompats[id];
 		int64_t mrt = -1, mrs = -1;
-		struct term difference = { 0 };
+		struct knit__term difference = { 0 };
 		bool has_difference = false;
 		uint32_t previous_level = 1;
 
 		for (uint32_t i = 0; i < in->nterms; i++) {
-			const struct term *t = &in->terms[i];
+			const struct knit__term *t = &in->terms[i];
 			size_t sat = satisfier(s, t);
 			if (mrs < 0) {
 				mrt = i;
@@ -238,11 +238,11 @@ static int64_t resolve_conflict(struct solver *s, uint32_t id)
 			}
 			if (mrt == (int64_t)i) {
 				/* a partial satisfier: what it allows beyond the term */
-				struct term not_t = term_negate(t);
-				difference = term_intersect(s, &s->assigns[mrs].t, &not_t);
-				has_difference = !term_is_empty(s, &difference);
+				struct knit__term not_t = knit__term_negate(t);
+				difference = knit__term_intersect(s, &s->assigns[mrs].t, &not_t);
+				has_difference = !knit__term_is_empty(s, &difference);
 				if (has_difference) {
-					struct term inv = term_negate(&difference);
+					struct knit__term inv = knit__term_negate(&difference);
 					size_t other = satisfier(s, &inv);
 					if (s->assigns[other].level > previous_level)
 						previous_level = s->assigns[other].level;
@@ -250,7 +250,7 @@ static int64_t resolve_conflict(struct solver *s, uint32_t id)
 			}
 		}
 
-		const struct assignment *sat = &s->assigns[mrs];
+		const struct knit__assignment *sat = &s->assigns[mrs];
 		if (previous_level < sat->level || sat->cause < 0) {
 			backtrack(s, previous_level);
 			if (learned)
@@ -259,9 +259,9 @@ static int64_t resolve_conflict(struct solver *s, uint32_t id)
 		}
 
 		/* resolve: this incompatibility with the cause of the satisfier */
-		const struct incompat *cause = &s->incompats[sat->cause];
-		struct incompat next = { .cause = CAUSE_DERIVED, .c1 = id, .c2 = (uint32_t)sat->cause };
-		next.terms = arena_alloc(&s->arena, (in->nterms + cause->nterms + 1) * sizeof(struct term));
+		const struct knit__incompat *cause = &s->incompats[sat->cause];
+		struct knit__incompat next = { .cause = CAUSE_DERIVED, .c1 = id, .c2 = (uint32_t)sat->cause };
+		next.terms = knit__arena_alloc(&s->arena, (in->nterms + cause->nterms + 1) * sizeof(struct knit__term));
 		for (uint32_t i = 0; i < in->nterms; i++)
 			if ((int64_t)i != mrt)
 				next.terms[next.nterms++] = in->terms[i];
@@ -269,17 +269,17 @@ static int64_t resolve_conflict(struct solver *s, uint32_t id)
 			if (cause->terms[i].pkg != sat->t.pkg)
 				next.terms[next.nterms++] = cause->terms[i];
 		if (has_difference)
-			next.terms[next.nterms++] = term_negate(&difference);
+			next.terms[next.nterms++] = knit__term_negate(&difference);
 		normalize_terms(s, &next);
 		id = store_incompat(s, next);
 		learned = true;
 	}
-	solver_report(s, id);
+	knit__solver_report(s, id);
 	return -1;
 }
 
 /* 0, KNIT_ENOSOLUTION (explained), or a source error */
-static int propagate(struct solver *s, uint32_t start)
+static int propagate(struct knit__solver *s, uint32_t start)
 {
 	uint32_t *changed = knit_xmalloc(sizeof(*changed) * (s->npkgs + 1));
 	bool *in_changed = knit_xcalloc(s->npkgs + 1, sizeof(*in_changed));
@@ -330,9 +330,9 @@ static bool has_bit(const uint64_t *b, uint32_t i) { return b[i / 64] >> (i % 64
 static bool allowed_bit(void *bits, size_t i) { return has_bit(bits, (uint32_t)i); }
 
 /* npm's choice among the allowed versions (resolver/pick.h), the locked one first. */
-static int64_t best_version(struct solver *s, uint32_t pkg)
+static int64_t best_version(struct knit__solver *s, uint32_t pkg)
 {
-	const struct spkg *p = &s->pkgs[pkg];
+	const struct knit__spkg *p = &s->pkgs[pkg];
 	uint64_t *allowed = p->acc.bits;
 
 	if (p->locked >= 0 && has_bit(allowed, (uint32_t)p->locked))
@@ -340,22 +340,22 @@ static int64_t best_version(struct solver *s, uint32_t pkg)
 	return knit_pick_version(p->info, s->req->resolution, allowed_bit, allowed);
 }
 
-static size_t candidates(const struct solver *s, uint32_t pkg)
+static size_t candidates(const struct knit__solver *s, uint32_t pkg)
 {
-	const struct spkg *p = &s->pkgs[pkg];
+	const struct knit__spkg *p = &s->pkgs[pkg];
 	if (p->locked >= 0 && has_bit(p->acc.bits, (uint32_t)p->locked))
 		return 1;
-	return bits_count(p->acc.bits, p->nwords) - has_bit(p->acc.bits, p->nversions);
+	return knit__bits_count(p->acc.bits, p->nwords) - has_bit(p->acc.bits, p->nversions);
 }
 
 /* The package whose incompatibilities to propagate next, -1 when solved, -2 on error. */
-static int64_t choose(struct solver *s)
+static int64_t choose(struct knit__solver *s)
 {
 	int64_t best = -1;
 	size_t best_n = 0;
 	for (size_t i = 0; i < s->nqueue; i++) {
 		uint32_t pkg = s->queue[i];
-		const struct spkg *p = &s->pkgs[pkg];
+		const struct knit__spkg *p = &s->pkgs[pkg];
 		if (p->decision >= 0 || !p->has_acc || !p->acc.positive)
 			continue;
 		size_t n = candidates(s, pkg);
@@ -370,15 +370,15 @@ static int64_t choose(struct solver *s)
 
 	int64_t v = s->pkgs[pkg].state == PKG_MISSING ? -1 : best_version(s, pkg);
 	if (v < 0) {
-		struct incompat in = { .nterms = 1 };
+		struct knit__incompat in = { .nterms = 1 };
 		in.cause = s->pkgs[pkg].state == PKG_MISSING ? CAUSE_NOT_FOUND : CAUSE_NO_VERSIONS;
-		in.terms = arena_alloc(&s->arena, sizeof(struct term));
+		in.terms = knit__arena_alloc(&s->arena, sizeof(struct knit__term));
 		in.terms[0] = s->pkgs[pkg].acc;
-		solver_add_incompat(s, in);
+		knit__solver_add_incompat(s, in);
 		return pkg;
 	}
 	bool conflict = false;
-	if (!solver_add_dependencies(s, pkg, (uint32_t)v, &conflict))
+	if (!knit__solver_add_dependencies(s, pkg, (uint32_t)v, &conflict))
 		return -2;
 	if (!conflict) {
 		decide(s, pkg, (uint32_t)v);
@@ -397,7 +397,7 @@ static int compare_entries(const void *a, const void *b)
 		      ((const struct knit_solution_entry *)b)->name);
 }
 
-static void solver_release(struct solver *s)
+static void solver_release(struct knit__solver *s)
 {
 	for (size_t i = 0; i < s->npkgs; i++) {
 		free(s->pkgs[i].incompats);
@@ -411,17 +411,17 @@ static void solver_release(struct solver *s)
 	free(s->assigns);
 	free(s->queue);
 	knit_version_release(&s->root_version.parsed);
-	arena_release(&s->arena);
+	knit__arena_release(&s->arena);
 }
 
 int knit_solve(const struct knit_solve_request *req, const struct knit_source *src,
 	       struct knit_solution *out, struct strbuf *why)
 {
-	struct solver s = { .req = req, .src = src, .why = why };
+	struct knit__solver s = { .req = req, .src = src, .why = why };
 	int rc = 0;
 
 	memset(out, 0, sizeof(*out));
-	s.root = solver_pkg_id(&s, req->root_name);
+	s.root = knit__solver_pkg_id(&s, req->root_name);
 	if (knit_version_parse(&s.root_version.parsed, req->root_version, strlen(req->root_version),
 			       KNIT_SEMVER_LOOSE)) {
 		strbuf_addf(why, "the root package's version '%s' is not a valid version",
@@ -439,12 +439,12 @@ int knit_solve(const struct knit_solve_request *req, const struct knit_source *s
 	s.pkgs[s.root].nwords = 1; /* the version and the phantom */
 
 	/* {not root}: the root package is selected */
-	struct incompat in = { .cause = CAUSE_ROOT, .nterms = 1 };
-	in.terms = arena_alloc(&s.arena, sizeof(struct term));
-	uint64_t *own = bits_new(&s, s.root);
+	struct knit__incompat in = { .cause = CAUSE_ROOT, .nterms = 1 };
+	in.terms = knit__arena_alloc(&s.arena, sizeof(struct knit__term));
+	uint64_t *own = knit__bits_new(&s, s.root);
 	own[0] = 1; /* the root's one version, never its phantom */
-	in.terms[0] = (struct term){ s.root, false, own, NULL };
-	solver_add_incompat(&s, in);
+	in.terms[0] = (struct knit__term){ s.root, false, own, NULL };
+	knit__solver_add_incompat(&s, in);
 
 	int64_t next = s.root;
 	while (next >= 0) {
@@ -460,7 +460,7 @@ int knit_solve(const struct knit_solve_request *req, const struct knit_source *s
 	if (!rc) {
 		out->pkgs = knit_xcalloc(s.npkgs ? s.npkgs : 1, sizeof(*out->pkgs));
 		for (size_t i = 0; i < s.npkgs; i++) {
-			const struct spkg *p = &s.pkgs[i];
+			const struct knit__spkg *p = &s.pkgs[i];
 			if (i == s.root || p->decision < 0)
 				continue;
 			out->pkgs[out->n++] = (struct knit_solution_entry){

@@ -12,13 +12,13 @@
 
 /* --- arena ----------------------------------------------------------------- */
 
-struct arena_block;
-struct arena {
-	struct arena_block *head;
+struct knit__arena_block;
+struct knit__arena {
+	struct knit__arena_block *head;
 };
-void *arena_alloc(struct arena *a, size_t size);
-char *arena_strdup(struct arena *a, const char *s);
-void arena_release(struct arena *a);
+void *knit__arena_alloc(struct knit__arena *a, size_t size);
+char *knit__arena_strdup(struct knit__arena *a, const char *s);
+void knit__arena_release(struct knit__arena *a);
 
 /* --- terms ----------------------------------------------------------------- */
 
@@ -32,18 +32,18 @@ void arena_release(struct arena *a);
  * vanishing. No bit past the phantom is ever set. text is the range as
  * written when the set came from one (for messages), else NULL.
  */
-struct term {
+struct knit__term {
 	uint32_t pkg;
 	bool positive;
 	uint64_t *bits;
 	const char *text;
 };
 
-enum relation { REL_SATISFIED, REL_CONTRADICTED, REL_INCONCLUSIVE };
+enum knit__relation { REL_SATISFIED, REL_CONTRADICTED, REL_INCONCLUSIVE };
 
 /* --- incompatibilities ----------------------------------------------------- */
 
-enum cause {
+enum knit__cause {
 	CAUSE_ROOT,        /* {not root}: the root is at its own version */
 	CAUSE_DEPENDENCY,  /* {P run, not Q range}: P depends on Q */
 	CAUSE_NO_VERSIONS, /* {P set}: no version of P in set exists */
@@ -56,10 +56,10 @@ enum cause {
 #define DEP_INVALID 2u /* the range is not valid semver */
 #define DEP_NO_MATCH 4u /* no version of the target is in the range */
 
-struct incompat {
+struct knit__incompat {
 	uint32_t nterms;
-	struct term *terms;
-	enum cause cause;
+	struct knit__term *terms;
+	enum knit__cause cause;
 	uint32_t c1, c2;          /* CAUSE_DERIVED: the two causes */
 	uint32_t dep_pkg;         /* CAUSE_DEPENDENCY: the target, even when its term was dropped */
 	const char *dep_range;
@@ -68,29 +68,29 @@ struct incompat {
 
 /* --- packages ---------------------------------------------------------------- */
 
-enum load_state { PKG_UNLOADED, PKG_LOADED, PKG_MISSING };
+enum knit__load_state { PKG_UNLOADED, PKG_LOADED, PKG_MISSING };
 
-struct range_cache_entry {
+struct knit__range_cache_entry {
 	const char *text;
 	uint64_t *bits;
 	bool invalid;
 };
 
-struct listed_dep {
+struct knit__listed_dep {
 	uint32_t dep, lo, hi;
 	const char *range;
 };
 
-struct spkg {
+struct knit__spkg {
 	const char *name;
 	const struct knit_pkg *info; /* NULL until loaded; the root's is synthetic */
-	enum load_state state;
+	enum knit__load_state state;
 	uint32_t nversions, nwords;
 	int32_t locked;              /* index of the locked version, or -1 */
 
 	/* the partial solution's view of this package */
 	bool has_acc;                /* some assignment mentions it */
-	struct term acc;             /* their intersection */
+	struct knit__term acc;             /* their intersection */
 	int32_t decision;            /* decided version index, or -1 */
 	bool queued;                 /* in the list of packages to decide */
 
@@ -99,24 +99,24 @@ struct spkg {
 	uint32_t *assigns;           /* its assignments, oldest first */
 	size_t nassigns, aassigns;
 
-	struct range_cache_entry *ranges;
+	struct knit__range_cache_entry *ranges;
 	size_t nranges, aranges;
-	struct listed_dep *listed;
+	struct knit__listed_dep *listed;
 	size_t nlisted, alisted;
 };
 
-struct assignment {
-	struct term t;
+struct knit__assignment {
+	struct knit__term t;
 	uint32_t level;
 	int64_t cause;               /* incompatibility id, or -1 for a decision */
 };
 
-struct solver {
+struct knit__solver {
 	const struct knit_solve_request *req;
 	const struct knit_source *src;
-	struct arena arena;
+	struct knit__arena arena;
 
-	struct spkg *pkgs;
+	struct knit__spkg *pkgs;
 	size_t npkgs, apkgs;
 	uint32_t *map;               /* open addressing: name -> package id + 1 */
 	size_t map_size;
@@ -124,9 +124,9 @@ struct solver {
 	struct knit_pkg root_info;
 	struct knit_pkg_version root_version;
 
-	struct incompat *incompats;
+	struct knit__incompat *incompats;
 	size_t nincompats, aincompats;
-	struct assignment *assigns;
+	struct knit__assignment *assigns;
 	size_t nassigns, aassigns;
 	uint32_t level;              /* the number of decisions */
 	uint32_t *queue;             /* packages with a positive term and no decision */
@@ -138,32 +138,32 @@ struct solver {
 };
 
 /* solver_pkg.c: packages, loading, ranges as sets, dependencies as incompatibilities */
-uint32_t solver_pkg_id(struct solver *s, const char *name);
-int solver_pkg_load(struct solver *s, uint32_t id);
-uint64_t *solver_range_bits(struct solver *s, uint32_t pkg, const char *range, bool *invalid);
-const char *solver_dep_range(struct solver *s, const char *name, const char *range);
+uint32_t knit__solver_pkg_id(struct knit__solver *s, const char *name);
+int knit__solver_pkg_load(struct knit__solver *s, uint32_t id);
+uint64_t *knit__solver_range_bits(struct knit__solver *s, uint32_t pkg, const char *range, bool *invalid);
+const char *knit__solver_dep_range(struct knit__solver *s, const char *name, const char *range);
 /* Adds the incompatibilities of version v of pkg; returns false on a source error. */
-bool solver_add_dependencies(struct solver *s, uint32_t pkg, uint32_t v, bool *conflict);
+bool knit__solver_add_dependencies(struct knit__solver *s, uint32_t pkg, uint32_t v, bool *conflict);
 
 /* solver_term.c */
-uint64_t *bits_new(struct solver *s, uint32_t pkg);
-uint64_t *bits_full(struct solver *s, uint32_t pkg);
-bool bits_empty(const uint64_t *b, uint32_t nwords);
-bool bits_full_p(const struct solver *s, uint32_t pkg, const uint64_t *b);
-size_t bits_count(const uint64_t *b, uint32_t nwords);
-struct term term_intersect(struct solver *s, const struct term *a, const struct term *b);
-struct term term_negate(const struct term *t);
-bool term_is_empty(const struct solver *s, const struct term *t);
-bool term_is_any(const struct solver *s, const struct term *t);
-bool term_subset(const struct solver *s, const struct term *a, const struct term *b);
-bool term_disjoint(const struct solver *s, const struct term *a, const struct term *b);
-enum relation term_relation(const struct solver *s, const struct term *acc, const struct term *t);
+uint64_t *knit__bits_new(struct knit__solver *s, uint32_t pkg);
+uint64_t *knit__bits_full(struct knit__solver *s, uint32_t pkg);
+bool knit__bits_empty(const uint64_t *b, uint32_t nwords);
+bool knit__bits_full_p(const struct knit__solver *s, uint32_t pkg, const uint64_t *b);
+size_t knit__bits_count(const uint64_t *b, uint32_t nwords);
+struct knit__term knit__term_intersect(struct knit__solver *s, const struct knit__term *a, const struct knit__term *b);
+struct knit__term knit__term_negate(const struct knit__term *t);
+bool knit__term_is_empty(const struct knit__solver *s, const struct knit__term *t);
+bool knit__term_is_any(const struct knit__solver *s, const struct knit__term *t);
+bool knit__term_subset(const struct knit__solver *s, const struct knit__term *a, const struct knit__term *b);
+bool knit__term_disjoint(const struct knit__solver *s, const struct knit__term *a, const struct knit__term *b);
+enum knit__relation knit__term_relation(const struct knit__solver *s, const struct knit__term *acc, const struct knit__term *t);
 
 /* solver.c */
-uint32_t solver_add_incompat(struct solver *s, struct incompat in);
+uint32_t knit__solver_add_incompat(struct knit__solver *s, struct knit__incompat in);
 
-/* solver_report.c */
-void solver_report(struct solver *s, uint32_t terminal);
-void solver_format_set(const struct solver *s, struct strbuf *out, const struct term *t);
+/* knit__solver_report.c */
+void knit__solver_report(struct knit__solver *s, uint32_t terminal);
+void knit__solver_format_set(const struct knit__solver *s, struct strbuf *out, const struct knit__term *t);
 
 #endif

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void map_grow(struct solver *s)
+static void map_grow(struct knit__solver *s)
 {
 	size_t size = s->map_size ? s->map_size * 2 : 256;
 	uint32_t *map = knit_xcalloc(size, sizeof(*map));
@@ -26,7 +26,7 @@ static void map_grow(struct solver *s)
 	s->map_size = size;
 }
 
-uint32_t solver_pkg_id(struct solver *s, const char *name)
+uint32_t knit__solver_pkg_id(struct knit__solver *s, const char *name)
 {
 	if ((s->npkgs + 1) * 2 > s->map_size)
 		map_grow(s);
@@ -38,9 +38,9 @@ uint32_t solver_pkg_id(struct solver *s, const char *name)
 		k = (k + 1) & (s->map_size - 1);
 	}
 	KNIT_ALLOC_GROW(s->pkgs, s->npkgs + 1, s->apkgs);
-	struct spkg *p = &s->pkgs[s->npkgs];
+	struct knit__spkg *p = &s->pkgs[s->npkgs];
 	memset(p, 0, sizeof(*p));
-	p->name = arena_strdup(&s->arena, name);
+	p->name = knit__arena_strdup(&s->arena, name);
 	p->locked = -1;
 	p->decision = -1;
 	s->map[k] = (uint32_t)s->npkgs + 1;
@@ -52,9 +52,9 @@ static int32_t find_version(const struct knit_pkg *info, const char *version)
 	return (int32_t)knit_pkg_find_version(info, version);
 }
 
-int solver_pkg_load(struct solver *s, uint32_t id)
+int knit__solver_pkg_load(struct knit__solver *s, uint32_t id)
 {
-	struct spkg *p = &s->pkgs[id];
+	struct knit__spkg *p = &s->pkgs[id];
 	const struct knit_pkg *info = NULL;
 	int rc;
 
@@ -92,7 +92,7 @@ int solver_pkg_load(struct solver *s, uint32_t id)
 	return 0;
 }
 
-const char *solver_dep_range(struct solver *s, const char *name, const char *range)
+const char *knit__solver_dep_range(struct knit__solver *s, const char *name, const char *range)
 {
 	for (size_t i = 0; i < s->req->noverrides; i++)
 		if (!strcmp(s->req->overrides[i].name, name))
@@ -100,16 +100,16 @@ const char *solver_dep_range(struct solver *s, const char *name, const char *ran
 	return range;
 }
 
-uint64_t *solver_range_bits(struct solver *s, uint32_t pkg, const char *range, bool *invalid)
+uint64_t *knit__solver_range_bits(struct knit__solver *s, uint32_t pkg, const char *range, bool *invalid)
 {
-	struct spkg *p = &s->pkgs[pkg];
+	struct knit__spkg *p = &s->pkgs[pkg];
 	for (size_t i = 0; i < p->nranges; i++) {
 		if (!strcmp(p->ranges[i].text, range)) {
 			*invalid = p->ranges[i].invalid;
 			return p->ranges[i].bits;
 		}
 	}
-	uint64_t *bits = bits_new(s, pkg);
+	uint64_t *bits = knit__bits_new(s, pkg);
 	struct knit_range r;
 	/* ranges match as npm-pick-manifest matches them: loosely */
 	bool bad = knit_range_parse(&r, range, strlen(range), KNIT_SEMVER_LOOSE) != 0;
@@ -138,18 +138,18 @@ uint64_t *solver_range_bits(struct solver *s, uint32_t pkg, const char *range, b
 		}
 	}
 	KNIT_ALLOC_GROW(p->ranges, p->nranges + 1, p->aranges);
-	p->ranges[p->nranges++] = (struct range_cache_entry){ arena_strdup(&s->arena, range), bits, bad };
+	p->ranges[p->nranges++] = (struct knit__range_cache_entry){ knit__arena_strdup(&s->arena, range), bits, bad };
 	*invalid = bad;
 	return bits;
 }
 
 /* The range pkg's version v puts on dep (after overrides), or NULL. */
-static const char *range_on(struct solver *s, uint32_t pkg, uint32_t v, const char *dep)
+static const char *range_on(struct knit__solver *s, uint32_t pkg, uint32_t v, const char *dep)
 {
 	const struct knit_pkg_version *pv = &s->pkgs[pkg].info->versions[v];
 	for (size_t i = 0; i < pv->ndeps; i++)
 		if (!strcmp(pv->deps[i].name, dep))
-			return solver_dep_range(s, dep, pv->deps[i].range);
+			return knit__solver_dep_range(s, dep, pv->deps[i].range);
 	return NULL;
 }
 
@@ -158,7 +158,7 @@ static const char *range_on(struct solver *s, uint32_t pkg, uint32_t v, const ch
  * same range, so that one incompatibility covers them all ("every version
  * of foo depends on bar ^1.0.0"), as pub's package lister does.
  */
-static void dependency_run(struct solver *s, uint32_t pkg, uint32_t v, const char *dep,
+static void dependency_run(struct knit__solver *s, uint32_t pkg, uint32_t v, const char *dep,
 			   const char *range, uint32_t *lo, uint32_t *hi)
 {
 	uint32_t n = s->pkgs[pkg].nversions;
@@ -177,7 +177,7 @@ static void dependency_run(struct solver *s, uint32_t pkg, uint32_t v, const cha
 	}
 }
 
-bool solver_add_dependencies(struct solver *s, uint32_t pkg, uint32_t v, bool *conflict)
+bool knit__solver_add_dependencies(struct knit__solver *s, uint32_t pkg, uint32_t v, bool *conflict)
 {
 	const struct knit_pkg_version *pv = &s->pkgs[pkg].info->versions[v];
 
@@ -188,16 +188,16 @@ bool solver_add_dependencies(struct solver *s, uint32_t pkg, uint32_t v, bool *c
 
 	for (size_t i = 0; i < pv->ndeps; i++) {
 		const char *name = pv->deps[i].name;
-		const char *range = pkg == s->root ? solver_dep_range(s, name, pv->deps[i].range)
+		const char *range = pkg == s->root ? knit__solver_dep_range(s, name, pv->deps[i].range)
 						   : range_on(s, pkg, v, name);
-		uint32_t dep = solver_pkg_id(s, name);
-		if (solver_pkg_load(s, dep))
+		uint32_t dep = knit__solver_pkg_id(s, name);
+		if (knit__solver_pkg_load(s, dep))
 			return false;
 
 		uint32_t lo = v, hi = v;
 		if (pkg != s->root)
 			dependency_run(s, pkg, v, name, range, &lo, &hi);
-		struct spkg *p = &s->pkgs[pkg];
+		struct knit__spkg *p = &s->pkgs[pkg];
 		bool listed = false;
 		for (size_t k = 0; k < p->nlisted && !listed; k++)
 			listed = p->listed[k].dep == dep && p->listed[k].lo == lo &&
@@ -205,38 +205,38 @@ bool solver_add_dependencies(struct solver *s, uint32_t pkg, uint32_t v, bool *c
 		if (listed)
 			continue;
 		KNIT_ALLOC_GROW(p->listed, p->nlisted + 1, p->alisted);
-		p->listed[p->nlisted++] = (struct listed_dep){ dep, lo, hi, range };
+		p->listed[p->nlisted++] = (struct knit__listed_dep){ dep, lo, hi, range };
 
 		bool invalid = false;
-		uint64_t *target = solver_range_bits(s, dep, range, &invalid);
-		uint64_t *run = bits_new(s, pkg);
+		uint64_t *target = knit__solver_range_bits(s, dep, range, &invalid);
+		uint64_t *run = knit__bits_new(s, pkg);
 		for (uint32_t k = lo; k <= hi; k++)
 			run[k / 64] |= UINT64_C(1) << (k % 64);
 
-		struct incompat in = { .cause = CAUSE_DEPENDENCY, .dep_pkg = dep, .dep_range = range };
-		in.terms = arena_alloc(&s->arena, 2 * sizeof(struct term));
-		in.terms[in.nterms++] = (struct term){ pkg, true, run, NULL };
-		struct term not_target = { dep, false, target, range };
+		struct knit__incompat in = { .cause = CAUSE_DEPENDENCY, .dep_pkg = dep, .dep_range = range };
+		in.terms = knit__arena_alloc(&s->arena, 2 * sizeof(struct knit__term));
+		in.terms[in.nterms++] = (struct knit__term){ pkg, true, run, NULL };
+		struct knit__term not_target = { dep, false, target, range };
 		if (s->pkgs[dep].state == PKG_MISSING)
 			in.dep_flags |= DEP_MISSING;
 		if (invalid)
 			in.dep_flags |= DEP_INVALID;
-		else if (bits_empty(target, s->pkgs[dep].nwords))
+		else if (knit__bits_empty(target, s->pkgs[dep].nwords))
 			in.dep_flags |= DEP_NO_MATCH;
 		/* "not Q" over an empty set is always true: drop it */
-		if (!term_is_any(s, &not_target))
+		if (!knit__term_is_any(s, &not_target))
 			in.terms[in.nterms++] = not_target;
-		uint32_t id = solver_add_incompat(s, in);
+		uint32_t id = knit__solver_add_incompat(s, in);
 
 		/* already satisfied apart from pkg itself: picking v would conflict */
 		bool all = true;
-		const struct incompat *ic = &s->incompats[id];
+		const struct knit__incompat *ic = &s->incompats[id];
 		for (uint32_t t = 0; t < ic->nterms && all; t++) {
-			const struct term *term = &ic->terms[t];
+			const struct knit__term *term = &ic->terms[t];
 			if (term->pkg == pkg)
 				continue;
-			const struct spkg *q = &s->pkgs[term->pkg];
-			all = q->has_acc && term_relation(s, &q->acc, term) == REL_SATISFIED;
+			const struct knit__spkg *q = &s->pkgs[term->pkg];
+			all = q->has_acc && knit__term_relation(s, &q->acc, term) == REL_SATISFIED;
 		}
 		*conflict |= all;
 	}

@@ -17,14 +17,14 @@
 
 static bool bit(const uint64_t *b, uint32_t i) { return b[i / 64] >> (i % 64) & 1; }
 
-void solver_format_set(const struct solver *s, struct strbuf *out, const struct term *t)
+void knit__solver_format_set(const struct knit__solver *s, struct strbuf *out, const struct knit__term *t)
 {
-	const struct spkg *p = &s->pkgs[t->pkg];
+	const struct knit__spkg *p = &s->pkgs[t->pkg];
 	uint32_t n = p->nversions;
 	struct strbuf runs = STRBUF_INIT;
 
 	/* a package with no versions at all keeps the range it was asked for */
-	if (n && bits_full_p(s, t->pkg, t->bits)) {
+	if (n && knit__bits_full_p(s, t->pkg, t->bits)) {
 		strbuf_addstr(out, "any");
 		return;
 	}
@@ -65,7 +65,7 @@ void solver_format_set(const struct solver *s, struct strbuf *out, const struct 
 /* --- phrases (pub's Incompatibility.toString) --------------------------------- */
 
 struct writer {
-	struct solver *s;
+	struct knit__solver *s;
 	uint32_t *count;   /* times each incompatibility is used in the derivation */
 	uint32_t *line;    /* its line number once written with one, else 0 */
 	struct strbuf *lines;
@@ -76,24 +76,24 @@ struct writer {
 
 static const char *name_of(const struct writer *w, uint32_t pkg) { return w->s->pkgs[pkg].name; }
 
-static void terse(const struct writer *w, struct strbuf *out, const struct term *t, bool every)
+static void terse(const struct writer *w, struct strbuf *out, const struct knit__term *t, bool every)
 {
 	/* the root by its name, unless a range on it matters ("depends on myapp >0.0.0") */
-	if (t->pkg == w->s->root && (bits_full_p(w->s, t->pkg, t->bits) || t->positive)) {
+	if (t->pkg == w->s->root && (knit__bits_full_p(w->s, t->pkg, t->bits) || t->positive)) {
 		strbuf_addstr(out, name_of(w, t->pkg));
 		return;
 	}
-	if (every && w->s->pkgs[t->pkg].nversions && bits_full_p(w->s, t->pkg, t->bits)) {
+	if (every && w->s->pkgs[t->pkg].nversions && knit__bits_full_p(w->s, t->pkg, t->bits)) {
 		strbuf_addf(out, "every version of %s", name_of(w, t->pkg));
 		return;
 	}
 	strbuf_addf(out, "%s ", name_of(w, t->pkg));
-	solver_format_set(w->s, out, t);
+	knit__solver_format_set(w->s, out, t);
 }
 
-static const struct term *single(const struct incompat *in, bool positive)
+static const struct knit__term *single(const struct knit__incompat *in, bool positive)
 {
-	const struct term *found = NULL;
+	const struct knit__term *found = NULL;
 	for (uint32_t i = 0; i < in->nterms; i++) {
 		if (in->terms[i].positive != positive)
 			continue;
@@ -104,7 +104,7 @@ static const struct term *single(const struct incompat *in, bool positive)
 	return found;
 }
 
-static void join_terms(const struct writer *w, struct strbuf *out, const struct incompat *in,
+static void join_terms(const struct writer *w, struct strbuf *out, const struct knit__incompat *in,
 		       bool positive, const char *sep)
 {
 	bool first = true;
@@ -119,7 +119,7 @@ static void join_terms(const struct writer *w, struct strbuf *out, const struct 
 }
 
 /* The target of a dependency whose own term was dropped or merged. */
-static void dep_target(const struct writer *w, struct strbuf *out, const struct incompat *in)
+static void dep_target(const struct writer *w, struct strbuf *out, const struct knit__incompat *in)
 {
 	const char *range = in->dep_range && !strcmp(in->dep_range, "*") ? "any" : in->dep_range;
 	strbuf_addf(out, "%s %s", name_of(w, in->dep_pkg), range ? range : "any");
@@ -133,19 +133,19 @@ static void dep_target(const struct writer *w, struct strbuf *out, const struct 
 		strbuf_addstr(out, " which doesn't match any versions");
 }
 
-static void describe(const struct writer *w, struct strbuf *out, const struct incompat *in)
+static void describe(const struct writer *w, struct strbuf *out, const struct knit__incompat *in)
 {
-	const struct solver *s = w->s;
+	const struct knit__solver *s = w->s;
 	uint32_t n = in->nterms;
 
 	if (in->cause == CAUSE_DEPENDENCY) {
-		const struct term *depender = single(in, true);
+		const struct knit__term *depender = single(in, true);
 		if (depender)
 			terse(w, out, depender, true);
 		else
 			strbuf_addstr(out, name_of(w, in->dep_pkg));
 		strbuf_addstr(out, " depends on ");
-		const struct term *dependee = single(in, false);
+		const struct knit__term *dependee = single(in, false);
 		if (dependee && !(in->dep_flags & (DEP_MISSING | DEP_INVALID | DEP_NO_MATCH)))
 			terse(w, out, dependee, false);
 		else
@@ -154,7 +154,7 @@ static void describe(const struct writer *w, struct strbuf *out, const struct in
 	}
 	if (in->cause == CAUSE_NO_VERSIONS) {
 		strbuf_addf(out, "no versions of %s match ", name_of(w, in->terms[0].pkg));
-		solver_format_set(s, out, &in->terms[0]);
+		knit__solver_format_set(s, out, &in->terms[0]);
 		return;
 	}
 	if (in->cause == CAUSE_NOT_FOUND) {
@@ -170,8 +170,8 @@ static void describe(const struct writer *w, struct strbuf *out, const struct in
 		return;
 	}
 	if (n == 1) {
-		const struct term *t = &in->terms[0];
-		if (bits_full_p(s, t->pkg, t->bits))
+		const struct knit__term *t = &in->terms[0];
+		if (knit__bits_full_p(s, t->pkg, t->bits))
 			strbuf_addstr(out, name_of(w, t->pkg));
 		else
 			terse(w, out, t, false);
@@ -181,10 +181,10 @@ static void describe(const struct writer *w, struct strbuf *out, const struct in
 	if (n == 2 && in->terms[0].positive == in->terms[1].positive) {
 		if (in->terms[0].positive) {
 			for (int i = 0; i < 2; i++) {
-				const struct term *t = &in->terms[i];
+				const struct knit__term *t = &in->terms[i];
 				if (i)
 					strbuf_addstr(out, " is incompatible with ");
-				if (bits_full_p(s, t->pkg, t->bits))
+				if (knit__bits_full_p(s, t->pkg, t->bits))
 					strbuf_addstr(out, name_of(w, t->pkg));
 				else
 					terse(w, out, t, false);
@@ -221,9 +221,9 @@ static void describe(const struct writer *w, struct strbuf *out, const struct in
 	}
 }
 
-static bool same_pkg_satisfies(const struct solver *s, const struct term *a, const struct term *b)
+static bool same_pkg_satisfies(const struct knit__solver *s, const struct knit__term *a, const struct knit__term *b)
 {
-	return a->pkg == b->pkg && term_subset(s, a, b);
+	return a->pkg == b->pkg && knit__term_subset(s, a, b);
 }
 
 static void line_ref(struct strbuf *out, uint32_t line)
@@ -232,13 +232,13 @@ static void line_ref(struct strbuf *out, uint32_t line)
 		strbuf_addf(out, " (%u)", line);
 }
 
-static const char *verb(const struct incompat *in)
+static const char *verb(const struct knit__incompat *in)
 {
 	return in->cause == CAUSE_DEPENDENCY ? "depends on" : "requires";
 }
 
 /* The start of "X depends on ..." or "if A or B then ..." for prior's positive terms. */
-static void prior_subject(const struct writer *w, struct strbuf *out, const struct incompat *prior)
+static void prior_subject(const struct writer *w, struct strbuf *out, const struct knit__incompat *prior)
 {
 	size_t npos = 0;
 	for (uint32_t i = 0; i < prior->nterms; i++)
@@ -254,14 +254,14 @@ static void prior_subject(const struct writer *w, struct strbuf *out, const stru
 }
 
 /* "A and B", phrased better for the common patterns (pub's andToString). */
-static void describe_and(const struct writer *w, struct strbuf *out, const struct incompat *a,
-			 const struct incompat *b, uint32_t aline, uint32_t bline)
+static void describe_and(const struct writer *w, struct strbuf *out, const struct knit__incompat *a,
+			 const struct knit__incompat *b, uint32_t aline, uint32_t bline)
 {
-	const struct solver *s = w->s;
+	const struct knit__solver *s = w->s;
 
 	/* requires both: the same single positive term on each side */
 	if (a->nterms > 1 && b->nterms > 1) {
-		const struct term *ap = single(a, true), *bp = single(b, true);
+		const struct knit__term *ap = single(a, true), *bp = single(b, true);
 		if (ap && bp && ap->pkg == bp->pkg) {
 			terse(w, out, ap, true);
 			bool deps = a->cause == CAUSE_DEPENDENCY && b->cause == CAUSE_DEPENDENCY;
@@ -276,19 +276,19 @@ static void describe_and(const struct writer *w, struct strbuf *out, const struc
 	}
 	/* requires through: "X depends on Y which depends on Z" */
 	if (a->nterms > 1 && b->nterms > 1) {
-		const struct term *an = single(a, false), *bn = single(b, false);
-		const struct term *ap = single(a, true), *bp = single(b, true);
-		const struct incompat *prior = NULL, *latter = NULL;
-		const struct term *prior_neg = NULL;
+		const struct knit__term *an = single(a, false), *bn = single(b, false);
+		const struct knit__term *ap = single(a, true), *bp = single(b, true);
+		const struct knit__incompat *prior = NULL, *latter = NULL;
+		const struct knit__term *prior_neg = NULL;
 		uint32_t prior_line = 0, latter_line = 0;
 		if (an && bp) {
-			struct term inv = term_negate(an);
+			struct knit__term inv = knit__term_negate(an);
 			if (same_pkg_satisfies(s, &inv, bp)) {
 				prior = a, latter = b, prior_neg = an, prior_line = aline, latter_line = bline;
 			}
 		}
 		if (!prior && bn && ap) {
-			struct term inv = term_negate(bn);
+			struct knit__term inv = knit__term_negate(bn);
 			if (same_pkg_satisfies(s, &inv, ap)) {
 				prior = b, latter = a, prior_neg = bn, prior_line = bline, latter_line = aline;
 			}
@@ -308,12 +308,12 @@ static void describe_and(const struct writer *w, struct strbuf *out, const struc
 	}
 	/* requires forbidden: "X depends on Y which doesn't match any versions" */
 	if (a->nterms == 1 || b->nterms == 1) {
-		const struct incompat *prior = a->nterms == 1 ? b : a, *latter = a->nterms == 1 ? a : b;
+		const struct knit__incompat *prior = a->nterms == 1 ? b : a, *latter = a->nterms == 1 ? a : b;
 		uint32_t prior_line = a->nterms == 1 ? bline : aline;
 		uint32_t latter_line = a->nterms == 1 ? aline : bline;
-		const struct term *neg = single(prior, false);
+		const struct knit__term *neg = single(prior, false);
 		if (neg && latter->nterms == 1) {
-			struct term inv = term_negate(neg);
+			struct knit__term inv = knit__term_negate(neg);
 			if (same_pkg_satisfies(s, &inv, &latter->terms[0])) {
 				prior_subject(w, out, prior);
 				terse(w, out, &latter->terms[0], false);
@@ -370,7 +370,7 @@ static void count_derivations(struct writer *w, uint32_t id)
 {
 	if (w->count[id]++)
 		return;
-	const struct incompat *in = &w->s->incompats[id];
+	const struct knit__incompat *in = &w->s->incompats[id];
 	if (in->cause == CAUSE_DERIVED) {
 		count_derivations(w, in->c1);
 		count_derivations(w, in->c2);
@@ -384,7 +384,7 @@ static bool derived(const struct writer *w, uint32_t id)
 
 static bool single_line(const struct writer *w, uint32_t id)
 {
-	const struct incompat *in = &w->s->incompats[id];
+	const struct knit__incompat *in = &w->s->incompats[id];
 	return !derived(w, in->c1) && !derived(w, in->c2);
 }
 
@@ -392,7 +392,7 @@ static bool collapsible(const struct writer *w, uint32_t id)
 {
 	if (w->count[id] > 1)
 		return false;
-	const struct incompat *in = &w->s->incompats[id];
+	const struct knit__incompat *in = &w->s->incompats[id];
 	bool d1 = derived(w, in->c1), d2 = derived(w, in->c2);
 	if (d1 == d2)
 		return false;
@@ -401,12 +401,12 @@ static bool collapsible(const struct writer *w, uint32_t id)
 
 static void visit(struct writer *w, uint32_t id, uint32_t root, bool conclusion)
 {
-	const struct incompat *in = &w->s->incompats[id];
+	const struct knit__incompat *in = &w->s->incompats[id];
 	bool numbered = conclusion || w->count[id] > 1;
 	const char *conj = conclusion || id == root ? "So," : "And";
 	struct strbuf self = STRBUF_INIT, text = STRBUF_INIT;
 	uint32_t c1 = in->c1, c2 = in->c2;
-	const struct incompat *i1 = &w->s->incompats[c1], *i2 = &w->s->incompats[c2];
+	const struct knit__incompat *i1 = &w->s->incompats[c1], *i2 = &w->s->incompats[c2];
 
 	describe(w, &self, in);
 	if (derived(w, c1) && derived(w, c2)) {
@@ -441,7 +441,7 @@ static void visit(struct writer *w, uint32_t id, uint32_t root, bool conclusion)
 			describe_and(w, &text, &w->s->incompats[ext], &w->s->incompats[der], 0, w->line[der]);
 			strbuf_addf(&text, ", %s.", self.buf);
 		} else if (collapsible(w, der)) {
-			const struct incompat *d = &w->s->incompats[der];
+			const struct knit__incompat *d = &w->s->incompats[der];
 			uint32_t cder = derived(w, d->c1) ? d->c1 : d->c2;
 			uint32_t cext = derived(w, d->c1) ? d->c2 : d->c1;
 			visit(w, cder, root, false);
@@ -466,13 +466,13 @@ static void visit(struct writer *w, uint32_t id, uint32_t root, bool conclusion)
 
 /* --- hints --------------------------------------------------------------------- */
 
-static void collect_external(const struct solver *s, uint32_t id, bool *seen, uint32_t *out,
+static void collect_external(const struct knit__solver *s, uint32_t id, bool *seen, uint32_t *out,
 			     size_t *n)
 {
 	if (seen[id])
 		return;
 	seen[id] = true;
-	const struct incompat *in = &s->incompats[id];
+	const struct knit__incompat *in = &s->incompats[id];
 	if (in->cause == CAUSE_DERIVED) {
 		collect_external(s, in->c1, seen, out, n);
 		collect_external(s, in->c2, seen, out, n);
@@ -482,9 +482,9 @@ static void collect_external(const struct solver *s, uint32_t id, bool *seen, ui
 }
 
 /* Hints for a range on pkg that matches no version: pre-releases it excludes, nearest versions. */
-static void range_hints(struct solver *s, uint32_t pkg, const char *range)
+static void range_hints(struct knit__solver *s, uint32_t pkg, const char *range)
 {
-	const struct spkg *p = &s->pkgs[pkg];
+	const struct knit__spkg *p = &s->pkgs[pkg];
 	struct knit_range strict, pre;
 	if (!p->info || !p->nversions || !range)
 		return;
@@ -534,19 +534,19 @@ static void range_hints(struct solver *s, uint32_t pkg, const char *range)
 	knit_range_release(&strict);
 }
 
-static void hints(struct solver *s, uint32_t terminal)
+static void hints(struct knit__solver *s, uint32_t terminal)
 {
 	bool *seen = knit_xcalloc(s->nincompats, sizeof(*seen));
 	uint32_t *ext = knit_xcalloc(s->nincompats, sizeof(*ext));
 	size_t n = 0;
 	collect_external(s, terminal, seen, ext, &n);
 	for (size_t i = 0; i < n; i++) {
-		const struct incompat *in = &s->incompats[ext[i]];
+		const struct knit__incompat *in = &s->incompats[ext[i]];
 		if (in->cause != CAUSE_DEPENDENCY)
 			continue;
 		bool dup = false;
 		for (size_t k = 0; k < i && !dup; k++) {
-			const struct incompat *o = &s->incompats[ext[k]];
+			const struct knit__incompat *o = &s->incompats[ext[k]];
 			dup = o->cause == CAUSE_DEPENDENCY && o->dep_pkg == in->dep_pkg &&
 			      !strcmp(o->dep_range, in->dep_range);
 		}
@@ -565,7 +565,7 @@ static void hints(struct solver *s, uint32_t terminal)
 	free(ext);
 }
 
-void solver_report(struct solver *s, uint32_t terminal)
+void knit__solver_report(struct knit__solver *s, uint32_t terminal)
 {
 	struct writer w = { .s = s };
 	w.count = knit_xcalloc(s->nincompats, sizeof(*w.count));

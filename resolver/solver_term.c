@@ -9,18 +9,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct arena_block {
-	struct arena_block *next;
+struct knit__arena_block {
+	struct knit__arena_block *next;
 	size_t used, size;
 	_Alignas(16) unsigned char data[];
 };
 
-void *arena_alloc(struct arena *a, size_t size)
+void *knit__arena_alloc(struct knit__arena *a, size_t size)
 {
 	size = (size + 15) & ~(size_t)15;
 	if (!a->head || a->head->used + size > a->head->size) {
 		size_t bsize = size > 65536 ? size : 65536;
-		struct arena_block *b = knit_xmalloc(sizeof(*b) + bsize);
+		struct knit__arena_block *b = knit_xmalloc(sizeof(*b) + bsize);
 		b->next = a->head;
 		b->used = 0;
 		b->size = bsize;
@@ -31,41 +31,41 @@ void *arena_alloc(struct arena *a, size_t size)
 	return p;
 }
 
-char *arena_strdup(struct arena *a, const char *s)
+char *knit__arena_strdup(struct knit__arena *a, const char *s)
 {
 	size_t n = strlen(s) + 1;
-	char *p = arena_alloc(a, n);
+	char *p = knit__arena_alloc(a, n);
 	memcpy(p, s, n);
 	return p;
 }
 
-void arena_release(struct arena *a)
+void knit__arena_release(struct knit__arena *a)
 {
 	while (a->head) {
-		struct arena_block *next = a->head->next;
+		struct knit__arena_block *next = a->head->next;
 		free(a->head);
 		a->head = next;
 	}
 }
 
-uint64_t *bits_new(struct solver *s, uint32_t pkg)
+uint64_t *knit__bits_new(struct knit__solver *s, uint32_t pkg)
 {
 	uint32_t n = s->pkgs[pkg].nwords;
-	uint64_t *b = arena_alloc(&s->arena, (n ? n : 1) * sizeof(uint64_t));
+	uint64_t *b = knit__arena_alloc(&s->arena, (n ? n : 1) * sizeof(uint64_t));
 	memset(b, 0, (n ? n : 1) * sizeof(uint64_t));
 	return b;
 }
 
-uint64_t *bits_full(struct solver *s, uint32_t pkg)
+uint64_t *knit__bits_full(struct knit__solver *s, uint32_t pkg)
 {
-	uint64_t *b = bits_new(s, pkg);
+	uint64_t *b = knit__bits_new(s, pkg);
 	uint32_t nv = s->pkgs[pkg].nversions;
 	for (uint32_t i = 0; i <= nv; i++) /* the phantom too */
 		b[i / 64] |= UINT64_C(1) << (i % 64);
 	return b;
 }
 
-bool bits_empty(const uint64_t *b, uint32_t nwords)
+bool knit__bits_empty(const uint64_t *b, uint32_t nwords)
 {
 	for (uint32_t i = 0; i < nwords; i++)
 		if (b[i])
@@ -74,7 +74,7 @@ bool bits_empty(const uint64_t *b, uint32_t nwords)
 }
 
 /* Every version that exists is in b (the phantom does not matter). */
-bool bits_full_p(const struct solver *s, uint32_t pkg, const uint64_t *b)
+bool knit__bits_full_p(const struct knit__solver *s, uint32_t pkg, const uint64_t *b)
 {
 	uint32_t nv = s->pkgs[pkg].nversions;
 	for (uint32_t i = 0; i < nv / 64; i++)
@@ -85,7 +85,7 @@ bool bits_full_p(const struct solver *s, uint32_t pkg, const uint64_t *b)
 	return true;
 }
 
-size_t bits_count(const uint64_t *b, uint32_t nwords)
+size_t knit__bits_count(const uint64_t *b, uint32_t nwords)
 {
 	size_t n = 0;
 	for (uint32_t i = 0; i < nwords; i++)
@@ -93,10 +93,10 @@ size_t bits_count(const uint64_t *b, uint32_t nwords)
 	return n;
 }
 
-struct term term_intersect(struct solver *s, const struct term *a, const struct term *b)
+struct knit__term knit__term_intersect(struct knit__solver *s, const struct knit__term *a, const struct knit__term *b)
 {
 	uint32_t n = s->pkgs[a->pkg].nwords;
-	struct term r = { a->pkg, a->positive || b->positive, bits_new(s, a->pkg), NULL };
+	struct knit__term r = { a->pkg, a->positive || b->positive, knit__bits_new(s, a->pkg), NULL };
 	for (uint32_t i = 0; i < n; i++) {
 		uint64_t x = a->bits[i], y = b->bits[i];
 		if (a->positive && b->positive)
@@ -116,25 +116,25 @@ struct term term_intersect(struct solver *s, const struct term *a, const struct 
 	return r;
 }
 
-struct term term_negate(const struct term *t)
+struct knit__term knit__term_negate(const struct knit__term *t)
 {
-	struct term r = *t;
+	struct knit__term r = *t;
 	r.positive = !t->positive;
 	return r;
 }
 
-bool term_is_empty(const struct solver *s, const struct term *t)
+bool knit__term_is_empty(const struct knit__solver *s, const struct knit__term *t)
 {
-	return t->positive && bits_empty(t->bits, s->pkgs[t->pkg].nwords);
+	return t->positive && knit__bits_empty(t->bits, s->pkgs[t->pkg].nwords);
 }
 
-bool term_is_any(const struct solver *s, const struct term *t)
+bool knit__term_is_any(const struct knit__solver *s, const struct knit__term *t)
 {
-	return !t->positive && bits_empty(t->bits, s->pkgs[t->pkg].nwords);
+	return !t->positive && knit__bits_empty(t->bits, s->pkgs[t->pkg].nwords);
 }
 
 /* a allows nothing that b does not */
-bool term_subset(const struct solver *s, const struct term *a, const struct term *b)
+bool knit__term_subset(const struct knit__solver *s, const struct knit__term *a, const struct knit__term *b)
 {
 	uint32_t n = s->pkgs[a->pkg].nwords;
 	for (uint32_t i = 0; i < n; i++) {
@@ -150,7 +150,7 @@ bool term_subset(const struct solver *s, const struct term *a, const struct term
 	return true;
 }
 
-bool term_disjoint(const struct solver *s, const struct term *a, const struct term *b)
+bool knit__term_disjoint(const struct knit__solver *s, const struct knit__term *a, const struct knit__term *b)
 {
 	if (!a->positive && !b->positive)
 		return false; /* both allow "not selected" */
@@ -163,11 +163,11 @@ bool term_disjoint(const struct solver *s, const struct term *a, const struct te
 	return true;
 }
 
-enum relation term_relation(const struct solver *s, const struct term *acc, const struct term *t)
+enum knit__relation knit__term_relation(const struct knit__solver *s, const struct knit__term *acc, const struct knit__term *t)
 {
-	if (term_subset(s, acc, t))
+	if (knit__term_subset(s, acc, t))
 		return REL_SATISFIED;
-	if (term_disjoint(s, acc, t))
+	if (knit__term_disjoint(s, acc, t))
 		return REL_CONTRADICTED;
 	return REL_INCONCLUSIVE;
 }
