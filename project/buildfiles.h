@@ -50,7 +50,9 @@ struct knit_buildfiles {
  * nothing: a package with a bad `c` section, or whose system libraries
  * pkg-config does not find in the versions it asks for (project/syslibs.h),
  * fails the install before deps/ changes. direct: the project's dependency lists (names matter).
- * 0, or KNIT_EPARSE with one line naming the package.
+ * 0, or an error with one line naming the package: KNIT_EPARSE for its `c`
+ * section, or knit_syslibs_check's (KNIT_ENOTFOUND, KNIT_ENOMATCH,
+ * KNIT_EINVALID_RANGE, KNIT_EIO) for its system libraries.
  */
 int knit_buildfiles_make(struct knit_buildfiles *bf, const char *project_dir,
 			 const struct knit_build_pkg *pkgs, size_t n, const struct knit_deps *direct,

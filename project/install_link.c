@@ -30,7 +30,7 @@ void knit_link_init(struct knit_link *l, const struct knit_plan *plan, const str
 	l->links = knit_xcalloc(plan->n ? plan->n : 1, sizeof(*l->links));
 	for (size_t i = 0; i < plan->n; i++) {
 		const struct knit_plan_item *it = &plan->items[i];
-		l->links[i] = (struct knit_dep_link){ .name = it->name,
+		l->links[i] = (struct knit_depsdir_link){ .name = it->name,
 						      .version = it->version,
 						      .integrity = it->state_id ? it->state_id : it->sri,
 						      .store_dir = it->store_dir.buf,
@@ -41,7 +41,7 @@ void knit_link_init(struct knit_link *l, const struct knit_plan *plan, const str
 
 bool knit_link_in_place(const struct knit_link *l, const char *project_dir)
 {
-	return knit_deps_in_place(project_dir, l->links, l->plan->n);
+	return knit_depsdir_in_place(project_dir, l->links, l->plan->n);
 }
 
 /*
@@ -143,7 +143,7 @@ static int before_swap(void *ctx, const char *new_deps, struct strbuf *err)
 int knit_link_prepare(struct knit_link *l, const char *project_dir, struct strbuf *tmp_name, struct strbuf *state,
 		      struct strbuf *err)
 {
-	return knit_deps_prepare(project_dir, l->links, l->plan->n, before_swap, l, tmp_name, state, err);
+	return knit_depsdir_prepare(project_dir, l->links, l->plan->n, before_swap, l, tmp_name, state, err);
 }
 
 void knit_link_release(struct knit_link *l)

@@ -27,7 +27,7 @@
 #define KNIT_PROJECT_INSTALL_STAGES_H
 
 #include "buildfiles.h"
-#include "deps.h"
+#include "depsdir.h"
 #include "install.h"
 #include "manifest.h"
 #include "session.h"
@@ -106,7 +106,7 @@ int knit_place(struct knit_plan *plan, struct knit_session *s, const struct knit
 /* --- install_link.c -------------------------------------------------------------------- */
 
 struct knit_link {
-	struct knit_dep_link *links;        /* one per plan item, as deps/ links them */
+	struct knit_depsdir_link *links;        /* one per plan item, as deps/ links them */
 	struct knit_manifest *manifests;    /* per item, once knit_link_load_manifests ran; else NULL */
 	const struct knit_plan *plan;
 	const struct knit_manifest *project; /* knit.json, for trustedDependencies */

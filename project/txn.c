@@ -1,5 +1,5 @@
 #include "txn.h"
-#include "deps.h"
+#include "depsdir.h"
 #include "util/error.h"
 #include "util/fs.h"
 #include "util/hash.h"
@@ -211,7 +211,7 @@ static int apply(const char *project_dir, struct knit_txn *t, struct strbuf *err
 	struct strbuf path = STRBUF_INIT;
 	int rc = 0;
 	if (t->deps_tmp.len) {
-		rc = knit_deps_exchange(project_dir, t->deps_tmp.buf, &t->deps_state, err);
+		rc = knit_depsdir_exchange(project_dir, t->deps_tmp.buf, &t->deps_state, err);
 		t->deps_changed = !rc;
 	}
 	for (size_t i = 0; !rc && i < t->n; i++) {

@@ -5,7 +5,7 @@
  * temporaries of dead processes go, those of live ones stay.
  */
 #include "conformance.h"
-#include "project/deps.h"
+#include "project/depsdir.h"
 #include "project/txn.h"
 #include "util/error.h"
 #include "util/fs.h"
@@ -22,7 +22,7 @@
 #include <unistd.h>
 
 static char root[256], project[300], store[300];
-static struct knit_dep_link pkg = { .name = "libfoo", .version = "1.0.0", .integrity = "sha512-x" };
+static struct knit_depsdir_link pkg = { .name = "libfoo", .version = "1.0.0", .integrity = "sha512-x" };
 
 static void put(const char *rel, const char *text)
 {
@@ -93,7 +93,7 @@ static void prepare(struct knit_txn *t)
 {
 	struct strbuf err = STRBUF_INIT;
 	knit_txn_init(t);
-	assert_int_equal(knit_deps_prepare(project, &pkg, 1, NULL, NULL, &t->deps_tmp, &t->deps_state, &err), 0);
+	assert_int_equal(knit_depsdir_prepare(project, &pkg, 1, NULL, NULL, &t->deps_tmp, &t->deps_state, &err), 0);
 	assert_true(t->deps_tmp.len > 0);
 	knit_txn_add_file(t, "knit.lock", "new lock\n", 9);
 	knit_txn_add_file(t, "knit.json", "new json\n", 9);

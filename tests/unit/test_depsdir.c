@@ -4,7 +4,7 @@
  * old deps/ whole and names the first package (in order) that failed.
  */
 #include "conformance.h"
-#include "project/deps.h"
+#include "project/depsdir.h"
 #include "resolver/lockfile.h"
 #include "util/error.h"
 #include "util/fs.h"
@@ -20,7 +20,7 @@
 enum { N = 40 };
 static char root[256];
 static char names[N][32], stores[N][512];
-static struct knit_dep_link links[N];
+static struct knit_depsdir_link links[N];
 
 static void write_file(const char *path, const char *text)
 {
@@ -46,7 +46,7 @@ static int setup(void **state)
 		write_file(path, "#define P 1\n");
 		snprintf(path, sizeof(path), "%s/src/deep/er/p.c", stores[i]);
 		write_file(path, "int p;\n");
-		links[i] = (struct knit_dep_link){ .name = names[i], .version = "1.0.0", .integrity = "sha512-x",
+		links[i] = (struct knit_depsdir_link){ .name = names[i], .version = "1.0.0", .integrity = "sha512-x",
 						  .store_dir = stores[i] };
 	}
 	char project[300];
@@ -67,7 +67,7 @@ static void test_sync(void **state)
 	struct strbuf err = STRBUF_INIT;
 	bool changed;
 	snprintf(project, sizeof(project), "%s/project", root);
-	if (knit_deps_sync(project, links, N, NULL, NULL, &changed, &err))
+	if (knit_depsdir_sync(project, links, N, NULL, NULL, &changed, &err))
 		fail_msg("%s", err.buf);
 	assert_true(changed);
 	for (int i = 0; i < N; i++) {
@@ -78,16 +78,16 @@ static void test_sync(void **state)
 		assert_int_equal(stat(store_file, &b), 0);
 		assert_true(a.st_ino == b.st_ino); /* a hard link, not a copy */
 	}
-	assert_true(knit_deps_in_place(project, links, N));
-	assert_int_equal(knit_deps_sync(project, links, N, NULL, NULL, &changed, &err), 0);
+	assert_true(knit_depsdir_in_place(project, links, N));
+	assert_int_equal(knit_depsdir_sync(project, links, N, NULL, NULL, &changed, &err), 0);
 	assert_false(changed);
 
 	/* a folder package: a symbolic link, as given */
-	struct knit_dep_link more[N + 1];
+	struct knit_depsdir_link more[N + 1];
 	memcpy(more, links, sizeof(links));
-	more[N] = (struct knit_dep_link){ .name = "zlocal", .version = "0.1.0", .integrity = "file:../x",
+	more[N] = (struct knit_depsdir_link){ .name = "zlocal", .version = "0.1.0", .integrity = "file:../x",
 					  .store_dir = stores[0], .symlink_to = "../../store/p00" };
-	assert_int_equal(knit_deps_sync(project, more, N + 1, NULL, NULL, &changed, &err), 0);
+	assert_int_equal(knit_depsdir_sync(project, more, N + 1, NULL, NULL, &changed, &err), 0);
 	snprintf(path, sizeof(path), "%s/deps/zlocal", project);
 	char target[256];
 	ssize_t n = readlink(path, target, sizeof(target) - 1);
@@ -105,11 +105,11 @@ static void test_sync(void **state)
 	rename(stores[31], gone2);
 	links[3].version = "1.0.1"; /* a change, so that a sync is due */
 	strbuf_reset(&err);
-	assert_int_equal(knit_deps_sync(project, links, N, NULL, NULL, &changed, &err), KNIT_EIO);
+	assert_int_equal(knit_depsdir_sync(project, links, N, NULL, NULL, &changed, &err), KNIT_EIO);
 	if (!strstr(err.buf, stores[7]))
 		fail_msg("error: %s", err.buf);
 	assert_null(strstr(err.buf, stores[31]));
-	assert_true(knit_deps_in_place(project, more, N + 1)); /* the old deps/ */
+	assert_true(knit_depsdir_in_place(project, more, N + 1)); /* the old deps/ */
 	rename(gone1, stores[7]);
 	rename(gone2, stores[31]);
 	links[3].version = "1.0.0";
@@ -125,10 +125,10 @@ static void test_bad_names(void **state)
 	snprintf(project, sizeof(project), "%s/project", root);
 	const char *bad[] = { "../escaped", "@s/../../escaped", "@../escaped", ".." };
 	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
-		struct knit_dep_link one[2] = { links[1], { .name = bad[i], .version = "1.0.0",
+		struct knit_depsdir_link one[2] = { links[1], { .name = bad[i], .version = "1.0.0",
 							    .integrity = "sha512-y", .store_dir = stores[0] } };
 		strbuf_reset(&err);
-		assert_int_equal(knit_deps_sync(project, one, 2, NULL, NULL, &changed, &err), KNIT_EINVALID_ARG);
+		assert_int_equal(knit_depsdir_sync(project, one, 2, NULL, NULL, &changed, &err), KNIT_EINVALID_ARG);
 		assert_false(changed);
 		if (!strstr(err.buf, "is not a valid package name"))
 			fail_msg("%s: %s", bad[i], err.buf);
@@ -162,9 +162,9 @@ static void test_deep_store_entry(void **state)
 	snprintf(project, sizeof(project), "%s/project", root);
 	snprintf(deep, sizeof(deep), "%s/store/deep", root);
 	test_deep_tree(root, "store/deep", 2000, "f");
-	struct knit_dep_link one = { .name = "deep", .version = "1.0.0", .integrity = "sha512-d",
+	struct knit_depsdir_link one = { .name = "deep", .version = "1.0.0", .integrity = "sha512-d",
 				     .store_dir = deep };
-	assert_int_equal(knit_deps_sync(project, &one, 1, NULL, NULL, &changed, &err), KNIT_EIO);
+	assert_int_equal(knit_depsdir_sync(project, &one, 1, NULL, NULL, &changed, &err), KNIT_EIO);
 	if (!strstr(err.buf, "folders deep"))
 		fail_msg("error: %s", err.buf);
 	assert_false(changed);
@@ -193,9 +193,9 @@ static void test_bin_through_links(void **state)
 	   " && ln -s $u .$p/L && ln -s ${p#/}/L/$u.. x && echo '#!/bin/sh' > tool");
 	snprintf(bin, sizeof(bin), "x%s", outside);
 	knit_deps_add(&bins, "evil", bin);
-	struct knit_dep_link one = { .name = "chain", .version = "1.0.0", .integrity = "sha512-c",
+	struct knit_depsdir_link one = { .name = "chain", .version = "1.0.0", .integrity = "sha512-c",
 				     .store_dir = pkg, .bins = &bins };
-	assert_int_equal(knit_deps_sync(project, &one, 1, NULL, NULL, &changed, &err), KNIT_EPARSE);
+	assert_int_equal(knit_depsdir_sync(project, &one, 1, NULL, NULL, &changed, &err), KNIT_EPARSE);
 	if (!strstr(err.buf, "'bin.evil' points outside the package"))
 		fail_msg("error: %s", err.buf);
 	struct stat st;
@@ -206,7 +206,7 @@ static void test_bin_through_links(void **state)
 	knit_deps_release(&bins);
 	knit_deps_add(&bins, "tool", "./tool");
 	strbuf_reset(&err);
-	if (knit_deps_sync(project, &one, 1, NULL, NULL, &changed, &err))
+	if (knit_depsdir_sync(project, &one, 1, NULL, NULL, &changed, &err))
 		fail_msg("%s", err.buf);
 	snprintf(bin, sizeof(bin), "%s/deps/.bin/tool", project);
 	assert_int_equal(stat(bin, &st), 0);

@@ -1,4 +1,4 @@
-#include "deps.h"
+#include "depsdir.h"
 #include "manifest.h"
 #include "store/store.h"
 #include "util/beneath.h"
@@ -22,10 +22,10 @@
 
 static int by_name(const void *a, const void *b)
 {
-	return strcmp(((const struct knit_dep_link *)a)->name, ((const struct knit_dep_link *)b)->name);
+	return strcmp(((const struct knit_depsdir_link *)a)->name, ((const struct knit_depsdir_link *)b)->name);
 }
 
-static void state_text(const struct knit_dep_link *pkgs, size_t n, struct strbuf *out)
+static void state_text(const struct knit_depsdir_link *pkgs, size_t n, struct strbuf *out)
 {
 	strbuf_addstr(out, "knit deps state 1\n");
 	for (size_t i = 0; i < n; i++)
@@ -177,7 +177,7 @@ static bool path_inside(const char *p)
 /* deps/.bin/<command> -> ../<package>/<path>, for each "bin" of the package;
  * the first package (by name) to claim a command keeps it. */
 /* deps/<name> for one package: its scope folder, then a symbolic link or the tree from the store. */
-static int link_package(const char *deps_dir, const struct knit_dep_link *pkg, struct strbuf *err)
+static int link_package(const char *deps_dir, const struct knit_depsdir_link *pkg, struct strbuf *err)
 {
 	struct strbuf dst = STRBUF_INIT, scope = STRBUF_INIT;
 	int rc = knit_pkgname_path(deps_dir, pkg->name, NULL, &dst, err);
@@ -211,7 +211,7 @@ static int link_package(const char *deps_dir, const struct knit_dep_link *pkg, s
  */
 struct link_job {
 	const char *deps_dir;
-	const struct knit_dep_link *pkgs;
+	const struct knit_depsdir_link *pkgs;
 	size_t n;
 	size_t next;            /* taken atomically */
 	int *rcs;
@@ -231,7 +231,7 @@ static void *link_worker(void *arg)
 	}
 }
 
-static int link_all(const char *deps_dir, const struct knit_dep_link *pkgs, size_t n, struct strbuf *err)
+static int link_all(const char *deps_dir, const struct knit_depsdir_link *pkgs, size_t n, struct strbuf *err)
 {
 	struct link_job job = { deps_dir, pkgs, n, 0, knit_xcalloc(n ? n : 1, sizeof(int)),
 				knit_xcalloc(n ? n : 1, sizeof(struct strbuf)) };
@@ -262,7 +262,7 @@ static int link_all(const char *deps_dir, const struct knit_dep_link *pkgs, size
 	return rc;
 }
 
-static int link_bins(const char *deps_dir, const struct knit_dep_link *pkg, struct strbuf *err)
+static int link_bins(const char *deps_dir, const struct knit_depsdir_link *pkg, struct strbuf *err)
 {
 	static const struct knit_deps none;
 	const struct knit_deps *bins = pkg->bins ? pkg->bins : &none;
@@ -341,9 +341,9 @@ static int link_bins(const char *deps_dir, const struct knit_dep_link *pkg, stru
 }
 
 /* The packages sorted by name (a malloc'd copy) and the state text deps/ records for them. */
-static struct knit_dep_link *sorted_state(const struct knit_dep_link *in, size_t n, struct strbuf *state)
+static struct knit_depsdir_link *sorted_state(const struct knit_depsdir_link *in, size_t n, struct strbuf *state)
 {
-	struct knit_dep_link *pkgs = knit_xmalloc((n ? n : 1) * sizeof(*pkgs));
+	struct knit_depsdir_link *pkgs = knit_xmalloc((n ? n : 1) * sizeof(*pkgs));
 	if (n)
 		memcpy(pkgs, in, n * sizeof(*pkgs));
 	qsort(pkgs, n, sizeof(*pkgs), by_name);
@@ -364,7 +364,7 @@ static bool state_on_disk(const char *deps_dir, const struct strbuf *state)
 	return same;
 }
 
-bool knit_deps_in_place(const char *project_dir, const struct knit_dep_link *in, size_t n)
+bool knit_depsdir_in_place(const char *project_dir, const struct knit_depsdir_link *in, size_t n)
 {
 	struct strbuf state = STRBUF_INIT, deps = STRBUF_INIT;
 	free(sorted_state(in, n, &state));
@@ -375,13 +375,13 @@ bool knit_deps_in_place(const char *project_dir, const struct knit_dep_link *in,
 	return same;
 }
 
-int knit_deps_prepare(const char *project_dir, const struct knit_dep_link *in, size_t n,
-		      knit_deps_before_swap_fn before_swap, void *ctx, struct strbuf *tmp_name,
+int knit_depsdir_prepare(const char *project_dir, const struct knit_depsdir_link *in, size_t n,
+		      knit_depsdir_before_swap_fn before_swap, void *ctx, struct strbuf *tmp_name,
 		      struct strbuf *state_out, struct strbuf *err)
 {
 	struct strbuf deps = STRBUF_INIT, state = STRBUF_INIT, tmp = STRBUF_INIT;
 	struct strbuf scratch = STRBUF_INIT;
-	struct knit_dep_link *pkgs = sorted_state(in, n, &state);
+	struct knit_depsdir_link *pkgs = sorted_state(in, n, &state);
 	int rc = 0;
 
 	strbuf_addf(&deps, "%s/deps", project_dir);
@@ -422,7 +422,7 @@ done:
 	return rc;
 }
 
-int knit_deps_exchange(const char *project_dir, const char *tmp_name, const struct strbuf *state,
+int knit_depsdir_exchange(const char *project_dir, const char *tmp_name, const struct strbuf *state,
 		       struct strbuf *err)
 {
 	struct strbuf deps = STRBUF_INIT, tmp = STRBUF_INIT;
@@ -449,15 +449,15 @@ int knit_deps_exchange(const char *project_dir, const char *tmp_name, const stru
 	return rc;
 }
 
-int knit_deps_sync(const char *project_dir, const struct knit_dep_link *in, size_t n,
-		   knit_deps_before_swap_fn before_swap, void *ctx, bool *changed,
+int knit_depsdir_sync(const char *project_dir, const struct knit_depsdir_link *in, size_t n,
+		   knit_depsdir_before_swap_fn before_swap, void *ctx, bool *changed,
 		   struct strbuf *err)
 {
 	struct strbuf tmp = STRBUF_INIT, state = STRBUF_INIT;
 	*changed = false;
-	int rc = knit_deps_prepare(project_dir, in, n, before_swap, ctx, &tmp, &state, err);
+	int rc = knit_depsdir_prepare(project_dir, in, n, before_swap, ctx, &tmp, &state, err);
 	if (!rc && tmp.len) {
-		rc = knit_deps_exchange(project_dir, tmp.buf, &state, err);
+		rc = knit_depsdir_exchange(project_dir, tmp.buf, &state, err);
 		*changed = !rc;
 		strbuf_reset(&state);
 		strbuf_addf(&state, "%s/%s", project_dir, tmp.buf);

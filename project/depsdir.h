@@ -6,15 +6,15 @@
  * records what it holds in deps/.knit-state; when that already matches,
  * nothing is touched.
  */
-#ifndef KNIT_PROJECT_DEPS_H
-#define KNIT_PROJECT_DEPS_H
+#ifndef KNIT_PROJECT_DEPSDIR_H
+#define KNIT_PROJECT_DEPSDIR_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
 #include "util/strbuf.h"
 
-struct knit_dep_link {
+struct knit_depsdir_link {
 	const char *name;
 	const char *version;
 	const char *integrity; /* SRI, recorded in the state */
@@ -28,32 +28,32 @@ struct knit_dep_link {
 				* re-makes deps/ */
 };
 
-/*
- * Makes project_dir/deps hold exactly these packages. *changed says whether
- * it did anything. 0, or KNIT_EIO with a line in *err (deps/ unchanged).
- */
 /* Whether project_dir/deps already holds exactly these packages. */
-bool knit_deps_in_place(const char *project_dir, const struct knit_dep_link *pkgs, size_t n);
+bool knit_depsdir_in_place(const char *project_dir, const struct knit_depsdir_link *pkgs, size_t n);
 /*
  * Called with the new deps/ folder, complete, before it is swapped in (for
  * the packages' install scripts); non-zero stops the sync with deps/ as it
  * was. May be NULL.
  */
-typedef int (*knit_deps_before_swap_fn)(void *ctx, const char *new_deps, struct strbuf *err);
+typedef int (*knit_depsdir_before_swap_fn)(void *ctx, const char *new_deps, struct strbuf *err);
 
-int knit_deps_sync(const char *project_dir, const struct knit_dep_link *pkgs, size_t n,
-		   knit_deps_before_swap_fn before_swap, void *ctx, bool *changed,
+/*
+ * Makes project_dir/deps hold exactly these packages. *changed says whether
+ * it did anything. 0, or KNIT_EIO with a line in *err (deps/ unchanged).
+ */
+int knit_depsdir_sync(const char *project_dir, const struct knit_depsdir_link *pkgs, size_t n,
+		   knit_depsdir_before_swap_fn before_swap, void *ctx, bool *changed,
 		   struct strbuf *err);
 
 /*
- * knit_deps_sync's first half, for a transaction (project/txn.h): builds
+ * knit_depsdir_sync's first half, for a transaction (project/txn.h): builds
  * the new deps/ in <project_dir>/.deps-<pid>-XXXXXX, its .knit-state
  * written last, and appends that name (relative to project_dir) to
  * *tmp_name and the state to *state; appends nothing when deps/ already
  * holds these packages. 0, or KNIT_EIO with a line in *err (nothing left).
  */
-int knit_deps_prepare(const char *project_dir, const struct knit_dep_link *pkgs, size_t n,
-		      knit_deps_before_swap_fn before_swap, void *ctx, struct strbuf *tmp_name,
+int knit_depsdir_prepare(const char *project_dir, const struct knit_depsdir_link *pkgs, size_t n,
+		      knit_depsdir_before_swap_fn before_swap, void *ctx, struct strbuf *tmp_name,
 		      struct strbuf *state, struct strbuf *err);
 /*
  * The second half, idempotent: puts the prepared folder tmp_name in place
@@ -62,7 +62,7 @@ int knit_deps_prepare(const char *project_dir, const struct knit_dep_link *pkgs,
  * neither deps/ nor tmp_name holds state (nothing done); KNIT_EIO with a
  * line in *err.
  */
-int knit_deps_exchange(const char *project_dir, const char *tmp_name, const struct strbuf *state,
+int knit_depsdir_exchange(const char *project_dir, const char *tmp_name, const struct strbuf *state,
 		       struct strbuf *err);
 
 #endif
