@@ -161,7 +161,7 @@ static int check_values(const struct knit_build_pkg *pkg, const struct knit_c_se
 	    (c->cmake_target && (rc = refuse_value(pkg, "c.cmakeTarget", c->cmake_target, err))))
 		return rc;
 	for (size_t i = 0; i < c->pkgconfig.n; i++)
-		if ((rc = refuse_value(pkg, "c.pkgconfig", c->pkgconfig.items[i].name, err)))
+		if ((rc = refuse_value(pkg, "c.pkgconfig", c->pkgconfig.items[i].key, err)))
 			return rc;
 	return 0;
 }
@@ -419,10 +419,10 @@ static void write_cmake(struct unit *u, const size_t *order, size_t n, const str
 		}
 		for (size_t i = 0; i < c->pkgconfig.n; i++) {
 			struct strbuf var = STRBUF_INIT;
-			pc_var(&var, c->pkgconfig.items[i].name);
+			pc_var(&var, c->pkgconfig.items[i].key);
 			strbuf_addf(out, "if(NOT TARGET PkgConfig::%s)\n  pkg_check_modules(%s REQUIRED IMPORTED_TARGET GLOBAL ",
 				    var.buf, var.buf);
-			cmake_quote(out, c->pkgconfig.items[i].name);
+			cmake_quote(out, c->pkgconfig.items[i].key);
 			strbuf_addf(out, ")\nendif()\n");
 			strbuf_release(&var);
 		}
@@ -432,7 +432,7 @@ static void write_cmake(struct unit *u, const size_t *order, size_t n, const str
 				strbuf_addf(out, " knit::%s", u[x->deps[k]].target.buf);
 			for (size_t i = 0; i < c->pkgconfig.n; i++) {
 				struct strbuf var = STRBUF_INIT;
-				pc_var(&var, c->pkgconfig.items[i].name);
+				pc_var(&var, c->pkgconfig.items[i].key);
 				strbuf_addf(out, " PkgConfig::%s", var.buf);
 				strbuf_release(&var);
 			}
@@ -531,7 +531,7 @@ static void pkgconfig_modules(struct unit *u, const size_t *order, size_t n, str
 	for (size_t o = 0; o < n; o++)
 		for (size_t i = 0; i < u[order[o]].m->c.pkgconfig.n; i++) {
 			strbuf_addch(out, ' ');
-			make_arg(out, "", u[order[o]].m->c.pkgconfig.items[i].name);
+			make_arg(out, "", u[order[o]].m->c.pkgconfig.items[i].key);
 		}
 }
 
@@ -596,7 +596,7 @@ static void write_pc(struct unit *u, struct unit *x, struct strbuf *out)
 	for (size_t k = 0; k < x->ndeps; k++)
 		strbuf_addf(out, " %s", u[x->deps[k]].target.buf);
 	for (size_t i = 0; i < c->pkgconfig.n; i++)
-		strbuf_addf(out, " %s", c->pkgconfig.items[i].name);
+		strbuf_addf(out, " %s", c->pkgconfig.items[i].key);
 	strbuf_addstr(out, "\nCflags:");
 	for (size_t i = 0; i < x->include.n; i++) {
 		strbuf_addf(out, " -I${prefix}%s", *x->include.items[i] ? "/" : "");

@@ -264,8 +264,8 @@ static int link_all(const char *deps_dir, const struct knit_depsdir_link *pkgs, 
 
 static int link_bins(const char *deps_dir, const struct knit_depsdir_link *pkg, struct strbuf *err)
 {
-	static const struct knit_deps none;
-	const struct knit_deps *bins = pkg->bins ? pkg->bins : &none;
+	static const struct knit_strmap none;
+	const struct knit_strmap *bins = pkg->bins ? pkg->bins : &none;
 	struct strbuf label = STRBUF_INIT, target = STRBUF_INIT, link = STRBUF_INIT;
 	strbuf_addf(&label, "package '%s@%s'", pkg->name, pkg->version);
 	int rc = 0, fd = -1, pkg_fd = -1;
@@ -277,12 +277,12 @@ static int link_bins(const char *deps_dir, const struct knit_depsdir_link *pkg, 
 		}
 	}
 	for (size_t i = 0; !rc && i < bins->n; i++) {
-		const char *cmd = bins->items[i].name, *path = bins->items[i].range;
+		const char *cmd = bins->items[i].key, *path = bins->items[i].value;
 		while (path[0] == '.' && path[1] == '/')
 			path += 2;
 		if (!path_inside(path)) {
 			strbuf_addf(err, "%s: 'bin.%s' points outside the package: '%s'", label.buf, cmd,
-				    bins->items[i].range);
+				    bins->items[i].value);
 			rc = KNIT_EPARSE;
 			break;
 		}
@@ -297,13 +297,13 @@ static int link_bins(const char *deps_dir, const struct knit_depsdir_link *pkg, 
 		struct stat st;
 		if (fd < 0 && (errno == EXDEV || errno == ELOOP)) {
 			strbuf_addf(err, "%s: 'bin.%s' points outside the package through a link: '%s'",
-				    label.buf, cmd, bins->items[i].range);
+				    label.buf, cmd, bins->items[i].value);
 			rc = KNIT_EPARSE;
 			break;
 		}
 		if (fd < 0 || fstat(fd, &st) || !S_ISREG(st.st_mode)) {
 			strbuf_addf(err, "%s: 'bin.%s' names '%s', which the package does not have", label.buf,
-				    cmd, bins->items[i].range);
+				    cmd, bins->items[i].value);
 			rc = KNIT_EPARSE;
 			break;
 		}

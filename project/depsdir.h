@@ -13,13 +13,14 @@
 #include <stddef.h>
 
 #include "util/strbuf.h"
+#include "util/strmap.h"
 
 struct knit_depsdir_link {
 	const char *name;
 	const char *version;
 	const char *integrity; /* SRI, recorded in the state */
 	const char *store_dir; /* the package's folder in the store */
-	const struct knit_deps *bins; /* its "bin": command -> path; may be NULL */
+	const struct knit_strmap *bins; /* its "bin": command -> path; may be NULL */
 	const char *symlink_to; /* a folder dependency ("file:"): deps/<name> is a symbolic
 				 * link with this target, relative to where the link is; then
 				 * store_dir is the folder itself */

@@ -51,14 +51,14 @@ bool knit_link_in_place(const struct knit_link *l, const char *project_dir)
  */
 static void warn_shadowing(const struct knit_link *l, size_t i)
 {
-	const struct knit_deps *bins = &l->manifests[i].bin;
+	const struct knit_strmap *bins = &l->manifests[i].bin;
 	const struct knit_plan_item *it = &l->plan->items[i];
 	struct strbuf found = STRBUF_INIT;
 	for (size_t k = 0; k < bins->n; k++) {
 		strbuf_reset(&found);
-		if (knit_script_shadowed(bins->items[k].name, &found))
+		if (knit_script_shadowed(bins->items[k].key, &found))
 			knit_session_warn(l->session, "package '%s@%s' has a command '%s' that shadows %s in knit run scripts",
-					  it->name, it->version, bins->items[k].name, found.buf);
+					  it->name, it->version, bins->items[k].key, found.buf);
 	}
 	strbuf_release(&found);
 }

@@ -149,7 +149,7 @@ static int read_bin(struct knit_manifest *m, const cJSON *doc, const char *path,
 		if (!m->name)
 			return field_error(err, path, "bin", "needs 'name' when it is a single path");
 		const char *slash = strrchr(m->name, '/');
-		knit_deps_add(&m->bin, slash ? slash + 1 : m->name, bin->valuestring);
+		knit_strmap_set(&m->bin, slash ? slash + 1 : m->name, bin->valuestring);
 		return 0;
 	}
 	if (!cJSON_IsObject(bin))
@@ -165,7 +165,7 @@ static int read_bin(struct knit_manifest *m, const cJSON *doc, const char *path,
 			strbuf_addf(err, "%s: 'bin.%s' must be a path in the package", path, e->string);
 			return KNIT_EPARSE;
 		}
-		knit_deps_add(&m->bin, e->string, e->valuestring);
+		knit_strmap_set(&m->bin, e->string, e->valuestring);
 	}
 	return 0;
 }
@@ -228,7 +228,7 @@ static int read_c(struct knit_c_section *c, const cJSON *doc, const char *path, 
 		if ((rc = refuse_control(e->string, "c.pkgconfig", path, err)) ||
 		    (rc = refuse_control(e->valuestring, "c.pkgconfig", path, err)))
 			return rc;
-		knit_deps_add(&c->pkgconfig, e->string, e->valuestring);
+		knit_strmap_set(&c->pkgconfig, e->string, e->valuestring);
 	}
 	const cJSON *t = cJSON_GetObjectItemCaseSensitive(obj, "cmakeTarget");
 	if (t && (!cJSON_IsString(t) || !*t->valuestring))
@@ -327,9 +327,9 @@ void knit_manifest_release(struct knit_manifest *m)
 	strings_release(&m->c.defines);
 	strings_release(&m->c.cflags);
 	strings_release(&m->c.link);
-	knit_deps_release(&m->c.pkgconfig);
+	knit_strmap_release(&m->c.pkgconfig);
 	free(m->c.cmake_target);
-	knit_deps_release(&m->bin);
+	knit_strmap_release(&m->bin);
 	strings_release(&m->trusted);
 	strings_release(&m->files);
 	memset(m, 0, sizeof(*m));

@@ -10,6 +10,7 @@
 
 #include "resolver/lockfile.h"
 #include "util/strbuf.h"
+#include "util/strmap.h"
 
 #include <stdbool.h>
 
@@ -37,7 +38,7 @@ struct knit_c_section {
 	struct knit_strings defines;          /* NAME or NAME=VALUE, public */
 	struct knit_strings cflags;           /* for the package's own sources */
 	struct knit_strings link;             /* system libraries: m, pthread */
-	struct knit_deps pkgconfig;           /* pkg-config module -> semver range */
+	struct knit_strmap pkgconfig;         /* pkg-config module -> semver range */
 	char *cmake_target;                   /* its own CMake target, or NULL */
 };
 
@@ -49,7 +50,7 @@ struct knit_manifest {
 	size_t nscripts;
 	char *description; /* NULL when absent */
 	struct knit_c_section c;
-	struct knit_deps bin; /* command name -> path in the package ("bin") */
+	struct knit_strmap bin; /* command name -> path in the package ("bin") */
 	struct knit_strings trusted; /* "trustedDependencies": whose install scripts may run */
 	struct knit_strings files;   /* "files": what knit pack takes (ignore-file patterns) */
 	bool has_files;

@@ -59,7 +59,7 @@ struct selection {
 static bool is_bin(const struct knit_manifest *m, const char *rel)
 {
 	for (size_t i = 0; i < m->bin.n; i++) {
-		const char *b = m->bin.items[i].range;
+		const char *b = m->bin.items[i].value;
 		while (b[0] == '.' && b[1] == '/')
 			b += 2;
 		if (!strcmp(b, rel))

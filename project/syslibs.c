@@ -91,10 +91,10 @@ static void hint(const char *module, struct strbuf *err)
 		strbuf_addf(err, "; on Debian: apt-get install %s", deb);
 }
 
-int knit_syslibs_check(const char *who, const struct knit_deps *modules, struct strbuf *err)
+int knit_syslibs_check(const char *who, const struct knit_strmap *modules, struct strbuf *err)
 {
 	for (size_t i = 0; i < modules->n; i++) {
-		const char *module = modules->items[i].name, *range = modules->items[i].range;
+		const char *module = modules->items[i].key, *range = modules->items[i].value;
 		if (!valid_module(module)) {
 			strbuf_addf(err, "%s: 'c.pkgconfig' names '%s', which is not a pkg-config module name",
 				    who, module);

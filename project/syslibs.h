@@ -17,7 +17,7 @@
  * KNIT_ENOTFOUND / KNIT_ENOMATCH / KNIT_EINVALID_RANGE / KNIT_EIO with one
  * line in *err.
  */
-int knit_syslibs_check(const char *who, const struct knit_deps *modules, struct strbuf *err);
+int knit_syslibs_check(const char *who, const struct knit_strmap *modules, struct strbuf *err);
 
 /* The Debian -dev package that provides a pkg-config module, or NULL. */
 const char *knit_syslib_debian_package(const char *module);

@@ -165,15 +165,9 @@ int knit_packument_parse(struct knit_pkg *out, cJSON *doc, const char *name, str
 	out->nversions = k;
 	const cJSON *tags = cJSON_GetObjectItemCaseSensitive(doc, "dist-tags"), *t;
 	out->latest = str_field(tags, "latest");
-	size_t nt = 0;
-	cJSON_ArrayForEach(t, tags) nt += cJSON_IsString(t);
-	struct knit_dep *tag_list = knit_xcalloc(nt ? nt : 1, sizeof(*tag_list));
-	nt = 0;
 	cJSON_ArrayForEach(t, tags)
 		if (cJSON_IsString(t))
-			tag_list[nt++] = (struct knit_dep){ t->string, t->valuestring };
-	out->tags = tag_list;
-	out->ntags = nt;
+			knit_strmap_set(&out->tags, t->string, t->valuestring);
 	return 0;
 }
 
@@ -185,7 +179,7 @@ void knit_packument_release(struct knit_pkg *p)
 		free((void *)v->deps);
 	}
 	free((void *)p->versions);
-	free((void *)p->tags);
+	knit_strmap_release(&p->tags);
 	memset(p, 0, sizeof(*p));
 }
 

@@ -48,9 +48,8 @@ int64_t knit_pkg_find_version(const struct knit_pkg *pkg, const char *version)
 int64_t knit_pkg_tag_version(const struct knit_pkg *pkg, const char *tag)
 {
 	const char *version = !strcmp(tag, "latest") ? pkg->latest : NULL;
-	for (size_t i = 0; !version && i < pkg->ntags; i++)
-		if (!strcmp(pkg->tags[i].name, tag))
-			version = pkg->tags[i].range;
+	if (!version)
+		version = knit_strmap_get(&pkg->tags, tag);
 	return version ? knit_pkg_find_version(pkg, version) : -1;
 }
 

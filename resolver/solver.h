@@ -21,6 +21,7 @@
 #include <stddef.h>
 
 #include "resolver/semver.h"
+#include "util/strmap.h"
 #include "util/strbuf.h"
 
 /* A dependency: a package name and the range it must satisfy. */
@@ -46,8 +47,7 @@ struct knit_pkg {
 	const struct knit_pkg_version *versions; /* ascending by precedence */
 	size_t nversions;
 	const char *latest;            /* dist-tags.latest, or NULL */
-	const struct knit_dep *tags;   /* every dist-tag: name is the tag, range its version */
-	size_t ntags;
+	struct knit_strmap tags;       /* every dist-tag: tag -> version; the source's */
 };
 
 struct knit_source {

@@ -183,7 +183,7 @@ static void test_bin_through_links(void **state)
 {
 	char project[300], pkg[300], outside[300], bin[400];
 	struct strbuf err = STRBUF_INIT;
-	struct knit_deps bins = { 0 };
+	struct knit_strmap bins = { 0 };
 	bool changed;
 	snprintf(project, sizeof(project), "%s/project", root);
 	snprintf(pkg, sizeof(pkg), "%s/store/chain", root);
@@ -192,7 +192,7 @@ static void test_bin_through_links(void **state)
 	   " && p=; u=; for i in $(seq 0 13); do p=$p/a$i; u=$u../; done; mkdir -p .$p"
 	   " && ln -s $u .$p/L && ln -s ${p#/}/L/$u.. x && echo '#!/bin/sh' > tool");
 	snprintf(bin, sizeof(bin), "x%s", outside);
-	knit_deps_add(&bins, "evil", bin);
+	knit_strmap_set(&bins, "evil", bin);
 	struct knit_depsdir_link one = { .name = "chain", .version = "1.0.0", .integrity = "sha512-c",
 				     .store_dir = pkg, .bins = &bins };
 	assert_int_equal(knit_depsdir_sync(project, &one, 1, NULL, NULL, &changed, &err), KNIT_EPARSE);
@@ -203,15 +203,15 @@ static void test_bin_through_links(void **state)
 	assert_int_equal(st.st_mode & 07777, 0644);
 
 	/* a bin inside is made executable */
-	knit_deps_release(&bins);
-	knit_deps_add(&bins, "tool", "./tool");
+	knit_strmap_release(&bins);
+	knit_strmap_set(&bins, "tool", "./tool");
 	strbuf_reset(&err);
 	if (knit_depsdir_sync(project, &one, 1, NULL, NULL, &changed, &err))
 		fail_msg("%s", err.buf);
 	snprintf(bin, sizeof(bin), "%s/deps/.bin/tool", project);
 	assert_int_equal(stat(bin, &st), 0);
 	assert_int_equal(st.st_mode & 0111, 0111);
-	knit_deps_release(&bins);
+	knit_strmap_release(&bins);
 	strbuf_release(&err);
 }
 

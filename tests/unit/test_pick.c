@@ -14,7 +14,6 @@ static const char *const numbers[N] = { "1.0.0", "1.1.0", "1.2.0", "2.0.0-rc.1",
 struct fixture {
 	struct knit_pkg pkg;
 	struct knit_pkg_version v[N];
-	struct knit_dep tags[1];
 };
 
 /* 1.0.0 1.1.0 1.2.0 2.0.0-rc.1 2.0.0, latest 1.1.0 (below the highest of ^1), next 2.0.0-rc.1 */
@@ -25,9 +24,8 @@ static int setup(void **state)
 		f->v[i].version = numbers[i];
 		assert_int_equal(knit_version_parse(&f->v[i].parsed, numbers[i], strlen(numbers[i]), 0), 0);
 	}
-	f->tags[0] = (struct knit_dep){ "next", "2.0.0-rc.1" };
-	f->pkg = (struct knit_pkg){ .name = "p", .versions = f->v, .nversions = N, .latest = "1.1.0",
-				    .tags = f->tags, .ntags = 1 };
+	f->pkg = (struct knit_pkg){ .name = "p", .versions = f->v, .nversions = N, .latest = "1.1.0" };
+	knit_strmap_set(&f->pkg.tags, "next", "2.0.0-rc.1");
 	*state = f;
 	return 0;
 }
@@ -37,6 +35,7 @@ static int teardown(void **state)
 	struct fixture *f = *state;
 	for (size_t i = 0; i < N; i++)
 		knit_version_release(&f->v[i].parsed);
+	knit_strmap_release(&f->pkg.tags);
 	free(f);
 	return 0;
 }

@@ -671,9 +671,7 @@ static void test_npm_choice(void **state)
 	assert_string_equal(got, "c@1.5.0");
 	free(got);
 	/* any dist-tag stands for its version */
-	const struct knit_dep tags[] = { { "beta", "2.0.0-rc.1" } };
-	f.m.pkgs[0].tags = tags;
-	f.m.pkgs[0].ntags = 1;
+	knit_strmap_set(&f.m.pkgs[0].tags, "beta", "2.0.0-rc.1");
 	struct knit_dep by_tag[] = { { "c", "beta" } };
 	got = solve_str(&f, by_tag, 1, NULL);
 	assert_string_equal(got, "c@2.0.0-rc.1");
@@ -682,6 +680,7 @@ static void test_npm_choice(void **state)
 	got = solve_str(&f, unknown_tag, 1, NULL);
 	assert_non_null(strstr(got, "hint: 'gamma' is neither a semver range nor a known tag of c"));
 	free(got);
+	knit_strmap_release(&f.m.pkgs[0].tags);
 	fixture_release(&f);
 }
 
