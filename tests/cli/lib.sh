@@ -12,6 +12,24 @@ trap 'rm -rf "$TEST_TMP"' EXIT
 ok() { passed=$((passed + 1)); }
 not_ok() { failed=$((failed + 1)); printf 'FAIL: %s\n' "$*" >&2; }
 
+# lacks [-E] TEXT DESCRIPTION -- command...: the command succeeds and neither its stdout nor
+# its stderr holds TEXT (a fixed string; with -E, an extended regex). A failing command fails
+# the check by itself, so that "no match" is never read off an output that was never made.
+lacks() {
+	local how=-F
+	[ "$1" = -E ] && { how=-E; shift; }
+	local text=$1 desc=$2 rc
+	shift 3
+	"$@" >"$TEST_TMP/lacks.out" 2>&1 && rc=0 || rc=$?
+	if [ "$rc" != 0 ]; then
+		not_ok "$desc: the command failed (exit $rc): $(head -c 400 "$TEST_TMP/lacks.out")"
+	elif grep -q "$how" -- "$text" "$TEST_TMP/lacks.out"; then
+		not_ok "$desc"
+	else
+		ok
+	fi
+}
+
 # expect_run DESCRIPTION EXIT STDOUT-GLOB STDERR-GLOB -- command...
 expect_run() {
 	local desc=$1 want_rc=$2 want_out=$3 want_err=$4

@@ -131,7 +131,7 @@ knit_in install >/dev/null 2>"$TEST_TMP/err" || not_ok "install beside temporari
 	ok || not_ok "a dead process's temporary was left"
 touch "$W/app/.deps-$live-abc/secret.c" "$W/app/.knit-txn"
 (cd "$W/app" && KNIT_CACHE="$W/cache" "$KNIT" pack >/dev/null 2>&1)
-tar tzf "$W/app/"*.tgz | grep -E '\.deps-|knit-txn|knit\.lock\.tmp-' && not_ok "pack took an install's temporaries" || ok
+lacks -E '\.deps-|knit-txn|knit\.lock\.tmp-' "pack took an install's temporaries" -- tar tzf "$W/app/"*.tgz
 rm -f "$W/app/.knit-txn"
 kill "$live"
 wait "$live" 2>/dev/null
