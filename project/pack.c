@@ -76,10 +76,20 @@ static bool wanted(struct selection *s, const char *rel, bool top)
 		return false;
 	if (!s->files)
 		return true;
-	for (size_t i = 0; i < s->files->n; i++)
-		if (knit_ignore_covers(s->files->items[i], rel))
-			return true;
-	return false;
+	/* as npm-packlist reads them: entries of "files" start at the package's root ("src" is
+	 * the top src/ and what it holds, never a src/ deeper down; "**" reaches further) */
+	struct strbuf anchored = STRBUF_INIT;
+	bool covered = false;
+	for (size_t i = 0; i < s->files->n && !covered; i++) {
+		const char *f = s->files->items[i];
+		while (f[0] == '.' && f[1] == '/')
+			f += 2;
+		strbuf_reset(&anchored);
+		strbuf_addf(&anchored, "%s%s", *f == '/' ? "" : "/", f);
+		covered = knit_ignore_covers(anchored.buf, rel);
+	}
+	strbuf_release(&anchored);
+	return covered;
 }
 
 static void add_file(struct knit_pack *p, const char *rel, unsigned mode, unsigned long long size)

@@ -81,6 +81,27 @@ P
 list=$("$KNIT" pack --dry-run | sed -n 's/^ *[0-9.]* k\{0,1\}B  //p' | tr '\n' ' ')
 [ "$list" = "LICENSE README.md include/libp.h include/private/.gitignore knit.json package.json src/libp.c tools/libp-tool.sh " ] && ok || not_ok "files selection: [$list]"
 
+# "files" entries start at the package's root, as npm-packlist reads them: "src" is the top
+# src/, never build/CMakeFiles/.../src/ (issue 12); the same tree through npm pack agrees
+back=$PWD
+mkdir -p "$TEST_TMP/anchored" && cd "$TEST_TMP/anchored"
+mkdir -p src include build/CMakeFiles/a.dir/src build/src docs/include
+echo 'int a;' >src/a.c; echo 'int a;' >include/a.h; echo o >build/CMakeFiles/a.dir/src/a.c.o
+echo 'int b;' >build/src/b.c; echo 'int d;' >docs/include/d.h; echo '# a' >README.md
+printf '{"name": "anch", "version": "1.0.0", "files": ["src", "include"]}\n' >knit.json
+cp knit.json package.json
+list=$("$KNIT" pack --dry-run | sed -n 's/^ *[0-9.]* k\{0,1\}B  //p' | tr '\n' ' ')
+[ "$list" = "README.md include/a.h knit.json package.json src/a.c " ] && ok || not_ok "files anchored at the root: [$list]"
+if command -v npm >/dev/null; then
+	npm_list=$(npm pack --dry-run --json --ignore-scripts 2>/dev/null |
+		python3 -c 'import json,sys; print(" ".join(sorted(f["path"] for f in json.load(sys.stdin)[0]["files"])))')
+	knit_list=$(tr ' ' '\n' <<<"$list" | grep -vx 'knit.json' | grep -v '^$' | sort | tr '\n' ' ')
+	[ "$knit_list" = "$npm_list " ] && ok || not_ok "knit pack and npm pack disagree: knit [$knit_list] npm [$npm_list]"
+else
+	echo "t0600: npm is not on PATH: the comparison with npm pack is skipped" >&2
+fi
+cd "$back"
+
 # a files list that leaves out what the c section builds from: warned
 python3 - <<'P'
 import json
