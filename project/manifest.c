@@ -352,9 +352,19 @@ int knit_manifest_read_package(struct knit_manifest *m, const char *dir, const c
 		}
 	}
 	if (rc) {
-		/* the message starts with the store path; name the package and file instead */
-		const char *tail = msg.len > path.len ? msg.buf + path.len : msg.buf;
-		strbuf_addf(err, "%s: %s%s", label, strrchr(path.buf, '/') + 1, tail);
+		/*
+		 * The store path means nothing to the user: the package and the
+		 * file's name stand for it, wherever the message has it ("<path>:3:7:
+		 * malformed JSON", "cannot read '<path>': ...").
+		 */
+		const char *file = strrchr(path.buf, '/') + 1, *at, *from = msg.buf;
+		strbuf_addf(err, "%s: ", label);
+		while ((at = strstr(from, path.buf))) {
+			strbuf_add(err, from, (size_t)(at - from));
+			strbuf_addstr(err, file);
+			from = at + path.len;
+		}
+		strbuf_addstr(err, from);
 	}
 	strbuf_release(&path);
 	strbuf_release(&msg);

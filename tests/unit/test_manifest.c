@@ -595,6 +595,35 @@ static void read_package_labels(void **state)
 	strbuf_release(&err);
 }
 
+/*
+ * A knit.json that cannot be read (here a folder by that name, as a
+ * hostile tarball can ship) fails with an I/O error whose message still
+ * names the package and the file in place of the store path.
+ */
+static void read_package_unreadable(void **state)
+{
+	char dir[400], sub[450];
+	struct knit_manifest m;
+	struct strbuf err = STRBUF_INIT;
+	snprintf(dir, sizeof(dir), "%s/store/12/3456789abcdef", tmp);
+	snprintf(sub, sizeof(sub), "%s/knit.json", dir);
+	assert_int_equal(knit_make_parents(sub), 0);
+	assert_int_equal(mkdir(sub, 0755), 0);
+	assert_int_equal(knit_manifest_read_package(&m, dir, "package 'libfoo@1.2.0'", &err), KNIT_EIO);
+	assert_string_equal(err.buf, "package 'libfoo@1.2.0': cannot read 'knit.json': Is a directory");
+	assert_zeroed(&m);
+
+	/* the same for package.json, when there is no knit.json */
+	snprintf(dir, sizeof(dir), "%s/store/12/456789abcdef0", tmp);
+	snprintf(sub, sizeof(sub), "%s/package.json", dir);
+	assert_int_equal(knit_make_parents(sub), 0);
+	assert_int_equal(mkdir(sub, 0755), 0);
+	strbuf_reset(&err);
+	assert_int_equal(knit_manifest_read_package(&m, dir, "package 'libfoo@1.2.0'", &err), KNIT_EIO);
+	assert_string_equal(err.buf, "package 'libfoo@1.2.0': cannot read 'package.json': Is a directory");
+	strbuf_release(&err);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -610,6 +639,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(read_files, setup, teardown),
 		cmocka_unit_test_setup_teardown(read_package_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(read_package_labels, setup, teardown),
+		cmocka_unit_test_setup_teardown(read_package_unreadable, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("manifest", tests, NULL, NULL);
 }
