@@ -17,6 +17,78 @@ static int field_error(struct strbuf *err, const char *path, const char *field, 
 	return KNIT_EPARSE;
 }
 
+/* "<path>: '<field>.<key>' <what>", the key (hostile text) shown on one line */
+static int entry_error(struct strbuf *err, const char *path, const char *field, const char *key,
+		       const char *what)
+{
+	strbuf_addf(err, "%s: '%s.", path, field);
+	strbuf_add_visible(err, key);
+	strbuf_addf(err, "' %s", what);
+	return KNIT_EPARSE;
+}
+
+static bool has_control(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return true;
+	return false;
+}
+
+/*
+ * JSON leaves a repeated key's meaning open (cJSON keeps both, knit would
+ * read the first, npm's JSON.parse keeps the last), and a dependency named
+ * twice went into knit.lock twice. So a field knit reads may be given once:
+ * fields lists them, prefix ("c.") is put before one in the message.
+ */
+static int refuse_repeated_fields(const cJSON *obj, const char *const *fields, size_t n, const char *prefix,
+				  const char *path, struct strbuf *err)
+{
+	unsigned seen = 0;
+	const cJSON *e;
+	cJSON_ArrayForEach(e, obj)
+		for (size_t i = 0; i < n; i++)
+			if (!strcmp(e->string, fields[i])) {
+				if (seen & (1u << i)) {
+					strbuf_addf(err, "%s: '%s%s' is given twice", path, prefix, fields[i]);
+					return KNIT_EPARSE;
+				}
+				seen |= 1u << i;
+			}
+	return 0;
+}
+
+static int by_key(const void *a, const void *b)
+{
+	return strcmp((*(const cJSON *const *)a)->string, (*(const cJSON *const *)b)->string);
+}
+
+/*
+ * And in an object of name to value (dependencies, scripts, bin, ...),
+ * a name may appear once; label names the object in the message. Sorted,
+ * so that a huge object costs n log n.
+ */
+static int refuse_repeated_keys(const cJSON *obj, const char *label, const char *path, struct strbuf *err)
+{
+	size_t n = (size_t)cJSON_GetArraySize(obj), k = 0;
+	if (n < 2)
+		return 0;
+	const cJSON **keys = knit_xcalloc(n, sizeof(*keys)), *e;
+	cJSON_ArrayForEach(e, obj)
+		keys[k++] = e;
+	qsort(keys, n, sizeof(*keys), by_key);
+	int rc = 0;
+	for (size_t i = 1; i < n && !rc; i++)
+		if (!strcmp(keys[i - 1]->string, keys[i]->string)) {
+			strbuf_addf(err, "%s: '%s' has '", path, label);
+			strbuf_add_visible(err, keys[i]->string);
+			strbuf_addstr(err, "' twice");
+			rc = KNIT_EPARSE;
+		}
+	free(keys);
+	return rc;
+}
+
 static int read_map(struct knit_deps *out, const cJSON *doc, const char *field, const char *path,
 		    struct strbuf *err)
 {
@@ -25,6 +97,8 @@ static int read_map(struct knit_deps *out, const cJSON *doc, const char *field, 
 		return 0;
 	if (!cJSON_IsObject(obj))
 		return field_error(err, path, field, "must be an object of package name to range");
+	if (refuse_repeated_keys(obj, field, path, err))
+		return KNIT_EPARSE;
 	cJSON_ArrayForEach(e, obj) {
 		if (!*e->string) {
 			strbuf_addf(err, "%s: '%s' has an empty package name", path, field);
@@ -51,17 +125,16 @@ static int read_scripts(struct knit_manifest *m, const cJSON *doc, const char *p
 		return 0;
 	if (!cJSON_IsObject(obj))
 		return field_error(err, path, "scripts", "must be an object of script name to command");
+	if (refuse_repeated_keys(obj, "scripts", path, err))
+		return KNIT_EPARSE;
 	m->scripts = knit_xcalloc((size_t)cJSON_GetArraySize(obj), sizeof(*m->scripts));
 	cJSON_ArrayForEach(e, obj) {
 		if (!*e->string) {
 			strbuf_addf(err, "%s: 'scripts' has an empty script name", path);
 			return KNIT_EPARSE;
 		}
-		if (!cJSON_IsString(e)) {
-			strbuf_addf(err, "%s: 'scripts.%s' must be a string (a shell command)", path,
-				    e->string);
-			return KNIT_EPARSE;
-		}
+		if (!cJSON_IsString(e))
+			return entry_error(err, path, "scripts", e->string, "must be a string (a shell command)");
 		m->scripts[m->nscripts].name = knit_xstrdup(e->string);
 		m->scripts[m->nscripts++].command = knit_xstrdup(e->valuestring);
 	}
@@ -149,23 +222,26 @@ static int read_bin(struct knit_manifest *m, const cJSON *doc, const char *path,
 		if (!m->name)
 			return field_error(err, path, "bin", "needs 'name' when it is a single path");
 		const char *slash = strrchr(m->name, '/');
-		knit_strmap_set(&m->bin, slash ? slash + 1 : m->name, bin->valuestring);
+		knit_strmap_add(&m->bin, slash ? slash + 1 : m->name, bin->valuestring);
 		return 0;
 	}
 	if (!cJSON_IsObject(bin))
 		return field_error(err, path, "bin", "must be a path or an object of command name to path");
+	if (refuse_repeated_keys(bin, "bin", path, err))
+		return KNIT_EPARSE;
 	cJSON_ArrayForEach(e, bin) {
-		if (!*e->string || strchr(e->string, '/') || !strcmp(e->string, ".") ||
-		    !strcmp(e->string, "..")) {
-			strbuf_addf(err, "%s: 'bin' has a command named '%s', which cannot be a file name", path,
-				    e->string);
+		/* the name becomes deps/.bin/<name>, and is shown in warnings */
+		bool not_file = !*e->string || strchr(e->string, '/') || !strcmp(e->string, ".") ||
+				!strcmp(e->string, "..");
+		if (not_file || has_control(e->string)) {
+			strbuf_addf(err, "%s: 'bin' has a command named '", path);
+			strbuf_add_visible(err, e->string);
+			strbuf_addstr(err, not_file ? "', which cannot be a file name" : "', which holds a control character");
 			return KNIT_EPARSE;
 		}
-		if (!cJSON_IsString(e)) {
-			strbuf_addf(err, "%s: 'bin.%s' must be a path in the package", path, e->string);
-			return KNIT_EPARSE;
-		}
-		knit_strmap_set(&m->bin, e->string, e->valuestring);
+		if (!cJSON_IsString(e))
+			return entry_error(err, path, "bin", e->string, "must be a path in the package");
+		knit_strmap_add(&m->bin, e->string, e->valuestring); /* repeats refused above */
 	}
 	return 0;
 }
@@ -179,14 +255,12 @@ static int read_bin(struct knit_manifest *m, const cJSON *doc, const char *path,
  */
 static int refuse_control(const char *value, const char *label, const char *path, struct strbuf *err)
 {
-	for (const char *s = value; *s; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f) {
-			strbuf_addf(err, "%s: '%s' entry '", path, label);
-			strbuf_add_visible(err, value);
-			strbuf_addstr(err, "' holds a control character");
-			return KNIT_EPARSE;
-		}
-	return 0;
+	if (!has_control(value))
+		return 0;
+	strbuf_addf(err, "%s: '%s' entry '", path, label);
+	strbuf_add_visible(err, value);
+	strbuf_addstr(err, "' holds a control character");
+	return KNIT_EPARSE;
 }
 
 static int refuse_controls(const struct knit_strings *v, const char *label, const char *path,
@@ -205,8 +279,11 @@ static int read_c(struct knit_c_section *c, const cJSON *doc, const char *path, 
 		return 0;
 	if (!cJSON_IsObject(obj))
 		return field_error(err, path, "c", "must be an object (sources, include, defines, ...)");
+	static const char *const fields[] = { "sources", "include", "defines", "cflags",
+					      "link", "pkgconfig", "cmakeTarget" };
 	int rc;
-	if ((rc = read_strings(&c->sources, &c->has_sources, obj, "sources", path, err)) ||
+	if ((rc = refuse_repeated_fields(obj, fields, sizeof(fields) / sizeof(fields[0]), "c.", path, err)) ||
+	    (rc = read_strings(&c->sources, &c->has_sources, obj, "sources", path, err)) ||
 	    (rc = read_strings(&c->include, &c->has_include, obj, "include", path, err)) ||
 	    (rc = read_strings(&c->defines, NULL, obj, "defines", path, err)) ||
 	    (rc = read_strings(&c->cflags, NULL, obj, "cflags", path, err)) ||
@@ -220,15 +297,15 @@ static int read_c(struct knit_c_section *c, const cJSON *doc, const char *path, 
 	const cJSON *pc = cJSON_GetObjectItemCaseSensitive(obj, "pkgconfig"), *e;
 	if (pc && !cJSON_IsObject(pc))
 		return field_error(err, path, "c.pkgconfig", "must be an object of pkg-config module to range");
+	if (pc && (rc = refuse_repeated_keys(pc, "c.pkgconfig", path, err)))
+		return rc;
 	cJSON_ArrayForEach(e, pc) {
-		if (!*e->string || !cJSON_IsString(e)) {
-			strbuf_addf(err, "%s: 'c.pkgconfig.%s' must be a range of versions", path, e->string);
-			return KNIT_EPARSE;
-		}
+		if (!*e->string || !cJSON_IsString(e))
+			return entry_error(err, path, "c.pkgconfig", e->string, "must be a range of versions");
 		if ((rc = refuse_control(e->string, "c.pkgconfig", path, err)) ||
 		    (rc = refuse_control(e->valuestring, "c.pkgconfig", path, err)))
 			return rc;
-		knit_strmap_set(&c->pkgconfig, e->string, e->valuestring);
+		knit_strmap_add(&c->pkgconfig, e->string, e->valuestring); /* repeats refused above */
 	}
 	const cJSON *t = cJSON_GetObjectItemCaseSensitive(obj, "cmakeTarget");
 	if (t && (!cJSON_IsString(t) || !*t->valuestring))
@@ -260,6 +337,11 @@ static int read_string(char **out, const cJSON *doc, const char *field, const ch
 	return 0;
 }
 
+/* The top-level fields knit reads. */
+static const char *const manifest_fields[] = { "name", "version", "dependencies", "devDependencies",
+					       "overrides", "scripts", "description", "c", "bin",
+					       "trustedDependencies", "files" };
+
 int knit_manifest_parse(struct knit_manifest *m, const char *text, size_t len, const char *path,
 			struct strbuf *err)
 {
@@ -272,7 +354,10 @@ int knit_manifest_parse(struct knit_manifest *m, const char *text, size_t len, c
 	if (!cJSON_IsObject(doc)) {
 		strbuf_addf(err, "%s: the top level must be an object", path);
 		rc = KNIT_EPARSE;
-	} else if (!(rc = read_name(&m->name, doc, path, err)) &&
+	} else if (!(rc = refuse_repeated_fields(doc, manifest_fields,
+						 sizeof(manifest_fields) / sizeof(manifest_fields[0]), "", path,
+						 err)) &&
+		   !(rc = read_name(&m->name, doc, path, err)) &&
 		   !(rc = read_string(&m->version, doc, "version", path, err)) &&
 		   !(rc = read_map(&m->deps, doc, "dependencies", path, err)) &&
 		   !(rc = read_map(&m->dev_deps, doc, "devDependencies", path, err)) &&
@@ -286,7 +371,9 @@ int knit_manifest_parse(struct knit_manifest *m, const char *text, size_t len, c
 					    "path patterns", path, err))) {
 		struct knit_version v;
 		if (m->version && knit_version_parse(&v, m->version, strlen(m->version), KNIT_SEMVER_LOOSE)) {
-			strbuf_addf(err, "%s: 'version' \"%s\" is not a valid version", path, m->version);
+			strbuf_addf(err, "%s: 'version' \"", path);
+			strbuf_add_visible(err, m->version);
+			strbuf_addstr(err, "\" is not a valid version");
 			rc = KNIT_EPARSE;
 		} else if (m->version) {
 			knit_version_release(&v);
@@ -352,9 +439,19 @@ int knit_manifest_read_package(struct knit_manifest *m, const char *dir, const c
 		}
 	}
 	if (rc) {
-		/* the message starts with the store path; name the package and file instead */
-		const char *tail = msg.len > path.len ? msg.buf + path.len : msg.buf;
-		strbuf_addf(err, "%s: %s%s", label, strrchr(path.buf, '/') + 1, tail);
+		/*
+		 * The store path means nothing to the user: the package and the
+		 * file's name stand for it, wherever the message has it ("<path>:3:7:
+		 * malformed JSON", "cannot read '<path>': ...").
+		 */
+		const char *file = strrchr(path.buf, '/') + 1, *at, *from = msg.buf;
+		strbuf_addf(err, "%s: ", label);
+		while ((at = strstr(from, path.buf))) {
+			strbuf_add(err, from, (size_t)(at - from));
+			strbuf_addstr(err, file);
+			from = at + path.len;
+		}
+		strbuf_addstr(err, from);
 	}
 	strbuf_release(&path);
 	strbuf_release(&msg);
