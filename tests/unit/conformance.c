@@ -63,3 +63,23 @@ void test_deep_tree(const char *base, const char *rel, int n, const char *leaf)
 	close(f);
 	close(fd);
 }
+
+void test_sh(const char *fmt, ...)
+{
+	char cmd[2048];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	if (system(cmd))
+		fail_msg("command failed: %s", cmd);
+}
+
+void test_capture(char *out, size_t size, const char *cmd)
+{
+	FILE *p = popen(cmd, "r");
+	if (!p || !fgets(out, (int)size, p))
+		fail_msg("no output from %s", cmd);
+	out[strcspn(out, "\n")] = '\0';
+	pclose(p);
+}

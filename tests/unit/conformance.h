@@ -21,4 +21,9 @@ cJSON *conformance_load(const char *group, const char *file);
  */
 void test_deep_tree(const char *base, const char *rel, int n, const char *leaf);
 
+/* Runs a shell command made from fmt; fails the test if it exits non-zero. */
+void test_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The first line cmd prints, without its newline, into out; fails the test if there is none. */
+void test_capture(char *out, size_t size, const char *cmd);
+
 #endif

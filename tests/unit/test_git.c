@@ -18,26 +18,6 @@
 
 static char tmp[256], cache[300], repo[300], url[320];
 
-static void sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void sh(const char *fmt, ...)
-{
-	char cmd[2048];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	if (system(cmd))
-		fail_msg("command failed: %s", cmd);
-}
-
-static void capture(char *out, size_t size, const char *cmd)
-{
-	FILE *p = popen(cmd, "r");
-	if (!p || !fgets(out, (int)size, p))
-		fail_msg("no output from %s", cmd);
-	out[strcspn(out, "\n")] = '\0';
-	pclose(p);
-}
 
 static int setup(void **state)
 {
@@ -47,7 +27,7 @@ static int setup(void **state)
 	snprintf(cache, sizeof(cache), "%s/cache", tmp);
 	snprintf(repo, sizeof(repo), "%s/src", tmp);
 	snprintf(url, sizeof(url), "file://%s/src", tmp);
-	sh("set -e; export GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@t GIT_COMMITTER_NAME=t GIT_COMMITTER_EMAIL=t@t;"
+	test_sh("set -e; export GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@t GIT_COMMITTER_NAME=t GIT_COMMITTER_EMAIL=t@t;"
 	   " git init -q -b main %s; cd %s;"
 	   " echo '{\"name\": \"g\", \"version\": \"1.0.0\"}' > knit.json; git add .; git commit -qm one; git tag v1.0.0;"
 	   " echo '{\"name\": \"g\", \"version\": \"1.2.0\"}' > knit.json; ln -s ../../../etc/passwd link;"
@@ -101,7 +81,7 @@ static void resolve_to(const char *spec_text, const char *want_rev)
 	struct strbuf err = STRBUF_INIT, tag = STRBUF_INIT;
 	char commit[41], want[64], cmd[512];
 	snprintf(cmd, sizeof(cmd), "git -C %s rev-parse '%s^{commit}'", repo, want_rev);
-	capture(want, sizeof(want), cmd);
+	test_capture(want, sizeof(want), cmd);
 	assert_int_equal(knit_git_parse_spec(spec_text, &s, &err), 0);
 	if (knit_git_resolve(cache, &s, commit, &tag, &err))
 		fail_msg("%s: %s", spec_text, err.buf);
@@ -126,7 +106,7 @@ static void test_resolve(void **state)
 	snprintf(spec, sizeof(spec), "git+%s#semver:>=2.0.0-rc.0", url);
 	resolve_to(spec, "v2.0.0-rc.1"); /* an annotated tag, peeled to its commit */
 	snprintf(cmd, sizeof(cmd), "git -C %s rev-parse --short=8 v1.0.0", repo);
-	capture(id, sizeof(id), cmd);
+	test_capture(id, sizeof(id), cmd);
 	snprintf(spec, sizeof(spec), "git+%s#%s", url, id);
 	resolve_to(spec, "v1.0.0");
 

@@ -518,32 +518,12 @@ static void cycles(void **state)
 
 /* --- a git repository ------------------------------------------------------------------------ */
 
-static void sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void sh(const char *fmt, ...)
-{
-	char cmd[2048];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	if (system(cmd))
-		fail_msg("command failed: %s", cmd);
-}
-
-static void capture(char *out, size_t size, const char *cmd)
-{
-	FILE *p = popen(cmd, "r");
-	if (!p || !fgets(out, (int)size, p))
-		fail_msg("no output from %s", cmd);
-	out[strcspn(out, "\n")] = '\0';
-	pclose(p);
-}
 
 static int git_setup(void **state)
 {
 	if (setup(state))
 		return -1;
-	sh("set -e; export GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@t GIT_COMMITTER_NAME=t GIT_COMMITTER_EMAIL=t@t;"
+	test_sh("set -e; export GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@t GIT_COMMITTER_NAME=t GIT_COMMITTER_EMAIL=t@t;"
 	   " git init -q -b main %s; cd %s;"
 	   " echo '{\"name\": \"g\", \"version\": \"1.0.0\", \"dependencies\": {\"reg\": \"^1.0.0\"}}' > knit.json;"
 	   " git add .; git commit -qm one; git tag v1.0.0;"
@@ -552,7 +532,7 @@ static int git_setup(void **state)
 	   repo, repo);
 	char cmd[512];
 	snprintf(cmd, sizeof(cmd), "git -C %s rev-parse v1.0.0", repo);
-	capture(v1_commit, sizeof(v1_commit), cmd);
+	test_capture(v1_commit, sizeof(v1_commit), cmd);
 	return 0;
 }
 
