@@ -336,6 +336,7 @@ static int http_document(const struct knit_config *cfg, struct knit_fetch *f, co
 			 const char *name, bool write, cJSON **doc, struct strbuf *err)
 {
 	struct strbuf url = STRBUF_INIT, body = STRBUF_INIT;
+	*doc = NULL; /* callers free it whatever the answer */
 	doc_url(registry, name, write ? "?write=true" : "", &url);
 	int rc = http_call(cfg, f, registry, NULL, url.buf, NULL, 0, name, &body, err);
 	if (!rc) {

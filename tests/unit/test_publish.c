@@ -296,6 +296,46 @@ static void test_valid_publish(void **state)
 	strbuf_release(&tarball);
 }
 
+/* Leaves the stack below the caller's frame full of junk, as a long run would. */
+static void __attribute__((noinline)) poison_stack(void)
+{
+	volatile unsigned char junk[32768];
+	for (size_t i = 0; i < sizeof(junk); i++)
+		junk[i] = 0xa5;
+}
+
+static int __attribute__((noinline)) deprecate_at(struct knit_fetch *f, const char *registry, struct strbuf *err)
+{
+	size_t n;
+	return knit_deprecate(&cfg, f, registry, "libx", "*", "old", &n, err);
+}
+
+static int __attribute__((noinline)) unpublish_at(struct knit_fetch *f, const char *registry, struct strbuf *err)
+{
+	return knit_unpublish(&cfg, f, registry, "libx", "1.0.0", err);
+}
+
+/*
+ * An HTTP registry that never answers: deprecate and unpublish fail on the
+ * document they ask for first, with its error, and free nothing they did
+ * not get (they once freed a pointer never set).
+ */
+static void test_http_unreachable(void **state)
+{
+	struct knit_fetch_opts opts = { .retries = -1, .connect_timeout_ms = 2000 };
+	struct knit_fetch *f = knit_fetch_new(&opts);
+	struct strbuf err = STRBUF_INIT;
+	poison_stack();
+	assert_int_equal(deprecate_at(f, "http://127.0.0.1:9", &err), KNIT_EIO);
+	assert_non_null(strstr(err.buf, "libx: http://127.0.0.1:9/libx?write=true: "));
+	strbuf_reset(&err);
+	poison_stack();
+	assert_int_equal(unpublish_at(f, "http://127.0.0.1:9", &err), KNIT_EIO);
+	assert_non_null(strstr(err.buf, "libx: http://127.0.0.1:9/libx?write=true: "));
+	strbuf_release(&err);
+	knit_fetch_free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -305,6 +345,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_bad_names, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_valid_publish, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_http_unreachable, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("publish", tests, NULL, NULL);
 }
