@@ -2,17 +2,15 @@
  * knit publish: packs the project (as knit pack does) and publishes that
  * version to its registry: a folder registry directly, an HTTP one with
  * npm's PUT and the token from the settings. A published version is never
- * replaced; "private": true refuses to publish at all.
+ * replaced; what may be published at all is knit_pack_publish_req's to
+ * decide (project/pack.h).
  */
 #include "cli.h"
 #include "options.h"
 #include "pack_report.h"
 #include "project/pack.h"
-#include "project/sources.h"
 #include "registry/publish.h"
 #include "registry_cmd.h"
-
-#include <string.h>
 
 static const char *const publish_usage[] = {
 	"knit publish [--tag <tag>] [--registry <url>] [--dry-run]", NULL };
@@ -37,7 +35,8 @@ int cmd_publish(int argc, const char **argv, struct knit_cli *cli)
 		return KNIT_EXIT_FAILURE;
 	}
 	struct knit_pack p;
-	struct knit_registry_cmd rc;
+	struct knit_registry_cmd rc = { 0 };
+	struct knit_publish_req req;
 	struct strbuf err = STRBUF_INIT, file = STRBUF_INIT, sri = STRBUF_INIT, url = STRBUF_INIT;
 	int status = KNIT_EXIT_FAILURE;
 	struct knit_config secrets = { 0 }; /* the settings' tokens, which no packed file may hold */
@@ -48,41 +47,14 @@ int cmd_publish(int argc, const char **argv, struct knit_cli *cli)
 		strbuf_release(&err);
 		return KNIT_EXIT_FAILURE;
 	}
-	if (p.is_private) {
-		knit_error(cli, "knit.json: %s is \"private\": true, so it is never published", p.name);
-		knit_pack_release(&p);
-		return KNIT_EXIT_FAILURE;
+	if (knit_pack_publish_req(&p, tag, &req, &sri, &err)) {
+		knit_error(cli, "%s", err.buf);
+		goto done;
 	}
-	/* consumers resolve only ranges and tags from a registry package */
-	const struct knit_deps *deps = &p.manifest.deps;
-	for (size_t i = 0; i < deps->n; i++) {
-		if (knit_spec_kind(deps->items[i].range) == KNIT_SPEC_REGISTRY)
-			continue;
-		knit_error(cli, "knit.json: dependency '%s' is '%s', which the package's users could not "
-			   "install; publish %s and depend on a version of it", deps->items[i].name,
-			   deps->items[i].range, deps->items[i].name);
-		knit_pack_release(&p);
-		return KNIT_EXIT_FAILURE;
-	}
-	/* as npm 11 does: a pre-release never becomes "latest" by accident */
-	if (!tag && strchr(p.version, '-')) {
-		knit_error(cli, "%s@%s is a pre-release: give it a tag with --tag (next, beta, ...) so that "
-			   "'latest' stays on a release, or --tag latest if it should be", p.name, p.version);
-		knit_pack_release(&p);
-		return KNIT_EXIT_FAILURE;
-	}
-	if (knit_registry_cmd_open(&rc, cli, registry, p.name)) {
-		knit_pack_release(&p);
-		return KNIT_EXIT_FAILURE;
-	}
+	if (knit_registry_cmd_open(&rc, cli, registry, p.name))
+		goto done;
 	knit_pack_filename(p.name, p.version, &file);
 	knit_pack_report(cli, &p, file.buf);
-	knit_integrity_format(&p.integrity, &sri);
-	struct knit_publish_req req = {
-		.name = p.name, .version = p.version, .tag = tag, .manifest_json = p.package_json,
-		.tgz = p.tgz.buf, .tgz_len = p.tgz.len, .integrity = sri.buf, .shasum = p.shasum,
-		.readme = p.readme, .readme_filename = p.readme_filename,
-	};
 	if (dry_run) {
 		fprintf(cli->out, "would publish %s@%s to %s with tag %s (--dry-run)\n", p.name, p.version,
 			rc.registry, tag ? tag : "latest");
@@ -94,7 +66,8 @@ int cmd_publish(int argc, const char **argv, struct knit_cli *cli)
 			tag ? tag : "latest");
 		status = KNIT_EXIT_OK;
 	}
-	knit_registry_cmd_close(&rc);
+done:
+	knit_registry_cmd_close(&rc); /* nothing to close when never opened */
 	knit_pack_release(&p);
 	strbuf_release(&err);
 	strbuf_release(&file);

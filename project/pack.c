@@ -1,5 +1,7 @@
 #include "pack.h"
 #include "manifest.h"
+#include "sources.h"
+#include "registry/publish.h"
 #include "resolver/semver.h"
 #include "util/error.h"
 #include "util/fs.h"
@@ -506,6 +508,38 @@ void knit_pack_release(struct knit_pack *p)
 	strbuf_release(&p->tgz);
 	memset(p, 0, sizeof(*p));
 	strbuf_init(&p->tgz, 0);
+}
+
+int knit_pack_publish_req(const struct knit_pack *p, const char *tag, struct knit_publish_req *req,
+			  struct strbuf *integrity, struct strbuf *err)
+{
+	if (p->is_private) {
+		strbuf_addf(err, "knit.json: %s is \"private\": true, so it is never published", p->name);
+		return KNIT_EINVALID_ARG;
+	}
+	/* consumers resolve only ranges and tags from a registry package */
+	const struct knit_deps *deps = &p->manifest.deps;
+	for (size_t i = 0; i < deps->n; i++) {
+		if (knit_spec_kind(deps->items[i].range) == KNIT_SPEC_REGISTRY)
+			continue;
+		strbuf_addf(err, "knit.json: dependency '%s' is '%s', which the package's users could not "
+			    "install; publish %s and depend on a version of it", deps->items[i].name,
+			    deps->items[i].range, deps->items[i].name);
+		return KNIT_EINVALID_ARG;
+	}
+	/* as npm 11 does: a pre-release never becomes "latest" by accident */
+	if (!tag && strchr(p->version, '-')) {
+		strbuf_addf(err, "%s@%s is a pre-release: give it a tag with --tag (next, beta, ...) so that "
+			    "'latest' stays on a release, or --tag latest if it should be", p->name, p->version);
+		return KNIT_EINVALID_ARG;
+	}
+	knit_integrity_format(&p->integrity, integrity);
+	*req = (struct knit_publish_req){
+		.name = p->name, .version = p->version, .tag = tag, .manifest_json = p->package_json,
+		.tgz = p->tgz.buf, .tgz_len = p->tgz.len, .integrity = integrity->buf, .shasum = p->shasum,
+		.readme = p->readme, .readme_filename = p->readme_filename,
+	};
+	return 0;
 }
 
 void knit_pack_filename(const char *name, const char *version, struct strbuf *out)

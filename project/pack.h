@@ -36,6 +36,8 @@
 
 #include <stdbool.h>
 
+struct knit_publish_req;
+
 struct knit_pack_file {
 	char *path;  /* relative to the package, as in the tarball after package/ */
 	unsigned mode;
@@ -66,6 +68,20 @@ struct knit_pack {
 int knit_pack_make(struct knit_pack *p, const char *dir, const struct knit_config *config,
 		   struct strbuf *err);
 void knit_pack_release(struct knit_pack *p);
+/*
+ * The request that publishes p (registry/publish.h) with tag (NULL:
+ * "latest"), once p passes the checks that keep it installable by the
+ * registry's users: not "private": true; every dependency a version range
+ * or a tag, no git or file: source (devDependencies, which its users never
+ * install, may be anything); a pre-release only with a tag, as npm 11 asks, so that "latest"
+ * stays on a release. 0, or KNIT_EINVALID_ARG with one line naming the
+ * package and the field, and *req untouched.
+ *
+ * *req points into p and into *integrity (which gets the tarball's
+ * "sha512-..."): both must outlive it.
+ */
+int knit_pack_publish_req(const struct knit_pack *p, const char *tag, struct knit_publish_req *req,
+			  struct strbuf *integrity, struct strbuf *err);
 /* The tarball's file name, as npm names it: "@acme/foo" 1.0.0 -> "acme-foo-1.0.0.tgz". */
 void knit_pack_filename(const char *name, const char *version, struct strbuf *out);
 

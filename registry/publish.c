@@ -1,4 +1,5 @@
 #include "publish.h"
+#include "document.h"
 #include "folder.h"
 #include "http.h"
 #include "resolver/semver.h"
@@ -18,185 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
-/* ---- the package document, whoever keeps it ---- */
-
-static cJSON *object_at(cJSON *doc, const char *key)
-{
-	cJSON *o = cJSON_GetObjectItemCaseSensitive(doc, key);
-	if (!cJSON_IsObject(o)) {
-		cJSON_DeleteItemFromObjectCaseSensitive(doc, key);
-		o = cJSON_AddObjectToObject(doc, key);
-	}
-	return o;
-}
-
-static void set_string(cJSON *obj, const char *key, const char *value)
-{
-	cJSON_DeleteItemFromObjectCaseSensitive(obj, key);
-	cJSON_AddStringToObject(obj, key, value);
-}
-
-static void now_iso(char *buf, size_t size)
-{
-	struct timespec ts;
-	struct tm tm;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	size_t n = strftime(buf, size, "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf + n, size - n, ".%03ldZ", ts.tv_nsec / 1000000);
-}
-
-/* "<base>-<version>.tgz", base being the name without its scope: a registry's tarball file name. */
-static void tarball_file(const char *name, const char *version, struct strbuf *out)
-{
-	const char *slash = name[0] == '@' ? strchr(name, '/') : NULL;
-	strbuf_addf(out, "%s-%s.tgz", slash ? slash + 1 : name, version);
-}
-
-/* The version's document: package.json's fields, its _id and dist. NULL if manifest is not JSON. */
-static cJSON *version_doc(const struct knit_publish_req *req, const char *tarball_url)
-{
-	cJSON *v = cJSON_Parse(req->manifest_json);
-	if (!cJSON_IsObject(v)) {
-		cJSON_Delete(v);
-		return NULL;
-	}
-	struct strbuf id = STRBUF_INIT;
-	strbuf_addf(&id, "%s@%s", req->name, req->version);
-	set_string(v, "_id", id.buf);
-	strbuf_release(&id);
-	if (req->readme && req->readme_filename) { /* as npm publishes it, for registries to show */
-		set_string(v, "readme", req->readme);
-		set_string(v, "readmeFilename", req->readme_filename);
-	}
-	cJSON_DeleteItemFromObjectCaseSensitive(v, "dist");
-	cJSON *dist = cJSON_AddObjectToObject(v, "dist");
-	cJSON_AddStringToObject(dist, "integrity", req->integrity);
-	cJSON_AddStringToObject(dist, "shasum", req->shasum);
-	cJSON_AddStringToObject(dist, "tarball", tarball_url);
-	return v;
-}
-
-/* Adds the version to doc (made when NULL): KNIT_EEXIST if it is there already. */
-static int add_version(cJSON **doc, const struct knit_publish_req *req, const char *tarball_url,
-		       const char *where, struct strbuf *err)
-{
-	if (!*doc) {
-		*doc = cJSON_CreateObject();
-		cJSON_AddStringToObject(*doc, "_id", req->name);
-		cJSON_AddStringToObject(*doc, "name", req->name);
-	}
-	cJSON *versions = object_at(*doc, "versions");
-	if (cJSON_GetObjectItemCaseSensitive(versions, req->version)) {
-		strbuf_addf(err, "%s@%s is already in %s; a published version never changes, so publish a new one",
-			    req->name, req->version, where);
-		return KNIT_EEXIST;
-	}
-	cJSON *v = version_doc(req, tarball_url);
-	if (!v) {
-		strbuf_addf(err, "%s@%s: the packed package.json is not a JSON object", req->name, req->version);
-		return KNIT_EINVALID_ARG;
-	}
-	const cJSON *desc = cJSON_GetObjectItemCaseSensitive(v, "description");
-	const char *tag = req->tag ? req->tag : "latest";
-	if (!strcmp(tag, "latest") && cJSON_IsString(desc))
-		set_string(*doc, "description", desc->valuestring);
-	if (!strcmp(tag, "latest") && req->readme && req->readme_filename) {
-		set_string(*doc, "readme", req->readme);
-		set_string(*doc, "readmeFilename", req->readme_filename);
-	}
-	cJSON_AddItemToObject(versions, req->version, v);
-	set_string(object_at(*doc, "dist-tags"), tag, req->version);
-	char now[40];
-	now_iso(now, sizeof(now));
-	cJSON *time = object_at(*doc, "time");
-	if (!cJSON_GetObjectItemCaseSensitive(time, "created"))
-		set_string(time, "created", now);
-	set_string(time, "modified", now);
-	set_string(time, req->version, now);
-	return 0;
-}
-
-const char *knit_document_newest(const cJSON *doc, const char *range)
-{
-	const cJSON *versions = cJSON_GetObjectItemCaseSensitive(doc, "versions"), *e;
-	struct knit_range r;
-	unsigned flags = KNIT_SEMVER_LOOSE | (range ? 0 : KNIT_SEMVER_INCLUDE_PRERELEASE);
-	if (knit_range_parse(&r, range ? range : "*", strlen(range ? range : "*"), flags))
-		return NULL;
-	size_t n = 0;
-	const char **keys = knit_xcalloc((size_t)cJSON_GetArraySize(versions) + 1, sizeof(*keys));
-	cJSON_ArrayForEach(e, versions)
-		keys[n++] = e->string;
-	long best = knit_semver_max_satisfying(keys, n, &r);
-	const char *newest = best >= 0 ? keys[best] : NULL;
-	free(keys);
-	knit_range_release(&r);
-	return newest;
-}
-
-/* Takes version out of doc: its entry, its time, the tags on it. KNIT_ENOTFOUND if absent. */
-static int remove_version(cJSON *doc, const char *name, const char *version, const char *where,
-			  struct strbuf *err)
-{
-	cJSON *versions = object_at(doc, "versions");
-	if (!cJSON_GetObjectItemCaseSensitive(versions, version)) {
-		strbuf_addf(err, "%s@%s is not in %s", name, version, where);
-		return KNIT_ENOTFOUND;
-	}
-	cJSON_DeleteItemFromObjectCaseSensitive(versions, version);
-	cJSON *time = cJSON_GetObjectItemCaseSensitive(doc, "time");
-	if (cJSON_IsObject(time)) {
-		cJSON_DeleteItemFromObjectCaseSensitive(time, version);
-		char now[40];
-		now_iso(now, sizeof(now));
-		set_string(time, "modified", now);
-	}
-	cJSON *tags = object_at(doc, "dist-tags");
-	for (cJSON *t = tags->child, *next; t; t = next) {
-		next = t->next;
-		if (cJSON_IsString(t) && !strcmp(t->valuestring, version))
-			cJSON_DeleteItemFromObjectCaseSensitive(tags, t->string);
-	}
-	const char *top = knit_document_newest(doc, NULL);
-	if (top && !cJSON_GetObjectItemCaseSensitive(tags, "latest"))
-		set_string(tags, "latest", top);
-	return 0;
-}
-
-static int deprecate_doc(cJSON *doc, const char *name, const char *range, const char *message,
-			 size_t *count, const char *where, struct strbuf *err)
-{
-	/* every version, pre-releases too, as npm deprecate does */
-	struct knit_range r;
-	if (knit_range_parse(&r, range, strlen(range), KNIT_SEMVER_LOOSE | KNIT_SEMVER_INCLUDE_PRERELEASE)) {
-		strbuf_addf(err, "'%s' is not a valid version range", range);
-		return KNIT_EINVALID_RANGE;
-	}
-	size_t n = 0;
-	cJSON *e;
-	cJSON_ArrayForEach(e, object_at(doc, "versions")) {
-		struct knit_version v;
-		if (!cJSON_IsObject(e) || knit_version_parse(&v, e->string, strlen(e->string), KNIT_SEMVER_LOOSE))
-			continue;
-		bool hit = knit_range_test(&r, &v);
-		knit_version_release(&v);
-		if (!hit)
-			continue;
-		if (*message)
-			set_string(e, "deprecated", message);
-		else
-			cJSON_DeleteItemFromObjectCaseSensitive(e, "deprecated");
-		n++;
-	}
-	knit_range_release(&r);
-	if (!n) {
-		strbuf_addf(err, "no version of %s in %s satisfies '%s'", name, where, range);
-		return KNIT_ENOMATCH;
-	}
-	*count = n;
-	return 0;
-}
+/* ---- the tag a change names ---- */
 
 static int check_tag(const char *name, const char *tag, const char *version, struct strbuf *err)
 {
@@ -217,26 +40,6 @@ static int check_tag(const char *name, const char *tag, const char *version, str
 	return 0;
 }
 
-static int set_tag_doc(cJSON *doc, const char *name, const char *tag, const char *version,
-		       const char *where, struct strbuf *err)
-{
-	cJSON *tags = object_at(doc, "dist-tags");
-	if (!version) {
-		if (!cJSON_GetObjectItemCaseSensitive(tags, tag)) {
-			strbuf_addf(err, "%s has no tag '%s' in %s", name, tag, where);
-			return KNIT_ENOTFOUND;
-		}
-		cJSON_DeleteItemFromObjectCaseSensitive(tags, tag);
-		return 0;
-	}
-	if (!cJSON_GetObjectItemCaseSensitive(object_at(doc, "versions"), version)) {
-		strbuf_addf(err, "%s@%s is not in %s", name, version, where);
-		return KNIT_ENOTFOUND;
-	}
-	set_string(tags, tag, version);
-	return 0;
-}
-
 /* ---- folder registries ---- */
 
 struct folder_ctx {
@@ -253,11 +56,11 @@ static int folder_publish_edit(cJSON **doc, const char *pkg_dir, void *arg, stru
 	struct strbuf file = STRBUF_INIT;
 	bool changed;
 	strbuf_addf(&file, "%s/-/", pkg_dir);
-	tarball_file(req->name, req->version, &file);
+	knit_document_tarball_file(req->name, req->version, &file);
 	strbuf_reset(c->tarball_url);
 	knit_folder_url(file.buf, c->tarball_url);
 	/* the document is written only after this returns: the tarball is in place by then */
-	int rc = add_version(doc, req, c->tarball_url->buf, c->root, err);
+	int rc = knit_document_add_version(doc, req, c->tarball_url->buf, c->root, err);
 	if (!rc && knit_make_parents(file.buf)) {
 		strbuf_addf(err, "cannot make the folder for '%s': %s", file.buf, strerror(errno));
 		rc = KNIT_EIO;
@@ -271,7 +74,7 @@ static int folder_publish_edit(cJSON **doc, const char *pkg_dir, void *arg, stru
 static int folder_unpublish_edit(cJSON **doc, const char *pkg_dir, void *arg, struct strbuf *err)
 {
 	struct folder_ctx *c = arg;
-	int rc = remove_version(*doc, c->name, c->version, c->root, err);
+	int rc = knit_document_remove_version(*doc, c->name, c->version, c->root, err);
 	if (!rc && !cJSON_GetObjectItemCaseSensitive(*doc, "versions")->child) {
 		cJSON_Delete(*doc); /* the last version: the package's document goes */
 		*doc = NULL;
@@ -285,7 +88,7 @@ static void folder_unpublish_after(const char *pkg_dir, void *arg)
 	struct folder_ctx *c = arg;
 	struct strbuf file = STRBUF_INIT;
 	strbuf_addf(&file, "%s/-/", pkg_dir);
-	tarball_file(c->name, c->version, &file);
+	knit_document_tarball_file(c->name, c->version, &file);
 	unlink(file.buf);
 	strbuf_release(&file);
 }
@@ -293,13 +96,13 @@ static void folder_unpublish_after(const char *pkg_dir, void *arg)
 static int folder_deprecate_edit(cJSON **doc, const char *pkg_dir, void *arg, struct strbuf *err)
 {
 	struct folder_ctx *c = arg;
-	return deprecate_doc(*doc, c->name, c->range, c->message, &c->count, c->root, err);
+	return knit_document_deprecate(*doc, c->name, c->range, c->message, &c->count, c->root, err);
 }
 
 static int folder_tag_edit(cJSON **doc, const char *pkg_dir, void *arg, struct strbuf *err)
 {
 	struct folder_ctx *c = arg;
-	return set_tag_doc(*doc, c->name, c->tag, c->version, c->root, err);
+	return knit_document_set_tag(*doc, c->name, c->tag, c->version, c->root, err);
 }
 
 /* ---- HTTP registries ---- */
@@ -336,6 +139,7 @@ static int http_document(const struct knit_config *cfg, struct knit_fetch *f, co
 			 const char *name, bool write, cJSON **doc, struct strbuf *err)
 {
 	struct strbuf url = STRBUF_INIT, body = STRBUF_INIT;
+	*doc = NULL; /* callers free it whatever the answer */
 	doc_url(registry, name, write ? "?write=true" : "", &url);
 	int rc = http_call(cfg, f, registry, NULL, url.buf, NULL, 0, name, &body, err);
 	if (!rc) {
@@ -377,9 +181,9 @@ static int http_publish(const struct knit_config *cfg, struct knit_fetch *f, con
 		      what = STRBUF_INIT;
 	cJSON *doc = NULL;
 	/* the conventional address; registries rewrite it to their own */
-	tarball_file(req->name, req->version, &file);
+	knit_document_tarball_file(req->name, req->version, &file);
 	strbuf_addf(tarball_url, "%s/%s/-/%s", registry, req->name, file.buf);
-	int rc = add_version(&doc, req, tarball_url->buf, registry, err);
+	int rc = knit_document_add_version(&doc, req, tarball_url->buf, registry, err);
 	if (!rc) {
 		cJSON_DeleteItemFromObjectCaseSensitive(doc, "time");
 		cJSON_AddNullToObject(doc, "access");
@@ -494,7 +298,7 @@ int knit_deprecate(const struct knit_config *cfg, struct knit_fetch *f, const ch
 	cJSON *doc;
 	int rc = http_document(cfg, f, registry, name, true, &doc, err);
 	if (!rc)
-		rc = deprecate_doc(doc, name, range, message, count, registry, err);
+		rc = knit_document_deprecate(doc, name, range, message, count, registry, err);
 	if (!rc)
 		rc = http_put_document(cfg, f, registry, name, doc, false, name, err);
 	cJSON_Delete(doc);
@@ -520,7 +324,7 @@ int knit_unpublish(const struct knit_config *cfg, struct knit_fetch *f, const ch
 			cJSON_GetObjectItemCaseSensitive(v, "dist"), "tarball");
 		if (cJSON_IsString(tb))
 			strbuf_addstr(&tarball, tb->valuestring);
-		rc = remove_version(doc, name, version, registry, err);
+		rc = knit_document_remove_version(doc, name, version, registry, err);
 	}
 	if (!rc && !cJSON_GetObjectItemCaseSensitive(doc, "versions")->child) {
 		/* the last version: the whole package goes */
