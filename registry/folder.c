@@ -1,4 +1,7 @@
 #include "folder.h"
+#include "backend.h"
+#include "document.h"
+#include "publish.h"
 #include "util/error.h"
 #include "util/fs.h"
 #include "util/json.h"
@@ -244,3 +247,142 @@ int knit_folder_index(const char *root, const char *base_url, size_t *packages, 
 	*versions = c.versions;
 	return rc;
 }
+
+/* ---- the folder backend (registry/backend.h) ---- */
+
+static void folder_document_url(const char *url, const char *name, struct strbuf *out)
+{
+	strbuf_addf(out, "%s/%s/index.json", url, name);
+}
+
+static int folder_read_document(const struct knit_registry_at *at, const char *name, bool write,
+				cJSON **doc, struct strbuf *err)
+{
+	struct strbuf root = STRBUF_INIT;
+	int rc = knit_folder_root(at->url, &root, err);
+	if (!rc)
+		rc = knit_folder_read(root.buf, name, doc, err);
+	if (rc == KNIT_ENOTFOUND)
+		strbuf_addf(err, "%s is not in the registry %s", name, root.buf);
+	strbuf_release(&root);
+	return rc;
+}
+
+/* What an operation hands its edit, under the package's lock. */
+struct folder_op {
+	const char *root;                   /* the folder, for messages */
+	const char *name, *version, *tag;
+	const struct knit_publish_req *req; /* publish */
+	struct strbuf *tarball_url;
+	knit_document_change_fn *change;    /* change_document */
+	void *ctx;
+};
+
+/* Runs edit on name's document in the folder at url (knit_folder_edit). */
+static int folder_run(const char *url, const char *name, bool create, knit_packument_edit_fn edit,
+		      knit_packument_after_fn after, struct folder_op *op, struct strbuf *err)
+{
+	struct strbuf root = STRBUF_INIT;
+	int rc = knit_folder_root(url, &root, err);
+	op->root = root.buf;
+	if (!rc)
+		rc = knit_folder_edit(root.buf, name, create, edit, after, op, err);
+	strbuf_release(&root);
+	return rc;
+}
+
+static int change_edit(cJSON **doc, const char *pkg_dir, void *arg, struct strbuf *err)
+{
+	struct folder_op *op = arg;
+	return op->change(*doc, op->root, op->ctx, err);
+}
+
+static int folder_change_document(const struct knit_registry_at *at, const char *name,
+				  knit_document_change_fn *change, void *ctx, struct strbuf *err)
+{
+	struct folder_op op = { .change = change, .ctx = ctx };
+	return folder_run(at->url, name, false, change_edit, NULL, &op, err);
+}
+
+static int publish_edit(cJSON **doc, const char *pkg_dir, void *arg, struct strbuf *err)
+{
+	struct folder_op *op = arg;
+	const struct knit_publish_req *req = op->req;
+	struct strbuf file = STRBUF_INIT;
+	bool changed;
+	strbuf_addf(&file, "%s/-/", pkg_dir);
+	knit_document_tarball_file(req->name, req->version, &file);
+	strbuf_reset(op->tarball_url);
+	knit_folder_url(file.buf, op->tarball_url);
+	/* the document is written only after this returns: the tarball is in place by then */
+	int rc = knit_document_add_version(doc, req, op->tarball_url->buf, op->root, err);
+	if (!rc && knit_make_parents(file.buf)) {
+		strbuf_addf(err, "cannot make the folder for '%s': %s", file.buf, strerror(errno));
+		rc = KNIT_EIO;
+	}
+	if (!rc)
+		rc = knit_write_file_atomic(file.buf, req->tgz, req->tgz_len, &changed, err);
+	strbuf_release(&file);
+	return rc;
+}
+
+static int folder_publish(const struct knit_registry_at *at, const struct knit_publish_req *req,
+			  struct strbuf *tarball_url, struct strbuf *err)
+{
+	struct folder_op op = { .req = req, .tarball_url = tarball_url };
+	return folder_run(at->url, req->name, true, publish_edit, NULL, &op, err);
+}
+
+static int tag_edit(cJSON **doc, const char *pkg_dir, void *arg, struct strbuf *err)
+{
+	struct folder_op *op = arg;
+	return knit_document_set_tag(*doc, op->name, op->tag, op->version, op->root, err);
+}
+
+static int folder_set_tag(const struct knit_registry_at *at, const char *name, const char *tag,
+			  const char *version, struct strbuf *err)
+{
+	struct folder_op op = { .name = name, .tag = tag, .version = version };
+	return folder_run(at->url, name, false, tag_edit, NULL, &op, err);
+}
+
+static int unpublish_edit(cJSON **doc, const char *pkg_dir, void *arg, struct strbuf *err)
+{
+	struct folder_op *op = arg;
+	int rc = knit_document_remove_version(*doc, op->name, op->version, op->root, err);
+	if (!rc && !cJSON_GetObjectItemCaseSensitive(*doc, "versions")->child) {
+		cJSON_Delete(*doc); /* the last version: the package's document goes */
+		*doc = NULL;
+	}
+	return rc;
+}
+
+/* Once the document no longer names it, the tarball goes. */
+static void unpublish_after(const char *pkg_dir, void *arg)
+{
+	struct folder_op *op = arg;
+	struct strbuf file = STRBUF_INIT;
+	strbuf_addf(&file, "%s/-/", pkg_dir);
+	knit_document_tarball_file(op->name, op->version, &file);
+	unlink(file.buf);
+	strbuf_release(&file);
+}
+
+static int folder_unpublish(const struct knit_registry_at *at, const char *name, const char *version,
+			    struct strbuf *err)
+{
+	struct folder_op op = { .name = name, .version = version };
+	return folder_run(at->url, name, false, unpublish_edit, unpublish_after, &op, err);
+}
+
+const struct knit_registry_backend knit_folder_backend = {
+	.name = "folder",
+	.caches_documents = false, /* read where they are */
+	.has_accounts = false,
+	.document_url = folder_document_url,
+	.read_document = folder_read_document,
+	.change_document = folder_change_document,
+	.publish = folder_publish,
+	.set_tag = folder_set_tag,
+	.unpublish = folder_unpublish,
+};

@@ -7,6 +7,9 @@
  * Writers take an exclusive lock on <root>/<name>/.lock, so two publishes
  * of one package never lose a version; each file is replaced atomically, so
  * readers see the old document or the new one.
+ *
+ * folder.c also holds the folder backend (registry/backend.h), which
+ * publishes, tags, deprecates and unpublishes through knit_folder_edit.
  */
 #ifndef KNIT_REGISTRY_FOLDER_H
 #define KNIT_REGISTRY_FOLDER_H

@@ -4,6 +4,10 @@
  * whether credentials were sent, never what they were); 404 and 410
  * KNIT_ENOTFOUND; 409 KNIT_EEXIST; anything else KNIT_EIO. Messages quote
  * the registry's own {"error": "..."} when it gives one.
+ *
+ * http.c also holds the npm backend (registry/backend.h), which makes
+ * these requests the way npm does for publish, dist-tag, deprecate and
+ * unpublish.
  */
 #ifndef KNIT_REGISTRY_HTTP_H
 #define KNIT_REGISTRY_HTTP_H

@@ -3,7 +3,8 @@
  * makes to a published package (dist-tags, deprecation, unpublishing), for
  * folder registries (registry/folder.h: edited in place, under a lock) and
  * HTTP npm registries alike (npm's requests, with the Authorization the
- * settings give for the registry's URL).
+ * settings give for the registry's URL): each function checks its
+ * arguments, then calls the registry's backend (registry/backend.h).
  *
  * registry is a base URL without a trailing slash. Errors are one line that
  * names the package and the registry: KNIT_EEXIST (the version is already
