@@ -17,6 +17,61 @@ static int field_error(struct strbuf *err, const char *path, const char *field, 
 	return KNIT_EPARSE;
 }
 
+/*
+ * JSON leaves a repeated key's meaning open (cJSON keeps both, knit would
+ * read the first, npm's JSON.parse keeps the last), and a dependency named
+ * twice went into knit.lock twice. So a field knit reads may be given once:
+ * fields lists them (32 at most: a bit each), prefix ("c.") is put before
+ * one in the message.
+ */
+static int refuse_repeated_fields(const cJSON *obj, const char *const *fields, size_t n, const char *prefix,
+				  const char *path, struct strbuf *err)
+{
+	unsigned seen = 0;
+	const cJSON *e;
+	cJSON_ArrayForEach(e, obj)
+		for (size_t i = 0; i < n; i++)
+			if (!strcmp(e->string, fields[i])) {
+				if (seen & (1u << i)) {
+					strbuf_addf(err, "%s: '%s%s' is given twice", path, prefix, fields[i]);
+					return KNIT_EPARSE;
+				}
+				seen |= 1u << i;
+			}
+	return 0;
+}
+
+static int by_key(const void *a, const void *b)
+{
+	return strcmp((*(const cJSON *const *)a)->string, (*(const cJSON *const *)b)->string);
+}
+
+/*
+ * And in an object of name to value (dependencies, scripts, bin, ...),
+ * a name may appear once; label names the object in the message. Sorted,
+ * so that a huge object costs n log n.
+ */
+static int refuse_repeated_keys(const cJSON *obj, const char *label, const char *path, struct strbuf *err)
+{
+	size_t n = (size_t)cJSON_GetArraySize(obj), k = 0;
+	if (n < 2)
+		return 0;
+	const cJSON **keys = knit_xcalloc(n, sizeof(*keys)), *e;
+	cJSON_ArrayForEach(e, obj)
+		keys[k++] = e;
+	qsort(keys, n, sizeof(*keys), by_key);
+	int rc = 0;
+	for (size_t i = 1; i < n && !rc; i++)
+		if (!strcmp(keys[i - 1]->string, keys[i]->string)) {
+			strbuf_addf(err, "%s: '%s' has '", path, label);
+			strbuf_add_visible(err, keys[i]->string);
+			strbuf_addstr(err, "' twice");
+			rc = KNIT_EPARSE;
+		}
+	free(keys);
+	return rc;
+}
+
 static int read_map(struct knit_deps *out, const cJSON *doc, const char *field, const char *path,
 		    struct strbuf *err)
 {
@@ -25,6 +80,8 @@ static int read_map(struct knit_deps *out, const cJSON *doc, const char *field, 
 		return 0;
 	if (!cJSON_IsObject(obj))
 		return field_error(err, path, field, "must be an object of package name to range");
+	if (refuse_repeated_keys(obj, field, path, err))
+		return KNIT_EPARSE;
 	cJSON_ArrayForEach(e, obj) {
 		if (!*e->string) {
 			strbuf_addf(err, "%s: '%s' has an empty package name", path, field);
@@ -51,6 +108,8 @@ static int read_scripts(struct knit_manifest *m, const cJSON *doc, const char *p
 		return 0;
 	if (!cJSON_IsObject(obj))
 		return field_error(err, path, "scripts", "must be an object of script name to command");
+	if (refuse_repeated_keys(obj, "scripts", path, err))
+		return KNIT_EPARSE;
 	m->scripts = knit_xcalloc((size_t)cJSON_GetArraySize(obj), sizeof(*m->scripts));
 	cJSON_ArrayForEach(e, obj) {
 		if (!*e->string) {
@@ -154,6 +213,8 @@ static int read_bin(struct knit_manifest *m, const cJSON *doc, const char *path,
 	}
 	if (!cJSON_IsObject(bin))
 		return field_error(err, path, "bin", "must be a path or an object of command name to path");
+	if (refuse_repeated_keys(bin, "bin", path, err))
+		return KNIT_EPARSE;
 	cJSON_ArrayForEach(e, bin) {
 		if (!*e->string || strchr(e->string, '/') || !strcmp(e->string, ".") ||
 		    !strcmp(e->string, "..")) {
@@ -205,8 +266,11 @@ static int read_c(struct knit_c_section *c, const cJSON *doc, const char *path, 
 		return 0;
 	if (!cJSON_IsObject(obj))
 		return field_error(err, path, "c", "must be an object (sources, include, defines, ...)");
+	static const char *const fields[] = { "sources", "include", "defines", "cflags",
+					      "link", "pkgconfig", "cmakeTarget" };
 	int rc;
-	if ((rc = read_strings(&c->sources, &c->has_sources, obj, "sources", path, err)) ||
+	if ((rc = refuse_repeated_fields(obj, fields, sizeof(fields) / sizeof(fields[0]), "c.", path, err)) ||
+	    (rc = read_strings(&c->sources, &c->has_sources, obj, "sources", path, err)) ||
 	    (rc = read_strings(&c->include, &c->has_include, obj, "include", path, err)) ||
 	    (rc = read_strings(&c->defines, NULL, obj, "defines", path, err)) ||
 	    (rc = read_strings(&c->cflags, NULL, obj, "cflags", path, err)) ||
@@ -220,6 +284,8 @@ static int read_c(struct knit_c_section *c, const cJSON *doc, const char *path, 
 	const cJSON *pc = cJSON_GetObjectItemCaseSensitive(obj, "pkgconfig"), *e;
 	if (pc && !cJSON_IsObject(pc))
 		return field_error(err, path, "c.pkgconfig", "must be an object of pkg-config module to range");
+	if (pc && (rc = refuse_repeated_keys(pc, "c.pkgconfig", path, err)))
+		return rc;
 	cJSON_ArrayForEach(e, pc) {
 		if (!*e->string || !cJSON_IsString(e)) {
 			strbuf_addf(err, "%s: 'c.pkgconfig.%s' must be a range of versions", path, e->string);
@@ -260,6 +326,11 @@ static int read_string(char **out, const cJSON *doc, const char *field, const ch
 	return 0;
 }
 
+/* The top-level fields knit reads. */
+static const char *const manifest_fields[] = { "name", "version", "dependencies", "devDependencies",
+					       "overrides", "scripts", "description", "c", "bin",
+					       "trustedDependencies", "files" };
+
 int knit_manifest_parse(struct knit_manifest *m, const char *text, size_t len, const char *path,
 			struct strbuf *err)
 {
@@ -272,7 +343,10 @@ int knit_manifest_parse(struct knit_manifest *m, const char *text, size_t len, c
 	if (!cJSON_IsObject(doc)) {
 		strbuf_addf(err, "%s: the top level must be an object", path);
 		rc = KNIT_EPARSE;
-	} else if (!(rc = read_name(&m->name, doc, path, err)) &&
+	} else if (!(rc = refuse_repeated_fields(doc, manifest_fields,
+						 sizeof(manifest_fields) / sizeof(manifest_fields[0]), "", path,
+						 err)) &&
+		   !(rc = read_name(&m->name, doc, path, err)) &&
 		   !(rc = read_string(&m->version, doc, "version", path, err)) &&
 		   !(rc = read_map(&m->deps, doc, "dependencies", path, err)) &&
 		   !(rc = read_map(&m->dev_deps, doc, "devDependencies", path, err)) &&

@@ -391,6 +391,51 @@ static void malformed_json(void **state)
 	}
 }
 
+/*
+ * A key given twice has no one meaning in JSON (cJSON keeps both, npm's
+ * JSON.parse the last); a dependency named twice went into knit.lock twice,
+ * which knit ci then found to disagree with knit.json for ever. Each field
+ * knit reads, and each name in its objects, may appear once. Fields knit
+ * does not read are not its business.
+ */
+static void duplicate_keys(void **state)
+{
+	static const char *const cases[][2] = {
+		{ "{\"name\": \"a\", \"name\": \"b\"}", "/p/knit.json: 'name' is given twice" },
+		{ "{\"version\": \"1.0.0\", \"description\": \"\", \"version\": \"2.0.0\"}",
+		  "/p/knit.json: 'version' is given twice" },
+		{ "{\"dependencies\": {}, \"dependencies\": {\"a\": \"1\"}}",
+		  "/p/knit.json: 'dependencies' is given twice" },
+		{ "{\"files\": [], \"files\": 1}", "/p/knit.json: 'files' is given twice" },
+		{ "{\"c\": {\"link\": [\"m\"], \"link\": [\"z\"]}}", "/p/knit.json: 'c.link' is given twice" },
+		{ "{\"c\": {\"cmakeTarget\": \"a\", \"cmakeTarget\": \"b\"}}",
+		  "/p/knit.json: 'c.cmakeTarget' is given twice" },
+		{ "{\"dependencies\": {\"zlib\": \"^1\", \"x\": \"1\", \"zlib\": \"^2\"}}",
+		  "/p/knit.json: 'dependencies' has 'zlib' twice" },
+		{ "{\"devDependencies\": {\"a\": \"file:../a\", \"a\": \"file:../a\"}}",
+		  "/p/knit.json: 'devDependencies' has 'a' twice" },
+		{ "{\"overrides\": {\"a\": \"1\", \"a\": \"2\"}}", "/p/knit.json: 'overrides' has 'a' twice" },
+		{ "{\"scripts\": {\"build\": \"make\", \"test\": \"t\", \"build\": \"rm -rf /\"}}",
+		  "/p/knit.json: 'scripts' has 'build' twice" },
+		{ "{\"bin\": {\"t\": \"a\", \"t\": \"b\"}}", "/p/knit.json: 'bin' has 't' twice" },
+		{ "{\"c\": {\"pkgconfig\": {\"zlib\": \"1\", \"zlib\": \"2\"}}}",
+		  "/p/knit.json: 'c.pkgconfig' has 'zlib' twice" },
+		/* a hostile key is shown on one line */
+		{ "{\"scripts\": {\"a\\nb\": \"1\", \"a\\nb\": \"2\"}}", "/p/knit.json: 'scripts' has 'a\\nb' twice" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		expect_error(cases[i][0], cases[i][1]);
+
+	/* what knit does not read may repeat; different names are different keys */
+	struct knit_manifest m;
+	parse_ok(&m, "{\"keywords\": [], \"keywords\": [], \"name\": \"a\", \"Name\": \"B\","
+		     " \"dependencies\": {\"a\": \"1\", \"b\": \"1\"}, \"devDependencies\": {\"a\": \"2\"},"
+		     " \"c\": {\"other\": 1, \"other\": 2}}");
+	assert_string_equal(m.name, "a");
+	assert_int_equal(m.deps.n, 2);
+	knit_manifest_release(&m);
+}
+
 /* --- huge and deep: no crash, bounded work ------------------------------------------------ */
 
 static double seconds_since(const struct timespec *t0)
@@ -634,6 +679,7 @@ int main(void)
 		cmocka_unit_test(bad_names),
 		cmocka_unit_test(control_characters),
 		cmocka_unit_test(malformed_json),
+		cmocka_unit_test(duplicate_keys),
 		cmocka_unit_test(deep_documents),
 		cmocka_unit_test(huge_documents),
 		cmocka_unit_test_setup_teardown(read_files, setup, teardown),
