@@ -208,7 +208,7 @@ static int read_bin(struct knit_manifest *m, const cJSON *doc, const char *path,
 		if (!m->name)
 			return field_error(err, path, "bin", "needs 'name' when it is a single path");
 		const char *slash = strrchr(m->name, '/');
-		knit_strmap_set(&m->bin, slash ? slash + 1 : m->name, bin->valuestring);
+		knit_strmap_add(&m->bin, slash ? slash + 1 : m->name, bin->valuestring);
 		return 0;
 	}
 	if (!cJSON_IsObject(bin))
@@ -226,7 +226,7 @@ static int read_bin(struct knit_manifest *m, const cJSON *doc, const char *path,
 			strbuf_addf(err, "%s: 'bin.%s' must be a path in the package", path, e->string);
 			return KNIT_EPARSE;
 		}
-		knit_strmap_set(&m->bin, e->string, e->valuestring);
+		knit_strmap_add(&m->bin, e->string, e->valuestring); /* repeats refused above */
 	}
 	return 0;
 }
@@ -294,7 +294,7 @@ static int read_c(struct knit_c_section *c, const cJSON *doc, const char *path, 
 		if ((rc = refuse_control(e->string, "c.pkgconfig", path, err)) ||
 		    (rc = refuse_control(e->valuestring, "c.pkgconfig", path, err)))
 			return rc;
-		knit_strmap_set(&c->pkgconfig, e->string, e->valuestring);
+		knit_strmap_add(&c->pkgconfig, e->string, e->valuestring); /* repeats refused above */
 	}
 	const cJSON *t = cJSON_GetObjectItemCaseSensitive(obj, "cmakeTarget");
 	if (t && (!cJSON_IsString(t) || !*t->valuestring))

@@ -4,6 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+void knit_strmap_add(struct knit_strmap *m, const char *key, const char *value)
+{
+	KNIT_ALLOC_GROW(m->items, m->n + 1, m->alloc);
+	m->items[m->n++] = (struct knit_strmap_entry){ knit_xstrdup(key), knit_xstrdup(value) };
+}
+
 void knit_strmap_set(struct knit_strmap *m, const char *key, const char *value)
 {
 	for (size_t i = 0; i < m->n; i++)
@@ -12,8 +18,7 @@ void knit_strmap_set(struct knit_strmap *m, const char *key, const char *value)
 			m->items[i].value = knit_xstrdup(value);
 			return;
 		}
-	KNIT_ALLOC_GROW(m->items, m->n + 1, m->alloc);
-	m->items[m->n++] = (struct knit_strmap_entry){ knit_xstrdup(key), knit_xstrdup(value) };
+	knit_strmap_add(m, key, value);
 }
 
 const char *knit_strmap_get(const struct knit_strmap *m, const char *key)
