@@ -17,6 +17,24 @@ static int field_error(struct strbuf *err, const char *path, const char *field, 
 	return KNIT_EPARSE;
 }
 
+/* "<path>: '<field>.<key>' <what>", the key (hostile text) shown on one line */
+static int entry_error(struct strbuf *err, const char *path, const char *field, const char *key,
+		       const char *what)
+{
+	strbuf_addf(err, "%s: '%s.", path, field);
+	strbuf_add_visible(err, key);
+	strbuf_addf(err, "' %s", what);
+	return KNIT_EPARSE;
+}
+
+static bool has_control(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return true;
+	return false;
+}
+
 /*
  * JSON leaves a repeated key's meaning open (cJSON keeps both, knit would
  * read the first, npm's JSON.parse keeps the last), and a dependency named
@@ -116,11 +134,8 @@ static int read_scripts(struct knit_manifest *m, const cJSON *doc, const char *p
 			strbuf_addf(err, "%s: 'scripts' has an empty script name", path);
 			return KNIT_EPARSE;
 		}
-		if (!cJSON_IsString(e)) {
-			strbuf_addf(err, "%s: 'scripts.%s' must be a string (a shell command)", path,
-				    e->string);
-			return KNIT_EPARSE;
-		}
+		if (!cJSON_IsString(e))
+			return entry_error(err, path, "scripts", e->string, "must be a string (a shell command)");
 		m->scripts[m->nscripts].name = knit_xstrdup(e->string);
 		m->scripts[m->nscripts++].command = knit_xstrdup(e->valuestring);
 	}
@@ -216,16 +231,17 @@ static int read_bin(struct knit_manifest *m, const cJSON *doc, const char *path,
 	if (refuse_repeated_keys(bin, "bin", path, err))
 		return KNIT_EPARSE;
 	cJSON_ArrayForEach(e, bin) {
-		if (!*e->string || strchr(e->string, '/') || !strcmp(e->string, ".") ||
-		    !strcmp(e->string, "..")) {
-			strbuf_addf(err, "%s: 'bin' has a command named '%s', which cannot be a file name", path,
-				    e->string);
+		/* the name becomes deps/.bin/<name>, and is shown in warnings */
+		bool not_file = !*e->string || strchr(e->string, '/') || !strcmp(e->string, ".") ||
+				!strcmp(e->string, "..");
+		if (not_file || has_control(e->string)) {
+			strbuf_addf(err, "%s: 'bin' has a command named '", path);
+			strbuf_add_visible(err, e->string);
+			strbuf_addstr(err, not_file ? "', which cannot be a file name" : "', which holds a control character");
 			return KNIT_EPARSE;
 		}
-		if (!cJSON_IsString(e)) {
-			strbuf_addf(err, "%s: 'bin.%s' must be a path in the package", path, e->string);
-			return KNIT_EPARSE;
-		}
+		if (!cJSON_IsString(e))
+			return entry_error(err, path, "bin", e->string, "must be a path in the package");
 		knit_strmap_add(&m->bin, e->string, e->valuestring); /* repeats refused above */
 	}
 	return 0;
@@ -240,14 +256,12 @@ static int read_bin(struct knit_manifest *m, const cJSON *doc, const char *path,
  */
 static int refuse_control(const char *value, const char *label, const char *path, struct strbuf *err)
 {
-	for (const char *s = value; *s; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f) {
-			strbuf_addf(err, "%s: '%s' entry '", path, label);
-			strbuf_add_visible(err, value);
-			strbuf_addstr(err, "' holds a control character");
-			return KNIT_EPARSE;
-		}
-	return 0;
+	if (!has_control(value))
+		return 0;
+	strbuf_addf(err, "%s: '%s' entry '", path, label);
+	strbuf_add_visible(err, value);
+	strbuf_addstr(err, "' holds a control character");
+	return KNIT_EPARSE;
 }
 
 static int refuse_controls(const struct knit_strings *v, const char *label, const char *path,
@@ -287,10 +301,8 @@ static int read_c(struct knit_c_section *c, const cJSON *doc, const char *path, 
 	if (pc && (rc = refuse_repeated_keys(pc, "c.pkgconfig", path, err)))
 		return rc;
 	cJSON_ArrayForEach(e, pc) {
-		if (!*e->string || !cJSON_IsString(e)) {
-			strbuf_addf(err, "%s: 'c.pkgconfig.%s' must be a range of versions", path, e->string);
-			return KNIT_EPARSE;
-		}
+		if (!*e->string || !cJSON_IsString(e))
+			return entry_error(err, path, "c.pkgconfig", e->string, "must be a range of versions");
 		if ((rc = refuse_control(e->string, "c.pkgconfig", path, err)) ||
 		    (rc = refuse_control(e->valuestring, "c.pkgconfig", path, err)))
 			return rc;
@@ -360,7 +372,9 @@ int knit_manifest_parse(struct knit_manifest *m, const char *text, size_t len, c
 					    "path patterns", path, err))) {
 		struct knit_version v;
 		if (m->version && knit_version_parse(&v, m->version, strlen(m->version), KNIT_SEMVER_LOOSE)) {
-			strbuf_addf(err, "%s: 'version' \"%s\" is not a valid version", path, m->version);
+			strbuf_addf(err, "%s: 'version' \"", path);
+			strbuf_add_visible(err, m->version);
+			strbuf_addstr(err, "\" is not a valid version");
 			rc = KNIT_EPARSE;
 		} else if (m->version) {
 			knit_version_release(&v);

@@ -345,6 +345,33 @@ static void control_characters(void **state)
 	knit_manifest_release(&m);
 }
 
+/*
+ * A hostile key or value in a message is shown escaped, so that the error
+ * stays one line (and a terminal escape stays text). A command name
+ * becomes a file under deps/.bin and appears in warnings: a control
+ * character in one is refused.
+ */
+static void hostile_text_in_messages(void **state)
+{
+	static const char *const cases[][2] = {
+		{ "{\"version\": \"1.0.0\\nInjected: line\"}",
+		  "/p/knit.json: 'version' \"1.0.0\\nInjected: line\" is not a valid version" },
+		{ "{\"scripts\": {\"a\\nb\": 1}}", "/p/knit.json: 'scripts.a\\nb' must be a string (a shell command)" },
+		{ "{\"bin\": {\"x\\u001b[2J\": 1}}",
+		  "/p/knit.json: 'bin' has a command named 'x\\x1b[2J', which holds a control character" },
+		{ "{\"bin\": {\"a\\nb\": \"bin/a\"}}",
+		  "/p/knit.json: 'bin' has a command named 'a\\nb', which holds a control character" },
+		{ "{\"bin\": {\"a/\\tb\": \"bin/a\"}}",
+		  "/p/knit.json: 'bin' has a command named 'a/\\tb', which cannot be a file name" },
+		{ "{\"bin\": {\"ok\": \"bin/a\", \"ok2\\r\": 7}}",
+		  "/p/knit.json: 'bin' has a command named 'ok2\\r', which holds a control character" },
+		{ "{\"c\": {\"pkgconfig\": {\"z\\nlib\": 1}}}",
+		  "/p/knit.json: 'c.pkgconfig.z\\nlib' must be a range of versions" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		expect_error(cases[i][0], cases[i][1]);
+}
+
 /* --- malformed JSON: the file, line and column of the fault ------------------------------ */
 
 static void malformed_json(void **state)
@@ -721,6 +748,7 @@ int main(void)
 		cmocka_unit_test(wrong_types),
 		cmocka_unit_test(bad_names),
 		cmocka_unit_test(control_characters),
+		cmocka_unit_test(hostile_text_in_messages),
 		cmocka_unit_test(malformed_json),
 		cmocka_unit_test(duplicate_keys),
 		cmocka_unit_test(deep_documents),
