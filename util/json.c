@@ -57,10 +57,11 @@ cJSON *knit_json_parse_at(const char *text, size_t len, unsigned *line, unsigned
 	if (doc)
 		return doc;
 	size_t at = nul ? (size_t)(nul - text) : end ? (size_t)(end - text) : 0;
-	/* cJSON can stop past the culprit: at the end, or on whitespace after it */
+	/* cJSON can stop past the culprit: at the end, or on whitespace after it
+	 * (a NUL is the culprit itself, and strchr would find it in any string) */
 	if (at >= len && len)
 		at = len - 1;
-	while (at > 0 && strchr(" \t\r\n", text[at]))
+	while (at > 0 && text[at] && strchr(" \t\r\n", text[at]))
 		at--;
 	knit_json_position(text, at, line, column);
 	return NULL;

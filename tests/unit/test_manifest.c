@@ -394,6 +394,10 @@ static void malformed_json(void **state)
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		expect_error_len(cases[i][0], strlen(cases[i][0]), "knit.json", cases[i][1]);
+	/* a NUL inside the text is the fault, not the character before it */
+	expect_error_len("{}\0{}", 5, "knit.json", "knit.json:1:3: malformed JSON");
+	expect_error_len("{\"name\":\n\"a\0b\"}", 15, "knit.json", "knit.json:2:3: malformed JSON");
+	expect_error_len("{\"a\": 1}\n \0", 11, "knit.json", "knit.json:2:2: malformed JSON");
 
 	/*
 	 * Where a string was due, cJSON stops one character into it: the line
