@@ -140,6 +140,8 @@ static void relative_path(const char *from, const char *to, struct strbuf *out)
 			common = i;
 	if ((!from[i] && (to[i] == '/' || !to[i])) || (!to[i] && from[i] == '/'))
 		common = i;
+	else if (i && !from[i] && from[i - 1] == '/')
+		common = i; /* from is "/": to is beneath it, with no ".." to climb */
 	for (const char *p = from + common; *p; p++)
 		if (*p == '/')
 			strbuf_addstr(out, "../");

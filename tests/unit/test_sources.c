@@ -516,6 +516,26 @@ static void cycles(void **state)
 	env_release(&e);
 }
 
+/* A project at the file system's root: its folders' paths are relative to '/', with no '..' above it. */
+static void project_at_root(void **state)
+{
+	struct env e;
+	env_init(&e);
+	knit_specials_free(e.s);
+	e.s = knit_specials_new(&e.inner, cache, "/");
+	char abs_spec[400], rel_spec[400], want[400];
+	snprintf(abs_spec, sizeof(abs_spec), "file:%s/libs/liba", tmp);
+	snprintf(rel_spec, sizeof(rel_spec), "file:%s/libs/liba", tmp + 1);
+	assert_string_equal(root(&e, "liba", abs_spec), "1.2.3");
+	assert_string_equal(knit_specials_find(e.s, "liba")->resolved, rel_spec);
+	snprintf(want, sizeof(want), "file:%s/libs/libb", tmp + 1);
+	assert_string_equal(knit_specials_find(e.s, "libb")->resolved, want);
+	/* what knit.lock holds stands for the spec, written either way */
+	assert_true(knit_resolved_matches("/", abs_spec, rel_spec));
+	assert_true(knit_resolved_matches("/", rel_spec, rel_spec));
+	env_release(&e);
+}
+
 /* --- a git repository ------------------------------------------------------------------------ */
 
 static void sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -608,6 +628,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(two_sources, setup, teardown),
 		cmocka_unit_test_setup_teardown(folder_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(cycles, setup, teardown),
+		cmocka_unit_test_setup_teardown(project_at_root, setup, teardown),
 		cmocka_unit_test_setup_teardown(git_packages, git_setup, teardown),
 	};
 	return cmocka_run_group_tests_name("sources", tests, registry_setup, registry_teardown);
