@@ -39,7 +39,8 @@ static bool has_control(const char *s)
  * JSON leaves a repeated key's meaning open (cJSON keeps both, knit would
  * read the first, npm's JSON.parse keeps the last), and a dependency named
  * twice went into knit.lock twice. So a field knit reads may be given once:
- * fields lists them, prefix ("c.") is put before one in the message.
+ * fields lists them (32 at most: a bit each), prefix ("c.") is put before
+ * one in the message.
  */
 static int refuse_repeated_fields(const cJSON *obj, const char *const *fields, size_t n, const char *prefix,
 				  const char *path, struct strbuf *err)

@@ -5,9 +5,32 @@
 #include "util/xalloc.h"
 
 #include <limits.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+
+/*
+ * strbuf_addf for a message whose every %s (its only conversion) is shown
+ * with strbuf_add_visible: specs, names and folders come from knit.json
+ * files, a git package's from anyone, and a newline or an escape sequence
+ * in one must not split the one-line error or reach the terminal.
+ */
+static void add_message(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void add_message(struct strbuf *sb, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	for (const char *p = fmt; *p; p++) {
+		if (p[0] == '%' && p[1] == 's') {
+			strbuf_add_visible(sb, va_arg(ap, const char *));
+			p++;
+		} else {
+			strbuf_addch(sb, *p);
+		}
+	}
+	va_end(ap);
+}
 
 struct knit_specials {
 	struct knit_source self;
@@ -140,6 +163,8 @@ static void relative_path(const char *from, const char *to, struct strbuf *out)
 			common = i;
 	if ((!from[i] && (to[i] == '/' || !to[i])) || (!to[i] && from[i] == '/'))
 		common = i;
+	else if (i && !from[i] && from[i - 1] == '/')
+		common = i; /* from is "/": to is beneath it, with no ".." to climb */
 	for (const char *p = from + common; *p; p++)
 		if (*p == '/')
 			strbuf_addstr(out, "../");
@@ -162,13 +187,13 @@ static int special_fill(struct knit_specials *s, struct knit_special *sp, const 
 			struct strbuf *err)
 {
 	if (sp->manifest.name && strcmp(sp->manifest.name, sp->name)) {
-		strbuf_addf(err, "%s: %s names the package '%s', not '%s'", sp->name, sp->spec, sp->manifest.name,
+		add_message(err, "%s: %s names the package '%s', not '%s'", sp->name, sp->spec, sp->manifest.name,
 			    sp->name);
 		return KNIT_EINVALID_ARG;
 	}
 	const char *version = sp->manifest.version ? sp->manifest.version : "0.0.0";
 	if (knit_version_parse(&sp->version.parsed, version, strlen(version), KNIT_SEMVER_LOOSE)) {
-		strbuf_addf(err, "%s: %s has an invalid version '%s'", sp->name, sp->spec, version);
+		add_message(err, "%s: %s has an invalid version '%s'", sp->name, sp->spec, version);
 		return KNIT_EINVALID_VERSION;
 	}
 	/* the version, cleaned, before the dependencies: a cycle back to this package reads it */
@@ -180,7 +205,7 @@ static int special_fill(struct knit_specials *s, struct knit_special *sp, const 
 		const char *range = d->range;
 		if (knit_spec_kind(d->range) != KNIT_SPEC_REGISTRY) {
 			if (sp->kind == KNIT_SPEC_GIT && knit_spec_kind(d->range) == KNIT_SPEC_FILE) {
-				strbuf_addf(err, "%s (from %s) depends on %s as '%s': a git package cannot name a folder",
+				add_message(err, "%s (from %s) depends on %s as '%s': a git package cannot name a folder",
 					    sp->name, sp->spec, d->name, d->range);
 				return KNIT_EINVALID_ARG;
 			}
@@ -213,7 +238,7 @@ static int from_git(struct knit_specials *s, struct knit_special *sp, struct str
 		struct strbuf r = STRBUF_INIT;
 		strbuf_addf(&r, "git+%s#%s", g.url, sp->commit);
 		sp->resolved = strbuf_detach(&r, NULL);
-		strbuf_addf(&label, "%s (%s)", sp->name, sp->spec);
+		add_message(&label, "%s (%s)", sp->name, sp->spec);
 		const char *files[] = { "knit.json", "package.json" };
 		rc = KNIT_ENOTFOUND;
 		for (size_t i = 0; i < 2 && rc == KNIT_ENOTFOUND; i++) {
@@ -243,10 +268,10 @@ static int from_folder(struct knit_specials *s, struct knit_special *sp, const c
 	struct stat st;
 	int rc = 0;
 	if (!real || stat(real, &st) || !S_ISDIR(st.st_mode)) {
-		strbuf_addf(err, "%s: %s: no such folder (%s)", sp->name, sp->spec, path.buf);
+		add_message(err, "%s: %s: no such folder (%s)", sp->name, sp->spec, path.buf);
 		rc = KNIT_ENOTFOUND;
 	} else if (!strcmp(real, s->project_dir)) {
-		strbuf_addf(err, "%s: %s is the project itself", sp->name, sp->spec);
+		add_message(err, "%s: %s is the project itself", sp->name, sp->spec);
 		rc = KNIT_EINVALID_ARG;
 	}
 	if (!rc) {
@@ -256,7 +281,7 @@ static int from_folder(struct knit_specials *s, struct knit_special *sp, const c
 		struct strbuf r = STRBUF_INIT;
 		strbuf_addf(&r, "file:%s", rel.buf);
 		sp->resolved = strbuf_detach(&r, NULL);
-		strbuf_addf(&label, "%s (%s)", sp->name, sp->spec);
+		add_message(&label, "%s (%s)", sp->name, sp->spec);
 		rc = knit_manifest_read_package(&sp->manifest, sp->dir, label.buf, err);
 	}
 	if (!rc)
@@ -287,7 +312,7 @@ static int special_register(struct knit_specials *s, const char *name, const cha
 			*out = have;
 			return 0;
 		}
-		strbuf_addf(err, "%s is asked for as '%s' by %s and as '%s' by %s; knit installs one copy of each "
+		add_message(err, "%s is asked for as '%s' by %s and as '%s' by %s; knit installs one copy of each "
 				 "package, so they must agree", name, have->spec, have->asked_by, spec, asked_by);
 		return KNIT_EINVALID_ARG;
 	}

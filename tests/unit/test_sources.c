@@ -4,8 +4,9 @@
  * "resolved", whether a lock entry still stands for a spec; and
  * knit_specials over a small in-memory registry: folders (and one git
  * repository made with git(1), as test_git does) bound to their exact
- * versions, their registry dependencies answered by the registry, and a
- * name asked for as two different sources refused, naming both askers.
+ * versions, their registry dependencies answered by the registry, a name
+ * asked for as two different sources refused, naming both askers, and the
+ * specs a knit.json gives shown escaped in every message.
  */
 #include "conformance.h"
 #include "project/sources.h"
@@ -168,6 +169,10 @@ static int setup(void **state)
 		   "{\"name\": \"cyca\", \"version\": \"1.0.0\", \"dependencies\": {\"cycb\": \"file:../cycb\"}}");
 	write_file("cycb/knit.json",
 		   "{\"name\": \"cycb\", \"version\": \"2.0.0\", \"dependencies\": {\"cyca\": \"file:../cyca\"}}");
+	/* specs and folder names with control characters, for the messages that show them */
+	write_file("hostile/knit.json", "{\"dependencies\": {\"libx\": \"file:../no\\u001b[2Jsuch\\nInjected\"}}");
+	write_file("hostile2/knit.json", "{\"dependencies\": {\"libb\": \"github:o/libb#\\nInjected\"}}");
+	write_file("br\tk/knit.json", "{\"name\": \"brk\",");
 	return 0;
 }
 
@@ -516,6 +521,52 @@ static void cycles(void **state)
 	env_release(&e);
 }
 
+/*
+ * A spec comes from a knit.json, and a git package's knit.json from anyone:
+ * shown in a message, a newline in it would split the one-line error and an
+ * escape sequence would reach the terminal. Each is shown escaped.
+ */
+static void hostile_specs(void **state)
+{
+	struct env e;
+	env_init(&e);
+	char want[1200];
+	snprintf(want, sizeof(want),
+		 "libx: file:../no\\x1b[2Jsuch\\nInjected: no such folder (%s/hostile/../no\\x1b[2Jsuch\\nInjected)", tmp);
+	expect_root_error(&e, "hostile", "file:../hostile", KNIT_ENOTFOUND, want);
+
+	root(&e, "libb", "file:../libs/libb");
+	expect_root_error(&e, "hostile2", "file:../hostile2", KNIT_EINVALID_ARG,
+			  "libb is asked for as 'file:../libs/libb' by app and as 'github:o/libb#\\nInjected' by hostile2; "
+			  "knit installs one copy of each package, so they must agree");
+
+	/* the folder's own name, in the label its manifest's errors start with */
+	expect_root_error(&e, "brk", "file:../br\tk", KNIT_EPARSE, "brk (file:../br\\tk): knit.json:1:15: malformed JSON");
+	snprintf(want, sizeof(want), "brk: file:../br\\tk\\n: no such folder (%s/../br\\tk\\n)", app);
+	expect_root_error(&e, "brk", "file:../br\tk\n", KNIT_ENOTFOUND, want);
+	env_release(&e);
+}
+
+/* A project at the file system's root: its folders' paths are relative to '/', with no '..' above it. */
+static void project_at_root(void **state)
+{
+	struct env e;
+	env_init(&e);
+	knit_specials_free(e.s);
+	e.s = knit_specials_new(&e.inner, cache, "/");
+	char abs_spec[400], rel_spec[400], want[400];
+	snprintf(abs_spec, sizeof(abs_spec), "file:%s/libs/liba", tmp);
+	snprintf(rel_spec, sizeof(rel_spec), "file:%s/libs/liba", tmp + 1);
+	assert_string_equal(root(&e, "liba", abs_spec), "1.2.3");
+	assert_string_equal(knit_specials_find(e.s, "liba")->resolved, rel_spec);
+	snprintf(want, sizeof(want), "file:%s/libs/libb", tmp + 1);
+	assert_string_equal(knit_specials_find(e.s, "libb")->resolved, want);
+	/* what knit.lock holds stands for the spec, written either way */
+	assert_true(knit_resolved_matches("/", abs_spec, rel_spec));
+	assert_true(knit_resolved_matches("/", rel_spec, rel_spec));
+	env_release(&e);
+}
+
 /* --- a git repository ------------------------------------------------------------------------ */
 
 
@@ -528,7 +579,9 @@ static int git_setup(void **state)
 	   " echo '{\"name\": \"g\", \"version\": \"1.0.0\", \"dependencies\": {\"reg\": \"^1.0.0\"}}' > knit.json;"
 	   " git add .; git commit -qm one; git tag v1.0.0;"
 	   " echo '{\"name\": \"g\", \"version\": \"1.1.0\", \"dependencies\": {\"libb\": \"file:../libs/libb\"}}'"
-	   " > knit.json; git commit -qam two; git tag folder",
+	   " > knit.json; git commit -qam two; git tag folder;"
+	   " printf '%%s' '{\"name\": \"g\", \"dependencies\": {\"x\": \"file:\\u001b]0;pwned\\u0007\"}}'"
+	   " > knit.json; git commit -qam three; git tag hostile",
 	   repo, repo);
 	char cmd[512];
 	snprintf(cmd, sizeof(cmd), "git -C %s rev-parse v1.0.0", repo);
@@ -573,6 +626,12 @@ static void git_packages(void **state)
 		 "a folder", other);
 	expect_root_error(&e, "g", other, KNIT_EINVALID_ARG, want);
 	assert_null(knit_specials_find(e.s, "g"));
+
+	/* what the repository's knit.json says is shown escaped: a terminal title is not set */
+	snprintf(other, sizeof(other), "git+file://%s#hostile", repo);
+	snprintf(want, sizeof(want), "g (from %s) depends on x as 'file:\\x1b]0;pwned\\x07': a git package cannot name "
+		 "a folder", other);
+	expect_root_error(&e, "g", other, KNIT_EINVALID_ARG, want);
 	env_release(&e);
 }
 
@@ -588,6 +647,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(two_sources, setup, teardown),
 		cmocka_unit_test_setup_teardown(folder_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(cycles, setup, teardown),
+		cmocka_unit_test_setup_teardown(hostile_specs, setup, teardown),
+		cmocka_unit_test_setup_teardown(project_at_root, setup, teardown),
 		cmocka_unit_test_setup_teardown(git_packages, git_setup, teardown),
 	};
 	return cmocka_run_group_tests_name("sources", tests, registry_setup, registry_teardown);
