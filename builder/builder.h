@@ -1,0 +1,87 @@
+/*
+ * Building one package through the build system it ships, into a prefix of
+ * its own, as vcpkg's ports and Conan's recipes do: CMake, Meson, autotools
+ * or plain Make, out of tree where the build system allows it (CMake and
+ * Meson read the sources where they are; autotools and Make build in a copy,
+ * since they write beside their sources). Static libraries and Release by
+ * default, the compiler and flags of the environment (CC, CFLAGS, LDFLAGS),
+ * never the project's own warning flags, and the prefixes of the package's
+ * dependencies visible to it (CMAKE_PREFIX_PATH, PKG_CONFIG_PATH,
+ * CPPFLAGS/LDFLAGS for autotools and Make).
+ *
+ * Every step's output goes to one log file; a failure names the package,
+ * the step, its exit status and the log, and the caller shows the log's
+ * last lines (knit_build_log_tail).
+ *
+ * This layer sees util/ only: what a package asks for comes in as a plain
+ * request, read from its knit.json by project/.
+ */
+#ifndef KNIT_BUILDER_BUILDER_H
+#define KNIT_BUILDER_BUILDER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "util/strbuf.h"
+
+enum knit_build_kind {
+	KNIT_BUILD_SOURCES = 0, /* knit's own: c.sources compiled and archived */
+	KNIT_BUILD_CMAKE,
+	KNIT_BUILD_MESON,
+	KNIT_BUILD_AUTOTOOLS,
+	KNIT_BUILD_MAKE,
+};
+
+/* "sources", "cmake", "meson", "autotools", "make". */
+const char *knit_build_kind_name(enum knit_build_kind kind);
+/* 0, or KNIT_EINVALID_ARG when name is none of them. */
+int knit_build_kind_parse(const char *name, enum knit_build_kind *out);
+/*
+ * The kind a package's files say, when c.build does not: CMakeLists.txt,
+ * meson.build, configure (or configure.ac), Makefile, in that order, in
+ * root; else sources.
+ */
+enum knit_build_kind knit_build_detect(const char *root);
+
+/*
+ * Whether the tools a build of kind needs are on PATH (for autotools
+ * without a configure script, autoreconf and libtoolize too). 0, or
+ * KNIT_ENOTFOUND with one line naming the tool and its Debian package.
+ */
+int knit_build_tools_check(enum knit_build_kind kind, const char *root, struct strbuf *err);
+
+struct knit_build_req {
+	const char *name, *version;   /* for messages */
+	enum knit_build_kind kind;    /* not KNIT_BUILD_SOURCES: project/ compiles those itself */
+	const char *src_dir;          /* where its build starts (the package plus c.root); never written */
+	const char *work_dir;         /* scratch, made fresh: the build tree */
+	const char *prefix;           /* the install prefix, made fresh */
+	const char *log_path;         /* every step's output, appended */
+	const char *const *options;   /* c.options: configure arguments, or make variables */
+	size_t noptions;
+	const char *const *dep_prefixes; /* the prefixes of its dependencies, built already */
+	size_t ndeps;
+	bool shared;                  /* shared libraries instead of static ones */
+	bool debug;                   /* Debug instead of Release */
+	int jobs;                     /* parallel jobs for its build step; 0: 1 */
+};
+
+/* Why a build failed: the step and how it ended. */
+struct knit_build_failure {
+	const char *step;  /* "configure", "autoreconf", "build", "install" */
+	int exit_code;     /* when it exited */
+	int signal;        /* when a signal ended it */
+};
+
+/*
+ * Configures, builds and installs the package into req->prefix. 0; or
+ * KNIT_EIO with *fail filled in and one line in *err ("<name> <version>:
+ * cmake configure failed (exit 1); see <log>"); or KNIT_ENOTFOUND for a
+ * missing tool, KNIT_EIO for a folder that cannot be made.
+ */
+int knit_build_run(const struct knit_build_req *req, struct knit_build_failure *fail, struct strbuf *err);
+
+/* The last n lines of the log at path, into *out (nothing when it cannot be read). */
+void knit_build_log_tail(const char *path, size_t n, struct strbuf *out);
+
+#endif

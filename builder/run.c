@@ -1,0 +1,110 @@
+#include "run.h"
+#include "util/error.h"
+#include "util/xalloc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+void knit_build_env_set(struct knit_build_env *e, const char *name, const char *value)
+{
+	struct strbuf var = STRBUF_INIT;
+	strbuf_addf(&var, "%s=%s", name, value);
+	size_t len = strlen(name);
+	for (size_t i = 0; i < e->n; i++)
+		if (!strncmp(e->vars[i], name, len) && e->vars[i][len] == '=') {
+			free(e->vars[i]);
+			e->vars[i] = strbuf_detach(&var, NULL);
+			return;
+		}
+	KNIT_ALLOC_GROW(e->vars, e->n + 1, e->alloc);
+	e->vars[e->n++] = strbuf_detach(&var, NULL);
+}
+
+const char *knit_build_env_get(const char *name)
+{
+	const char *v = getenv(name);
+	return v ? v : "";
+}
+
+void knit_build_env_release(struct knit_build_env *e)
+{
+	for (size_t i = 0; i < e->n; i++)
+		free(e->vars[i]);
+	free(e->vars);
+	memset(e, 0, sizeof(*e));
+}
+
+/* environ with env's variables in place of the same names; the array is malloc'd, its strings borrowed. */
+static char **merged_environment(const struct knit_build_env *env)
+{
+	size_t n = 0;
+	while (environ[n])
+		n++;
+	char **out = knit_xcalloc(n + env->n + 1, sizeof(*out));
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *eq = strchr(environ[i], '=');
+		size_t len = eq ? (size_t)(eq - environ[i]) : strlen(environ[i]);
+		bool replaced = false;
+		for (size_t j = 0; j < env->n && !replaced; j++)
+			replaced = !strncmp(env->vars[j], environ[i], len) && env->vars[j][len] == '=';
+		if (!replaced)
+			out[k++] = environ[i];
+	}
+	for (size_t j = 0; j < env->n; j++)
+		out[k++] = env->vars[j];
+	return out;
+}
+
+int knit_build_exec(const char *const *argv, const char *dir, const struct knit_build_env *env, int log_fd,
+		    struct knit_build_status *st, struct strbuf *err)
+{
+	struct strbuf line = STRBUF_INIT;
+	strbuf_addstr(&line, "$");
+	for (size_t i = 0; argv[i]; i++)
+		strbuf_addf(&line, " %s", argv[i]);
+	strbuf_addch(&line, '\n');
+	if (write(log_fd, line.buf, line.len) < 0) {
+		/* the log is best effort; the step's status is what counts */
+	}
+	strbuf_release(&line);
+	char **envp = merged_environment(env);
+	int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	pid_t pid = fork();
+	if (pid == 0) {
+		if (devnull >= 0)
+			dup2(devnull, 0);
+		dup2(log_fd, 1);
+		dup2(log_fd, 2);
+		if (chdir(dir))
+			_exit(126);
+		signal(SIGPIPE, SIG_DFL);
+		environ = envp;
+		execvp(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	int saved = errno;
+	if (devnull >= 0)
+		close(devnull);
+	free(envp);
+	if (pid < 0) {
+		strbuf_addf(err, "cannot start %s: %s", argv[0], strerror(saved));
+		return KNIT_EIO;
+	}
+	int status;
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR) {
+			strbuf_addf(err, "cannot wait for %s: %s", argv[0], strerror(errno));
+			return KNIT_EIO;
+		}
+	st->exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 0;
+	st->signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+	return 0;
+}
