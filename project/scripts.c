@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -62,6 +63,7 @@ bool knit_script_shadowed(const char *command, struct strbuf *out)
 
 static volatile sig_atomic_t running_child;
 static volatile sig_atomic_t last_forwarded; /* the last signal passed on, 0 if none */
+static volatile sig_atomic_t draining;       /* the leader is gone, what it left is waited for */
 static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP };
 #define NFORWARDED (sizeof(forwarded) / sizeof(forwarded[0]))
 
@@ -71,7 +73,13 @@ static void forward(int sig, siginfo_t *info, void *uctx)
 	(void)uctx;
 	/* to the script's whole process group: its shell and what it started */
 	pid_t child = running_child;
-	if (child > 0) {
+	if (child > 0 && draining) {
+		/* waiting on what a dead shell left (its background jobs ignore
+		 * SIGINT): a further signal asks harder, SIGTERM, then SIGKILL */
+		int harder = draining++ == 1 ? SIGTERM : SIGKILL;
+		last_forwarded = harder;
+		kill(-child, harder);
+	} else if (child > 0) {
 		last_forwarded = sig;
 		kill(-child, sig);
 	}
@@ -144,6 +152,49 @@ static void free_environment(char **env)
 	free(env);
 }
 
+/* The environment's PATH value (script_environment always sets one). */
+static const char *environment_path(char **env)
+{
+	for (size_t i = 0; env[i]; i++)
+		if (!strncmp(env[i], "PATH=", 5))
+			return env[i] + 5;
+	return "";
+}
+
+/*
+ * After the script's leader died of a signal, the processes it left in its
+ * group (knit's children now, knit being their subreaper): waited for, so
+ * that knit does not return while a server is still shutting down. true
+ * with their outcome in *wstatus (the first that failed, else a clean exit)
+ * when there were any.
+ */
+static bool wait_for_group(pid_t group, int *wstatus)
+{
+	bool any = false, failed = false;
+	int ws;
+	for (;;) {
+		pid_t got = waitpid(-group, &ws, 0);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			break;
+		if (!any || (!failed && !(WIFEXITED(ws) && !WEXITSTATUS(ws)))) {
+			*wstatus = ws;
+			failed = !(WIFEXITED(ws) && !WEXITSTATUS(ws));
+		}
+		any = true;
+	}
+	return any;
+}
+
+static bool forwarded_signal(int sig)
+{
+	for (size_t i = 0; i < NFORWARDED; i++)
+		if (forwarded[i] == sig)
+			return true;
+	return false;
+}
+
 static int run_one(const struct knit_script_run *run, const char *event, const char *command,
 		   struct knit_script_status *status, struct strbuf *err)
 {
@@ -158,6 +209,8 @@ static int run_one(const struct knit_script_run *run, const char *event, const c
 		run->announce(run->announce_ctx, event, line.buf);
 
 	char **env = script_environment(run, event);
+	struct knit_script_argv direct;
+	knit_script_argv(line.buf, run->root, environment_path(env), &direct);
 	const char *argv[] = { "/bin/sh", "-c", line.buf, NULL };
 	struct saved_handlers saved;
 	sigset_t block, old_mask;
@@ -167,6 +220,10 @@ static int run_one(const struct knit_script_run *run, const char *event, const c
 	/* blocked until running_child is set, so that no signal is lost */
 	sigprocmask(SIG_BLOCK, &block, &old_mask);
 	catch_signals(&saved);
+	/* what the script's shell leaves behind when a signal ends it comes to knit */
+	int was_subreaper = 0;
+	prctl(PR_GET_CHILD_SUBREAPER, &was_subreaper);
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	/* The script gets a process group of its own, so that a signal for it
 	 * reaches every process it started, not only its shell; on a terminal
 	 * that group becomes the foreground one, so ^C and the terminal's input
@@ -179,8 +236,11 @@ static int run_one(const struct knit_script_run *run, const char *event, const c
 			tcsetpgrp(STDIN_FILENO, getpid());
 		restore_signals(&saved);
 		sigprocmask(SIG_SETMASK, &old_mask, NULL);
-		if (chdir(run->root) == 0)
+		if (chdir(run->root) == 0) {
+			if (direct.program) /* else, or if it cannot (a script without #!), the shell */
+				execve(direct.program, direct.argv, env);
 			execve(argv[0], (char *const *)argv, env);
+		}
 		_exit(127);
 	}
 	if (pid > 0) {
@@ -199,8 +259,8 @@ static int run_one(const struct knit_script_run *run, const char *event, const c
 		sigprocmask(SIG_SETMASK, &old_mask, NULL);
 		while (waitpid(pid, &wstatus, 0) < 0 && errno == EINTR)
 			;
-		running_child = 0;
-		if (tty) { /* the terminal back to knit's group; SIGTTOU would stop knit */
+		if (tty) { /* the terminal back to knit's group (SIGTTOU would stop
+			    * knit): a further ^C now comes to knit */
 			sigset_t ttou, before;
 			sigemptyset(&ttou);
 			sigaddset(&ttou, SIGTTOU);
@@ -208,8 +268,23 @@ static int run_one(const struct knit_script_run *run, const char *event, const c
 			tcsetpgrp(STDIN_FILENO, getpgrp());
 			sigprocmask(SIG_SETMASK, &before, NULL);
 		}
+		/* a shell killed by ^C or a forwarded signal may leave its server
+		 * shutting down: its outcome is the script's */
+		int left;
+		if (WIFSIGNALED(wstatus) && forwarded_signal(WTERMSIG(wstatus))) {
+			draining = 1;
+			if (wait_for_group(pid, &left))
+				wstatus = left;
+			draining = 0;
+		} else {
+			while (waitpid(-pid, &left, WNOHANG) > 0) /* orphans that already ended */
+				;
+		}
+		running_child = 0;
 	}
+	prctl(PR_SET_CHILD_SUBREAPER, was_subreaper);
 	restore_signals(&saved);
+	knit_script_argv_release(&direct);
 	free_environment(env);
 	strbuf_release(&line);
 	if (rc)

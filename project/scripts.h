@@ -1,6 +1,7 @@
 /*
  * Running knit.json's scripts, as npm run does: /bin/sh -c in the project
- * folder, deps/.bin first on PATH, knit_package_name, knit_package_version
+ * folder (a line that is one simple command runs its program directly, as
+ * bash -c would), deps/.bin first on PATH, knit_package_name, knit_package_version
  * and knit_lifecycle_event in the environment, pre<name> and post<name>
  * around <name>, extra arguments appended shell-quoted to <name> alone.
  *
@@ -56,6 +57,22 @@ int knit_script_run(const struct knit_script_run *run, struct knit_script_status
  * false when there is none.
  */
 bool knit_script_shadowed(const char *command, struct strbuf *out);
+
+/*
+ * A script line that is one simple command, split as /bin/sh would split
+ * it (plain words and '...' quoting only; no expansion, operator,
+ * assignment, reserved word or dash builtin), with the program it runs:
+ * argv[0] as written when it holds a '/' (relative to root), else found on
+ * path (a $PATH value; an empty or relative entry before the match gives
+ * up). false (and *out empty) for any other line, which goes to /bin/sh.
+ */
+struct knit_script_argv {
+	char **argv;   /* argc words and a NULL */
+	size_t argc;
+	char *program; /* the file to execute */
+};
+bool knit_script_argv(const char *line, const char *root, const char *path, struct knit_script_argv *out);
+void knit_script_argv_release(struct knit_script_argv *a);
 
 /* Appends arg quoted for /bin/sh: 'it'\''s'. */
 void knit_shell_quote(struct strbuf *out, const char *arg);

@@ -62,6 +62,57 @@ rc=$?
 [ "$(cat "$OUT" 2>/dev/null)" = got-TERM ] && ok || not_ok "SIGTERM was not forwarded to the script"
 [ "$rc" = 0 ] && ok || not_ok "the script handled SIGTERM and exited 0, knit exited $rc"
 
+# Ctrl-C on a server that shuts down cleanly: knit reports the server's
+# status (0), after the server has exited. A test's background job has
+# SIGINT ignored, so knit starts from a launcher that sets it back.
+cd "$TEST_TMP" && mkdir serve && cd serve || exit 1
+cat >srv <<'E'
+#!/bin/sh
+trap 'sleep 0.3; echo "stopped $1" >>"$OUT"; exit 0' INT TERM
+[ -n "$1" ] || echo $$ >"$PIDFILE"
+while :; do sleep 0.05; done
+E
+chmod +x srv
+cat >knit.json <<'E'
+{ "name": "serve", "version": "1.0.0",
+  "scripts": { "start": "./srv", "pair": "./srv a & ./srv b & echo $$ >$PIDFILE; wait" } }
+E
+with_sigint() { exec python3 -c 'import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execvp(sys.argv[1], sys.argv[1:])' "$@"; }
+started() { for _ in $(seq 100); do [ -s "$PIDFILE" ] && return; sleep 0.05; done; }
+# SIGNAL... -- knit args: runs knit, sends it each SIGNAL (half a second
+# apart), or with @SIGNAL the script's process group, as a terminal does
+stop_with() {
+	local sigs=()
+	while [ "$1" != -- ]; do sigs+=("$1"); shift; done
+	shift
+	rm -f "$OUT" "$PIDFILE"
+	with_sigint "$KNIT" "$@" >"$TEST_TMP/serve.out" 2>"$TEST_TMP/serve.err" &
+	local knit_pid=$! sig
+	started
+	for sig in "${sigs[@]}"; do
+		case $sig in
+		@*) kill "-${sig#@}" -- "-$(cat "$PIDFILE")" ;;
+		*) kill "-$sig" "$knit_pid" ;;
+		esac
+		sleep 0.5
+	done
+	wait "$knit_pid"
+	rc=$?
+	stopped=$(sort "$OUT" 2>/dev/null | tr '\n' ' ')
+}
+stop_with INT -- start -s
+[ "$rc" = 0 ] && [ "$stopped" = "stopped  " ] && ok || not_ok "SIGINT to knit start: exit $rc (want 0, the server's), server said '$stopped'"
+lacks "error" "no error for a server that stopped cleanly" -- cat "$TEST_TMP/serve.err"
+stop_with @INT -- start -s
+[ "$rc" = 0 ] && [ "$stopped" = "stopped  " ] && ok || not_ok "SIGINT to the script's group: exit $rc (want 0), server said '$stopped'"
+lacks "error" "no error for a server that stopped cleanly on ^C at the terminal" -- cat "$TEST_TMP/serve.err"
+# the shell dies of SIGTERM at once, its two servers still shutting down
+stop_with TERM -- run -s pair
+[ "$rc" = 0 ] && [ "$stopped" = "stopped a stopped b " ] && ok || not_ok "SIGTERM: knit returned $rc before the servers behind the shell had stopped ('$stopped')"
+# a shell's background jobs ignore SIGINT: a second ^C asks with SIGTERM
+stop_with INT INT -- run -s pair
+[ "$rc" = 0 ] && [ "$stopped" = "stopped a stopped b " ] && ok || not_ok "a second ^C did not stop the servers behind the shell: exit $rc, '$stopped'"
+
 # bad input: one line naming the file and the field, exit 1
 cd "$TEST_TMP" && mkdir bad && cd bad || exit 1
 expect_run "no knit.json" 1 "" "knit: error: no knit.json here" -- "$KNIT" run build

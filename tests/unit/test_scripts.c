@@ -9,6 +9,7 @@
 #include "util/error.h"
 
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -28,6 +29,73 @@ static void quote(void **state)
 		assert_string_equal(out.buf, cases[i][1]);
 		strbuf_release(&out);
 	}
+}
+
+/* which lines run without a shell, split into what words */
+static void simple_commands(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/knit-argv.XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	test_sh("mkdir %s/bin %s/build && printf '#!/bin/sh\\n' >%s/bin/tool && chmod +x %s/bin/tool"
+		" && cp %s/bin/tool %s/build/srv && printf x >%s/bin/plain",
+		dir, dir, dir, dir, dir, dir, dir);
+	char path[600], tool[600];
+	snprintf(path, sizeof(path), "%s/bin:/usr/bin:/bin", dir);
+	snprintf(tool, sizeof(tool), "%s/bin/tool", dir);
+	const struct {
+		const char *line, *program, *words; /* words joined by '|'; NULL program: the shell */
+	} cases[] = {
+		{ "tool", tool, "tool" },
+		{ "  tool  a\tb ", tool, "tool|a|b" },
+		{ "tool a  b", tool, "tool|a|b" },
+		{ "./build/srv --port=8080 'a b' 'it'\\''s' ''", "./build/srv", "./build/srv|--port=8080|a b|it's|" },
+		{ "tool @scope/x%1,+:.", tool, "tool|@scope/x%1,+:." },
+		{ "tool $HOME", NULL, NULL },
+		{ "tool *.c", NULL, NULL },
+		{ "tool >out", NULL, NULL },
+		{ "tool && tool", NULL, NULL },
+		{ "tool; tool", NULL, NULL },
+		{ "tool \"q\"", NULL, NULL },
+		{ "tool 'open", NULL, NULL },
+		{ "tool ~/x", NULL, NULL },
+		{ "tool # comment", NULL, NULL },
+		{ "X=1 tool", NULL, NULL },
+		{ "'tool'", NULL, NULL },
+		{ "echo hi", NULL, NULL },     /* dash's echo, not /bin/echo */
+		{ "test -f x", NULL, NULL },
+		{ "if", NULL, NULL },
+		{ "plain", NULL, NULL },       /* not executable */
+		{ "nosuch", NULL, NULL },      /* the shell says 'not found' */
+		{ "./build/none", NULL, NULL },
+		{ "", NULL, NULL },
+		{ "   ", NULL, NULL },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct knit_script_argv a;
+		bool direct = knit_script_argv(cases[i].line, dir, path, &a);
+		if (!cases[i].program) {
+			if (direct)
+				fail_msg("'%s' should go to the shell", cases[i].line);
+			assert_null(a.argv);
+			continue;
+		}
+		if (!direct)
+			fail_msg("'%s' should run directly", cases[i].line);
+		assert_string_equal(a.program, cases[i].program);
+		struct strbuf words = STRBUF_INIT;
+		for (size_t k = 0; k < a.argc; k++)
+			strbuf_addf(&words, "%s%s", k ? "|" : "", a.argv[k]);
+		assert_string_equal(words.buf, cases[i].words);
+		assert_null(a.argv[a.argc]);
+		strbuf_release(&words);
+		knit_script_argv_release(&a);
+	}
+	/* a relative folder on PATH before the program: the shell's search */
+	struct knit_script_argv a;
+	assert_false(knit_script_argv("tool", dir, "bin:/usr/bin", &a));
+	assert_false(knit_script_argv("tool", dir, ":/usr/bin", &a));
+	test_sh("rm -rf %s", dir);
 }
 
 static void parse(struct knit_manifest *m, const char *json)
@@ -112,6 +180,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(quote),
+		cmocka_unit_test(simple_commands),
 		cmocka_unit_test(order_and_failures),
 		cmocka_unit_test(bad_scripts_field),
 	};
