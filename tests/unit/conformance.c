@@ -12,16 +12,39 @@
 #define KNIT_CONFORMANCE_DIR "../shared/conformance"
 #endif
 
-cJSON *conformance_load(const char *group, const char *file)
+static const char *conformance_dir(void)
 {
 	const char *dir = getenv("KNIT_CONFORMANCE_DIR");
+	return dir && *dir ? dir : KNIT_CONFORMANCE_DIR;
+}
+
+bool conformance_present(const char *group)
+{
+	char path[4096];
+	struct stat st;
+	snprintf(path, sizeof(path), "%s/%s", conformance_dir(), group);
+	if (!stat(path, &st) && S_ISDIR(st.st_mode))
+		return true;
+	fprintf(stderr, "SKIPPED: no conformance fixtures at '%s' (configure with "
+		"-DKNIT_CONFORMANCE_DIR=<shared/conformance>, or set $KNIT_CONFORMANCE_DIR)\n", path);
+	return false;
+}
+
+void conformance_require(const char *group)
+{
+	if (!conformance_present(group))
+		exit(CONFORMANCE_SKIPPED);
+}
+
+cJSON *conformance_load(const char *group, const char *file)
+{
 	char path[4096];
 	FILE *f;
 	long size;
 	char *text;
 	cJSON *doc;
 
-	snprintf(path, sizeof(path), "%s/%s/%s", dir && *dir ? dir : KNIT_CONFORMANCE_DIR, group, file);
+	snprintf(path, sizeof(path), "%s/%s/%s", conformance_dir(), group, file);
 	f = fopen(path, "rb");
 	if (!f) {
 		fprintf(stderr, "cannot open '%s'\n", path);

@@ -6,11 +6,21 @@
 #define KNIT_TESTS_CONFORMANCE_H
 
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
 #include <cjson/cJSON.h>
+
+/*
+ * Whether <dir>/<group> exists (saying SKIPPED and where it looked when
+ * not); conformance_require exits CONFORMANCE_SKIPPED (ctest's
+ * SKIP_RETURN_CODE for the test) when it does not.
+ */
+#define CONFORMANCE_SKIPPED 77
+bool conformance_present(const char *group);
+void conformance_require(const char *group);
 
 /* Parses <dir>/<group>/<file>; NULL (after printing why) when it cannot. */
 cJSON *conformance_load(const char *group, const char *file);

@@ -866,6 +866,7 @@ static void test_total(void **state)
 
 int main(void)
 {
+	conformance_require("semver");
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_range_include),
 		cmocka_unit_test(test_range_exclude),
