@@ -16,7 +16,7 @@ static const char *const install_usage[] = {
 	"knit install [--registry <url>] [--frozen-lockfile] [--offline|--prefer-offline] [--resolution highest|lowest] [--save-dev] [--save-exact] [<package>[@<range>]...]",
 	NULL };
 static const char *const uninstall_usage[] = { "knit uninstall [--registry <url>] <package>...", NULL };
-static const char *const ci_usage[] = { "knit ci [--registry <url>] [--offline] [--verify]", NULL };
+static const char *const ci_usage[] = { "knit ci [--registry <url>] [--offline|--prefer-offline] [--verify]", NULL };
 static const char *const update_usage[] = { "knit update [--registry <url>] [--prefer-offline] [<package>...]", NULL };
 
 static double now(void)
@@ -139,9 +139,10 @@ int cmd_uninstall(int argc, const char **argv, struct knit_cli *cli)
 int cmd_ci(int argc, const char **argv, struct knit_cli *cli)
 {
 	const char *registry = NULL;
-	int offline = 0, verify = 0;
+	int offline = 0, prefer = 0, verify = 0;
 	const struct knit_option opts[] = {
 		KNIT_OPT_BOOL_(0, "offline", &offline, "use only the store: no network at all"),
+		KNIT_OPT_BOOL_(0, "prefer-offline", &prefer, "the store first, the network for what it lacks"),
 		KNIT_OPT_BOOL_(0, "verify", &verify, "check every store entry's file digests, not only sizes and mtimes"),
 		KNIT_OPT_STRING_(0, "registry", &registry, "url", "the registry to fetch from; locked URLs are rebased onto it"),
 		KNIT_OPT_END_(),
@@ -155,8 +156,11 @@ int cmd_ci(int argc, const char **argv, struct knit_cli *cli)
 		knit_error(cli, "ci takes no arguments, got '%s'", argv[0]);
 		return KNIT_EXIT_FAILURE;
 	}
+	enum knit_cache_mode mode = KNIT_CACHE_REVALIDATE;
+	if (knit_cache_mode_option(cli, offline, prefer, &mode))
+		return KNIT_EXIT_FAILURE;
 	struct knit_install_opts o = { .project_dir = ".", .mode = KNIT_INSTALL_CI, .verify = verify };
-	return run(cli, &o, registry, offline ? KNIT_CACHE_ONLY : KNIT_CACHE_REVALIDATE);
+	return run(cli, &o, registry, mode);
 }
 
 int cmd_update(int argc, const char **argv, struct knit_cli *cli)
