@@ -4,6 +4,7 @@
  * sizes, shasum and integrity, then the file name on the last line.
  */
 #include "cli.h"
+#include "cli_session.h"
 #include "options.h"
 #include "pack_report.h"
 #include "project/pack.h"
@@ -33,11 +34,15 @@ int cmd_pack(int argc, const char **argv, struct knit_cli *cli)
 		return KNIT_EXIT_FAILURE;
 	}
 	struct knit_pack p;
-	struct knit_config cfg = { 0 };
+	struct knit_cli_session cs;
 	struct strbuf err = STRBUF_INIT, file = STRBUF_INIT, path = STRBUF_INIT;
 	int status = KNIT_EXIT_FAILURE;
-	/* the settings' tokens, which no packed file may hold */
-	if (knit_config_load(&cfg, ".", NULL, &err) || knit_pack_make(&p, ".", &cfg, &err)) {
+	/* the session: the settings' tokens, which no packed file may hold, and the warnings */
+	if (knit_cli_session_open(&cs, cli, NULL, KNIT_CACHE_REVALIDATE)) {
+		strbuf_release(&err);
+		return KNIT_EXIT_FAILURE;
+	}
+	if (knit_pack_make(&p, ".", &cs.session, &err)) {
 		knit_error(cli, "%s", err.buf);
 		goto done;
 	}
@@ -56,7 +61,7 @@ int cmd_pack(int argc, const char **argv, struct knit_cli *cli)
 	knit_pack_release(&p);
 	status = KNIT_EXIT_OK;
 done:
-	knit_config_release(&cfg);
+	knit_cli_session_close(&cs);
 	strbuf_release(&err);
 	strbuf_release(&file);
 	strbuf_release(&path);

@@ -39,11 +39,12 @@ int cmd_publish(int argc, const char **argv, struct knit_cli *cli)
 	struct knit_publish_req req;
 	struct strbuf err = STRBUF_INIT, file = STRBUF_INIT, sri = STRBUF_INIT, url = STRBUF_INIT;
 	int status = KNIT_EXIT_FAILURE;
-	struct knit_config secrets = { 0 }; /* the settings' tokens, which no packed file may hold */
-	int made = knit_config_load(&secrets, ".", NULL, &err) || knit_pack_make(&p, ".", &secrets, &err);
-	knit_config_release(&secrets);
-	if (made) {
+	/* the session first: its settings' tokens no packed file may hold, and it takes the warnings */
+	if (knit_registry_cmd_open_session(&rc, cli))
+		return KNIT_EXIT_FAILURE;
+	if (knit_pack_make(&p, ".", rc.s, &err)) {
 		knit_error(cli, "%s", err.buf);
+		knit_registry_cmd_close(&rc);
 		strbuf_release(&err);
 		return KNIT_EXIT_FAILURE;
 	}
@@ -51,7 +52,7 @@ int cmd_publish(int argc, const char **argv, struct knit_cli *cli)
 		knit_error(cli, "%s", err.buf);
 		goto done;
 	}
-	if (knit_registry_cmd_open(&rc, cli, registry, p.name))
+	if (knit_registry_cmd_pick(&rc, cli, registry, p.name))
 		goto done;
 	knit_pack_filename(p.name, p.version, &file);
 	knit_pack_report(cli, &p, file.buf);

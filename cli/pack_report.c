@@ -32,7 +32,5 @@ void knit_pack_report(struct knit_cli *cli, const struct knit_pack *p, const cha
 	fprintf(cli->out, "shasum:        %s\n", p->shasum);
 	fprintf(cli->out, "integrity:     %s\n", sri.buf);
 	fprintf(cli->out, "total files:   %zu\n", p->n);
-	for (size_t i = 0; i < p->warnings.n; i++)
-		knit_warning(cli, "%s", p->warnings.items[i]);
 	strbuf_release(&sri);
 }

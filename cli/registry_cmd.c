@@ -6,16 +6,29 @@
 #include <stdlib.h>
 #include <string.h>
 
-int knit_registry_cmd_open(struct knit_registry_cmd *rc, struct knit_cli *cli, const char *flag_registry,
-			   const char *name)
+int knit_registry_cmd_open_session(struct knit_registry_cmd *rc, struct knit_cli *cli)
 {
 	memset(rc, 0, sizeof(*rc));
 	if (knit_cli_session_open(&rc->cs, cli, NULL, KNIT_CACHE_REVALIDATE))
 		return -1;
 	rc->s = &rc->cs.session;
+	return 0;
+}
+
+int knit_registry_cmd_pick(struct knit_registry_cmd *rc, struct knit_cli *cli, const char *flag_registry,
+			   const char *name)
+{
 	rc->registry = knit_registry_cmd_url(cli, flag_registry ? flag_registry : knit_config_registry(&rc->s->cfg, name),
 					     "registry");
-	if (!rc->registry) {
+	return rc->registry ? 0 : -1;
+}
+
+int knit_registry_cmd_open(struct knit_registry_cmd *rc, struct knit_cli *cli, const char *flag_registry,
+			   const char *name)
+{
+	if (knit_registry_cmd_open_session(rc, cli))
+		return -1;
+	if (knit_registry_cmd_pick(rc, cli, flag_registry, name)) {
 		knit_registry_cmd_close(rc);
 		return -1;
 	}

@@ -19,6 +19,10 @@ struct knit_registry_cmd {
 /* Opens the session and picks the registry for name (NULL: the default). 0, or -1 after an error. rc must not move. */
 int knit_registry_cmd_open(struct knit_registry_cmd *rc, struct knit_cli *cli, const char *flag_registry,
 			   const char *name);
+/* The two halves, for a command that learns the package's name from the session's work (publish). */
+int knit_registry_cmd_open_session(struct knit_registry_cmd *rc, struct knit_cli *cli);
+int knit_registry_cmd_pick(struct knit_registry_cmd *rc, struct knit_cli *cli, const char *flag_registry,
+			   const char *name);
 void knit_registry_cmd_close(struct knit_registry_cmd *rc);
 /*
  * url without trailing slashes (malloc'd), or NULL after the error

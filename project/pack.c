@@ -55,6 +55,7 @@ struct selection {
 	const struct knit_strings *files; /* NULL: everything not ignored */
 	struct knit_ignore ignore;
 	struct knit_pack *p;
+	const struct knit_session *session; /* takes the warnings; may be NULL */
 	struct strbuf *err;
 };
 
@@ -123,7 +124,7 @@ static int cmp_names(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static void warn(struct knit_pack *p, const char *line);
+static void warn(const struct knit_session *session, const char *line);
 
 /* rel: the folder below the root ("" for the root itself); its folders to walk go to pending. */
 static int walk_folder(struct selection *s, const char *rel, struct knit_paths *pending)
@@ -179,7 +180,7 @@ static int walk_folder(struct selection *s, const char *rel, struct knit_paths *
 				strbuf_reset(&line);
 				strbuf_addf(&line, "'%s' is a symbolic link: not packed (npm leaves links out too)",
 					    child.buf);
-				warn(s->p, line.buf);
+				warn(s->session, line.buf);
 			}
 			continue;
 		}
@@ -241,10 +242,10 @@ static bool packed(const struct knit_pack *p, const char *path)
 	return false;
 }
 
-static void warn(struct knit_pack *p, const char *line)
+static void warn(const struct knit_session *session, const char *line)
 {
-	KNIT_ALLOC_GROW(p->warnings.items, p->warnings.n + 1, p->warnings.alloc);
-	p->warnings.items[p->warnings.n++] = knit_xstrdup(line);
+	if (session)
+		knit_session_warn(session, "%s", line);
 }
 
 /*
@@ -252,7 +253,8 @@ static void warn(struct knit_pack *p, const char *line)
  * users, not here: say so when the include folders or the sources exist in
  * the project but none of their files is packed (a `files` list missing them).
  */
-static void check_c_section(struct knit_pack *p, const struct knit_manifest *m, const char *dir)
+static void check_c_section(const struct knit_pack *p, const struct knit_manifest *m, const char *dir,
+			    const struct knit_session *session)
 {
 	struct strbuf path = STRBUF_INIT, line = STRBUF_INIT;
 	const char *conventional[] = { KNIT_C_INCLUDE_CONVENTION };
@@ -274,7 +276,7 @@ static void check_c_section(struct knit_pack *p, const struct knit_manifest *m, 
 		strbuf_reset(&line);
 		strbuf_addf(&line, "c.include '%.*s' is in the project but none of its files is packed; add it to "
 				   "knit.json's files", (int)n, d);
-		warn(p, line.buf);
+		warn(session, line.buf);
 	}
 	const char *conventional_src[] = { KNIT_C_SOURCES_CONVENTION };
 	const char *const *src = m->c.has_sources ? (const char *const *)m->c.sources.items : conventional_src;
@@ -290,7 +292,7 @@ static void check_c_section(struct knit_pack *p, const struct knit_manifest *m, 
 			strbuf_reset(&line);
 			strbuf_addf(&line, "c.sources '%s' matches %zu file%s in the project but none is packed; "
 					   "add them to knit.json's files", src[i], found.n, found.n == 1 ? "" : "s");
-			warn(p, line.buf);
+			warn(session, line.buf);
 		}
 		knit_paths_release(&found);
 	}
@@ -439,8 +441,7 @@ static int check_identity(struct knit_pack *p, const struct knit_manifest *m, co
 	return 0;
 }
 
-int knit_pack_make(struct knit_pack *p, const char *dir, const struct knit_config *config,
-		   struct strbuf *err)
+int knit_pack_make(struct knit_pack *p, const char *dir, const struct knit_session *session, struct strbuf *err)
 {
 	struct strbuf path = STRBUF_INIT, text = STRBUF_INIT;
 	cJSON *doc = NULL;
@@ -467,7 +468,7 @@ int knit_pack_make(struct knit_pack *p, const char *dir, const struct knit_confi
 	p->package_json = strbuf_detach(&pj, NULL);
 
 	const struct knit_manifest *m = &p->manifest;
-	struct selection s = { .root = dir, .m = m, .p = p, .err = err };
+	struct selection s = { .root = dir, .m = m, .p = p, .session = session, .err = err };
 	if (m->has_files)
 		s.files = &m->files;
 	else {
@@ -480,8 +481,8 @@ int knit_pack_make(struct knit_pack *p, const char *dir, const struct knit_confi
 		goto done;
 	add_file(p, "package.json", 0644, 0);
 	qsort(p->files, p->n, sizeof(*p->files), cmp_files);
-	check_c_section(p, m, dir);
-	if ((rc = write_tarball(p, dir, config, err)))
+	check_c_section(p, m, dir, session);
+	if ((rc = write_tarball(p, dir, session ? &session->cfg : NULL, err)))
 		goto done;
 	digest(p);
 done:
@@ -501,7 +502,6 @@ void knit_pack_release(struct knit_pack *p)
 	free(p->package_json);
 	free(p->readme);
 	free(p->readme_filename);
-	knit_paths_release(&p->warnings);
 	for (size_t i = 0; i < p->n; i++)
 		free(p->files[i].path);
 	free(p->files);

@@ -29,6 +29,7 @@
 #define KNIT_PROJECT_PACK_H
 
 #include "project/manifest.h"
+#include "project/session.h"
 #include "util/config.h"
 #include "util/integrity.h"
 #include "util/glob.h"
@@ -56,17 +57,17 @@ struct knit_pack {
 	char shasum[41];                 /* hex sha1 of tgz */
 	unsigned long long unpacked_size;
 	char *readme, *readme_filename; /* the top README's text and name, for registries to show; NULL if none */
-	struct knit_paths warnings;     /* one line each: what the `c` section needs that is not packed, links left out */
 };
 
 /*
- * Packs the project whose knit.json is in dir; config (may be NULL) holds
- * the secrets no packed file may contain. 0, or KNIT_ENOTFOUND (no
+ * Packs the project whose knit.json is in dir. The session (may be NULL)
+ * gives the settings, whose secrets no packed file may contain, and takes
+ * the warnings: each link left out, and what the `c` section needs that is
+ * not packed. 0, or KNIT_ENOTFOUND (no
  * knit.json), KNIT_EPARSE (knit.json at fault), KNIT_EINVALID_ARG (a file
  * refused, above) or KNIT_EIO, with one line in *err naming the file.
  */
-int knit_pack_make(struct knit_pack *p, const char *dir, const struct knit_config *config,
-		   struct strbuf *err);
+int knit_pack_make(struct knit_pack *p, const char *dir, const struct knit_session *s, struct strbuf *err);
 void knit_pack_release(struct knit_pack *p);
 /*
  * The request that publishes p (registry/publish.h) with tag (NULL:
