@@ -9,7 +9,6 @@
 #include "cli.h"
 #include "options.h"
 #include "registry/account.h"
-#include "registry/folder.h"
 #include "registry_cmd.h"
 
 #include <stdlib.h>
@@ -77,8 +76,8 @@ int cmd_login(int argc, const char **argv, struct knit_cli *cli)
 		      file = STRBUF_INIT, key = STRBUF_INIT;
 	int status = KNIT_EXIT_FAILURE;
 	bool tty = isatty(STDIN_FILENO);
-	if (knit_folder_is(rc.registry)) {
-		knit_error(cli, "%s is a folder registry: it needs no login", rc.registry);
+	if (knit_account_supported(rc.registry, &err)) { /* before asking for a password */
+		knit_error(cli, "%s", err.buf);
 		goto done;
 	}
 	if (username)

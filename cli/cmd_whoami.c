@@ -2,7 +2,6 @@
 #include "cli.h"
 #include "options.h"
 #include "registry/account.h"
-#include "registry/folder.h"
 #include "registry_cmd.h"
 
 static const char *const whoami_usage[] = { "knit whoami [--registry <url>]", NULL };
@@ -28,9 +27,7 @@ int cmd_whoami(int argc, const char **argv, struct knit_cli *cli)
 		return KNIT_EXIT_FAILURE;
 	struct strbuf user = STRBUF_INIT, err = STRBUF_INIT;
 	int status = KNIT_EXIT_FAILURE;
-	if (knit_folder_is(rc.registry))
-		knit_error(cli, "%s is a folder registry: it has no users", rc.registry);
-	else if (knit_account_whoami(&rc.s->cfg, rc.s->fetch, rc.registry, &user, &err))
+	if (knit_account_whoami(&rc.s->cfg, rc.s->fetch, rc.registry, &user, &err))
 		knit_error(cli, "%s", err.buf);
 	else {
 		fprintf(cli->out, "%s\n", user.buf);

@@ -1,4 +1,5 @@
 #include "account.h"
+#include "backend.h"
 #include "http.h"
 #include "util/base64.h"
 #include "util/error.h"
@@ -49,9 +50,20 @@ static int take_token(const struct strbuf *body, const char *registry, struct st
 	return rc;
 }
 
+int knit_account_supported(const char *registry, struct strbuf *err)
+{
+	const struct knit_registry_backend *be = knit_registry_backend_for(registry);
+	if (be->has_accounts)
+		return 0;
+	strbuf_addf(err, "%s is a %s registry: it has no users", registry, be->name);
+	return KNIT_EINVALID_ARG;
+}
+
 int knit_account_login(struct knit_fetch *f, const char *registry, const char *user,
 		       const char *password, struct strbuf *token, struct strbuf *err)
 {
+	if (knit_account_supported(registry, err))
+		return KNIT_EINVALID_ARG;
 	struct strbuf url = STRBUF_INIT, body = STRBUF_INIT, what = STRBUF_INIT, basic = STRBUF_INIT,
 		      pair = STRBUF_INIT, scratch = STRBUF_INIT;
 	strbuf_addf(&url, "%s/-/user/org.couchdb.user:", registry);
@@ -94,6 +106,8 @@ int knit_account_login(struct knit_fetch *f, const char *registry, const char *u
 int knit_account_whoami(const struct knit_config *cfg, struct knit_fetch *f, const char *registry,
 			struct strbuf *user, struct strbuf *err)
 {
+	if (knit_account_supported(registry, err))
+		return KNIT_EINVALID_ARG;
 	struct strbuf url = STRBUF_INIT, body = STRBUF_INIT, auth = STRBUF_INIT;
 	const char *auth_line = knit_config_auth_header(cfg, registry, &auth);
 	if (!auth_line) {
@@ -125,6 +139,8 @@ int knit_account_whoami(const struct knit_config *cfg, struct knit_fetch *f, con
 
 int knit_account_logout(struct knit_fetch *f, const char *registry, const char *token, struct strbuf *err)
 {
+	if (knit_account_supported(registry, err))
+		return KNIT_EINVALID_ARG;
 	struct strbuf url = STRBUF_INIT, auth = STRBUF_INIT, scratch = STRBUF_INIT;
 	strbuf_addf(&url, "%s/-/user/token/", registry);
 	knit_url_encode(token, "", &url);

@@ -11,6 +11,13 @@
 #include "util/fetch.h"
 
 /*
+ * 0 when registry's kind has users and tokens (registry/backend.h), else
+ * KNIT_EINVALID_ARG with "<registry> is a folder registry: it has no users".
+ * The three calls below begin with it; login asks it before prompting.
+ */
+int knit_account_supported(const char *registry, struct strbuf *err);
+
+/*
  * PUT /-/user/org.couchdb.user:<name>: creates the user where the registry
  * lets anyone sign up, else logs in (an existing user is asked again with
  * HTTP Basic credentials, as Verdaccio and npm's own client do). 0 and the

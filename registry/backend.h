@@ -4,7 +4,8 @@
  * Cargo its registries behind RegistryData. The write side (publish.h),
  * install's documents (registry.h) and accounts (account.h) ask
  * knit_registry_backend_for() which kind a URL is, once per operation, and
- * call through the table; no other code asks whether a registry is a folder.
+ * call through the table; apart from `knit registry`, which works on folder
+ * registries only, no other code asks whether a registry is a folder.
  *
  *   folder (registry/folder.c)  file:// URLs: the folder edited in place,
  *                               under a lock per package (folder.h)

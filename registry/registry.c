@@ -1,4 +1,5 @@
 #include "registry.h"
+#include "backend.h"
 #include "util/error.h"
 #include "util/fs.h"
 #include "util/tree.h"
@@ -74,19 +75,7 @@ char *knit_registry_packument_url(const struct knit_config *cfg, const char *nam
 {
 	const char *base = knit_config_registry(cfg, name);
 	struct strbuf url = STRBUF_INIT;
-	strbuf_addstr(&url, base);
-	strbuf_addch(&url, '/');
-	if (!strncmp(base, "file:", 5)) {
-		strbuf_addf(&url, "%s/index.json", name);
-	} else {
-		/* scoped names travel as @scope%2fname */
-		for (const char *p = name; *p; p++) {
-			if (*p == '/')
-				strbuf_addstr(&url, "%2f");
-			else
-				strbuf_addch(&url, *p);
-		}
-	}
+	knit_registry_backend_for(base)->document_url(base, name, &url);
 	return strbuf_detach(&url, NULL);
 }
 
@@ -269,7 +258,7 @@ static struct entry *request(struct knit_registry *r, const char *name)
 	char *url = knit_registry_packument_url(r->cfg, name);
 	struct strbuf scratch = STRBUF_INIT, etag = STRBUF_INIT, lm = STRBUF_INIT;
 	bool have = false;
-	if (strncmp(url, "file:", 5)) {
+	if (knit_registry_backend_for(url)->caches_documents) {
 		e->cache_path = cache_path_for(r, url);
 		have = !knit_read_file(e->cache_path, &e->cached, &scratch) &&
 		       cache_meta(e->cache_path, e->cached.len, &etag, &lm);

@@ -104,7 +104,7 @@ cp "$TEST_TMP/libb.json" knit.json
 # private packages are never published
 cd "$TEST_TMP/libb" && sed -i 's/^{/{\n  "private": true,/' knit.json
 expect_run "private" 1 "" 'knit: error: knit.json: @acme/libb is "private": true, so it is never published' -- "$KNIT" publish --registry "$OTHER"
-expect_run "login to a folder" 1 "" "knit: error: file://$REG is a folder registry: it needs no login" -- "$KNIT" login --username x
+expect_run "login to a folder" 1 "" "knit: error: file://$REG is a folder registry: it has no users" -- "$KNIT" login --username x
 
 # more bad input: one line each, exit 1, the registry unchanged
 cd "$TEST_TMP/app" || exit 1

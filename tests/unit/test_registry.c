@@ -8,6 +8,7 @@
 #include "util/config.h"
 #include "util/fetch.h"
 #include "util/integrity.h"
+#include "registry/account.h"
 #include "registry/registry.h"
 #include "util/error.h"
 
@@ -58,6 +59,16 @@ static void test_config_syntax(void **state)
 	url = knit_registry_packument_url(&c, "libfoo");
 	assert_string_equal(url, "file:///srv/reg/libfoo/index.json");
 	free(url);
+
+	/* accounts: the backend table says which registries have users */
+	struct strbuf why = STRBUF_INIT;
+	assert_int_equal(knit_account_supported("https://npm.acme.example/sub", &why), 0);
+	assert_int_equal(knit_account_supported("file:///srv/reg", &why), KNIT_EINVALID_ARG);
+	assert_string_equal(why.buf, "file:///srv/reg is a folder registry: it has no users");
+	strbuf_reset(&why);
+	assert_int_equal(knit_account_whoami(&c, NULL, "file:///srv/reg", &auth, &why), KNIT_EINVALID_ARG);
+	assert_string_equal(why.buf, "file:///srv/reg is a folder registry: it has no users");
+	strbuf_release(&why);
 
 	/* errors name the file and line */
 	unsetenv("KNIT_TEST_UNSET");
