@@ -6,6 +6,7 @@
 #include "cli_session.h"
 #include "options.h"
 #include "project/outdated.h"
+#include "project/txn.h"
 #include "util/error.h"
 
 #include <string.h>
@@ -34,8 +35,8 @@ int cmd_outdated(int argc, const char **argv, struct knit_cli *cli)
 	enum knit_cache_mode mode;
 	if (knit_cache_mode_option(cli, offline, prefer, &mode))
 		return KNIT_EXIT_FAILURE;
-	if ((rc = knit_manifest_read(&m, "knit.json", &err))) {
-		knit_error(cli, "%s", rc == KNIT_ENOTFOUND ? "no knit.json here" : err.buf);
+	if ((rc = knit_txn_read_project(".", &m, &err))) {
+		knit_error(cli, "%s", err.buf);
 		strbuf_release(&err);
 		return KNIT_EXIT_FAILURE;
 	}

@@ -80,15 +80,10 @@ static int run_script(int argc, const char **argv, struct knit_cli *cli, const c
 
 	struct knit_manifest m;
 	struct strbuf err = STRBUF_INIT;
-	/* first, under the project lock: finish or undo an interrupted install */
-	if (knit_txn_recover_project(".", &err)) {
-		knit_error(cli, "%s", err.buf);
-		strbuf_release(&err);
-		return KNIT_EXIT_FAILURE;
-	}
-	int rc = knit_manifest_read(&m, "knit.json", &err);
+	/* under the project lock: finish or undo an interrupted install, then read knit.json */
+	int rc = knit_txn_read_project(".", &m, &err);
 	if (rc) {
-		knit_error(cli, "%s", rc == KNIT_ENOTFOUND ? "no knit.json here" : err.buf);
+		knit_error(cli, "%s", err.buf);
 		strbuf_release(&err);
 		return KNIT_EXIT_FAILURE;
 	}

@@ -394,3 +394,24 @@ int knit_txn_recover_project(const char *project_dir, struct strbuf *err)
 	close(fd);
 	return rc;
 }
+
+int knit_txn_read_project(const char *project_dir, struct knit_manifest *m, struct strbuf *err)
+{
+	int rc = knit_txn_recover_project(project_dir, err);
+	if (rc)
+		return rc;
+	struct strbuf path = STRBUF_INIT;
+	if (strcmp(project_dir, ".")) /* messages name knit.json as the user sees it */
+		strbuf_addf(&path, "%s/", project_dir);
+	strbuf_addstr(&path, "knit.json");
+	rc = knit_manifest_read(m, path.buf, err);
+	strbuf_release(&path);
+	if (rc == KNIT_ENOTFOUND) {
+		strbuf_reset(err);
+		if (!strcmp(project_dir, "."))
+			strbuf_addstr(err, "no knit.json here");
+		else
+			strbuf_addf(err, "no knit.json in %s", project_dir);
+	}
+	return rc;
+}

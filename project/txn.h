@@ -38,6 +38,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "project/manifest.h"
 #include "util/strbuf.h"
 
 #define KNIT_TXN_JOURNAL ".knit-txn"
@@ -84,6 +85,13 @@ int knit_txn_recover(const char *project_dir, struct strbuf *err);
  * 0 (also when project_dir is no project), or an error with a line in *err.
  */
 int knit_txn_recover_project(const char *project_dir, struct strbuf *err);
+
+/*
+ * What every command that reads a project does first: recovers it
+ * (above), then reads its knit.json into *m. 0; KNIT_ENOTFOUND with "no
+ * knit.json here" (or "no knit.json in <dir>"); or the error of either.
+ */
+int knit_txn_read_project(const char *project_dir, struct knit_manifest *m, struct strbuf *err);
 
 
 #endif
