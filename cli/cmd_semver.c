@@ -105,27 +105,6 @@ static void warn_unknown(struct knit_cli *cli, const char *a)
 		     best ? " (did you mean '--" : "", best ? best : "", best ? "'?)" : "");
 }
 
-struct sort_item {
-	const char *text;
-	struct knit_version v;
-};
-
-static void sort_items(struct sort_item *it, struct sort_item *tmp, size_t n, int dir)
-{
-	if (n < 2)
-		return;
-	size_t h = n / 2, i = 0, j = h, k = 0;
-	sort_items(it, tmp, h, dir);
-	sort_items(it + h, tmp, n - h, dir);
-	while (i < h && j < n)
-		tmp[k++] = dir * knit_version_compare(&it[j].v, &it[i].v) < 0 ? it[j++] : it[i++];
-	while (i < h)
-		tmp[k++] = it[i++];
-	while (j < n)
-		tmp[k++] = it[j++];
-	memcpy(it, tmp, n * sizeof(*it));
-}
-
 int cmd_semver(int argc, const char **argv, struct knit_cli *cli)
 {
 	struct queue q = { 0 };
@@ -208,7 +187,7 @@ int cmd_semver(int argc, const char **argv, struct knit_cli *cli)
 	}
 
 	/* map through coerce, then keep the valid ones */
-	struct sort_item *items = knit_xcalloc(versions.n ? versions.n : 1, sizeof(*items));
+	struct knit_version *items = knit_xcalloc(versions.n ? versions.n : 1, sizeof(*items));
 	size_t nitems = 0;
 	for (size_t i = 0; i < versions.n; i++) {
 		const char *v = versions.items[i];
@@ -221,8 +200,8 @@ int cmd_semver(int argc, const char **argv, struct knit_cli *cli)
 				v = owned[nowned - 1];
 			}
 		}
-		if (v && !knit_version_parse(&items[nitems].v, v, strlen(v), flags))
-			items[nitems++].text = v;
+		if (v && !knit_version_parse(&items[nitems], v, strlen(v), flags))
+			nitems++;
 	}
 
 	if (!nitems)
@@ -237,10 +216,10 @@ int cmd_semver(int argc, const char **argv, struct knit_cli *cli)
 		bool valid_range = ranges.items[r] &&
 				   !knit_range_parse(&range, ranges.items[r], strlen(ranges.items[r]), flags);
 		for (size_t i = 0; i < nitems; i++) {
-			if (valid_range && knit_range_test(&range, &items[i].v))
+			if (valid_range && knit_range_test(&range, &items[i]))
 				items[kept++] = items[i];
 			else
-				knit_version_release(&items[i].v);
+				knit_version_release(&items[i]);
 		}
 		nitems = kept;
 		if (valid_range)
@@ -249,11 +228,10 @@ int cmd_semver(int argc, const char **argv, struct knit_cli *cli)
 			goto free_items;
 	}
 
-	struct sort_item *tmp = knit_xcalloc(nitems, sizeof(*tmp));
-	sort_items(items, tmp, nitems, reverse ? -1 : 1);
-	free(tmp);
+	size_t *order = knit_xcalloc(nitems, sizeof(*order));
+	knit_semver_order(order, items, nitems, reverse);
 	for (size_t i = 0; i < nitems; i++) {
-		char *clean = knit_version_to_string(&items[i].v);
+		char *clean = knit_version_to_string(&items[order[i]]);
 		if (inc) {
 			char *next = knit_semver_inc(clean, strlen(clean), inc, flags, identifier,
 						     knit_semver_inc_base_from_string(base_arg));
@@ -264,11 +242,12 @@ int cmd_semver(int argc, const char **argv, struct knit_cli *cli)
 		}
 		free(clean);
 	}
+	free(order);
 	rc = KNIT_EXIT_OK;
 
 free_items:
 	for (size_t i = 0; i < nitems; i++)
-		knit_version_release(&items[i].v);
+		knit_version_release(&items[i]);
 	free(items);
 done:
 	for (size_t i = 0; i < nowned; i++)

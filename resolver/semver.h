@@ -223,6 +223,13 @@ long knit_semver_max_satisfying(const char *const *versions, size_t n, const str
 long knit_semver_min_satisfying(const char *const *versions, size_t n, const struct knit_range *r);
 
 /*
+ * The indices 0..n-1 of versions into order[], sorted by precedence
+ * (ascending, or descending), equal ones kept in their order, as sort and
+ * rsort leave them.
+ */
+void knit_semver_order(size_t *order, const struct knit_version *versions, size_t n, bool descending);
+
+/*
  * simplifyRange(versions, range): the shortest of the range's raw text and a
  * union of runs over the sorted known versions. Malloc'd. The versions must
  * be valid; their order is not changed.

@@ -530,20 +530,30 @@ long knit_semver_min_satisfying(const char *const *versions, size_t n, const str
 	return pick_satisfying(versions, n, r, -1);
 }
 
-static void merge_sort(size_t *idx, size_t *tmp, size_t n, const struct knit_version *vs)
+/* a merge sort (stable, as Array.prototype.sort); its depth is log2(n) */
+static void merge_sort(size_t *idx, size_t *tmp, size_t n, const struct knit_version *vs, int dir)
 {
 	if (n < 2)
 		return;
 	size_t h = n / 2, i = 0, j = h, k = 0;
-	merge_sort(idx, tmp, h, vs);
-	merge_sort(idx + h, tmp, n - h, vs);
+	merge_sort(idx, tmp, h, vs, dir);
+	merge_sort(idx + h, tmp, n - h, vs, dir);
 	while (i < h && j < n)
-		tmp[k++] = knit_version_compare(&vs[idx[j]], &vs[idx[i]]) < 0 ? idx[j++] : idx[i++];
+		tmp[k++] = dir * knit_version_compare(&vs[idx[j]], &vs[idx[i]]) < 0 ? idx[j++] : idx[i++];
 	while (i < h)
 		tmp[k++] = idx[i++];
 	while (j < n)
 		tmp[k++] = idx[j++];
 	memcpy(idx, tmp, n * sizeof(*idx));
+}
+
+void knit_semver_order(size_t *order, const struct knit_version *versions, size_t n, bool descending)
+{
+	size_t *tmp = knit_xcalloc(n ? n : 1, sizeof(*tmp));
+	for (size_t i = 0; i < n; i++)
+		order[i] = i;
+	merge_sort(order, tmp, n, versions, descending ? -1 : 1);
+	free(tmp);
 }
 
 /* node-semver compares the version strings themselves here */
@@ -566,7 +576,7 @@ char *knit_semver_simplify(const struct knit_version *versions, size_t n,
 
 	for (size_t i = 0; i < n; i++)
 		idx[i] = i;
-	merge_sort(idx, tmp, n, versions);
+	merge_sort(idx, tmp, n, versions, 1);
 
 	for (size_t k = 0; k <= n; k++) {
 		bool included = k < n && knit_range_test(r, &versions[idx[k]]);
