@@ -121,7 +121,9 @@ Y
 	VERDACCIO_PID=$!
 	VERDACCIO="http://127.0.0.1:$port"
 	trap 'kill $VERDACCIO_PID 2>/dev/null; wait $VERDACCIO_PID 2>/dev/null; rm -rf "$TEST_TMP"' EXIT
-	for _ in $(seq 300); do
+	# node takes its time on a loaded machine: up to a minute
+	local deadline=$((SECONDS + 60))
+	while [ "$SECONDS" -lt "$deadline" ]; do
 		curl -fsS -o /dev/null "$VERDACCIO/-/ping" 2>/dev/null && return 0
 		kill -0 $VERDACCIO_PID 2>/dev/null || break
 		sleep 0.05
