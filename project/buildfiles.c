@@ -6,6 +6,7 @@
 #include "util/error.h"
 #include "util/fs.h"
 #include "util/glob.h"
+#include "util/order.h"
 #include "util/pkgname.h"
 #include "util/tree.h"
 #include "util/xalloc.h"
@@ -36,7 +37,6 @@ struct unit {
 	struct knit_paths include;     /* relative; "" for the package root */
 	size_t *deps;                  /* indexes of its dependencies among the units */
 	size_t ndeps;
-	int mark;                      /* for the topological order */
 };
 
 /*
@@ -340,14 +340,11 @@ static int unit_by_name(const void *a, const void *b)
 
 /* --- order: dependencies before dependents; a cycle is cut where it closes --------------- */
 
-static void visit(struct unit *u, size_t i, size_t *order, size_t *n)
+static const size_t *unit_deps(void *ctx, size_t i, size_t *count)
 {
-	if (u[i].mark)
-		return;
-	u[i].mark = 1;
-	for (size_t k = 0; k < u[i].ndeps; k++)
-		visit(u, u[i].deps[k], order, n);
-	order[(*n)++] = i;
+	const struct unit *u = ctx;
+	*count = u[i].ndeps;
+	return u[i].deps;
 }
 
 /* --- the files --------------------------------------------------------------------------- */
@@ -663,7 +660,7 @@ int knit_buildfiles_make(struct knit_buildfiles *bf, const char *project_dir,
 			 size_t ndirect, struct strbuf *err)
 {
 	struct unit *u = knit_xcalloc(n ? n : 1, sizeof(*u));
-	size_t *order = knit_xcalloc(n ? n : 1, sizeof(*order)), norder = 0;
+	size_t *order = knit_xcalloc(n ? n : 1, sizeof(*order));
 	int rc = 0;
 	memset(bf, 0, sizeof(*bf));
 	for (size_t i = 0; i < n && !rc; i++) {
@@ -696,8 +693,8 @@ int knit_buildfiles_make(struct knit_buildfiles *bf, const char *project_dir,
 					break;
 				}
 	}
-	for (size_t i = 0; i < n && !rc; i++)
-		visit(u, i, order, &norder);
+	if (!rc)
+		knit_dep_order(n, unit_deps, u, order);
 	if (!rc) {
 		write_cmake(u, order, n, direct, ndirect, add_file(bf, "%s", "knit.cmake"));
 		write_make(u, order, n, add_file(bf, "%s", "knit.mk"));

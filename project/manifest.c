@@ -273,6 +273,52 @@ static int refuse_controls(const struct knit_strings *v, const char *label, cons
 	return rc;
 }
 
+/* c.root: a folder below the package, named by plain components only. */
+static bool plain_relative(const char *s)
+{
+	if (!*s || *s == '/' || strlen(s) > 255)
+		return false;
+	for (const char *p = s; *p;) {
+		size_t n = strcspn(p, "/");
+		if (!n || (n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.'))
+			return false;
+		for (size_t i = 0; i < n; i++) {
+			unsigned char ch = (unsigned char)p[i];
+			if (ch < 0x20 || ch == 0x7f || ch == '\\')
+				return false;
+		}
+		p += n;
+		if (*p == '/')
+			p++;
+	}
+	return true;
+}
+
+/* c.build, c.root, c.options and c.shared: how knit build builds the package. */
+static int read_c_build(struct knit_c_section *c, const cJSON *obj, const char *path, struct strbuf *err)
+{
+	const cJSON *b = cJSON_GetObjectItemCaseSensitive(obj, "build");
+	if (b && (!cJSON_IsString(b) || knit_build_kind_parse(b->valuestring, &c->build)))
+		return field_error(err, path, "c.build", "must be one of sources, cmake, meson, autotools, make");
+	c->has_build = b != NULL;
+	const cJSON *r = cJSON_GetObjectItemCaseSensitive(obj, "root");
+	if (r && (!cJSON_IsString(r) || !plain_relative(r->valuestring)))
+		return field_error(err, path, "c.root",
+				   "must be a folder inside the package (like expat or libraries/liblmdb: no '..', no leading '/')");
+	if (r)
+		c->root = knit_xstrdup(r->valuestring);
+	int rc = read_strings(&c->options, NULL, obj, "options", path, err);
+	if (!rc)
+		rc = refuse_controls(&c->options, "c.options", path, err);
+	if (rc)
+		return rc;
+	const cJSON *sh = cJSON_GetObjectItemCaseSensitive(obj, "shared");
+	if (sh && !cJSON_IsBool(sh))
+		return field_error(err, path, "c.shared", "must be true or false");
+	c->shared = cJSON_IsTrue(sh);
+	return 0;
+}
+
 static int read_c(struct knit_c_section *c, const cJSON *doc, const char *path, struct strbuf *err)
 {
 	const cJSON *obj = cJSON_GetObjectItemCaseSensitive(doc, "c");
@@ -281,7 +327,8 @@ static int read_c(struct knit_c_section *c, const cJSON *doc, const char *path, 
 	if (!cJSON_IsObject(obj))
 		return field_error(err, path, "c", "must be an object (sources, include, defines, ...)");
 	static const char *const fields[] = { "sources", "include", "defines", "cflags",
-					      "link", "pkgconfig", "cmakeTarget" };
+					      "link", "pkgconfig", "cmakeTarget", "build", "root",
+					      "options", "shared" };
 	int rc;
 	if ((rc = refuse_repeated_fields(obj, fields, sizeof(fields) / sizeof(fields[0]), "c.", path, err)) ||
 	    (rc = read_strings(&c->sources, &c->has_sources, obj, "sources", path, err)) ||
@@ -315,7 +362,7 @@ static int read_c(struct knit_c_section *c, const cJSON *doc, const char *path, 
 		return rc;
 	if (t)
 		c->cmake_target = knit_xstrdup(t->valuestring);
-	return 0;
+	return read_c_build(c, obj, path, err);
 }
 
 const char *knit_manifest_script(const struct knit_manifest *m, const char *name)
@@ -417,6 +464,8 @@ void knit_manifest_release(struct knit_manifest *m)
 	strings_release(&m->c.link);
 	knit_strmap_release(&m->c.pkgconfig);
 	free(m->c.cmake_target);
+	free(m->c.root);
+	strings_release(&m->c.options);
 	knit_strmap_release(&m->bin);
 	strings_release(&m->trusted);
 	strings_release(&m->files);

@@ -9,6 +9,7 @@
 #define KNIT_PROJECT_MANIFEST_H
 
 #include "resolver/lockfile.h"
+#include "builder/builder.h"
 #include "util/strbuf.h"
 #include "util/strmap.h"
 
@@ -40,6 +41,11 @@ struct knit_c_section {
 	struct knit_strings link;             /* system libraries: m, pthread */
 	struct knit_strmap pkgconfig;         /* pkg-config module -> semver range */
 	char *cmake_target;                   /* its own CMake target, or NULL */
+	bool has_build;                       /* c.build given */
+	enum knit_build_kind build;           /* c.build (knit build, builder/builder.h) */
+	char *root;                           /* c.root: where its build starts, relative; NULL: the package */
+	struct knit_strings options;          /* c.options: configure arguments, or make variables */
+	bool shared;                          /* c.shared: shared libraries rather than static ones */
 };
 
 struct knit_manifest {

@@ -221,6 +221,57 @@ static void bin_forms(void **state)
 
 /* --- wrong types and values, one field at a time --------------------------------------- */
 
+/* c.build, c.root, c.options, c.shared: how knit build builds a package */
+static void build_fields(void **state)
+{
+	(void)state;
+	struct knit_manifest m;
+	parse_ok(&m, "{\"c\": {\"build\": \"meson\", \"root\": \"libraries/liblmdb\","
+		     " \"options\": [\"-Dtests=false\", \"--disable-docs\"], \"shared\": true}}");
+	assert_true(m.c.has_build);
+	assert_int_equal(m.c.build, KNIT_BUILD_MESON);
+	assert_string_equal(m.c.root, "libraries/liblmdb");
+	assert_int_equal(m.c.options.n, 2);
+	assert_string_equal(m.c.options.items[1], "--disable-docs");
+	assert_true(m.c.shared);
+	knit_manifest_release(&m);
+	parse_ok(&m, "{\"c\": {}}");
+	assert_false(m.c.has_build);
+	assert_null(m.c.root);
+	assert_false(m.c.shared);
+	knit_manifest_release(&m);
+	const char *bad_build = "/p/knit.json: 'c.build' must be one of sources, cmake, meson, autotools, make";
+	const char *bad_root = "/p/knit.json: 'c.root' must be a folder inside the package (like expat or "
+			       "libraries/liblmdb: no '..', no leading '/')";
+	const char *const cases[][2] = {
+		{ "{\"c\": {\"build\": \"scons\"}}", bad_build },
+		{ "{\"c\": {\"build\": 1}}", bad_build },
+		{ "{\"c\": {\"build\": \"\"}}", bad_build },
+		{ "{\"c\": {\"root\": \"../up\"}}", bad_root },
+		{ "{\"c\": {\"root\": \"a/../../b\"}}", bad_root },
+		{ "{\"c\": {\"root\": \"/etc\"}}", bad_root },
+		{ "{\"c\": {\"root\": \"a//b\"}}", bad_root },
+		{ "{\"c\": {\"root\": \"./a\"}}", bad_root },
+		{ "{\"c\": {\"root\": \"\"}}", bad_root },
+		{ "{\"c\": {\"root\": [\"a\"]}}", bad_root },
+		{ "{\"c\": {\"options\": \"-DX=1\"}}", "/p/knit.json: 'c.options' must be an array of strings" },
+		{ "{\"c\": {\"options\": [\"\"]}}", "/p/knit.json: 'c.options' must be an array of non-empty strings" },
+		{ "{\"c\": {\"options\": [\"-DX=\\n1\"]}}", "/p/knit.json: 'c.options' entry '-DX=\\n1' holds a control character" },
+		{ "{\"c\": {\"shared\": \"yes\"}}", "/p/knit.json: 'c.shared' must be true or false" },
+		{ "{\"c\": {\"build\": \"cmake\", \"build\": \"make\"}}", NULL },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		if (cases[i][1]) {
+			expect_error(cases[i][0], cases[i][1]);
+		} else { /* a repeated field: refused, whatever the message says */
+			struct strbuf err = STRBUF_INIT;
+			assert_int_equal(knit_manifest_parse(&m, cases[i][0], strlen(cases[i][0]), "k", &err), KNIT_EPARSE);
+			assert_non_null(strstr(err.buf, "c.build"));
+			strbuf_release(&err);
+		}
+	}
+}
+
 static void wrong_types(void **state)
 {
 	static const char *const cases[][2] = {
@@ -750,6 +801,7 @@ int main(void)
 		cmocka_unit_test(empty_and_absent),
 		cmocka_unit_test(bin_forms),
 		cmocka_unit_test(wrong_types),
+		cmocka_unit_test(build_fields),
 		cmocka_unit_test(bad_names),
 		cmocka_unit_test(control_characters),
 		cmocka_unit_test(hostile_text_in_messages),
