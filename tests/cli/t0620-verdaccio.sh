@@ -13,7 +13,16 @@ R=$VERDACCIO
 all_output="$TEST_TMP/all-output"
 : >"$all_output"
 # run_k: runs knit, keeping every byte it prints for the token check at the end
-run_k() { "$KNIT" "$@" 2> >(tee -a "$all_output" >&2) | tee -a "$all_output"; return "${PIPESTATUS[0]}"; }
+# (stderr through a file, not a process substitution, which may finish after
+# the caller has read what knit printed)
+run_k() {
+	local e="$TEST_TMP/k.err" rc
+	"$KNIT" "$@" 2>"$e" | tee -a "$all_output"
+	rc=${PIPESTATUS[0]}
+	cat "$e" >>"$all_output"
+	cat "$e" >&2
+	return "$rc"
+}
 k() { run_k "$@"; }
 
 expect_run "whoami before login" 1 "" "knit: error: not logged in to $R; run 'knit login --registry $R'" -- k whoami --registry "$R"
