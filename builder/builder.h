@@ -22,6 +22,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "util/glob.h"
 #include "util/strbuf.h"
 
 enum knit_build_kind {
@@ -80,6 +81,32 @@ struct knit_build_failure {
  * missing tool, KNIT_EIO for a folder that cannot be made.
  */
 int knit_build_run(const struct knit_build_req *req, struct knit_build_failure *fail, struct strbuf *err);
+
+/*
+ * What a built package gives its consumers, from its prefix: the .pc files
+ * it installed asked through `pkg-config --static` (their link order and
+ * private libraries; -l names found in a prefix become that library's
+ * path), else include/ and lib/'s libraries in name order; then c.link.
+ */
+struct knit_consumer_req {
+	const char *prefix;
+	const char *const *dep_prefixes; /* for pkg-config's Requires */
+	size_t ndeps;
+	const char *const *link;         /* c.link */
+	size_t nlink;
+	bool shared;                     /* it was built shared: .so, not .a */
+	int log_fd;                      /* pkg-config's complaints go there */
+};
+struct knit_consumer {
+	struct knit_paths include;   /* folders for -I */
+	struct knit_paths cflags;    /* other compile flags (-D..., -pthread) */
+	struct knit_paths libraries; /* the package's libraries, absolute, in link order */
+	struct knit_paths syslibs;   /* names for -l: the system's */
+	struct knit_paths ldflags;   /* other link flags (-pthread, -L outside the prefixes) */
+	struct knit_paths pc_files;  /* the .pc files the prefix holds */
+};
+int knit_build_consumer(const struct knit_consumer_req *req, struct knit_consumer *out, struct strbuf *err);
+void knit_consumer_release(struct knit_consumer *c);
 
 /* The last n lines of the log at path, into *out (nothing when it cannot be read). */
 void knit_build_log_tail(const char *path, size_t n, struct strbuf *out);

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -63,26 +64,18 @@ static char **merged_environment(const struct knit_build_env *env)
 	return out;
 }
 
-int knit_build_exec(const char *const *argv, const char *dir, const struct knit_build_env *env, int log_fd,
-		    struct knit_build_status *st, struct strbuf *err)
+/* Runs argv in dir with stdout to out_fd and stderr to err_fd; waits. */
+static int spawn(const char *const *argv, const char *dir, const struct knit_build_env *env, int out_fd,
+		 int err_fd, struct knit_build_status *st, struct strbuf *err)
 {
-	struct strbuf line = STRBUF_INIT;
-	strbuf_addstr(&line, "$");
-	for (size_t i = 0; argv[i]; i++)
-		strbuf_addf(&line, " %s", argv[i]);
-	strbuf_addch(&line, '\n');
-	if (write(log_fd, line.buf, line.len) < 0) {
-		/* the log is best effort; the step's status is what counts */
-	}
-	strbuf_release(&line);
 	char **envp = merged_environment(env);
 	int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	pid_t pid = fork();
 	if (pid == 0) {
 		if (devnull >= 0)
 			dup2(devnull, 0);
-		dup2(log_fd, 1);
-		dup2(log_fd, 2);
+		dup2(out_fd, 1);
+		dup2(err_fd, 2);
 		if (chdir(dir))
 			_exit(126);
 		signal(SIGPIPE, SIG_DFL);
@@ -107,4 +100,43 @@ int knit_build_exec(const char *const *argv, const char *dir, const struct knit_
 	st->exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 0;
 	st->signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
 	return 0;
+}
+
+int knit_build_exec(const char *const *argv, const char *dir, const struct knit_build_env *env, int log_fd,
+		    struct knit_build_status *st, struct strbuf *err)
+{
+	struct strbuf line = STRBUF_INIT;
+	strbuf_addstr(&line, "$");
+	for (size_t i = 0; argv[i]; i++)
+		strbuf_addf(&line, " %s", argv[i]);
+	strbuf_addch(&line, '\n');
+	if (write(log_fd, line.buf, line.len) < 0) {
+		/* the log is best effort; the step's status is what counts */
+	}
+	strbuf_release(&line);
+	return spawn(argv, dir, env, log_fd, log_fd, st, err);
+}
+
+int knit_build_capture(const char *const *argv, const struct knit_build_env *env, int log_fd, size_t max,
+		       struct strbuf *out, struct knit_build_status *st, struct strbuf *err)
+{
+	FILE *tmp = tmpfile();
+	if (!tmp) {
+		strbuf_addf(err, "cannot make a temporary file: %s", strerror(errno));
+		return KNIT_EIO;
+	}
+	int rc = spawn(argv, ".", env, fileno(tmp), log_fd, st, err);
+	if (!rc) {
+		rewind(tmp);
+		char buf[4096];
+		size_t got;
+		while ((got = fread(buf, 1, sizeof(buf), tmp)) > 0 && out->len + got <= max)
+			strbuf_add(out, buf, got);
+		if (got) {
+			strbuf_addf(err, "%s printed more than %zu bytes", argv[0], max);
+			rc = KNIT_EIO;
+		}
+	}
+	fclose(tmp);
+	return rc;
 }

@@ -35,6 +35,14 @@ struct knit_build_status {
 int knit_build_exec(const char *const *argv, const char *dir, const struct knit_build_env *env, int log_fd,
 		    struct knit_build_status *st, struct strbuf *err);
 
+/*
+ * Runs argv (in ".") with env and stdout captured into *out (at most max
+ * bytes, else KNIT_EIO), stderr to log_fd. 0 with *st filled in, or
+ * KNIT_EIO with one line in *err.
+ */
+int knit_build_capture(const char *const *argv, const struct knit_build_env *env, int log_fd, size_t max,
+		       struct strbuf *out, struct knit_build_status *st, struct strbuf *err);
+
 /* Whether an executable called tool is in one of PATH's folders. */
 bool knit_build_on_path(const char *tool);
 

@@ -9,6 +9,16 @@ static void on_warning(void *ctx, const char *line)
 	knit_warning(cs->cli, "%s", line);
 }
 
+static void on_built(void *ctx, const struct knit_build_event *e)
+{
+	struct knit_cli_session *cs = ctx;
+	knit_progress_line_clear(&cs->line);
+	if (e->up_to_date)
+		fprintf(cs->cli->err, "up to date %s %s (%s)\n", e->name, e->version, e->kind);
+	else
+		fprintf(cs->cli->err, "built %s %s (%s) in %.1f s\n", e->name, e->version, e->kind, e->seconds);
+}
+
 static void on_progress(void *ctx, const struct knit_progress *p)
 {
 	struct knit_cli_session *cs = ctx;
@@ -22,7 +32,7 @@ int knit_cli_session_open(struct knit_cli_session *cs, struct knit_cli *cli, con
 	memset(cs, 0, sizeof(*cs));
 	cs->cli = cli;
 	knit_progress_line_init(&cs->line, cli->err);
-	struct knit_session_opts o = { ".", registry, mode, on_warning, on_progress, cs };
+	struct knit_session_opts o = { ".", registry, mode, on_warning, on_progress, cs, on_built };
 	if (knit_session_open(&cs->session, &o, &err)) {
 		knit_error(cli, "%s", err.buf);
 		strbuf_release(&err);

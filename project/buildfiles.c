@@ -1,4 +1,5 @@
 #include "buildfiles.h"
+#include "build_deps.h"
 #include "manifest.h"
 #include "scripts.h"
 #include "syslibs.h"
@@ -35,6 +36,7 @@ struct unit {
 	struct strbuf target;          /* e.g. acme.libfoo */
 	struct knit_paths sources;     /* relative to the package */
 	struct knit_paths include;     /* relative; "" for the package root */
+	bool built;                    /* by its own build system (knit build, build_deps.h) */
 	size_t *deps;                  /* indexes of its dependencies among the units */
 	size_t ndeps;
 };
@@ -190,6 +192,9 @@ static int read_unit(struct unit *u, struct strbuf *err)
 	u->m = u->pkg->manifest;
 	const struct knit_c_section *c = &u->m->c;
 	int rc;
+	u->built = knit_package_build_kind(u->m, dir) != KNIT_BUILD_SOURCES;
+	if (u->built) /* what consumers get comes from its prefix, once built */
+		return check_values(u->pkg, c, err);
 	/* the globs follow no link: every source is a real file of the package */
 	if (c->has_sources)
 		for (size_t i = 0; i < c->sources.n; i++)
@@ -363,13 +368,36 @@ static void write_cmake(struct unit *u, const size_t *order, size_t n, const str
 		pkgconfig |= u[i].m->c.pkgconfig.n > 0;
 	if (pkgconfig)
 		strbuf_addstr(out, "find_package(PkgConfig REQUIRED)\n");
+	bool built = false;
+	for (size_t i = 0; i < n; i++)
+		built |= u[i].built;
+	if (built)
+		strbuf_addstr(out,
+			"# packages that ship their own build system: built (when not up to date) by\n"
+			"# knit build --deps into deps/.build, as configuring this project needs them\n"
+			"if(NOT KNIT_SKIP_BUILD)\n"
+			"  find_program(KNIT_EXECUTABLE knit)\n"
+			"  if(NOT KNIT_EXECUTABLE)\n"
+			"    message(FATAL_ERROR \"knit is not on PATH: it builds the packages in deps/ that ship their own "
+			"build system (or set KNIT_EXECUTABLE)\")\n"
+			"  endif()\n"
+			"  execute_process(COMMAND \"${KNIT_EXECUTABLE}\" build --deps WORKING_DIRECTORY \"${KNIT_DEPS_DIR}/..\"\n"
+			"                  RESULT_VARIABLE knit_build_result)\n"
+			"  if(NOT knit_build_result EQUAL 0)\n"
+			"    message(FATAL_ERROR \"knit build --deps failed (its error is above)\")\n"
+			"  endif()\n"
+			"endif()\n");
 	for (size_t o = 0; o < n; o++) {
 		struct unit *x = &u[order[o]];
 		const struct knit_c_section *c = &x->m->c;
 		const char *t = x->target.buf;
 		comment(out, x->pkg);
 		const char *scope = "PUBLIC";
-		if (c->cmake_target) {
+		if (x->built) {
+			strbuf_addf(out, "add_library(knit_%s INTERFACE)\ninclude(\"${KNIT_DEPS_DIR}/.build/pkg/%s/link.cmake\")\n",
+				    t, t);
+			scope = "INTERFACE";
+		} else if (c->cmake_target) {
 			strbuf_addstr(out, "add_subdirectory(");
 			cmake_path(out, x->pkg->name, "");
 			strbuf_addf(out, " \"${CMAKE_BINARY_DIR}/knit-deps/%s\" EXCLUDE_FROM_ALL)\n", t);
@@ -390,7 +418,7 @@ static void write_cmake(struct unit *u, const size_t *order, size_t n, const str
 			strbuf_addf(out, "add_library(knit_%s INTERFACE)\n", t);
 			scope = "INTERFACE";
 		}
-		if (!c->cmake_target) {
+		if (!c->cmake_target && !x->built) {
 			strbuf_addf(out, "target_include_directories(knit_%s %s", t, scope);
 			for (size_t i = 0; i < x->include.n; i++) {
 				strbuf_addch(out, ' ');
@@ -398,7 +426,7 @@ static void write_cmake(struct unit *u, const size_t *order, size_t n, const str
 			}
 			strbuf_addstr(out, ")\n");
 		}
-		if (c->defines.n) {
+		if (c->defines.n && !x->built) {
 			strbuf_addf(out, "target_compile_definitions(knit_%s %s", t, scope);
 			for (size_t i = 0; i < c->defines.n; i++) {
 				strbuf_addch(out, ' ');
@@ -433,7 +461,7 @@ static void write_cmake(struct unit *u, const size_t *order, size_t n, const str
 				strbuf_addf(out, " PkgConfig::%s", var.buf);
 				strbuf_release(&var);
 			}
-			for (size_t i = 0; i < c->link.n; i++) {
+			for (size_t i = 0; i < c->link.n && !x->built; i++) { /* a built one's are in link.cmake */
 				strbuf_addch(out, ' ');
 				cmake_quote(out, c->link.items[i]);
 			}
@@ -465,6 +493,8 @@ static void public_cflags(struct unit *u, const size_t *order, size_t n, bool ma
 	struct strbuf rel = STRBUF_INIT;
 	for (size_t o = 0; o < n; o++) {
 		struct unit *x = &u[order[o]];
+		if (x->built && make)
+			strbuf_addf(out, " $(KNIT_CFLAGS_%s)", x->target.buf);
 		for (size_t i = 0; i < x->include.n; i++) {
 			strbuf_reset(&rel);
 			strbuf_addf(&rel, "%s%s%s", x->pkg->name, *x->include.items[i] ? "/" : "",
@@ -501,6 +531,8 @@ static void libs(struct unit *u, const size_t *order, size_t n, const char *buil
 		struct unit *x = &u[order[o]];
 		if (x->sources.n && !x->m->c.cmake_target)
 			strbuf_addf(out, " %s/libknit_%s.a", build_ref, x->target.buf);
+		else if (x->built && !strcmp(build_ref, "$(KNIT_BUILD_DIR)")) /* knit.mk's */
+			strbuf_addf(out, " $(KNIT_LIBS_%s)", x->target.buf);
 	}
 }
 
@@ -508,7 +540,12 @@ static void libs(struct unit *u, const size_t *order, size_t n, const char *buil
 static void system_libs(struct unit *u, const size_t *order, size_t n, bool make, struct strbuf *out)
 {
 	struct strbuf flag = STRBUF_INIT;
-	for (size_t o = n; o-- > 0;)
+	for (size_t o = n; o-- > 0;) {
+		if (u[order[o]].built) { /* its c.link is in link.mk */
+			if (make)
+				strbuf_addf(out, " $(KNIT_LDLIBS_%s)", u[order[o]].target.buf);
+			continue;
+		}
 		for (size_t i = 0; i < u[order[o]].m->c.link.n; i++) {
 			strbuf_addch(out, ' ');
 			if (make) {
@@ -519,6 +556,7 @@ static void system_libs(struct unit *u, const size_t *order, size_t n, bool make
 				shell_arg(out, flag.buf);
 			}
 		}
+	}
 	strbuf_release(&flag);
 }
 
@@ -541,8 +579,20 @@ static void write_make(struct unit *u, const size_t *order, size_t n, struct str
 		"# include deps/knit.mk, compile with $(KNIT_CFLAGS), and link with\n"
 		"#   app: main.o $(KNIT_LIBS) ; $(CC) -o $@ main.o $(KNIT_LDLIBS)\n"
 		"KNIT_DEPS_DIR := $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))\n"
-		"KNIT_BUILD_DIR ?= $(KNIT_DEPS_DIR)/.build\n"
-		"KNIT_CFLAGS :=");
+		"KNIT_BUILD_DIR ?= $(KNIT_DEPS_DIR)/.build\n");
+	bool built = false;
+	for (size_t o = 0; o < n; o++) {
+		if (!u[order[o]].built)
+			continue;
+		if (!built)
+			strbuf_addstr(out, "# packages that ship their own build system: make runs knit build --deps\n"
+					   "# to make what these lines include, then reads them again\n");
+		built = true;
+		strbuf_addf(out, "include $(KNIT_BUILD_DIR)/pkg/%s/link.mk\n", u[order[o]].target.buf);
+	}
+	if (built)
+		strbuf_addstr(out, "$(KNIT_BUILD_DIR)/pkg/%/link.mk:\n\tcd $(KNIT_DEPS_DIR)/.. && knit build --deps\n");
+	strbuf_addstr(out, "KNIT_CFLAGS :=");
 	public_cflags(u, order, n, true, NULL, out);
 	if (mods.len)
 		strbuf_addf(out, " $(shell pkg-config --cflags%s)", mods.buf);
@@ -704,8 +754,9 @@ int knit_buildfiles_make(struct knit_buildfiles *bf, const char *project_dir,
 		free(abs);
 		write_env(u, order, n, deps.buf, add_file(bf, "%s", "knit.env"));
 		strbuf_release(&deps);
-		for (size_t i = 0; i < n; i++)
-			write_pc(u, &u[i], add_file(bf, ".pkgconfig/%s.pc", u[i].target.buf));
+		for (size_t i = 0; i < n; i++) /* a built one's: knit build writes it */
+			if (!u[i].built)
+				write_pc(u, &u[i], add_file(bf, ".pkgconfig/%s.pc", u[i].target.buf));
 	}
 	for (size_t i = 0; i < n; i++) {
 		strbuf_release(&u[i].target);
@@ -783,4 +834,76 @@ void knit_buildfiles_release(struct knit_buildfiles *bf)
 	}
 	free(bf->files);
 	memset(bf, 0, sizeof(*bf));
+}
+
+/* --- a package its own build system built (knit build, project/build_deps.h) ------------ */
+
+static void cmake_list(struct strbuf *out, const char *cmd, const char *t, const struct knit_paths *v)
+{
+	if (!v->n)
+		return;
+	strbuf_addf(out, "%s(knit_%s INTERFACE", cmd, t);
+	for (size_t i = 0; i < v->n; i++) {
+		strbuf_addch(out, ' ');
+		cmake_quote(out, v->items[i]);
+	}
+	strbuf_addstr(out, ")\n");
+}
+
+static void make_list(struct strbuf *out, const char *prefix, const struct knit_paths *v)
+{
+	for (size_t i = 0; i < v->n; i++) {
+		strbuf_addch(out, ' ');
+		make_arg(out, prefix, v->items[i]);
+	}
+}
+
+static void pc_list(struct strbuf *out, const char *prefix, const struct knit_paths *v)
+{
+	for (size_t i = 0; i < v->n; i++) {
+		strbuf_addf(out, " %s", prefix);
+		pc_arg(out, v->items[i]);
+	}
+}
+
+void knit_buildfiles_built(const char *name, const char *version, const struct knit_consumer *c,
+			   struct strbuf *cmake, struct strbuf *mk, struct strbuf *pc)
+{
+	struct strbuf t = STRBUF_INIT;
+	knit_build_name(name, &t);
+	strbuf_addf(cmake, "# Generated by knit build for %s %s; do not edit.\n", name, version);
+	cmake_list(cmake, "target_include_directories", t.buf, &c->include);
+	cmake_list(cmake, "target_compile_options", t.buf, &c->cflags);
+	struct knit_paths libs = { 0 };
+	for (size_t i = 0; i < c->libraries.n + c->syslibs.n; i++) {
+		const char *s = i < c->libraries.n ? c->libraries.items[i] : c->syslibs.items[i - c->libraries.n];
+		KNIT_ALLOC_GROW(libs.items, libs.n + 1, libs.alloc);
+		libs.items[libs.n++] = knit_xstrdup(s);
+	}
+	cmake_list(cmake, "target_link_libraries", t.buf, &libs);
+	knit_paths_release(&libs);
+	cmake_list(cmake, "target_link_options", t.buf, &c->ldflags);
+
+	strbuf_addf(mk, "# Generated by knit build for %s %s; do not edit.\nKNIT_CFLAGS_%s :=", name, version, t.buf);
+	make_list(mk, "-I", &c->include);
+	make_list(mk, "", &c->cflags);
+	strbuf_addf(mk, "\nKNIT_LIBS_%s :=", t.buf);
+	make_list(mk, "", &c->libraries);
+	strbuf_addf(mk, "\nKNIT_LDLIBS_%s :=", t.buf);
+	make_list(mk, "", &c->ldflags);
+	make_list(mk, "-l", &c->syslibs);
+	strbuf_addch(mk, '\n');
+
+	strbuf_addf(pc, "# Generated by knit build; do not edit.\nName: %s\nDescription: %s, built by its own build "
+			"system\nVersion: ", t.buf, t.buf);
+	one_line(pc, version);
+	strbuf_addstr(pc, "\nCflags:");
+	pc_list(pc, "-I", &c->include);
+	pc_list(pc, "", &c->cflags);
+	strbuf_addstr(pc, "\nLibs:");
+	pc_list(pc, "", &c->libraries);
+	pc_list(pc, "", &c->ldflags);
+	pc_list(pc, "-l", &c->syslibs);
+	strbuf_addch(pc, '\n');
+	strbuf_release(&t);
 }

@@ -24,6 +24,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "builder/builder.h"
 #include "project/manifest.h"
 #include "resolver/lockfile.h"
 #include "util/strbuf.h"
@@ -65,6 +66,16 @@ int knit_buildfiles_make(struct knit_buildfiles *bf, const char *project_dir,
 int knit_buildfiles_write(const struct knit_buildfiles *bf, const char *deps_dir, bool fresh,
 			  bool *changed, struct strbuf *err);
 void knit_buildfiles_release(struct knit_buildfiles *bf);
+
+/*
+ * The files knit build writes for a package built by its own build system,
+ * from what its prefix gives (builder.h's knit_consumer): link.cmake
+ * (target_* calls on knit_<t>, which knit.cmake makes), link.mk
+ * (KNIT_CFLAGS_<t>, KNIT_LIBS_<t>, KNIT_LDLIBS_<t>, which knit.mk uses) and
+ * <t>.pc for deps/.pkgconfig; every value quoted for its file.
+ */
+void knit_buildfiles_built(const char *name, const char *version, const struct knit_consumer *c,
+			   struct strbuf *cmake, struct strbuf *mk, struct strbuf *pc);
 
 /* "@acme/libfoo" -> "acme.libfoo"; other names unchanged. */
 void knit_build_name(const char *pkg, struct strbuf *out);

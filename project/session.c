@@ -16,6 +16,7 @@ int knit_session_open(struct knit_session *s, const struct knit_session_opts *op
 	s->warn = opts->warn;
 	s->progress = opts->progress;
 	s->ctx = opts->ctx;
+	s->built = opts->built;
 	return 0;
 }
 
@@ -54,4 +55,10 @@ void knit_session_progress(const struct knit_session *s, const struct knit_progr
 {
 	if (s->progress)
 		s->progress(s->ctx, p);
+}
+
+void knit_session_built(const struct knit_session *s, const struct knit_build_event *e)
+{
+	if (s->built)
+		s->built(s->ctx, e);
 }

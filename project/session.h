@@ -42,7 +42,16 @@ struct knit_progress {
 	unsigned long long bytes; /* of tarballs received */
 };
 
+/* One package knit build finished: built now, or found up to date. */
+struct knit_build_event {
+	const char *name, *version;
+	const char *kind;   /* "cmake", "meson", "autotools", "make" */
+	double seconds;     /* the build's, 0 when up to date */
+	bool up_to_date;
+};
+
 typedef void (*knit_warn_fn)(void *ctx, const char *line);
+typedef void (*knit_built_fn)(void *ctx, const struct knit_build_event *e);
 typedef void (*knit_progress_fn)(void *ctx, const struct knit_progress *p);
 
 struct knit_session_opts {
@@ -51,7 +60,8 @@ struct knit_session_opts {
 	enum knit_cache_mode cache_mode;
 	knit_warn_fn warn;        /* may be NULL: warnings are dropped */
 	knit_progress_fn progress; /* may be NULL */
-	void *ctx;                /* given to both */
+	void *ctx;                /* given to all three */
+	knit_built_fn built;      /* may be NULL */
 };
 
 struct knit_session {
@@ -63,6 +73,7 @@ struct knit_session {
 	knit_warn_fn warn;
 	knit_progress_fn progress;
 	void *ctx;
+	knit_built_fn built;
 };
 
 /* Loads the settings and makes the fetch. 0, or an error with one line in *err. */
@@ -72,5 +83,6 @@ void knit_session_close(struct knit_session *s);
 const struct knit_source *knit_session_source(struct knit_session *s);
 void knit_session_warn(const struct knit_session *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void knit_session_progress(const struct knit_session *s, const struct knit_progress *p);
+void knit_session_built(const struct knit_session *s, const struct knit_build_event *e);
 
 #endif

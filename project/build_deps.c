@@ -1,0 +1,397 @@
+#include "build_deps.h"
+#include "buildfiles.h"
+#include "txn.h"
+#include "resolver/lockfile.h"
+#include "util/beneath.h"
+#include "util/error.h"
+#include "util/fs.h"
+#include "util/hash.h"
+#include "util/order.h"
+#include "util/pkgname.h"
+#include "util/tree.h"
+#include "util/xalloc.h"
+
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+enum knit_build_kind knit_package_build_kind(const struct knit_manifest *m, const char *dir)
+{
+	const struct knit_c_section *c = &m->c;
+	if (c->has_build)
+		return c->build;
+	if (c->has_sources || c->cmake_target)
+		return KNIT_BUILD_SOURCES;
+	struct strbuf src = STRBUF_INIT;
+	strbuf_addf(&src, "%s%s%s", dir, c->root ? "/" : "", c->root ? c->root : "");
+	enum knit_build_kind kind = knit_build_detect(src.buf);
+	strbuf_release(&src);
+	return kind;
+}
+
+/* One package of knit.lock, as knit build sees it. */
+struct pkg {
+	const struct knit_lock_pkg *lock;
+	struct knit_manifest m;
+	enum knit_build_kind kind;
+	struct strbuf dir;    /* deps/<name> */
+	struct strbuf src;    /* dir plus c.root */
+	struct strbuf t;      /* build name */
+	struct strbuf base;   /* deps/.build/pkg/<t> */
+	struct strbuf prefix; /* base/prefix */
+	struct strbuf key;    /* what the build is made from */
+	size_t *deps;         /* indexes among the packages */
+	size_t ndeps;
+};
+
+struct build {
+	struct pkg *p;
+	size_t n;
+	struct strbuf root; /* the project, absolute */
+};
+
+static const size_t *deps_of(void *ctx, size_t i, size_t *count)
+{
+	const struct build *b = ctx;
+	*count = b->p[i].ndeps;
+	return b->p[i].deps;
+}
+
+static int by_lock_name(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct pkg *)elem)->lock->name);
+}
+
+static void release(struct build *b)
+{
+	for (size_t i = 0; i < b->n; i++) {
+		struct pkg *p = &b->p[i];
+		knit_manifest_release(&p->m);
+		strbuf_release(&p->dir);
+		strbuf_release(&p->src);
+		strbuf_release(&p->t);
+		strbuf_release(&p->base);
+		strbuf_release(&p->prefix);
+		strbuf_release(&p->key);
+		free(p->deps);
+	}
+	free(b->p);
+	strbuf_release(&b->root);
+}
+
+/* c.root must lead to a folder inside the package, links and all. */
+static int check_root(const struct pkg *p, struct strbuf *err)
+{
+	if (!p->m.c.root)
+		return 0;
+	int pkg = open(p->dir.buf, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int fd = pkg < 0 ? -1 : knit_beneath_open(pkg, p->m.c.root, O_RDONLY | O_DIRECTORY, 0);
+	if (fd >= 0)
+		close(fd);
+	if (pkg >= 0)
+		close(pkg);
+	if (fd >= 0)
+		return 0;
+	strbuf_addf(err, "package '%s@%s': 'c.root' '%s' is not a folder inside the package", p->lock->name,
+		    p->lock->version, p->m.c.root);
+	return KNIT_EPARSE;
+}
+
+/* Reads knit.lock and each package's manifest, and decides kinds, paths and order. */
+static int load(struct build *b, const char *project_dir, const struct knit_lockfile *lf, struct strbuf *err)
+{
+	char *abs = realpath(project_dir, NULL);
+	if (!abs) {
+		strbuf_addf(err, "cannot resolve the project folder '%s'", project_dir);
+		return KNIT_EIO;
+	}
+	strbuf_addstr(&b->root, abs);
+	free(abs);
+	b->n = lf->n;
+	b->p = knit_xcalloc(lf->n ? lf->n : 1, sizeof(*b->p));
+	int rc = 0;
+	for (size_t i = 0; i < lf->n && !rc; i++) {
+		struct pkg *p = &b->p[i];
+		p->lock = &lf->pkgs[i];
+		strbuf_init(&p->dir, 0);
+		strbuf_init(&p->src, 0);
+		strbuf_init(&p->t, 0);
+		strbuf_init(&p->base, 0);
+		strbuf_init(&p->prefix, 0);
+		strbuf_init(&p->key, 0);
+		if (knit_pkgname_verify(p->lock->name, err)) /* the backstop: knit.lock is input */
+			return KNIT_EPARSE;
+		strbuf_addf(&p->dir, "%s/deps/%s", b->root.buf, p->lock->name);
+		struct strbuf label = STRBUF_INIT;
+		strbuf_addf(&label, "package '%s@%s'", p->lock->name, p->lock->version);
+		rc = knit_manifest_read_package(&p->m, p->dir.buf, label.buf, err);
+		strbuf_release(&label);
+		if (!rc && access(p->dir.buf, F_OK)) {
+			strbuf_addf(err, "deps/%s is missing; run 'knit ci' first", p->lock->name);
+			rc = KNIT_ENOTFOUND;
+		}
+		if (rc || (rc = check_root(p, err)))
+			break;
+		p->kind = knit_package_build_kind(&p->m, p->dir.buf);
+		strbuf_addf(&p->src, "%s%s%s", p->dir.buf, p->m.c.root ? "/" : "", p->m.c.root ? p->m.c.root : "");
+		knit_build_name(p->lock->name, &p->t);
+		strbuf_addf(&p->base, "%s/deps/.build/pkg/%s", b->root.buf, p->t.buf);
+		strbuf_addf(&p->prefix, "%s/prefix", p->base.buf);
+	}
+	/* knit.lock is sorted by name: each dependency found by bsearch */
+	for (size_t i = 0; i < b->n && !rc; i++) {
+		struct pkg *p = &b->p[i];
+		p->deps = knit_xcalloc(p->lock->deps.n + 1, sizeof(*p->deps));
+		for (size_t k = 0; k < p->lock->deps.n; k++) {
+			const struct pkg *d = bsearch(p->lock->deps.items[k].name, b->p, b->n, sizeof(*b->p), by_lock_name);
+			if (d)
+				p->deps[p->ndeps++] = (size_t)(d - b->p);
+		}
+	}
+	return rc;
+}
+
+/* Every package i depends on, directly or not, that its own build system builds: their prefixes. */
+static void built_deps(const struct build *b, size_t i, struct knit_paths *prefixes, unsigned char *seen)
+{
+	memset(seen, 0, b->n);
+	size_t *stack = knit_xcalloc(b->n + 1, sizeof(*stack)), depth = 0;
+	stack[depth++] = i;
+	seen[i] = 1;
+	while (depth) {
+		size_t x = stack[--depth];
+		for (size_t k = 0; k < b->p[x].ndeps; k++) {
+			size_t d = b->p[x].deps[k];
+			if (seen[d])
+				continue;
+			seen[d] = 1;
+			stack[depth++] = d;
+			if (b->p[d].kind != KNIT_BUILD_SOURCES) {
+				KNIT_ALLOC_GROW(prefixes->items, prefixes->n + 1, prefixes->alloc);
+				prefixes->items[prefixes->n++] = knit_xstrdup(b->p[d].prefix.buf);
+			}
+		}
+	}
+	free(stack);
+}
+
+static void make_key(const struct build *b, size_t i, const struct knit_build_opts *o, bool shared)
+{
+	const struct pkg *p = &b->p[i];
+	struct strbuf *k = &b->p[i].key;
+	strbuf_addf(k, "name %s\nversion %s\nintegrity %s\nresolved %s\nkind %s\nroot %s\nshared %d\ndebug %d\n",
+		    p->lock->name, p->lock->version, p->lock->integrity ? p->lock->integrity : "",
+		    p->lock->resolved ? p->lock->resolved : "", knit_build_kind_name(p->kind),
+		    p->m.c.root ? p->m.c.root : "", shared, o->debug);
+	for (size_t j = 0; j < p->m.c.options.n; j++)
+		strbuf_addf(k, "option %s\n", p->m.c.options.items[j]);
+	static const char *const vars[] = { "CC", "CFLAGS", "CPPFLAGS", "LDFLAGS", "AR", "PATH" };
+	for (size_t j = 0; j < sizeof(vars) / sizeof(vars[0]); j++) {
+		const char *v = getenv(vars[j]);
+		strbuf_addf(k, "env %s=%s\n", vars[j], v ? v : "");
+	}
+	/* a dependency built differently makes this one different (they come first in the order) */
+	for (size_t d = 0; d < p->ndeps; d++)
+		if (b->p[p->deps[d]].kind != KNIT_BUILD_SOURCES)
+			strbuf_addf(k, "dep %s %016llx\n", b->p[p->deps[d]].lock->name,
+				    (unsigned long long)knit_hash_str(b->p[p->deps[d]].key.buf));
+}
+
+static bool up_to_date(const struct pkg *p)
+{
+	struct strbuf path = STRBUF_INIT, old = STRBUF_INIT, scratch = STRBUF_INIT;
+	strbuf_addf(&path, "%s/key", p->base.buf);
+	bool same = !knit_read_file(path.buf, &old, &scratch) && old.len == p->key.len &&
+		    !memcmp(old.buf, p->key.buf, old.len);
+	strbuf_release(&path);
+	strbuf_release(&old);
+	strbuf_release(&scratch);
+	return same;
+}
+
+static int write_at(const char *dir, const char *name, const struct strbuf *text, struct strbuf *err)
+{
+	struct strbuf path = STRBUF_INIT;
+	strbuf_addf(&path, "%s/%s", dir, name);
+	bool changed;
+	int rc = knit_make_parents(path.buf);
+	if (rc)
+		strbuf_addf(err, "cannot make the folder for %s", path.buf);
+	else
+		rc = knit_write_file_atomic(path.buf, text->buf, text->len, &changed, err);
+	strbuf_release(&path);
+	return rc;
+}
+
+/* A .pc file name the package installed, safe to copy into deps/.pkgconfig/. */
+static bool plain_pc_name(const char *file)
+{
+	const char *base = strrchr(file, '/');
+	base = base ? base + 1 : file;
+	if (*base == '.')
+		return false;
+	for (const char *c = base; *c; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
+		      strchr("._+-", *c)))
+			return false;
+	return true;
+}
+
+/* What consumers get from p's prefix: link.cmake, link.mk, .pkgconfig/<t>.pc and the package's own .pc files. */
+static int write_consumer(const struct build *b, const struct pkg *p, const struct knit_paths *dep_prefixes,
+			  bool shared, int log_fd, struct strbuf *err)
+{
+	struct knit_consumer_req req = { p->prefix.buf, (const char *const *)dep_prefixes->items, dep_prefixes->n,
+					  (const char *const *)p->m.c.link.items, p->m.c.link.n, shared, log_fd };
+	struct knit_consumer c;
+	int rc = knit_build_consumer(&req, &c, err);
+	if (rc) {
+		struct strbuf why = STRBUF_INIT;
+		strbuf_addf(&why, "%s %s: %s", p->lock->name, p->lock->version, err->buf);
+		strbuf_reset(err);
+		strbuf_add(err, why.buf, why.len);
+		strbuf_release(&why);
+		return rc;
+	}
+	struct strbuf cmake = STRBUF_INIT, mk = STRBUF_INIT, pc = STRBUF_INIT, pcdir = STRBUF_INIT,
+		      name = STRBUF_INIT, text = STRBUF_INIT;
+	knit_buildfiles_built(p->lock->name, p->lock->version, &c, &cmake, &mk, &pc);
+	strbuf_addf(&pcdir, "%s/deps/.pkgconfig", b->root.buf);
+	strbuf_addf(&name, "%s.pc", p->t.buf);
+	if (!(rc = write_at(p->base.buf, "link.cmake", &cmake, err)) && !(rc = write_at(p->base.buf, "link.mk", &mk, err)))
+		rc = write_at(pcdir.buf, name.buf, &pc, err);
+	for (size_t i = 0; !rc && i < c.pc_files.n; i++) {
+		const char *file = c.pc_files.items[i];
+		const char *base = strrchr(file, '/') + 1;
+		strbuf_reset(&text);
+		if (!plain_pc_name(file) || !strcmp(base, name.buf))
+			continue; /* knit's own <t>.pc wins; odd names stay in the prefix */
+		if (!(rc = knit_read_file(file, &text, err)))
+			rc = write_at(pcdir.buf, base, &text, err);
+	}
+	knit_consumer_release(&c);
+	strbuf_release(&cmake);
+	strbuf_release(&mk);
+	strbuf_release(&pc);
+	strbuf_release(&pcdir);
+	strbuf_release(&name);
+	strbuf_release(&text);
+	return rc;
+}
+
+static double seconds_since(const struct timespec *t0)
+{
+	struct timespec t1;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static int build_one(struct knit_session *s, const struct build *b, size_t i, const struct knit_build_opts *o,
+		     bool shared, unsigned char *seen, struct strbuf *err, struct strbuf *log_tail)
+{
+	const struct pkg *p = &b->p[i];
+	struct knit_paths dep_prefixes = { 0 };
+	built_deps(b, i, &dep_prefixes, seen);
+	struct strbuf work = STRBUF_INIT, log = STRBUF_INIT;
+	strbuf_addf(&work, "%s/work", p->base.buf);
+	strbuf_addf(&log, "%s/deps/.build/log/%s.log", b->root.buf, p->t.buf);
+	int rc = knit_make_parents(log.buf);
+	if (rc)
+		strbuf_addf(err, "cannot make the folder for %s", log.buf);
+	struct strbuf keyfile = STRBUF_INIT;
+	strbuf_addf(&keyfile, "%s/key", p->base.buf);
+	unlink(keyfile.buf); /* a build that stops half way is not up to date */
+	unlink(log.buf);
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	struct knit_build_req req = {
+		.name = p->lock->name, .version = p->lock->version, .kind = p->kind, .src_dir = p->src.buf,
+		.work_dir = work.buf, .prefix = p->prefix.buf, .log_path = log.buf,
+		.options = (const char *const *)p->m.c.options.items, .noptions = p->m.c.options.n,
+		.dep_prefixes = (const char *const *)dep_prefixes.items, .ndeps = dep_prefixes.n,
+		.shared = shared, .debug = o->debug, .jobs = o->jobs > 0 ? o->jobs : cores > 0 ? (int)cores : 1,
+	};
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	struct knit_build_failure fail;
+	if (!rc && (rc = knit_build_run(&req, &fail, err)))
+		knit_build_log_tail(log.buf, 20, log_tail);
+	int log_fd = rc ? -1 : open(log.buf, O_WRONLY | O_APPEND | O_CLOEXEC);
+	if (!rc)
+		rc = write_consumer(b, p, &dep_prefixes, shared, log_fd >= 0 ? log_fd : 2, err);
+	if (log_fd >= 0)
+		close(log_fd);
+	if (!rc)
+		rc = write_at(p->base.buf, "key", &p->key, err);
+	if (!rc) {
+		struct knit_build_event e = { p->lock->name, p->lock->version, knit_build_kind_name(p->kind),
+					      seconds_since(&t0), false };
+		knit_session_built(s, &e);
+	}
+	knit_paths_release(&dep_prefixes);
+	strbuf_release(&work);
+	strbuf_release(&log);
+	strbuf_release(&keyfile);
+	return rc;
+}
+
+int knit_build_deps(struct knit_session *s, const struct knit_build_opts *o, struct strbuf *err,
+		    struct strbuf *log_tail)
+{
+	const char *dir = o->project_dir ? o->project_dir : ".";
+	struct knit_manifest project;
+	struct knit_lockfile lf = { 0 };
+	int rc = knit_txn_read_project(dir, &project, err);
+	if (rc)
+		return rc;
+	knit_manifest_release(&project);
+	struct strbuf lock = STRBUF_INIT;
+	strbuf_addf(&lock, "%s/knit.lock", dir);
+	if ((rc = knit_lockfile_read(&lf, lock.buf, err)) == KNIT_ENOTFOUND) {
+		strbuf_reset(err);
+		strbuf_addstr(err, "no knit.lock here; run 'knit install' first");
+	}
+	strbuf_release(&lock);
+	if (rc)
+		return rc;
+	struct build b = { 0 };
+	strbuf_init(&b.root, 0);
+	rc = load(&b, dir, &lf, err);
+	size_t *order = knit_xcalloc(b.n ? b.n : 1, sizeof(*order));
+	unsigned char *seen = knit_xcalloc(b.n ? b.n : 1, 1);
+	if (!rc)
+		knit_dep_order(b.n, deps_of, &b, order);
+	/* every tool first: a missing one stops the build before anything is built */
+	for (size_t i = 0; i < b.n && !rc; i++) {
+		const struct pkg *p = &b.p[i];
+		if (p->kind != KNIT_BUILD_SOURCES && (rc = knit_build_tools_check(p->kind, p->src.buf, err))) {
+			struct strbuf why = STRBUF_INIT;
+			strbuf_addf(&why, "%s %s (%s): %s", p->lock->name, p->lock->version,
+				    knit_build_kind_name(p->kind), err->buf);
+			strbuf_reset(err);
+			strbuf_add(err, why.buf, why.len);
+			strbuf_release(&why);
+		}
+	}
+	for (size_t o_i = 0; o_i < b.n && !rc; o_i++) {
+		size_t i = order[o_i];
+		struct pkg *p = &b.p[i];
+		if (p->kind == KNIT_BUILD_SOURCES)
+			continue;
+		bool shared = o->shared || p->m.c.shared;
+		make_key(&b, i, o, shared);
+		if (up_to_date(p)) {
+			struct knit_build_event e = { p->lock->name, p->lock->version, knit_build_kind_name(p->kind), 0, true };
+			knit_session_built(s, &e);
+			continue;
+		}
+		rc = build_one(s, &b, i, o, shared, seen, err, log_tail);
+	}
+	free(order);
+	free(seen);
+	release(&b);
+	knit_lockfile_release(&lf);
+	return rc;
+}

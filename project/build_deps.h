@@ -1,0 +1,52 @@
+/*
+ * knit build: the packages in deps/ that ship their own build system
+ * (builder/builder.h's kinds other than sources), built in dependency order
+ * into prefixes of their own, and what each gives its consumers written
+ * for knit.cmake, knit.mk and pkg-config.
+ *
+ * Where things go, under deps/.build/:
+ *   pkg/<t>/prefix  the install prefix      pkg/<t>/work   the build tree
+ *   pkg/<t>/key     what the build was made from (name, version, integrity,
+ *                   kind, options, flags, the compiler's environment and the
+ *                   dependencies' keys): the same key is not built again
+ *   pkg/<t>/link.cmake, link.mk, and ../.pkgconfig/<t>.pc (plus the .pc
+ *                   files the package installed): for consumers
+ *   log/<t>.log     every step's output
+ * (<t> is the package's build name: @acme/libfoo is acme.libfoo.)
+ *
+ * A failure stops at that package: the ones before it keep their results.
+ */
+#ifndef KNIT_PROJECT_BUILD_DEPS_H
+#define KNIT_PROJECT_BUILD_DEPS_H
+
+#include <stdbool.h>
+
+#include "builder/builder.h"
+#include "project/manifest.h"
+#include "project/session.h"
+#include "util/strbuf.h"
+
+/*
+ * The kind a package builds with: c.build when given; sources when it has
+ * c.sources or c.cmakeTarget (which knit.cmake adds as a subdirectory);
+ * else what its files in dir (plus c.root) say (knit_build_detect).
+ */
+enum knit_build_kind knit_package_build_kind(const struct knit_manifest *m, const char *dir);
+
+struct knit_build_opts {
+	const char *project_dir;
+	bool debug;   /* Debug rather than Release */
+	bool shared;  /* shared libraries for every package (else each one's c.shared) */
+	int jobs;     /* for each build step; 0: the machine's cores */
+};
+
+/*
+ * Builds what deps/ needs (above). 0; or an error with one line in *err
+ * naming the package (a build failure names the step and the log, whose
+ * last lines go to *log_tail), KNIT_ENOTFOUND for no knit.lock or a
+ * missing tool (named with its Debian package, before anything is built).
+ */
+int knit_build_deps(struct knit_session *s, const struct knit_build_opts *o, struct strbuf *err,
+		    struct strbuf *log_tail);
+
+#endif

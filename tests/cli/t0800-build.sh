@@ -1,0 +1,165 @@
+#!/usr/bin/env bash
+# knit build: packages that ship their own build system (CMake detected,
+# Make named by c.build, CMake under c.root), built in dependency order into
+# prefixes under deps/.build, one line each; up to date the second time;
+# what they give consumers reaching CMake (deps/knit.cmake, which runs the
+# build itself), Make (deps/knit.mk) and pkg-config alike; a failing build
+# named with its step and log, exit 1, the packages before it kept.
+. "$(dirname "$0")/lib.sh"
+export HOME="$TEST_TMP/home" KNIT_CACHE="$TEST_TMP/cache" PATH="$(dirname "$KNIT"):$PATH"
+unset KNIT_REGISTRY KNIT_CONFIG XDG_CACHE_HOME CFLAGS
+mkdir -p "$HOME" && cd "$TEST_TMP" || exit 1
+R="file://$TEST_TMP/reg"
+for tool in cmake make pkg-config cc; do
+	command -v $tool >/dev/null || { not_ok "$tool is needed"; finish; }
+done
+
+# zed: an upstream-style CMake library that installs a header, an archive and zed.pc
+mkdir -p zed/src zed/include
+cat >zed/knit.json <<'E'
+{ "name": "zed", "version": "1.0.0", "license": "MIT" }
+E
+cat >zed/include/zed.h <<'E'
+int zed_twice(int x);
+E
+cat >zed/src/zed.c <<'E'
+#include "zed.h"
+#ifndef ZED_BUILT_BY_CMAKE
+#error built without its own CMakeLists.txt
+#endif
+int zed_twice(int x) { return 2 * x; }
+E
+cat >zed/CMakeLists.txt <<'E'
+cmake_minimum_required(VERSION 3.16)
+project(zed C)
+add_library(zed src/zed.c)
+target_compile_definitions(zed PRIVATE ZED_BUILT_BY_CMAKE)
+target_include_directories(zed PUBLIC $<BUILD_INTERFACE:${CMAKE_CURRENT_SOURCE_DIR}/include>)
+install(TARGETS zed ARCHIVE DESTINATION lib LIBRARY DESTINATION lib)
+install(FILES include/zed.h DESTINATION include)
+file(WRITE ${CMAKE_BINARY_DIR}/zed.pc "prefix=${CMAKE_INSTALL_PREFIX}\nName: zed\nDescription: zed\nVersion: 1.0.0\nCflags: -I\${prefix}/include\nLibs: -L\${prefix}/lib -lzed\nLibs.private: -lm\n")
+install(FILES ${CMAKE_BINARY_DIR}/zed.pc DESTINATION lib/pkgconfig)
+E
+# mk: plain Make, depending on zed (its prefix reaches the build through CPPFLAGS and LDFLAGS)
+mkdir -p mk
+cat >mk/knit.json <<'E'
+{ "name": "mk", "version": "2.1.0", "dependencies": { "zed": "^1.0.0" },
+  "c": { "build": "make", "options": ["GREETING=4"], "link": ["m"] } }
+E
+cat >mk/mk.h <<'E'
+int mk_quad(int x);
+E
+cat >mk/mk.c <<'E'
+#include <math.h>
+#include "zed.h"
+#include "mk.h"
+int mk_quad(int x) { return (int)sqrt((double)(zed_twice(x) * zed_twice(x))) * GREETING / 2; }
+E
+cat >mk/Makefile <<'E'
+PREFIX ?= /usr/local
+GREETING ?= 1
+libmk.a: mk.o
+	$(AR) rcs $@ $^
+mk.o: mk.c
+	$(CC) $(CFLAGS) $(CPPFLAGS) -DGREETING=$(GREETING) -c mk.c -o $@
+install: libmk.a
+	mkdir -p $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include
+	cp libmk.a $(DESTDIR)$(PREFIX)/lib/
+	cp mk.h $(DESTDIR)$(PREFIX)/include/
+E
+# deep: CMake under c.root, as upstream trees keep a library in a subfolder
+mkdir -p deep/lib/deep
+cat >deep/knit.json <<'E'
+{ "name": "deep", "version": "0.3.0", "c": { "root": "lib/deep", "options": ["-DDEEP_VALUE=7"] } }
+E
+cat >deep/lib/deep/CMakeLists.txt <<'E'
+cmake_minimum_required(VERSION 3.16)
+project(deep C)
+file(WRITE ${CMAKE_BINARY_DIR}/deep.c "int deep_value(void) { return ${DEEP_VALUE}; }\n")
+file(WRITE ${CMAKE_BINARY_DIR}/deep.h "int deep_value(void);\n")
+add_library(deep ${CMAKE_BINARY_DIR}/deep.c)
+install(TARGETS deep ARCHIVE DESTINATION lib)
+install(FILES ${CMAKE_BINARY_DIR}/deep.h DESTINATION include)
+E
+for p in zed mk deep; do
+	(cd $p && "$KNIT" publish --registry "$R" >/dev/null 2>"$TEST_TMP/publish.err") && ok || not_ok "publish $p: $(cat "$TEST_TMP/publish.err")"
+done
+
+# the consumer
+mkdir app && cd app || exit 1
+cat >knit.json <<'E'
+{ "name": "app", "version": "1.0.0", "scripts": { "build": "echo project-build-script $@" } }
+E
+cat >main.c <<'E'
+#include <stdio.h>
+#include "zed.h"
+#include "mk.h"
+#include "deep.h"
+int main(void) { printf("%d %d %d\n", zed_twice(21), mk_quad(3), deep_value()); return 0; }
+E
+expect_run "install three packages that ship build systems" 0 "3 packages in deps/*" "" -- "$KNIT" install mk deep --registry "$R"
+expect_run "knit build --deps builds them in dependency order" 0 "" \
+	"built deep 0.3.0 (cmake) in * s
+built zed 1.0.0 (cmake) in * s
+built mk 2.1.0 (make) in * s" -- "$KNIT" build --deps
+[ -f deps/.build/pkg/zed/prefix/lib/libzed.a ] && [ -f deps/.build/pkg/mk/prefix/lib/libmk.a ] && ok || not_ok "no archives in the prefixes: $(find deps/.build -name '*.a')"
+[ -s deps/.build/log/zed.log ] && ok || not_ok "no log for zed"
+expect_run "the second time: up to date" 0 "" "up to date deep 0.3.0 (cmake)
+up to date zed 1.0.0 (cmake)
+up to date mk 2.1.0 (make)" -- "$KNIT" build --deps
+expect_run "knit build runs the project's build script after" 0 "project-build-script x" "up to date*" -- "$KNIT" build -- x
+expect_run "knit build -j checks its number" 1 "" "knit: error: -j takes a number of jobs from 1 to 1024, not 'many'" -- "$KNIT" build -j many
+
+# CMake: knit.cmake runs knit build --deps itself (here after the builds are removed)
+rm -rf deps/.build
+cat >CMakeLists.txt <<'E'
+cmake_minimum_required(VERSION 3.16)
+project(app C)
+include(deps/knit.cmake)
+add_executable(app main.c)
+target_link_libraries(app PRIVATE knit::deps)
+E
+cmake -S . -B build >"$TEST_TMP/cmake.log" 2>&1 && cmake --build build >>"$TEST_TMP/cmake.log" 2>&1 && ok || not_ok "the CMake consumer: $(tail -15 "$TEST_TMP/cmake.log")"
+grep -q "built zed 1.0.0 (cmake)" "$TEST_TMP/cmake.log" && ok || not_ok "configuring did not build the dependencies: $(head -20 "$TEST_TMP/cmake.log")"
+[ "$(./build/app 2>&1)" = "42 12 7" ] && ok || not_ok "the CMake-built app printed '$(./build/app 2>&1)'"
+
+# Make: deps/knit.mk
+cat >Makefile <<'E'
+include deps/knit.mk
+app-make: main.c $(KNIT_LIBS)
+	$(CC) $(KNIT_CFLAGS) -o $@ main.c $(KNIT_LDLIBS)
+E
+make app-make >"$TEST_TMP/make.log" 2>&1 && ok || not_ok "the Make consumer: $(tail -15 "$TEST_TMP/make.log")"
+[ "$(./app-make 2>&1)" = "42 12 7" ] && ok || not_ok "the Make-built app printed '$(./app-make 2>&1)'"
+
+# pkg-config --static, the shell way
+flags=$(PKG_CONFIG_PATH=deps/.pkgconfig pkg-config --static --cflags --libs mk zed deep) || not_ok "pkg-config mk zed deep"
+cc -o app-pc main.c $flags >"$TEST_TMP/pc.log" 2>&1 && ok || not_ok "the pkg-config consumer ($flags): $(tail -5 "$TEST_TMP/pc.log")"
+[ "$(./app-pc 2>&1)" = "42 12 7" ] && ok || not_ok "the pkg-config-built app printed '$(./app-pc 2>&1)'"
+
+# a failing build: named, its log's last lines, exit 1, the packages before it kept
+cd "$TEST_TMP" && mkdir -p broken && cd broken || exit 1
+cat >knit.json <<'E'
+{ "name": "broken", "version": "0.0.1", "dependencies": { "zed": "^1.0.0" } }
+E
+cat >CMakeLists.txt <<'E'
+cmake_minimum_required(VERSION 3.16)
+project(broken C)
+message(FATAL_ERROR "this package does not configure")
+E
+"$KNIT" publish --registry "$R" >/dev/null 2>&1 || not_ok "publish broken"
+mkdir -p "$TEST_TMP/app2" && cd "$TEST_TMP/app2" || exit 1
+echo '{ "name": "app2", "version": "1.0.0" }' >knit.json
+"$KNIT" install broken --registry "$R" >/dev/null 2>&1 || not_ok "install broken"
+expect_run "a configure failure: the package, the step, the log, its last lines" 1 "" \
+	"built zed 1.0.0 (cmake) in * s
+knit: error: broken 0.0.1: cmake configure failed (exit 1); see *deps/.build/log/broken.log
+*this package does not configure*" -- "$KNIT" build --deps
+[ -f deps/.build/pkg/zed/prefix/lib/libzed.a ] && [ -f deps/.build/pkg/zed/key ] && ok || not_ok "the failure took zed's finished build with it"
+[ ! -e deps/.build/pkg/broken/key ] && ok || not_ok "a failed build was recorded as done"
+
+# hostile c.root: refused where it enters
+cd "$TEST_TMP" && mkdir -p evil && cd evil || exit 1
+echo '{ "name": "evil", "version": "1.0.0", "c": { "root": "../../etc" } }' >knit.json
+expect_run "c.root outside the package" 1 "" "knit: error: *knit.json: 'c.root' must be a folder inside the package*" -- "$KNIT" pack --dry-run
+finish
