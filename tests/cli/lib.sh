@@ -62,6 +62,30 @@ npm_cached() {
 	echo "$cache/node_modules/$2"
 }
 
+# debian_source PACKAGE: the upstream tarball (.orig.tar.*) of Debian's
+# source package for this machine's suite, fetched once into the test cache
+# with apt-get source --download-only (adding a deb-src entry first when
+# apt has none and we are root); prints its path.
+debian_source() {
+	local cache="${KNIT_TEST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/knit-tests}/debian-src"
+	mkdir -p "$cache"
+	(
+		flock 9
+		cd "$cache" || exit 1
+		ls "$1"_*.orig.tar.* >/dev/null 2>&1 && exit 0
+		if ! apt-get source --download-only -qq "$1" >/dev/null 2>&1; then
+			[ "$(id -u)" = 0 ] || { echo "apt-get source $1 failed, and adding a deb-src entry needs root" >&2; exit 1; }
+			local suite
+			suite=$(. /etc/os-release && echo "$VERSION_CODENAME")
+			printf 'Types: deb-src\nURIs: http://deb.debian.org/debian\nSuites: %s\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
+				"$suite" >/etc/apt/sources.list.d/knit-deb-src.sources
+			apt-get update -qq >/dev/null 2>&1
+			apt-get source --download-only -qq "$1" >/dev/null 2>&1 || { echo "apt-get source $1 failed" >&2; exit 1; }
+		fi
+	) 9>"$cache.lock" || exit 1
+	ls "$cache/$1"_*.orig.tar.* | grep -v '\.asc$' | grep -v -- '-www\.' | head -1
+}
+
 # The pinned node-semver the semver module reproduces.
 node_semver_dir() {
 	npm_cached semver-7.8.6 semver '{"private": true, "dependencies": {"semver": "7.8.6"}}'

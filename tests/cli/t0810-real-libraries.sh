@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Real C libraries as their upstreams ship them, from Debian's source
+# packages: each with the smallest knit.json a user would write, published
+# to a folder registry, installed into one project, built by knit build
+# through its own build system (CMake, or Make for lz4), and one function of
+# each called from a main.c built through CMake (deps/knit.cmake), Make
+# (deps/knit.mk) and pkg-config --static alike, linked statically.
+# The release pass of CI only (tests/CMakeLists.txt).
+. "$(dirname "$0")/lib.sh"
+tarballs=()
+for p in zlib cjson libyaml jansson lz4 pcre2; do
+	t=$(debian_source $p) || { not_ok "no Debian source for $p"; finish; }
+	tarballs+=("$t")
+done
+export HOME="$TEST_TMP/home" KNIT_CACHE="$TEST_TMP/cache" PATH="$(dirname "$KNIT"):$PATH"
+unset KNIT_REGISTRY KNIT_CONFIG XDG_CACHE_HOME CFLAGS
+mkdir -p "$HOME" "$TEST_TMP/src" && cd "$TEST_TMP/src" || exit 1
+R="file://$TEST_TMP/reg"
+for t in "${tarballs[@]}"; do tar xf "$t" || not_ok "unpacking $t"; done
+
+# the knit.json files: a name, a version, options where the defaults build tests
+json() { printf '%s\n' "$2" >"$1/knit.json"; }
+json zlib-* '{ "name": "zlib", "version": "1.2.13", "license": "Zlib" }'
+json cJSON-* '{ "name": "cjson", "version": "1.7.15", "license": "MIT", "c": { "options": ["-DENABLE_CJSON_TEST=OFF"] } }'
+json libyaml-* '{ "name": "libyaml", "version": "0.2.5", "license": "MIT" }'
+json jansson-* '{ "name": "jansson", "version": "2.14.0", "license": "MIT",
+  "c": { "options": ["-DJANSSON_BUILD_DOCS=OFF", "-DJANSSON_WITHOUT_TESTS=ON"] } }'
+json lz4-* '{ "name": "lz4", "version": "1.9.4", "license": "BSD-2-Clause" }'
+json pcre2-* '{ "name": "pcre2", "version": "10.42.0", "license": "BSD-3-Clause",
+  "c": { "build": "cmake", "options": ["-DPCRE2_BUILD_TESTS=OFF", "-DPCRE2_BUILD_PCRE2GREP=OFF"] } }'
+# libyaml's .gitignore drops its cmake/config.h.in, which its CMakeLists.txt
+# needs: an empty .knitignore packs everything instead (as a user would fix it)
+yaml=$(echo libyaml-*) zlib=$(echo zlib-*)
+: >"$yaml/.knitignore"
+# Debian's repacked zlib leaves out win32/, whose zlib1.rc upstream's
+# CMakeLists.txt names even on Linux
+mkdir -p "$zlib/win32" && : >"$zlib/win32/zlib1.rc"
+for d in */; do
+	(cd "$d" && knit publish --registry "$R" >/dev/null 2>"$TEST_TMP/publish.err") && ok || not_ok "publish $d: $(tail -3 "$TEST_TMP/publish.err")"
+done
+
+mkdir "$TEST_TMP/app" && cd "$TEST_TMP/app" || exit 1
+echo '{ "name": "app", "version": "1.0.0" }' >knit.json
+expect_run "install the six" 0 "6 packages in deps/*" "" -- knit install zlib cjson libyaml jansson lz4 pcre2 --registry "$R"
+knit build --deps >"$TEST_TMP/build.out" 2>"$TEST_TMP/build.err" && ok || not_ok "knit build --deps: $(tail -20 "$TEST_TMP/build.err")"
+for line in "cjson 1.7.15 (cmake)" "jansson 2.14.0 (cmake)" "libyaml 0.2.5 (cmake)" "lz4 1.9.4 (make)" \
+	"pcre2 10.42.0 (cmake)" "zlib 1.2.13 (cmake)"; do
+	grep -q "^built $line in " "$TEST_TMP/build.err" && ok || not_ok "no 'built $line': $(cat "$TEST_TMP/build.err")"
+done
+cat >main.c <<'E'
+#include <stdio.h>
+#include <zlib.h>
+#include <cjson/cJSON.h>
+#include <yaml.h>
+#include <jansson.h>
+#include <lz4.h>
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+int main(void)
+{
+	unsigned char pcre[32];
+	pcre2_config(PCRE2_CONFIG_VERSION, pcre);
+	printf("%s %s %s %s %d %.5s\n", zlibVersion(), cJSON_Version(), yaml_get_version_string(),
+	       jansson_version_str(), LZ4_versionNumber(), (const char *)pcre);
+	return 0;
+}
+E
+want="1.2.13 1.7.15 0.2.5 2.14 10904 10.42"
+static_only() { ! ldd "$1" | grep -q 'libz\.so\|cjson\|yaml\|jansson\|lz4\|pcre2'; }
+cat >CMakeLists.txt <<'E'
+cmake_minimum_required(VERSION 3.16)
+project(app C)
+include(deps/knit.cmake)
+add_executable(app main.c)
+target_link_libraries(app PRIVATE knit::deps)
+E
+cmake -S . -B build >"$TEST_TMP/cmake.log" 2>&1 && cmake --build build >>"$TEST_TMP/cmake.log" 2>&1 && ok || not_ok "CMake: $(tail -15 "$TEST_TMP/cmake.log")"
+[ "$(./build/app)" = "$want" ] && static_only build/app && ok || not_ok "the CMake app printed '$(./build/app 2>&1)'; ldd: $(ldd build/app)"
+cat >Makefile <<'E'
+include deps/knit.mk
+app-make: main.c $(KNIT_LIBS)
+	$(CC) $(KNIT_CFLAGS) -o $@ main.c $(KNIT_LDLIBS)
+E
+make app-make >"$TEST_TMP/make.log" 2>&1 && ok || not_ok "Make: $(tail -15 "$TEST_TMP/make.log")"
+[ "$(./app-make)" = "$want" ] && static_only app-make && ok || not_ok "the Make app printed '$(./app-make 2>&1)'"
+flags=$(PKG_CONFIG_PATH=deps/.pkgconfig pkg-config --static --cflags --libs zlib cjson libyaml jansson lz4 pcre2) &&
+	cc -o app-pc main.c $flags >"$TEST_TMP/pc.log" 2>&1 && ok || not_ok "pkg-config: $flags $(tail -5 "$TEST_TMP/pc.log")"
+[ "$(./app-pc)" = "$want" ] && static_only app-pc && ok || not_ok "the pkg-config app printed '$(./app-pc 2>&1)'"
+finish
