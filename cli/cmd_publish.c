@@ -9,20 +9,22 @@
 #include "options.h"
 #include "pack_report.h"
 #include "project/pack.h"
+#include "project/publish_verify.h"
 #include "registry/publish.h"
 #include "registry_cmd.h"
 
 static const char *const publish_usage[] = {
-	"knit publish [--tag <tag>] [--registry <url>] [--dry-run]", NULL };
+	"knit publish [--tag <tag>] [--registry <url>] [--dry-run] [--no-verify]", NULL };
 
 int cmd_publish(int argc, const char **argv, struct knit_cli *cli)
 {
-	int dry_run = 0;
+	int dry_run = 0, no_verify = 0;
 	const char *tag = NULL, *registry = NULL;
 	const struct knit_option opts[] = {
 		KNIT_OPT_STRING_(0, "tag", &tag, "tag", "the dist-tag to point at this version (default latest)"),
 		KNIT_OPT_STRING_(0, "registry", &registry, "url", "publish there instead of the configured registry"),
-		KNIT_OPT_BOOL_(0, "dry-run", &dry_run, "pack and report, publish nothing"),
+		KNIT_OPT_BOOL_(0, "dry-run", &dry_run, "pack, verify and report, publish nothing"),
+		KNIT_OPT_BOOL_(0, "no-verify", &no_verify, "do not build the package from its tarball first"),
 		KNIT_OPT_END_(),
 	};
 	int n = knit_parse_options(argc, argv, opts, publish_usage, cli);
@@ -54,6 +56,18 @@ int cmd_publish(int argc, const char **argv, struct knit_cli *cli)
 	}
 	if (knit_registry_cmd_pick(&rc, cli, registry, p.name))
 		goto done;
+	if (!no_verify) {
+		struct strbuf tail = STRBUF_INIT;
+		int vrc = knit_publish_verify(&p, ".", &err, &tail);
+		if (vrc) {
+			knit_error(cli, "%s", err.buf);
+			if (tail.len)
+				fprintf(cli->err, "%s%s", tail.buf, tail.buf[tail.len - 1] == '\n' ? "" : "\n");
+		}
+		strbuf_release(&tail);
+		if (vrc)
+			goto done;
+	}
 	knit_pack_filename(p.name, p.version, &file);
 	knit_pack_report(cli, &p, file.buf);
 	if (dry_run) {

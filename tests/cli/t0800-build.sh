@@ -81,9 +81,30 @@ add_library(deep ${CMAKE_BINARY_DIR}/deep.c)
 install(TARGETS deep ARCHIVE DESTINATION lib)
 install(FILES ${CMAKE_BINARY_DIR}/deep.h DESTINATION include)
 E
-for p in zed mk deep; do
-	(cd $p && "$KNIT" publish --registry "$R" >/dev/null 2>"$TEST_TMP/publish.err") && ok || not_ok "publish $p: $(cat "$TEST_TMP/publish.err")"
-done
+# publish builds each package from its tarball first; mk's build needs zed's
+# prefix, which its author's own knit build --deps made
+publish() { (cd "$1" && "$KNIT" publish --registry "$R" >/dev/null 2>"$TEST_TMP/publish.err") && ok || not_ok "publish $1: $(cat "$TEST_TMP/publish.err")"; }
+publish zed
+(cd mk && "$KNIT" install --registry "$R" >/dev/null 2>&1 && "$KNIT" build --deps >/dev/null 2>&1) || not_ok "mk's own install and build"
+publish mk
+publish deep
+
+# a package whose .gitignore leaves out a file its build needs: refused by
+# publish's verification, with the build's error; --no-verify publishes it
+mkdir -p gi && cd gi || exit 1
+echo '{ "name": "gi", "version": "1.0.0" }' >knit.json
+printf 'config.h*\n' >.gitignore
+printf '#define GI 1\n' >config.h.in
+cat >CMakeLists.txt <<'E'
+cmake_minimum_required(VERSION 3.16)
+project(gi C)
+configure_file(config.h.in config.h)
+E
+expect_run "publish refuses a package that does not build from its tarball" 1 "" \
+	"knit: error: gi 1.0.0: cmake configure failed (exit 1); see */build.log; it would not build for its users from what the tarball holds (--no-verify publishes anyway)
+*config.h.in*" -- "$KNIT" publish --registry "$R"
+expect_run "--no-verify publishes it anyway" 0 "*+ gi@1.0.0*" "*" -- "$KNIT" publish --registry "$R" --no-verify
+cd "$TEST_TMP" || exit 1
 
 # the consumer
 mkdir app && cd app || exit 1
@@ -147,7 +168,7 @@ cmake_minimum_required(VERSION 3.16)
 project(broken C)
 message(FATAL_ERROR "this package does not configure")
 E
-"$KNIT" publish --registry "$R" >/dev/null 2>&1 || not_ok "publish broken"
+"$KNIT" publish --registry "$R" --no-verify >/dev/null 2>&1 || not_ok "publish broken (--no-verify: it does not build)"
 mkdir -p "$TEST_TMP/app2" && cd "$TEST_TMP/app2" || exit 1
 echo '{ "name": "app2", "version": "1.0.0" }' >knit.json
 "$KNIT" install broken --registry "$R" >/dev/null 2>&1 || not_ok "install broken"
