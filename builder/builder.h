@@ -108,6 +108,13 @@ struct knit_consumer {
 int knit_build_consumer(const struct knit_consumer_req *req, struct knit_consumer *out, struct strbuf *err);
 void knit_consumer_release(struct knit_consumer *c);
 
+/*
+ * The global symbols the libraries define (nm -g --defined-only; weak ones
+ * left out, as the linker lets them be defined twice), sorted, into *out.
+ * 0, or KNIT_EIO with one line in *err.
+ */
+int knit_build_symbols(const struct knit_paths *libraries, struct knit_paths *out, struct strbuf *err);
+
 /* The last n lines of the log at path, into *out (nothing when it cannot be read). */
 void knit_build_log_tail(const char *path, size_t n, struct strbuf *out);
 

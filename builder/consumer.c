@@ -10,6 +10,7 @@
 #include "util/xalloc.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -212,4 +213,45 @@ void knit_consumer_release(struct knit_consumer *c)
 	knit_paths_release(&c->syslibs);
 	knit_paths_release(&c->ldflags);
 	knit_paths_release(&c->pc_files);
+}
+
+#define NM_OUTPUT_MAX (256u << 20)
+
+int knit_build_symbols(const struct knit_paths *libraries, struct knit_paths *out, struct strbuf *err)
+{
+	if (!libraries->n)
+		return 0;
+	const char **argv = knit_xcalloc(libraries->n + 5, sizeof(*argv));
+	size_t a = 0;
+	argv[a++] = "nm";
+	argv[a++] = "-g";
+	argv[a++] = "--defined-only";
+	argv[a++] = "--format=posix";
+	for (size_t i = 0; i < libraries->n; i++)
+		argv[a++] = libraries->items[i];
+	struct strbuf text = STRBUF_INIT;
+	struct knit_build_status st = { 0 };
+	int devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	struct knit_build_env none = { 0 };
+	int rc = knit_build_capture(argv, &none, devnull >= 0 ? devnull : 2, NM_OUTPUT_MAX, &text, &st, err);
+	if (devnull >= 0)
+		close(devnull);
+	if (!rc && (st.exit_code || st.signal)) {
+		strbuf_addf(err, "nm failed (exit %d) on %s", st.exit_code, libraries->items[0]);
+		rc = KNIT_EIO;
+	}
+	/* posix format: "name type value size", one per line; "lib.a[member.o]:" lines name members */
+	for (const char *p = text.buf; !rc && *p;) {
+		const char *end = strchrnul(p, '\n');
+		size_t n = strcspn(p, " \n");
+		if (n && p[n] == ' ' && n + 2 < (size_t)(end - p) && strchr("TDBRVWGSC", p[n + 1]) &&
+		    p[n + 1] != 'V' && p[n + 1] != 'W')
+			add(out, p, n);
+		p = *end ? end + 1 : end;
+	}
+	strbuf_release(&text);
+	free(argv);
+	if (out->n)
+		qsort(out->items, out->n, sizeof(*out->items), by_name);
+	return rc;
 }

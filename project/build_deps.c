@@ -5,6 +5,7 @@
 #include "util/beneath.h"
 #include "util/error.h"
 #include "util/fs.h"
+#include "util/glob.h"
 #include "util/hash.h"
 #include "util/order.h"
 #include "util/pkgname.h"
@@ -337,6 +338,122 @@ static int build_one(struct knit_session *s, const struct build *b, size_t i, co
 	return rc;
 }
 
+/* The libraries a built package's prefix holds: its archives in lib/ (shared: its .so files). */
+static void prefix_libraries(const struct pkg *p, bool shared, struct knit_paths *out)
+{
+	struct knit_paths found = { 0 };
+	knit_glob(p->prefix.buf, shared ? "lib/*.so" : "lib/*.a", &found);
+	for (size_t i = 0; i < found.n; i++) {
+		KNIT_ALLOC_GROW(out->items, out->n + 1, out->alloc);
+		struct strbuf path = STRBUF_INIT;
+		strbuf_addf(&path, "%s/%s", p->prefix.buf, found.items[i]);
+		out->items[out->n++] = strbuf_detach(&path, NULL);
+	}
+	knit_paths_release(&found);
+}
+
+struct owned_symbol {
+	const char *name;
+	size_t pkg;
+};
+
+static int by_symbol(const void *a, const void *b)
+{
+	const struct owned_symbol *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+	return c ? c : (x->pkg > y->pkg) - (x->pkg < y->pkg);
+}
+
+/*
+ * Two packages that define the same global symbol: a warning naming both and
+ * the symbol, before the linker silently takes one of them.
+ */
+static void warn_duplicate_symbols(struct knit_session *s, const struct build *b, const bool *shared)
+{
+	struct knit_paths *syms = knit_xcalloc(b->n ? b->n : 1, sizeof(*syms));
+	struct owned_symbol *all = NULL;
+	size_t n = 0, alloc = 0;
+	for (size_t i = 0; i < b->n; i++) {
+		if (b->p[i].kind == KNIT_BUILD_SOURCES)
+			continue;
+		struct knit_paths libs = { 0 };
+		struct strbuf err = STRBUF_INIT;
+		prefix_libraries(&b->p[i], shared[i], &libs);
+		if (knit_build_symbols(&libs, &syms[i], &err))
+			knit_session_warn(s, "cannot list the symbols of %s %s: %s", b->p[i].lock->name,
+					  b->p[i].lock->version, err.buf);
+		for (size_t k = 0; k < syms[i].n; k++) {
+			if (k && !strcmp(syms[i].items[k], syms[i].items[k - 1]))
+				continue; /* one package's own archives may repeat a name */
+			KNIT_ALLOC_GROW(all, n + 1, alloc);
+			all[n++] = (struct owned_symbol){ syms[i].items[k], i };
+		}
+		knit_paths_release(&libs);
+		strbuf_release(&err);
+	}
+	if (n)
+		qsort(all, n, sizeof(*all), by_symbol);
+	/* one warning per pair of packages, naming the first symbol they share */
+	size_t (*pairs)[2] = NULL, npairs = 0, pairs_alloc = 0;
+	for (size_t i = 1; i < n; i++) {
+		if (strcmp(all[i].name, all[i - 1].name) || all[i].pkg == all[i - 1].pkg)
+			continue;
+		size_t x = all[i - 1].pkg, y = all[i].pkg;
+		bool known = false;
+		for (size_t j = 0; j < npairs && !known; j++)
+			known = pairs[j][0] == x && pairs[j][1] == y;
+		if (known)
+			continue;
+		KNIT_ALLOC_GROW(pairs, npairs + 1, pairs_alloc);
+		pairs[npairs][0] = x;
+		pairs[npairs++][1] = y;
+		knit_session_warn(s, "%s %s and %s %s both define the global symbol '%s' (the first of those they "
+				  "share): a program linking both gets one of them, silently", b->p[x].lock->name,
+				  b->p[x].lock->version, b->p[y].lock->name, b->p[y].lock->version, all[i].name);
+	}
+	free(pairs);
+	free(all);
+	for (size_t i = 0; i < b->n; i++)
+		knit_paths_release(&syms[i]);
+	free(syms);
+}
+
+/*
+ * A built package that installs a pkg-config module the project (or a
+ * package) takes from the system through c.pkgconfig: two copies of one
+ * library. The error names both.
+ */
+static int check_duplicate_modules(const struct build *b, const struct knit_manifest *project, struct strbuf *err)
+{
+	for (size_t i = 0; i < b->n; i++) {
+		if (b->p[i].kind == KNIT_BUILD_SOURCES)
+			continue;
+		struct knit_paths pcs = { 0 };
+		knit_glob(b->p[i].prefix.buf, "lib/pkgconfig/*.pc", &pcs);
+		knit_glob(b->p[i].prefix.buf, "share/pkgconfig/*.pc", &pcs);
+		for (size_t k = 0; k < pcs.n; k++) {
+			const char *base = strrchr(pcs.items[k], '/') + 1;
+			size_t len = strlen(base) - 3;
+			for (size_t j = 0; j <= b->n; j++) {
+				const struct knit_manifest *m = j < b->n ? &b->p[j].m : project;
+				for (size_t q = 0; q < m->c.pkgconfig.n; q++) {
+					const char *mod = m->c.pkgconfig.items[q].key;
+					if (strlen(mod) != len || strncmp(mod, base, len))
+						continue;
+					strbuf_addf(err, "%s %s installs the pkg-config module '%s', which %s takes from the "
+							 "system (c.pkgconfig): a program would link two copies of one library; "
+							 "drop one of them", b->p[i].lock->name, b->p[i].lock->version, mod,
+						    j < b->n ? b->p[j].lock->name : "knit.json");
+					knit_paths_release(&pcs);
+					return KNIT_EINVALID_ARG;
+				}
+			}
+		}
+		knit_paths_release(&pcs);
+	}
+	return 0;
+}
+
 int knit_build_deps(struct knit_session *s, const struct knit_build_opts *o, struct strbuf *err,
 		    struct strbuf *log_tail)
 {
@@ -346,7 +463,6 @@ int knit_build_deps(struct knit_session *s, const struct knit_build_opts *o, str
 	int rc = knit_txn_read_project(dir, &project, err);
 	if (rc)
 		return rc;
-	knit_manifest_release(&project);
 	struct strbuf lock = STRBUF_INIT;
 	strbuf_addf(&lock, "%s/knit.lock", dir);
 	if ((rc = knit_lockfile_read(&lf, lock.buf, err)) == KNIT_ENOTFOUND) {
@@ -354,13 +470,16 @@ int knit_build_deps(struct knit_session *s, const struct knit_build_opts *o, str
 		strbuf_addstr(err, "no knit.lock here; run 'knit install' first");
 	}
 	strbuf_release(&lock);
-	if (rc)
+	if (rc) {
+		knit_manifest_release(&project);
 		return rc;
+	}
 	struct build b = { 0 };
 	strbuf_init(&b.root, 0);
 	rc = load(&b, dir, &lf, err);
 	size_t *order = knit_xcalloc(b.n ? b.n : 1, sizeof(*order));
 	unsigned char *seen = knit_xcalloc(b.n ? b.n : 1, 1);
+	bool *shared_of = knit_xcalloc(b.n ? b.n : 1, sizeof(*shared_of));
 	if (!rc)
 		knit_dep_order(b.n, deps_of, &b, order);
 	/* every tool first: a missing one stops the build before anything is built */
@@ -381,6 +500,7 @@ int knit_build_deps(struct knit_session *s, const struct knit_build_opts *o, str
 		if (p->kind == KNIT_BUILD_SOURCES)
 			continue;
 		bool shared = o->shared || p->m.c.shared;
+		shared_of[i] = shared;
 		make_key(&b, i, o, shared);
 		if (up_to_date(p)) {
 			struct knit_build_event e = { p->lock->name, p->lock->version, knit_build_kind_name(p->kind), 0, true };
@@ -389,8 +509,14 @@ int knit_build_deps(struct knit_session *s, const struct knit_build_opts *o, str
 		}
 		rc = build_one(s, &b, i, o, shared, seen, err, log_tail);
 	}
+	if (!rc)
+		rc = check_duplicate_modules(&b, &project, err);
+	if (!rc)
+		warn_duplicate_symbols(s, &b, shared_of);
 	free(order);
 	free(seen);
+	free(shared_of);
+	knit_manifest_release(&project);
 	release(&b);
 	knit_lockfile_release(&lf);
 	return rc;

@@ -179,6 +179,41 @@ knit: error: broken 0.0.1: cmake configure failed (exit 1); see *deps/.build/log
 [ -f deps/.build/pkg/zed/prefix/lib/libzed.a ] && [ -f deps/.build/pkg/zed/key ] && ok || not_ok "the failure took zed's finished build with it"
 [ ! -e deps/.build/pkg/broken/key ] && ok || not_ok "a failed build was recorded as done"
 
+# one copy of a library: two packages defining one global symbol is a
+# warning naming both; a package installing a pkg-config module that the
+# project takes from the system (c.pkgconfig) is an error naming both
+cd "$TEST_TMP" && mkdir -p dupz myz && cd dupz || exit 1
+echo '{ "name": "dupz", "version": "1.0.0" }' >knit.json
+echo 'int zed_twice(int x) { return x + x; }' >dupz.c
+cat >CMakeLists.txt <<'E'
+cmake_minimum_required(VERSION 3.16)
+project(dupz C)
+add_library(dupz dupz.c)
+install(TARGETS dupz ARCHIVE DESTINATION lib)
+E
+"$KNIT" publish --registry "$R" >/dev/null 2>&1 || not_ok "publish dupz"
+cd ../myz || exit 1
+echo '{ "name": "myz", "version": "1.0.0" }' >knit.json
+cat >CMakeLists.txt <<'E'
+cmake_minimum_required(VERSION 3.16)
+project(myz NONE)
+file(WRITE ${CMAKE_BINARY_DIR}/zlib.pc "Name: zlib\nDescription: a second zlib\nVersion: 1.2.13\nLibs:\nCflags:\n")
+install(FILES ${CMAKE_BINARY_DIR}/zlib.pc DESTINATION lib/pkgconfig)
+E
+"$KNIT" publish --registry "$R" >/dev/null 2>&1 || not_ok "publish myz"
+mkdir -p "$TEST_TMP/app3" && cd "$TEST_TMP/app3" || exit 1
+echo '{ "name": "app3", "version": "1.0.0" }' >knit.json
+"$KNIT" install zed dupz --registry "$R" >/dev/null 2>&1 || not_ok "install zed dupz"
+expect_run "two packages defining one global symbol: a warning naming both" 0 "" \
+	"*knit: warning: dupz 1.0.0 and zed 1.0.0 both define the global symbol 'zed_twice'*" -- "$KNIT" build --deps
+if pkg-config --exists zlib; then
+	mkdir -p "$TEST_TMP/app4" && cd "$TEST_TMP/app4" || exit 1
+	echo '{ "name": "app4", "version": "1.0.0", "c": { "pkgconfig": { "zlib": ">=1.0" } } }' >knit.json
+	"$KNIT" install myz --registry "$R" >/dev/null 2>&1 || not_ok "install myz"
+	expect_run "a package's module that the project takes from the system: an error naming both" 1 "" \
+		"*knit: error: myz 1.0.0 installs the pkg-config module 'zlib', which knit.json takes from the system (c.pkgconfig)*" -- "$KNIT" build --deps
+fi
+
 # hostile c.root: refused where it enters
 cd "$TEST_TMP" && mkdir -p evil && cd evil || exit 1
 echo '{ "name": "evil", "version": "1.0.0", "c": { "root": "../../etc" } }' >knit.json
