@@ -1,4 +1,5 @@
 #include "pack.h"
+#include "build_deps.h"
 #include "manifest.h"
 #include "sources.h"
 #include "registry/publish.h"
@@ -441,6 +442,99 @@ static int check_identity(struct knit_pack *p, const struct knit_manifest *m, co
 	return 0;
 }
 
+static int file_by_path(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct knit_pack_file *)elem)->path);
+}
+
+/* Whether path (relative to the package) is packed: p->files is sorted by path. */
+static bool packed_sorted(const struct knit_pack *p, const char *path)
+{
+	return bsearch(path, p->files, p->n, sizeof(*p->files), file_by_path) != NULL;
+}
+
+#define BUILD_FILE_MAX (1u << 20)
+
+/*
+ * The files a packed CMakeLists.txt, meson.build or configure.ac names
+ * (any word that is, or with ".in" is, a file of the project beside it)
+ * that the tarball leaves out, each a warning: a .gitignore that says
+ * config.h* drops the config.h.in a configure step needs, and the package
+ * fails for its users, not here.
+ */
+static void check_build_names(const struct knit_pack *p, const char *dir, const struct knit_session *session)
+{
+	struct strbuf text = STRBUF_INIT, scratch = STRBUF_INIT, rel = STRBUF_INIT, path = STRBUF_INIT;
+	struct knit_paths named = { 0 }; /* warned about already */
+	for (size_t i = 0; i < p->n; i++) {
+		const char *f = p->files[i].path, *base = strrchr(f, '/');
+		base = base ? base + 1 : f;
+		if (strcmp(base, "CMakeLists.txt") && strcmp(base, "meson.build") && strcmp(base, "configure.ac"))
+			continue;
+		size_t dirlen = (size_t)(base - f); /* the build file's folder, with its '/' */
+		strbuf_reset(&text);
+		strbuf_reset(&path);
+		strbuf_addf(&path, "%s/%s", dir, f);
+		if (p->files[i].size > BUILD_FILE_MAX || knit_read_file(path.buf, &text, &scratch))
+			continue;
+		size_t warned = 0;
+		for (const char *w = text.buf; *w && warned < 20;) {
+			w += strcspn(w, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./${}-");
+			size_t n = strspn(w, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./${}-");
+			const char *word = w;
+			w += n;
+			/* ${CMAKE_CURRENT_SOURCE_DIR}/x and ${PROJECT_SOURCE_DIR}/x name x beside the file */
+			if (n > 2 && word[0] == '$' && word[1] == '{') {
+				const char *close = memchr(word, '}', n);
+				if (!close || close + 1 >= word + n || close[1] != '/')
+					continue;
+				n -= (size_t)(close + 2 - word);
+				word = close + 2;
+			}
+			while (n > 2 && word[0] == '.' && word[1] == '/') {
+				word += 2;
+				n -= 2;
+			}
+			if (!n || n > 255 || memchr(word, '$', n) || memchr(word, '{', n) || memchr(word, '}', n) ||
+			    word[0] == '/' || word[0] == '-' || memchr(word, '.', n) == NULL)
+				continue;
+			for (int in = 0; in < 2; in++) {
+				strbuf_reset(&rel);
+				strbuf_add(&rel, f, dirlen);
+				strbuf_add(&rel, word, n);
+				if (in)
+					strbuf_addstr(&rel, ".in");
+				if (strstr(rel.buf, "..") || packed_sorted(p, rel.buf))
+					continue;
+				struct stat st;
+				strbuf_reset(&path);
+				strbuf_addf(&path, "%s/%s", dir, rel.buf);
+				if (lstat(path.buf, &st) || !S_ISREG(st.st_mode))
+					continue;
+				bool said = false;
+				for (size_t k = 0; k < named.n && !said; k++)
+					said = !strcmp(named.items[k], rel.buf);
+				if (said)
+					break;
+				KNIT_ALLOC_GROW(named.items, named.n + 1, named.alloc);
+				named.items[named.n++] = knit_xstrdup(rel.buf);
+				struct strbuf line = STRBUF_INIT;
+				strbuf_addf(&line, "%s names '%s', which is in the project but not packed (an ignore file "
+						   "or files leaves it out): the package's users could not build it", f, rel.buf);
+				warn(session, line.buf);
+				strbuf_release(&line);
+				warned++;
+				break;
+			}
+		}
+	}
+	knit_paths_release(&named);
+	strbuf_release(&text);
+	strbuf_release(&scratch);
+	strbuf_release(&rel);
+	strbuf_release(&path);
+}
+
 int knit_pack_make(struct knit_pack *p, const char *dir, const struct knit_session *session, struct strbuf *err)
 {
 	struct strbuf path = STRBUF_INIT, text = STRBUF_INIT;
@@ -482,6 +576,8 @@ int knit_pack_make(struct knit_pack *p, const char *dir, const struct knit_sessi
 	add_file(p, "package.json", 0644, 0);
 	qsort(p->files, p->n, sizeof(*p->files), cmp_files);
 	check_c_section(p, m, dir, session);
+	if (knit_package_build_kind(m, dir) != KNIT_BUILD_SOURCES) /* its users run these build files */
+		check_build_names(p, dir, session);
 	if ((rc = write_tarball(p, dir, session ? &session->cfg : NULL, err)))
 		goto done;
 	digest(p);
