@@ -7,34 +7,18 @@
 # (deps/knit.mk) and pkg-config --static alike, linked statically.
 # The release pass of CI only (tests/CMakeLists.txt).
 . "$(dirname "$0")/lib.sh"
+. "$KNIT_SOURCE_DIR/bench/build/libraries.sh"
 tarballs=()
-for p in zlib cjson libyaml jansson lz4 pcre2; do
+for p in "${KNIT_REAL_LIBRARIES[@]}"; do
 	t=$(debian_source $p) || { not_ok "no Debian source for $p"; finish; }
 	tarballs+=("$t")
 done
 export HOME="$TEST_TMP/home" KNIT_CACHE="$TEST_TMP/cache" PATH="$(dirname "$KNIT"):$PATH"
 unset KNIT_REGISTRY KNIT_CONFIG XDG_CACHE_HOME CFLAGS
-mkdir -p "$HOME" "$TEST_TMP/src" && cd "$TEST_TMP/src" || exit 1
+mkdir -p "$HOME" && cd "$TEST_TMP" || exit 1
 R="file://$TEST_TMP/reg"
-for t in "${tarballs[@]}"; do tar xf "$t" || not_ok "unpacking $t"; done
-
-# the knit.json files: a name, a version, options where the defaults build tests
-json() { printf '%s\n' "$2" >"$1/knit.json"; }
-json zlib-* '{ "name": "zlib", "version": "1.2.13", "license": "Zlib" }'
-json cJSON-* '{ "name": "cjson", "version": "1.7.15", "license": "MIT", "c": { "options": ["-DENABLE_CJSON_TEST=OFF"] } }'
-json libyaml-* '{ "name": "libyaml", "version": "0.2.5", "license": "MIT" }'
-json jansson-* '{ "name": "jansson", "version": "2.14.0", "license": "MIT",
-  "c": { "options": ["-DJANSSON_BUILD_DOCS=OFF", "-DJANSSON_WITHOUT_TESTS=ON"] } }'
-json lz4-* '{ "name": "lz4", "version": "1.9.4", "license": "BSD-2-Clause" }'
-json pcre2-* '{ "name": "pcre2", "version": "10.42.0", "license": "BSD-3-Clause",
-  "c": { "build": "cmake", "options": ["-DPCRE2_BUILD_TESTS=OFF", "-DPCRE2_BUILD_PCRE2GREP=OFF"] } }'
-# libyaml's .gitignore drops its cmake/config.h.in, which its CMakeLists.txt
-# needs: an empty .knitignore packs everything instead (as a user would fix it)
-yaml=$(echo libyaml-*) zlib=$(echo zlib-*)
-: >"$yaml/.knitignore"
-# Debian's repacked zlib leaves out win32/, whose zlib1.rc upstream's
-# CMakeLists.txt names even on Linux
-mkdir -p "$zlib/win32" && : >"$zlib/win32/zlib1.rc"
+knit_real_libraries_prepare "$TEST_TMP/src" "${tarballs[@]}" || not_ok "unpacking the sources"
+cd "$TEST_TMP/src" || exit 1
 for d in */; do
 	(cd "$d" && knit publish --registry "$R" >/dev/null 2>"$TEST_TMP/publish.err") && ok || not_ok "publish $d: $(tail -3 "$TEST_TMP/publish.err")"
 done

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# knit build against the floor: the six real libraries of
+# tests/cli/t0810-real-libraries.sh (Debian's source packages), built cold
+# by `knit build --deps -j N` and by their own build systems' commands run
+# directly with the same settings (what vcpkg's ports run: configure, build,
+# install into a prefix; lz4's Makefile in a copy of its tree, as knit
+# does), on a tmpfs, alternating run by run. Prints each run and the
+# medians; knit's overhead over the floor is the figure to watch (goal:
+# under 5%). A benchmark, not a test: it asserts nothing.
+#   bench/build/run.sh [--knit build/knit] [--runs 3] [--jobs 2]
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+KNIT=$top/build/knit runs=3 jobs=$(nproc)
+while [ $# -gt 0 ]; do
+	case $1 in
+	--knit) KNIT=$(realpath "$2"); shift 2 ;;
+	--runs) runs=$2; shift 2 ;;
+	--jobs) jobs=$2; shift 2 ;;
+	*) echo "usage: $0 [--knit PATH] [--runs N] [--jobs N]" >&2; exit 2 ;;
+	esac
+done
+. "$top/bench/build/libraries.sh"
+export KNIT KNIT_SOURCE_DIR=$top
+. "$top/tests/cli/lib.sh" # debian_source, and a scratch folder that goes away
+trap - EXIT
+work=$(mktemp -d /dev/shm/knit-bench-build.XXXXXX 2>/dev/null || mktemp -d)
+trap 'rm -rf "$work"' EXIT
+tarballs=()
+for p in "${KNIT_REAL_LIBRARIES[@]}"; do tarballs+=("$(debian_source "$p")") || exit 1; done
+export HOME="$work/home" KNIT_CACHE="$work/cache" PATH="$(dirname "$KNIT"):$PATH"
+unset KNIT_REGISTRY KNIT_CONFIG CFLAGS
+mkdir -p "$HOME"
+knit_real_libraries_prepare "$work/src" "${tarballs[@]}" || exit 1
+for d in "$work"/src/*/; do (cd "$d" && knit publish --no-verify --registry "file://$work/reg" >/dev/null) || exit 1; done
+mkdir "$work/app" && cd "$work/app" && echo '{ "name": "app", "version": "1.0.0" }' >knit.json
+knit install "${KNIT_REAL_LIBRARIES[@]}" --registry "file://$work/reg" >/dev/null || exit 1
+
+ms() { date +%s%N | cut -c1-13; }
+floor_once() { # the same configure, build and install commands knit runs, by hand
+	local out=$work/floor
+	rm -rf "$out" && mkdir -p "$out"
+	for d in "$work"/app/deps/*/; do
+		local name opts=()
+		name=$(basename "$d")
+		mapfile -t opts < <(python3 -c 'import json,sys; print("\n".join(json.load(open(sys.argv[1])).get("c",{}).get("options",[])))' "$d/knit.json" | sed '/^$/d')
+		if [ -f "$d/CMakeLists.txt" ] && [ "$name" != lz4 ]; then
+			cmake -S "$d" -B "$out/$name/build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX="$out/$name/prefix" \
+				-DCMAKE_INSTALL_LIBDIR=lib -DBUILD_SHARED_LIBS=OFF -DCMAKE_POSITION_INDEPENDENT_CODE=ON \
+				-DBUILD_TESTING=OFF "${opts[@]}" >/dev/null 2>&1 &&
+				cmake --build "$out/$name/build" --parallel "$jobs" >/dev/null &&
+				cmake --install "$out/$name/build" >/dev/null || return 1
+		else
+			mkdir -p "$out/$name" && cp -R "$d/." "$out/$name/src" &&
+				make -C "$out/$name/src" -j"$jobs" PREFIX="$out/$name/prefix" >/dev/null 2>&1 &&
+				make -C "$out/$name/src" install PREFIX="$out/$name/prefix" >/dev/null 2>&1 || return 1
+		fi
+	done
+}
+knit_once() { rm -rf "$work/app/deps/.build" && knit build --deps -j "$jobs" >/dev/null 2>&1; }
+
+k=() f=()
+for i in $(seq "$runs"); do
+	t0=$(ms); knit_once || { echo "knit build failed" >&2; exit 1; }; t1=$(ms)
+	floor_once || { echo "the direct build failed" >&2; exit 1; }; t2=$(ms)
+	k+=($((t1 - t0))) f+=($((t2 - t1)))
+	awk -v i="$i" -v k="${k[-1]}" -v f="${f[-1]}" \
+		'BEGIN { printf "run %d: knit build --deps %6.2f s   direct commands %6.2f s\n", i, k / 1000, f / 1000 }'
+done
+median() { printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+km=$(median "${k[@]}") fm=$(median "${f[@]}")
+awk -v j="$jobs" -v r="$runs" -v k="$km" -v f="$fm" 'BEGIN { printf "\nsix libraries, cold, -j %s, %s runs (medians): knit %.2f s, direct %.2f s, knit/direct %.3f (overhead %+.1f%%)\n", j, r, k / 1000, f / 1000, k / f, (k - f) * 100 / f }'
