@@ -13,6 +13,8 @@
 #include "util/xalloc.h"
 
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -290,8 +292,9 @@ static double seconds_since(const struct timespec *t0)
 	return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
-static int build_one(struct knit_session *s, const struct build *b, size_t i, const struct knit_build_opts *o,
-		     bool shared, unsigned char *seen, struct strbuf *err, struct strbuf *log_tail)
+/* Builds package i with jobs parallel jobs; *seconds gets how long it took. */
+static int build_one(const struct build *b, size_t i, const struct knit_build_opts *o, bool shared, int jobs,
+		     unsigned char *seen, double *seconds, struct strbuf *err, struct strbuf *log_tail)
 {
 	const struct pkg *p = &b->p[i];
 	struct knit_paths dep_prefixes = { 0 };
@@ -306,13 +309,12 @@ static int build_one(struct knit_session *s, const struct build *b, size_t i, co
 	strbuf_addf(&keyfile, "%s/key", p->base.buf);
 	unlink(keyfile.buf); /* a build that stops half way is not up to date */
 	unlink(log.buf);
-	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	struct knit_build_req req = {
 		.name = p->lock->name, .version = p->lock->version, .kind = p->kind, .src_dir = p->src.buf,
 		.work_dir = work.buf, .prefix = p->prefix.buf, .log_path = log.buf,
 		.options = (const char *const *)p->m.c.options.items, .noptions = p->m.c.options.n,
 		.dep_prefixes = (const char *const *)dep_prefixes.items, .ndeps = dep_prefixes.n,
-		.shared = shared, .debug = o->debug, .jobs = o->jobs > 0 ? o->jobs : cores > 0 ? (int)cores : 1,
+		.shared = shared, .debug = o->debug, .jobs = jobs,
 	};
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -326,16 +328,176 @@ static int build_one(struct knit_session *s, const struct build *b, size_t i, co
 		close(log_fd);
 	if (!rc)
 		rc = write_at(p->base.buf, "key", &p->key, err);
-	if (!rc) {
-		struct knit_build_event e = { p->lock->name, p->lock->version, knit_build_kind_name(p->kind),
-					      seconds_since(&t0), false };
-		knit_session_built(s, &e);
-	}
+	*seconds = seconds_since(&t0);
 	knit_paths_release(&dep_prefixes);
 	strbuf_release(&work);
 	strbuf_release(&log);
 	strbuf_release(&keyfile);
 	return rc;
+}
+
+/*
+ * The builds to run, in parallel where the graph lets them: a package
+ * starts once every package it depends on (directly or not) that is being
+ * built has finished; each build gets a share of the cores (o->jobs, when
+ * given, is each build's). The first failure stops new builds from
+ * starting; the running ones finish and keep their results.
+ */
+struct schedule {
+	struct knit_session *s;
+	const struct build *b;
+	const struct knit_build_opts *o;
+	const size_t *order;
+	const bool *shared;
+	bool *todo;          /* to build, not started */
+	bool *busy;          /* started, not finished */
+	size_t **waits;      /* per package: the packages being built it must wait for */
+	size_t *nwaits;
+	int cores, running;
+	bool failed;
+	struct strbuf *err, *log_tail; /* the first failure's */
+	pthread_mutex_t lock;
+	pthread_cond_t changed;
+};
+
+/* A package that can start now, or SIZE_MAX; under the lock. */
+static size_t next_ready(const struct schedule *q, size_t *ready)
+{
+	size_t found = SIZE_MAX;
+	*ready = 0;
+	for (size_t o = 0; o < q->b->n; o++) {
+		size_t i = q->order[o];
+		if (!q->todo[i])
+			continue;
+		bool can = true;
+		for (size_t k = 0; k < q->nwaits[i] && can; k++)
+			can = !q->todo[q->waits[i][k]] && !q->busy[q->waits[i][k]];
+		if (can) {
+			(*ready)++;
+			if (found == SIZE_MAX)
+				found = i;
+		}
+	}
+	return found;
+}
+
+static bool any_todo(const struct schedule *q)
+{
+	for (size_t i = 0; i < q->b->n; i++)
+		if (q->todo[i])
+			return true;
+	return false;
+}
+
+static void *build_worker(void *arg)
+{
+	struct schedule *q = arg;
+	unsigned char *seen = knit_xcalloc(q->b->n ? q->b->n : 1, 1);
+	pthread_mutex_lock(&q->lock);
+	for (;;) {
+		size_t ready;
+		size_t i = q->failed ? SIZE_MAX : next_ready(q, &ready);
+		if (i == SIZE_MAX) {
+			if (q->failed || !any_todo(q) || !q->running)
+				break; /* nothing left, or a cycle cut everything off (cannot happen: the order cuts cycles) */
+			pthread_cond_wait(&q->changed, &q->lock);
+			continue;
+		}
+		q->todo[i] = false;
+		q->busy[i] = true;
+		q->running++;
+		int share = q->cores / (q->running + (int)ready - 1 > 0 ? q->running + (int)ready - 1 : 1);
+		int jobs = q->o->jobs > 0 ? q->o->jobs : share > 0 ? share : 1;
+		pthread_mutex_unlock(&q->lock);
+
+		struct strbuf err = STRBUF_INIT, tail = STRBUF_INIT;
+		double seconds = 0;
+		int rc = build_one(q->b, i, q->o, q->shared[i], jobs, seen, &seconds, &err, &tail);
+
+		pthread_mutex_lock(&q->lock);
+		q->busy[i] = false;
+		q->running--;
+		const struct pkg *p = &q->b->p[i];
+		if (rc && !q->failed) {
+			q->failed = true;
+			strbuf_add(q->err, err.buf, err.len);
+			strbuf_add(q->log_tail, tail.buf, tail.len);
+		} else if (!rc) {
+			struct knit_build_event e = { p->lock->name, p->lock->version, knit_build_kind_name(p->kind),
+						      seconds, false };
+			knit_session_built(q->s, &e);
+		}
+		strbuf_release(&err);
+		strbuf_release(&tail);
+		pthread_cond_broadcast(&q->changed);
+	}
+	pthread_cond_broadcast(&q->changed);
+	pthread_mutex_unlock(&q->lock);
+	free(seen);
+	return NULL;
+}
+
+/* The packages being built that i depends on, directly or not. */
+static void waits_for(const struct build *b, size_t i, const bool *todo, size_t **out, size_t *nout)
+{
+	unsigned char *seen = knit_xcalloc(b->n + 1, 1);
+	size_t *stack = knit_xcalloc(b->n + 1, sizeof(*stack)), depth = 0;
+	*out = knit_xcalloc(b->n + 1, sizeof(**out));
+	*nout = 0;
+	stack[depth++] = i;
+	seen[i] = 1;
+	while (depth) {
+		size_t x = stack[--depth];
+		for (size_t k = 0; k < b->p[x].ndeps; k++) {
+			size_t d = b->p[x].deps[k];
+			if (seen[d])
+				continue;
+			seen[d] = 1;
+			stack[depth++] = d;
+			if (todo[d])
+				(*out)[(*nout)++] = d;
+		}
+	}
+	free(stack);
+	free(seen);
+}
+
+static int run_builds(struct knit_session *s, const struct build *b, const struct knit_build_opts *o,
+		      const size_t *order, const bool *shared, bool *todo, struct strbuf *err, struct strbuf *log_tail)
+{
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	struct schedule q = { .s = s, .b = b, .o = o, .order = order, .shared = shared, .todo = todo,
+			      .cores = cores > 0 ? (int)cores : 1, .err = err, .log_tail = log_tail };
+	q.busy = knit_xcalloc(b->n ? b->n : 1, sizeof(*q.busy));
+	q.waits = knit_xcalloc(b->n ? b->n : 1, sizeof(*q.waits));
+	q.nwaits = knit_xcalloc(b->n ? b->n : 1, sizeof(*q.nwaits));
+	size_t ntodo = 0;
+	for (size_t i = 0; i < b->n; i++)
+		if (todo[i]) {
+			waits_for(b, i, todo, &q.waits[i], &q.nwaits[i]);
+			ntodo++;
+		}
+	pthread_mutex_init(&q.lock, NULL);
+	pthread_cond_init(&q.changed, NULL);
+	size_t nworkers = ntodo < (size_t)q.cores ? ntodo : (size_t)q.cores;
+	pthread_t *workers = knit_xcalloc(nworkers ? nworkers : 1, sizeof(*workers));
+	size_t started = 0;
+	for (; started < nworkers; started++)
+		if (pthread_create(&workers[started], NULL, build_worker, &q))
+			break;
+	if (ntodo && !started) /* no thread at all: build here, one at a time */
+		build_worker(&q);
+	for (size_t w = 0; w < started; w++)
+		pthread_join(workers[w], NULL);
+	free(workers);
+	pthread_cond_destroy(&q.changed);
+	pthread_mutex_destroy(&q.lock);
+	for (size_t i = 0; i < b->n; i++)
+		free(q.waits[i]);
+	free(q.waits);
+	free(q.nwaits);
+	free(q.busy);
+	return q.failed ? KNIT_EIO : 0;
 }
 
 /* The libraries a built package's prefix holds: its archives in lib/ (shared: its .so files). */
@@ -478,7 +640,6 @@ int knit_build_deps(struct knit_session *s, const struct knit_build_opts *o, str
 	strbuf_init(&b.root, 0);
 	rc = load(&b, dir, &lf, err);
 	size_t *order = knit_xcalloc(b.n ? b.n : 1, sizeof(*order));
-	unsigned char *seen = knit_xcalloc(b.n ? b.n : 1, 1);
 	bool *shared_of = knit_xcalloc(b.n ? b.n : 1, sizeof(*shared_of));
 	if (!rc)
 		knit_dep_order(b.n, deps_of, &b, order);
@@ -494,6 +655,8 @@ int knit_build_deps(struct knit_session *s, const struct knit_build_opts *o, str
 			strbuf_release(&why);
 		}
 	}
+	/* keys in dependency order (each holds its dependencies'), then what is up to date */
+	bool *todo = knit_xcalloc(b.n ? b.n : 1, sizeof(*todo));
 	for (size_t o_i = 0; o_i < b.n && !rc; o_i++) {
 		size_t i = order[o_i];
 		struct pkg *p = &b.p[i];
@@ -505,16 +668,18 @@ int knit_build_deps(struct knit_session *s, const struct knit_build_opts *o, str
 		if (up_to_date(p)) {
 			struct knit_build_event e = { p->lock->name, p->lock->version, knit_build_kind_name(p->kind), 0, true };
 			knit_session_built(s, &e);
-			continue;
+		} else {
+			todo[i] = true;
 		}
-		rc = build_one(s, &b, i, o, shared, seen, err, log_tail);
 	}
+	if (!rc)
+		rc = run_builds(s, &b, o, order, shared_of, todo, err, log_tail);
+	free(todo);
 	if (!rc)
 		rc = check_duplicate_modules(&b, &project, err);
 	if (!rc)
 		warn_duplicate_symbols(s, &b, shared_of);
 	free(order);
-	free(seen);
 	free(shared_of);
 	knit_manifest_release(&project);
 	release(&b);

@@ -1,7 +1,8 @@
 /*
  * knit build: the packages in deps/ that ship their own build system
  * (builder/builder.h's kinds other than sources), built in dependency order
- * into prefixes of their own, and what each gives its consumers written
+ * (independent ones side by side on threads, each with a share of the
+ * cores) into prefixes of their own, and what each gives its consumers written
  * for knit.cmake, knit.mk and pkg-config.
  *
  * Where things go, under deps/.build/:
@@ -37,7 +38,7 @@ struct knit_build_opts {
 	const char *project_dir;
 	bool debug;   /* Debug rather than Release */
 	bool shared;  /* shared libraries for every package (else each one's c.shared) */
-	int jobs;     /* for each build step; 0: the machine's cores */
+	int jobs;     /* for each build step; 0: the machine's cores, shared by the builds running */
 };
 
 /*
