@@ -338,6 +338,17 @@ static void pc_var(struct strbuf *out, const char *module)
 				   (*s >= '0' && *s <= '9')) ? *s : '_');
 }
 
+static int unit_named(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct unit *)elem)->pkg->name);
+}
+
+static int by_index(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	return (x > y) - (x < y);
+}
+
 static int unit_by_name(const void *a, const void *b)
 {
 	return strcmp(((const struct unit *)a)->pkg->name, ((const struct unit *)b)->pkg->name);
@@ -736,12 +747,19 @@ int knit_buildfiles_make(struct knit_buildfiles *bf, const char *project_dir,
 	for (size_t i = 0; i < n && !rc; i++) {
 		const struct knit_deps *d = u[i].pkg->deps;
 		u[i].deps = knit_xcalloc(d ? d->n + 1 : 1, sizeof(size_t));
-		for (size_t j = 0; j < n; j++) /* j ascends: the indexes come out sorted */
-			for (size_t k = 0; d && k < d->n; k++)
-				if (!strcmp(u[j].pkg->name, d->items[k].name)) {
-					u[i].deps[u[i].ndeps++] = j;
-					break;
-				}
+		/* the units are sorted by name: each dependency by bsearch, then the
+		 * indexes sorted and once each (as the lists a lockfile gives may repeat) */
+		for (size_t k = 0; d && k < d->n; k++) {
+			const struct unit *hit = bsearch(d->items[k].name, u, n, sizeof(*u), unit_named);
+			if (hit)
+				u[i].deps[u[i].ndeps++] = (size_t)(hit - u);
+		}
+		qsort(u[i].deps, u[i].ndeps, sizeof(size_t), by_index);
+		size_t kept = 0;
+		for (size_t k = 0; k < u[i].ndeps; k++)
+			if (!kept || u[i].deps[kept - 1] != u[i].deps[k])
+				u[i].deps[kept++] = u[i].deps[k];
+		u[i].ndeps = kept;
 	}
 	if (!rc)
 		knit_dep_order(n, unit_deps, u, order);
