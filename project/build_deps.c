@@ -157,11 +157,14 @@ static int load(struct build *b, const char *project_dir, const struct knit_lock
 	return rc;
 }
 
-/* Every package i depends on, directly or not, that its own build system builds: their prefixes. */
-static void built_deps(const struct build *b, size_t i, struct knit_paths *prefixes, unsigned char *seen)
+/*
+ * Every package i depends on, directly or not, into out (room for b->n),
+ * in the order an explicit-stack walk meets them; how many.
+ */
+static size_t transitive_deps(const struct build *b, size_t i, size_t *out)
 {
-	memset(seen, 0, b->n);
-	size_t *stack = knit_xcalloc(b->n + 1, sizeof(*stack)), depth = 0;
+	unsigned char *seen = knit_xcalloc(b->n + 1, 1);
+	size_t *stack = knit_xcalloc(b->n + 1, sizeof(*stack)), depth = 0, n = 0;
 	stack[depth++] = i;
 	seen[i] = 1;
 	while (depth) {
@@ -172,13 +175,24 @@ static void built_deps(const struct build *b, size_t i, struct knit_paths *prefi
 				continue;
 			seen[d] = 1;
 			stack[depth++] = d;
-			if (b->p[d].kind != KNIT_BUILD_SOURCES) {
-				KNIT_ALLOC_GROW(prefixes->items, prefixes->n + 1, prefixes->alloc);
-				prefixes->items[prefixes->n++] = knit_xstrdup(b->p[d].prefix.buf);
-			}
+			out[n++] = d;
 		}
 	}
 	free(stack);
+	free(seen);
+	return n;
+}
+
+/* The prefixes of the packages i depends on, directly or not, that their own build systems build. */
+static void built_deps(const struct build *b, size_t i, struct knit_paths *prefixes)
+{
+	size_t *deps = knit_xcalloc(b->n + 1, sizeof(*deps)), n = transitive_deps(b, i, deps);
+	for (size_t k = 0; k < n; k++)
+		if (b->p[deps[k]].kind != KNIT_BUILD_SOURCES) {
+			KNIT_ALLOC_GROW(prefixes->items, prefixes->n + 1, prefixes->alloc);
+			prefixes->items[prefixes->n++] = knit_xstrdup(b->p[deps[k]].prefix.buf);
+		}
+	free(deps);
 }
 
 static void make_key(const struct build *b, size_t i, const struct knit_build_opts *o, bool shared)
@@ -294,11 +308,11 @@ static double seconds_since(const struct timespec *t0)
 
 /* Builds package i with jobs parallel jobs; *seconds gets how long it took. */
 static int build_one(const struct build *b, size_t i, const struct knit_build_opts *o, bool shared, int jobs,
-		     unsigned char *seen, double *seconds, struct strbuf *err, struct strbuf *log_tail)
+		     double *seconds, struct strbuf *err, struct strbuf *log_tail)
 {
 	const struct pkg *p = &b->p[i];
 	struct knit_paths dep_prefixes = { 0 };
-	built_deps(b, i, &dep_prefixes, seen);
+	built_deps(b, i, &dep_prefixes);
 	struct strbuf work = STRBUF_INIT, log = STRBUF_INIT;
 	strbuf_addf(&work, "%s/work", p->base.buf);
 	strbuf_addf(&log, "%s/deps/.build/log/%s.log", b->root.buf, p->t.buf);
@@ -392,7 +406,6 @@ static bool any_todo(const struct schedule *q)
 static void *build_worker(void *arg)
 {
 	struct schedule *q = arg;
-	unsigned char *seen = knit_xcalloc(q->b->n ? q->b->n : 1, 1);
 	pthread_mutex_lock(&q->lock);
 	for (;;) {
 		size_t ready;
@@ -412,7 +425,7 @@ static void *build_worker(void *arg)
 
 		struct strbuf err = STRBUF_INIT, tail = STRBUF_INIT;
 		double seconds = 0;
-		int rc = build_one(q->b, i, q->o, q->shared[i], jobs, seen, &seconds, &err, &tail);
+		int rc = build_one(q->b, i, q->o, q->shared[i], jobs, &seconds, &err, &tail);
 
 		pthread_mutex_lock(&q->lock);
 		q->busy[i] = false;
@@ -433,33 +446,17 @@ static void *build_worker(void *arg)
 	}
 	pthread_cond_broadcast(&q->changed);
 	pthread_mutex_unlock(&q->lock);
-	free(seen);
 	return NULL;
 }
 
 /* The packages being built that i depends on, directly or not. */
 static void waits_for(const struct build *b, size_t i, const bool *todo, size_t **out, size_t *nout)
 {
-	unsigned char *seen = knit_xcalloc(b->n + 1, 1);
-	size_t *stack = knit_xcalloc(b->n + 1, sizeof(*stack)), depth = 0;
-	*out = knit_xcalloc(b->n + 1, sizeof(**out));
+	size_t n = transitive_deps(b, i, *out = knit_xcalloc(b->n + 1, sizeof(**out)));
 	*nout = 0;
-	stack[depth++] = i;
-	seen[i] = 1;
-	while (depth) {
-		size_t x = stack[--depth];
-		for (size_t k = 0; k < b->p[x].ndeps; k++) {
-			size_t d = b->p[x].deps[k];
-			if (seen[d])
-				continue;
-			seen[d] = 1;
-			stack[depth++] = d;
-			if (todo[d])
-				(*out)[(*nout)++] = d;
-		}
-	}
-	free(stack);
-	free(seen);
+	for (size_t k = 0; k < n; k++)
+		if (todo[(*out)[k]])
+			(*out)[(*nout)++] = (*out)[k];
 }
 
 static int run_builds(struct knit_session *s, const struct build *b, const struct knit_build_opts *o,
