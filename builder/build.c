@@ -1,6 +1,7 @@
 /* knit_build_run: the steps of each build kind, their flags, and what a failure says. */
 #include "builder.h"
 #include "run.h"
+#include "step.h"
 #include "util/error.h"
 #include "util/tree.h"
 #include "util/xalloc.h"
@@ -12,66 +13,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-/* An argv being put together: strings owned. */
-struct args {
-	char **v;
-	size_t n, alloc;
-};
-
-static void arg(struct args *a, const char *s)
-{
-	KNIT_ALLOC_GROW(a->v, a->n + 2, a->alloc);
-	a->v[a->n++] = knit_xstrdup(s);
-	a->v[a->n] = NULL;
-}
-
-static void argf(struct args *a, const char *fmt, const char *s)
-{
-	struct strbuf b = STRBUF_INIT;
-	strbuf_addf(&b, fmt, s);
-	arg(a, b.buf);
-	strbuf_release(&b);
-}
-
-static void args_release(struct args *a)
-{
-	for (size_t i = 0; i < a->n; i++)
-		free(a->v[i]);
-	free(a->v);
-	memset(a, 0, sizeof(*a));
-}
-
-struct build {
-	const struct knit_build_req *req;
-	struct knit_build_failure *fail;
-	struct knit_build_env env;
-	int log_fd;
-	struct strbuf tree;  /* the build tree: work/build */
-	struct strbuf copy;  /* autotools and make: the sources' copy, work/src */
-	char jobs[16];
-};
-
-/* Runs one step; a failure fills in *fail and the one-line error. */
-static int step(struct build *b, const char *name, struct args *a, const char *dir, struct strbuf *err)
-{
-	struct knit_build_status st;
-	int rc = knit_build_exec((const char *const *)a->v, dir, &b->env, b->log_fd, &st, err);
-	args_release(a);
-	if (rc)
-		return rc;
-	if (!st.exit_code && !st.signal)
-		return 0;
-	const struct knit_build_req *r = b->req;
-	*b->fail = (struct knit_build_failure){ name, st.exit_code, st.signal };
-	strbuf_addf(err, "%s %s: %s %s failed (", r->name, r->version, knit_build_kind_name(r->kind), name);
-	if (st.signal)
-		strbuf_addf(err, "signal %d", st.signal);
-	else
-		strbuf_addf(err, "exit %d", st.exit_code);
-	strbuf_addf(err, "); see %s", r->log_path);
-	return KNIT_EIO;
-}
 
 /* ":"-joined dir/<sub> of every dependency prefix, then the environment's own value of var. */
 static void search_path(const struct knit_build_req *r, const char *const *subs, const char *var, char sep,
@@ -123,48 +64,48 @@ static void flags_env(struct build *b)
 	strbuf_release(&ld);
 }
 
-static void options(struct args *a, const struct knit_build_req *r)
+static void options(struct knit_args *a, const struct knit_build_req *r)
 {
 	for (size_t i = 0; i < r->noptions; i++)
-		arg(a, r->options[i]);
+		knit_args_add(a, r->options[i]);
 }
 
 static int build_cmake(struct build *b, struct strbuf *err)
 {
 	const struct knit_build_req *r = b->req;
-	struct args a = { 0 };
+	struct knit_args a = { 0 };
 	struct strbuf prefixes = STRBUF_INIT;
 	for (size_t i = 0; i < r->ndeps; i++)
 		strbuf_addf(&prefixes, "%s%s", i ? ";" : "", r->dep_prefixes[i]);
-	arg(&a, "cmake");
-	argf(&a, "-S%s", r->src_dir);
-	argf(&a, "-B%s", b->tree.buf);
+	knit_args_add(&a, "cmake");
+	knit_args_addf(&a, "-S%s", r->src_dir);
+	knit_args_addf(&a, "-B%s", b->tree.buf);
 	if (knit_build_on_path("ninja"))
-		arg(&a, "-GNinja");
-	argf(&a, "-DCMAKE_BUILD_TYPE=%s", r->debug ? "Debug" : "Release");
-	argf(&a, "-DCMAKE_INSTALL_PREFIX=%s", r->prefix);
-	arg(&a, "-DCMAKE_INSTALL_LIBDIR=lib");
-	argf(&a, "-DBUILD_SHARED_LIBS=%s", r->shared ? "ON" : "OFF");
-	arg(&a, "-DCMAKE_POSITION_INDEPENDENT_CODE=ON");
-	arg(&a, "-DBUILD_TESTING=OFF");
+		knit_args_add(&a, "-GNinja");
+	knit_args_addf(&a, "-DCMAKE_BUILD_TYPE=%s", r->debug ? "Debug" : "Release");
+	knit_args_addf(&a, "-DCMAKE_INSTALL_PREFIX=%s", r->prefix);
+	knit_args_add(&a, "-DCMAKE_INSTALL_LIBDIR=lib");
+	knit_args_addf(&a, "-DBUILD_SHARED_LIBS=%s", r->shared ? "ON" : "OFF");
+	knit_args_add(&a, "-DCMAKE_POSITION_INDEPENDENT_CODE=ON");
+	knit_args_add(&a, "-DBUILD_TESTING=OFF");
 	if (prefixes.len)
-		argf(&a, "-DCMAKE_PREFIX_PATH=%s", prefixes.buf);
+		knit_args_addf(&a, "-DCMAKE_PREFIX_PATH=%s", prefixes.buf);
 	strbuf_release(&prefixes);
 	options(&a, r);
-	int rc = step(b, "configure", &a, b->tree.buf, err);
+	int rc = knit_build_step(b, "configure", &a, b->tree.buf, err);
 	if (!rc) {
-		arg(&a, "cmake");
-		arg(&a, "--build");
-		arg(&a, b->tree.buf);
-		arg(&a, "--parallel");
-		arg(&a, b->jobs);
-		rc = step(b, "build", &a, b->tree.buf, err);
+		knit_args_add(&a, "cmake");
+		knit_args_add(&a, "--build");
+		knit_args_add(&a, b->tree.buf);
+		knit_args_add(&a, "--parallel");
+		knit_args_add(&a, b->jobs);
+		rc = knit_build_step(b, "build", &a, b->tree.buf, err);
 	}
 	if (!rc) {
-		arg(&a, "cmake");
-		arg(&a, "--install");
-		arg(&a, b->tree.buf);
-		rc = step(b, "install", &a, b->tree.buf, err);
+		knit_args_add(&a, "cmake");
+		knit_args_add(&a, "--install");
+		knit_args_add(&a, b->tree.buf);
+		rc = knit_build_step(b, "install", &a, b->tree.buf, err);
 	}
 	return rc;
 }
@@ -172,32 +113,32 @@ static int build_cmake(struct build *b, struct strbuf *err)
 static int build_meson(struct build *b, struct strbuf *err)
 {
 	const struct knit_build_req *r = b->req;
-	struct args a = { 0 };
-	arg(&a, "meson");
-	arg(&a, "setup");
-	arg(&a, b->tree.buf);
-	arg(&a, r->src_dir);
-	argf(&a, "--prefix=%s", r->prefix);
-	arg(&a, "--libdir=lib");
-	argf(&a, "--buildtype=%s", r->debug ? "debug" : "release");
-	argf(&a, "--default-library=%s", r->shared ? "shared" : "static");
-	arg(&a, "--wrap-mode=nodownload"); /* no network: dependencies come from knit */
+	struct knit_args a = { 0 };
+	knit_args_add(&a, "meson");
+	knit_args_add(&a, "setup");
+	knit_args_add(&a, b->tree.buf);
+	knit_args_add(&a, r->src_dir);
+	knit_args_addf(&a, "--prefix=%s", r->prefix);
+	knit_args_add(&a, "--libdir=lib");
+	knit_args_addf(&a, "--buildtype=%s", r->debug ? "debug" : "release");
+	knit_args_addf(&a, "--default-library=%s", r->shared ? "shared" : "static");
+	knit_args_add(&a, "--wrap-mode=nodownload"); /* no network: dependencies come from knit */
 	options(&a, r);
-	int rc = step(b, "configure", &a, r->src_dir, err);
+	int rc = knit_build_step(b, "configure", &a, r->src_dir, err);
 	if (!rc) {
-		arg(&a, "meson");
-		arg(&a, "compile");
-		arg(&a, "-C");
-		arg(&a, b->tree.buf);
-		argf(&a, "-j%s", b->jobs);
-		rc = step(b, "build", &a, b->tree.buf, err);
+		knit_args_add(&a, "meson");
+		knit_args_add(&a, "compile");
+		knit_args_add(&a, "-C");
+		knit_args_add(&a, b->tree.buf);
+		knit_args_addf(&a, "-j%s", b->jobs);
+		rc = knit_build_step(b, "build", &a, b->tree.buf, err);
 	}
 	if (!rc) {
-		arg(&a, "meson");
-		arg(&a, "install");
-		arg(&a, "-C");
-		arg(&a, b->tree.buf);
-		rc = step(b, "install", &a, b->tree.buf, err);
+		knit_args_add(&a, "meson");
+		knit_args_add(&a, "install");
+		knit_args_add(&a, "-C");
+		knit_args_add(&a, b->tree.buf);
+		rc = knit_build_step(b, "install", &a, b->tree.buf, err);
 	}
 	return rc;
 }
@@ -205,47 +146,47 @@ static int build_meson(struct build *b, struct strbuf *err)
 /* autotools and Make write beside their sources: they build in a copy. */
 static int copy_sources(struct build *b, struct strbuf *err)
 {
-	struct args a = { 0 };
-	arg(&a, "cp");
-	arg(&a, "-R");
-	argf(&a, "%s/.", b->req->src_dir);
-	arg(&a, b->copy.buf);
-	return step(b, "copy", &a, b->req->work_dir, err);
+	struct knit_args a = { 0 };
+	knit_args_add(&a, "cp");
+	knit_args_add(&a, "-R");
+	knit_args_addf(&a, "%s/.", b->req->src_dir);
+	knit_args_add(&a, b->copy.buf);
+	return knit_build_step(b, "copy", &a, b->req->work_dir, err);
 }
 
 static int build_autotools(struct build *b, struct strbuf *err)
 {
 	const struct knit_build_req *r = b->req;
-	struct args a = { 0 };
+	struct knit_args a = { 0 };
 	int rc = copy_sources(b, err);
 	struct strbuf configure = STRBUF_INIT;
 	strbuf_addf(&configure, "%s/configure", b->copy.buf);
 	if (!rc && access(configure.buf, F_OK)) {
-		arg(&a, "autoreconf");
-		arg(&a, "-fi");
-		rc = step(b, "autoreconf", &a, b->copy.buf, err);
+		knit_args_add(&a, "autoreconf");
+		knit_args_add(&a, "-fi");
+		rc = knit_build_step(b, "autoreconf", &a, b->copy.buf, err);
 	}
 	flags_env(b);
 	if (!rc) {
-		arg(&a, configure.buf);
-		argf(&a, "--prefix=%s", r->prefix);
-		argf(&a, "--libdir=%s/lib", r->prefix);
-		arg(&a, r->shared ? "--enable-shared" : "--enable-static");
-		arg(&a, r->shared ? "--disable-static" : "--disable-shared");
-		arg(&a, "--with-pic");
+		knit_args_add(&a, configure.buf);
+		knit_args_addf(&a, "--prefix=%s", r->prefix);
+		knit_args_addf(&a, "--libdir=%s/lib", r->prefix);
+		knit_args_add(&a, r->shared ? "--enable-shared" : "--enable-static");
+		knit_args_add(&a, r->shared ? "--disable-static" : "--disable-shared");
+		knit_args_add(&a, "--with-pic");
 		options(&a, r);
-		rc = step(b, "configure", &a, b->copy.buf, err);
+		rc = knit_build_step(b, "configure", &a, b->copy.buf, err);
 	}
 	strbuf_release(&configure);
 	if (!rc) {
-		arg(&a, "make");
-		argf(&a, "-j%s", b->jobs);
-		rc = step(b, "build", &a, b->copy.buf, err);
+		knit_args_add(&a, "make");
+		knit_args_addf(&a, "-j%s", b->jobs);
+		rc = knit_build_step(b, "build", &a, b->copy.buf, err);
 	}
 	if (!rc) {
-		arg(&a, "make");
-		arg(&a, "install");
-		rc = step(b, "install", &a, b->copy.buf, err);
+		knit_args_add(&a, "make");
+		knit_args_add(&a, "install");
+		rc = knit_build_step(b, "install", &a, b->copy.buf, err);
 	}
 	return rc;
 }
@@ -253,23 +194,23 @@ static int build_autotools(struct build *b, struct strbuf *err)
 static int build_make(struct build *b, struct strbuf *err)
 {
 	const struct knit_build_req *r = b->req;
-	struct args a = { 0 };
+	struct knit_args a = { 0 };
 	int rc = copy_sources(b, err);
 	flags_env(b);
 	if (!rc) {
-		arg(&a, "make");
-		argf(&a, "-j%s", b->jobs);
-		argf(&a, "PREFIX=%s", r->prefix);
+		knit_args_add(&a, "make");
+		knit_args_addf(&a, "-j%s", b->jobs);
+		knit_args_addf(&a, "PREFIX=%s", r->prefix);
 		options(&a, r);
-		rc = step(b, "build", &a, b->copy.buf, err);
+		rc = knit_build_step(b, "build", &a, b->copy.buf, err);
 	}
 	if (!rc) {
-		arg(&a, "make");
-		arg(&a, "install");
-		argf(&a, "PREFIX=%s", r->prefix);
-		arg(&a, "DESTDIR=");
+		knit_args_add(&a, "make");
+		knit_args_add(&a, "install");
+		knit_args_addf(&a, "PREFIX=%s", r->prefix);
+		knit_args_add(&a, "DESTDIR=");
 		options(&a, r);
-		rc = step(b, "install", &a, b->copy.buf, err);
+		rc = knit_build_step(b, "install", &a, b->copy.buf, err);
 	}
 	return rc;
 }
@@ -291,11 +232,6 @@ static int fresh_dir(const char *path, struct strbuf *err)
 int knit_build_run(const struct knit_build_req *req, struct knit_build_failure *fail, struct strbuf *err)
 {
 	memset(fail, 0, sizeof(*fail));
-	if (req->kind == KNIT_BUILD_SOURCES) {
-		strbuf_addf(err, "%s %s: the sources kind is compiled by knit itself, not a build system", req->name,
-			    req->version);
-		return KNIT_EINVALID_ARG;
-	}
 	int rc = knit_build_tools_check(req->kind, req->src_dir, err);
 	if (rc)
 		return rc;
@@ -313,7 +249,8 @@ int knit_build_run(const struct knit_build_req *req, struct knit_build_failure *
 	}
 	if (!rc) {
 		common_env(&b);
-		rc = req->kind == KNIT_BUILD_CMAKE   ? build_cmake(&b, err)
+		rc = req->kind == KNIT_BUILD_SOURCES ? knit_build_sources(&b, err)
+		     : req->kind == KNIT_BUILD_CMAKE ? build_cmake(&b, err)
 		     : req->kind == KNIT_BUILD_MESON ? build_meson(&b, err)
 		     : req->kind == KNIT_BUILD_AUTOTOOLS ? build_autotools(&b, err)
 							 : build_make(&b, err);

@@ -13,6 +13,12 @@
  * the step, its exit status and the log, and the caller shows the log's
  * last lines (knit_build_log_tail).
  *
+ * The sources kind is knit's own build: each of c.sources compiled with
+ * $CC (CPPFLAGS, CFLAGS, its include folders, c.defines and c.cflags, its
+ * dependencies' flags), up to jobs at once, archived with $AR into
+ * lib/lib<name>.a, its include folders' headers installed into include/,
+ * and lib/pkgconfig/<name>.pc written: the same shape as every other kind.
+ *
  * This layer sees util/ only: what a package asks for comes in as a plain
  * request, read from its knit.json by project/.
  */
@@ -53,7 +59,7 @@ int knit_build_tools_check(enum knit_build_kind kind, const char *root, struct s
 
 struct knit_build_req {
 	const char *name, *version;   /* for messages */
-	enum knit_build_kind kind;    /* not KNIT_BUILD_SOURCES: project/ compiles those itself */
+	enum knit_build_kind kind;
 	const char *src_dir;          /* where its build starts (the package plus c.root); never written */
 	const char *work_dir;         /* scratch, made fresh: the build tree */
 	const char *prefix;           /* the install prefix, made fresh */
@@ -65,11 +71,25 @@ struct knit_build_req {
 	bool shared;                  /* shared libraries instead of static ones */
 	bool debug;                   /* Debug instead of Release */
 	int jobs;                     /* parallel jobs for its build step; 0: 1 */
+	/* the sources kind, which knit compiles itself (builder/sources.c) */
+	const char *const *sources;   /* .c files, relative to src_dir */
+	size_t nsources;
+	const char *const *include;   /* folders relative to src_dir ("": itself): -I, and their headers installed */
+	size_t ninclude;
+	const char *const *defines;   /* c.defines: -D for it and its consumers */
+	size_t ndefines;
+	const char *const *cflags;    /* c.cflags: its own compile flags */
+	size_t ncflags;
+	const char *const *dep_cflags; /* what its dependencies give their consumers (-I..., -D...) */
+	size_t ndep_cflags;
+	const char *const *pkgconfig; /* c.pkgconfig's modules: compiled against, and its .pc Requires them */
+	size_t npkgconfig;
+	const char *lib_name;         /* its library: lib<lib_name>.a (or .so), and <lib_name>.pc */
 };
 
 /* Why a build failed: the step and how it ended. */
 struct knit_build_failure {
-	const char *step;  /* "configure", "autoreconf", "build", "install" */
+	const char *step;  /* "configure", "autoreconf", "build", "install"; the sources kind: "compile", "archive" */
 	int exit_code;     /* when it exited */
 	int signal;        /* when a signal ended it */
 };

@@ -24,6 +24,15 @@ static void add(struct knit_paths *p, const char *s, size_t n)
 	p->items[p->n++] = knit_xmemdupz(s, n);
 }
 
+/* A path pkg-config printed, as the file system resolves it (a .pc file's ${pcfiledir}/../.. gone). */
+static void add_path(struct knit_paths *p, const char *s, size_t n)
+{
+	char *raw = knit_xmemdupz(s, n), *real = realpath(raw, NULL);
+	add(p, real ? real : raw, strlen(real ? real : raw));
+	free(real);
+	free(raw);
+}
+
 static bool is_dir(const char *path)
 {
 	struct stat st;
@@ -84,6 +93,38 @@ static bool in_prefixes(const char *path, const char *prefix, const char *const 
 	return false;
 }
 
+/*
+ * pkg-config's output into words as a shell reads it: pkgconf escapes
+ * what is not plain with a backslash, and a package's own .pc may quote.
+ */
+static void split_words(const char *p, struct knit_paths *words)
+{
+	struct strbuf w = STRBUF_INIT;
+	while (*p) {
+		p += strspn(p, " \t\n");
+		if (!*p)
+			break;
+		strbuf_reset(&w);
+		char quote = 0;
+		for (; *p && (quote || !strchr(" \t\n", *p)); p++) {
+			if (quote == '\'' && *p == '\'')
+				quote = 0;
+			else if (quote == '\'')
+				strbuf_addch(&w, *p);
+			else if (*p == '\\' && p[1] && (!quote || strchr("\"\\$`", p[1])))
+				strbuf_addch(&w, *++p);
+			else if (*p == '"')
+				quote = quote ? 0 : '"';
+			else if (*p == '\'' && !quote)
+				quote = '\'';
+			else
+				strbuf_addch(&w, *p);
+		}
+		add(words, w.buf, w.len);
+	}
+	strbuf_release(&w);
+}
+
 /* pkg-config --static <what> for the modules, split into words. */
 static int ask_pkgconfig(const char *what, const struct knit_paths *modules, const char *pc_path, int log_fd,
 			 struct knit_paths *words, struct strbuf *err)
@@ -105,13 +146,8 @@ static int ask_pkgconfig(const char *what, const struct knit_paths *modules, con
 			    modules->items[0], st.exit_code);
 		rc = KNIT_EIO;
 	}
-	for (const char *p = out.buf; !rc && *p;) {
-		p += strspn(p, " \t\n");
-		size_t n = strcspn(p, " \t\n");
-		if (n)
-			add(words, p, n);
-		p += n;
-	}
+	if (!rc)
+		split_words(out.buf, words);
 	strbuf_release(&out);
 	knit_build_env_release(&env);
 	free(argv);
@@ -150,7 +186,7 @@ int knit_build_consumer(const struct knit_consumer_req *req, struct knit_consume
 			for (size_t i = 0; i < words.n; i++) {
 				const char *w = words.items[i];
 				if (!strncmp(w, "-I", 2) && w[2])
-					add(&out->include, w + 2, strlen(w + 2));
+					add_path(&out->include, w + 2, strlen(w + 2));
 				else
 					add(&out->cflags, w, strlen(w));
 			}
@@ -159,7 +195,7 @@ int knit_build_consumer(const struct knit_consumer_req *req, struct knit_consume
 		if (!rc && !(rc = ask_pkgconfig("--libs", &names, pc_path.buf, req->log_fd, &words, err))) {
 			for (size_t i = 0; i < words.n; i++)
 				if (!strncmp(words.items[i], "-L", 2) && words.items[i][2])
-					add(&libdirs, words.items[i] + 2, strlen(words.items[i] + 2));
+					add_path(&libdirs, words.items[i] + 2, strlen(words.items[i] + 2));
 			for (size_t i = 0; i < words.n; i++) {
 				const char *w = words.items[i];
 				if (!strncmp(w, "-L", 2)) {

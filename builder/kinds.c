@@ -88,17 +88,20 @@ int knit_build_tools_check(enum knit_build_kind kind, const char *root, struct s
 	static const struct tool autoreconf[] = { { "autoreconf", "autoconf" }, { "automake", "automake" },
 						  { "libtoolize", "libtool" }, { "make", "make" }, { NULL, NULL } };
 	static const struct tool make[] = { { "make", "make" }, { NULL, NULL } };
-	static const struct tool sources[] = { { NULL, NULL } };
+	static const struct tool sources[] = { { "cc", "gcc" }, { "ar", "binutils" }, { NULL, NULL } };
 	const struct tool *need = kind == KNIT_BUILD_CMAKE	  ? cmake
 				  : kind == KNIT_BUILD_MESON	  ? meson
 				  : kind == KNIT_BUILD_AUTOTOOLS ? (has_file(root, "configure") ? configure : autoreconf)
 				  : kind == KNIT_BUILD_MAKE	  ? make
 								  : sources;
-	for (const struct tool *t = need; t->command; t++)
+	for (const struct tool *t = need; t->command; t++) {
+		if (kind == KNIT_BUILD_SOURCES && *knit_build_env_get(!strcmp(t->command, "cc") ? "CC" : "AR"))
+			continue; /* the environment names its own compiler or archiver */
 		if (!knit_build_on_path(t->command)) {
 			strbuf_addf(err, "building with %s needs '%s', which is not on PATH: apt-get install %s",
 				    knit_build_kind_name(kind), t->command, t->debian);
 			return KNIT_ENOTFOUND;
 		}
+	}
 	return 0;
 }

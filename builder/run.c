@@ -64,9 +64,9 @@ static char **merged_environment(const struct knit_build_env *env)
 	return out;
 }
 
-/* Runs argv in dir with stdout to out_fd and stderr to err_fd; waits. */
-static int spawn(const char *const *argv, const char *dir, const struct knit_build_env *env, int out_fd,
-		 int err_fd, struct knit_build_status *st, struct strbuf *err)
+/* Starts argv in dir with stdout to out_fd and stderr to err_fd. */
+static int start(const char *const *argv, const char *dir, const struct knit_build_env *env, int out_fd,
+		 int err_fd, pid_t *child, struct strbuf *err)
 {
 	char **envp = merged_environment(env);
 	int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
@@ -91,10 +91,16 @@ static int spawn(const char *const *argv, const char *dir, const struct knit_bui
 		strbuf_addf(err, "cannot start %s: %s", argv[0], strerror(saved));
 		return KNIT_EIO;
 	}
+	*child = pid;
+	return 0;
+}
+
+int knit_build_wait(int pid, const char *what, struct knit_build_status *st, struct strbuf *err)
+{
 	int status;
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR) {
-			strbuf_addf(err, "cannot wait for %s: %s", argv[0], strerror(errno));
+			strbuf_addf(err, "cannot wait for %s: %s", what, strerror(errno));
 			return KNIT_EIO;
 		}
 	st->exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 0;
@@ -102,8 +108,17 @@ static int spawn(const char *const *argv, const char *dir, const struct knit_bui
 	return 0;
 }
 
-int knit_build_exec(const char *const *argv, const char *dir, const struct knit_build_env *env, int log_fd,
-		    struct knit_build_status *st, struct strbuf *err)
+/* Runs argv in dir with stdout to out_fd and stderr to err_fd; waits. */
+static int spawn(const char *const *argv, const char *dir, const struct knit_build_env *env, int out_fd,
+		 int err_fd, struct knit_build_status *st, struct strbuf *err)
+{
+	pid_t pid;
+	int rc = start(argv, dir, env, out_fd, err_fd, &pid, err);
+	return rc ? rc : knit_build_wait(pid, argv[0], st, err);
+}
+
+/* "$ <argv>" into the log, before a step's own output. */
+static void log_command(const char *const *argv, int log_fd)
 {
 	struct strbuf line = STRBUF_INIT;
 	strbuf_addstr(&line, "$");
@@ -114,6 +129,23 @@ int knit_build_exec(const char *const *argv, const char *dir, const struct knit_
 		/* the log is best effort; the step's status is what counts */
 	}
 	strbuf_release(&line);
+}
+
+int knit_build_start(const char *const *argv, const char *dir, const struct knit_build_env *env, int log_fd,
+		     int *pid, struct strbuf *err)
+{
+	log_command(argv, log_fd);
+	pid_t child;
+	int rc = start(argv, dir, env, log_fd, log_fd, &child, err);
+	if (!rc)
+		*pid = child;
+	return rc;
+}
+
+int knit_build_exec(const char *const *argv, const char *dir, const struct knit_build_env *env, int log_fd,
+		    struct knit_build_status *st, struct strbuf *err)
+{
+	log_command(argv, log_fd);
 	return spawn(argv, dir, env, log_fd, log_fd, st, err);
 }
 

@@ -36,6 +36,15 @@ int knit_build_exec(const char *const *argv, const char *dir, const struct knit_
 		    struct knit_build_status *st, struct strbuf *err);
 
 /*
+ * Starts argv as knit_build_exec does, without waiting: *pid is the child,
+ * for knit_build_wait. 0, or KNIT_EIO with one line in *err.
+ */
+int knit_build_start(const char *const *argv, const char *dir, const struct knit_build_env *env, int log_fd,
+		     int *pid, struct strbuf *err);
+/* Waits for a child knit_build_start made. 0 with *st, or KNIT_EIO with one line in *err. */
+int knit_build_wait(int pid, const char *what, struct knit_build_status *st, struct strbuf *err);
+
+/*
  * Runs argv (in ".") with env and stdout captured into *out (at most max
  * bytes, else KNIT_EIO), stderr to log_fd. 0 with *st filled in, or
  * KNIT_EIO with one line in *err.

@@ -1,11 +1,14 @@
 /*
  * knit env: the compiler and linker flags for deps/, as shell assignments:
  *   eval "$(knit env)"; cc $KNIT_CFLAGS main.c $KNIT_LIBS
- * Prints deps/knit.env, which every install writes (project/buildfiles.h).
+ * Builds what is not up to date first (knit build --deps, whose lines go to
+ * stderr), then prints deps/knit.env, which that build writes
+ * (project/build_deps.h).
  */
 #include "cli.h"
+#include "cli_session.h"
 #include "options.h"
-#include "project/txn.h"
+#include "project/build_deps.h"
 #include "util/error.h"
 #include "util/fs.h"
 
@@ -25,21 +28,25 @@ int cmd_env(int argc, const char **argv, struct knit_cli *cli)
 		knit_error(cli, "env takes no arguments, got '%s'", argv[0]);
 		return KNIT_EXIT_FAILURE;
 	}
-	struct strbuf text = STRBUF_INIT, err = STRBUF_INIT;
-	/* first, under the project lock: finish or undo an interrupted install */
-	if (knit_txn_recover_project(".", &err)) {
-		knit_error(cli, "%s", err.buf);
-		strbuf_release(&err);
+	struct strbuf text = STRBUF_INIT, err = STRBUF_INIT, tail = STRBUF_INIT;
+	struct knit_cli_session cs;
+	if (knit_cli_session_open(&cs, cli, NULL, KNIT_CACHE_REVALIDATE))
 		return KNIT_EXIT_FAILURE;
-	}
-	int rc = knit_read_file("deps/knit.env", &text, &err);
+	struct knit_build_opts o = { ".", false, false, 0 };
+	int rc = knit_build_deps(&cs.session, &o, &err, &tail);
+	knit_cli_session_close(&cs);
+	if (!rc)
+		rc = knit_read_file("deps/knit.env", &text, &err);
 	if (rc) {
-		knit_error(cli, "%s", rc == KNIT_ENOTFOUND ? "no deps/knit.env here; 'knit install' writes it"
-							   : err.buf);
+		knit_error(cli, "%s", err.buf);
+		if (tail.len)
+			fprintf(cli->err, "%s%s", tail.buf, tail.buf[tail.len - 1] == '\n' ? "" : "\n");
 		strbuf_release(&text);
 		strbuf_release(&err);
+		strbuf_release(&tail);
 		return KNIT_EXIT_FAILURE;
 	}
+	strbuf_release(&tail);
 	for (const char *line = text.buf; *line;) {
 		const char *end = strchr(line, '\n');
 		size_t len = end ? (size_t)(end - line) : strlen(line);

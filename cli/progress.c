@@ -40,7 +40,8 @@ void knit_progress_line_draw(struct knit_progress_line *pl, const struct knit_pr
 		return;
 	}
 	double t = now_s();
-	if (p->phase == pl->last_phase && t - pl->last_draw < 0.08)
+	/* builds start and end seldom: each of their events is drawn */
+	if (p->phase == pl->last_phase && t - pl->last_draw < 0.08 && p->phase != KNIT_PHASE_BUILD)
 		return;
 	pl->last_phase = p->phase;
 	pl->last_draw = t;
@@ -63,6 +64,10 @@ void knit_progress_line_draw(struct knit_progress_line *pl, const struct knit_pr
 		break;
 	case KNIT_PHASE_LINK:
 		fprintf(pl->to, "\r\033[Klinking %zu packages into deps/", p->packages);
+		break;
+	case KNIT_PHASE_BUILD:
+		fprintf(pl->to, "\r\033[Kbuilding %zu/%zu: %.60s", p->builds_done, p->builds,
+			p->building ? p->building : "");
 		break;
 	case KNIT_PHASE_DONE:
 		knit_progress_line_clear(pl);

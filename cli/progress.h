@@ -1,6 +1,7 @@
 /*
  * One status line on a terminal while an install runs: what phase it is in,
- * packuments read, tarballs downloaded (count and bytes), packages linked.
+ * packuments read, tarballs downloaded (count and bytes), packages linked;
+ * while knit build runs, the packages building and how many are done.
  * Redrawn in place at most every 80 ms and at every phase change, erased at
  * the end. When standard error is not a terminal (or TERM is dumb) it draws
  * nothing, so logs and pipes see only knit's ordinary output, except one

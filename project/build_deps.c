@@ -14,6 +14,7 @@
 
 #include <fcntl.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,13 +22,18 @@
 #include <time.h>
 #include <unistd.h>
 
+/* Bumped when what knit does to build a package changes: every key changes with it. */
+#define KNIT_BUILD_RECIPE 2
+
 enum knit_build_kind knit_package_build_kind(const struct knit_manifest *m, const char *dir)
 {
 	const struct knit_c_section *c = &m->c;
 	if (c->has_build)
 		return c->build;
-	if (c->has_sources || c->cmake_target)
+	if (c->has_sources)
 		return KNIT_BUILD_SOURCES;
+	if (c->cmake_target) /* deprecated: read as the cmake kind */
+		return KNIT_BUILD_CMAKE;
 	struct strbuf src = STRBUF_INIT;
 	strbuf_addf(&src, "%s%s%s", dir, c->root ? "/" : "", c->root ? c->root : "");
 	enum knit_build_kind kind = knit_build_detect(src.buf);
@@ -46,6 +52,7 @@ struct pkg {
 	struct strbuf base;   /* deps/.build/pkg/<t> */
 	struct strbuf prefix; /* base/prefix */
 	struct strbuf key;    /* what the build is made from */
+	struct knit_paths sources, include; /* the sources kind's files, relative to dir */
 	size_t *deps;         /* indexes among the packages */
 	size_t ndeps;
 };
@@ -79,6 +86,8 @@ static void release(struct build *b)
 		strbuf_release(&p->base);
 		strbuf_release(&p->prefix);
 		strbuf_release(&p->key);
+		knit_paths_release(&p->sources);
+		knit_paths_release(&p->include);
 		free(p->deps);
 	}
 	free(b->p);
@@ -130,16 +139,25 @@ static int load(struct build *b, const char *project_dir, const struct knit_lock
 		strbuf_addf(&p->dir, "%s/deps/%s", b->root.buf, p->lock->name);
 		struct strbuf label = STRBUF_INIT;
 		strbuf_addf(&label, "package '%s@%s'", p->lock->name, p->lock->version);
-		rc = knit_manifest_read_package(&p->m, p->dir.buf, label.buf, err);
-		strbuf_release(&label);
-		if (!rc && access(p->dir.buf, F_OK)) {
+		if (access(p->dir.buf, F_OK)) {
 			strbuf_addf(err, "deps/%s is missing; run 'knit ci' first", p->lock->name);
 			rc = KNIT_ENOTFOUND;
+		} else {
+			rc = knit_manifest_read_package(&p->m, p->dir.buf, label.buf, err);
 		}
+		strbuf_release(&label);
 		if (rc || (rc = check_root(p, err)))
 			break;
 		p->kind = knit_package_build_kind(&p->m, p->dir.buf);
-		strbuf_addf(&p->src, "%s%s%s", p->dir.buf, p->m.c.root ? "/" : "", p->m.c.root ? p->m.c.root : "");
+		if (p->kind == KNIT_BUILD_SOURCES) { /* c.sources and c.include are relative to the package */
+			strbuf_add(&p->src, p->dir.buf, p->dir.len);
+			struct knit_build_pkg bp = { p->lock->name, p->lock->version, p->dir.buf, NULL, &p->m };
+			if ((rc = knit_buildfiles_sources(&bp, &p->sources, &p->include, err)))
+				break;
+		} else {
+			strbuf_addf(&p->src, "%s%s%s", p->dir.buf, p->m.c.root ? "/" : "",
+				    p->m.c.root ? p->m.c.root : "");
+		}
 		knit_build_name(p->lock->name, &p->t);
 		strbuf_addf(&p->base, "%s/deps/.build/pkg/%s", b->root.buf, p->t.buf);
 		strbuf_addf(&p->prefix, "%s/prefix", p->base.buf);
@@ -183,22 +201,119 @@ static size_t transitive_deps(const struct build *b, size_t i, size_t *out)
 	return n;
 }
 
-/* The prefixes of the packages i depends on, directly or not, that their own build systems build. */
+static void add_path(struct knit_paths *p, const char *s)
+{
+	KNIT_ALLOC_GROW(p->items, p->n + 1, p->alloc);
+	p->items[p->n++] = knit_xstrdup(s);
+}
+
+/* The prefixes of the packages i depends on, directly or not. */
 static void built_deps(const struct build *b, size_t i, struct knit_paths *prefixes)
 {
 	size_t *deps = knit_xcalloc(b->n + 1, sizeof(*deps)), n = transitive_deps(b, i, deps);
 	for (size_t k = 0; k < n; k++)
-		if (b->p[deps[k]].kind != KNIT_BUILD_SOURCES) {
-			KNIT_ALLOC_GROW(prefixes->items, prefixes->n + 1, prefixes->alloc);
-			prefixes->items[prefixes->n++] = knit_xstrdup(b->p[deps[k]].prefix.buf);
-		}
+		add_path(prefixes, b->p[deps[k]].prefix.buf);
 	free(deps);
+}
+
+/*
+ * What a built package gives consumers, kept beside its prefix as lines
+ * "<tag> <value>" (I include folder, C compile flag, L library, l system
+ * library, F link flag): read back for the packages built on it and for
+ * deps/knit.env without asking pkg-config again.
+ */
+static const struct {
+	char tag;
+	size_t offset;
+} consumer_fields[] = {
+	{ 'I', offsetof(struct knit_consumer, include) },   { 'C', offsetof(struct knit_consumer, cflags) },
+	{ 'L', offsetof(struct knit_consumer, libraries) }, { 'l', offsetof(struct knit_consumer, syslibs) },
+	{ 'F', offsetof(struct knit_consumer, ldflags) },
+};
+
+static void consumer_text(const struct knit_consumer *c, struct strbuf *out)
+{
+	for (size_t f = 0; f < sizeof(consumer_fields) / sizeof(consumer_fields[0]); f++) {
+		const struct knit_paths *v = (const void *)((const char *)c + consumer_fields[f].offset);
+		for (size_t i = 0; i < v->n; i++)
+			strbuf_addf(out, "%c %s\n", consumer_fields[f].tag, v->items[i]);
+	}
+}
+
+static int read_consumer(const struct pkg *p, struct knit_consumer *c, struct strbuf *err)
+{
+	memset(c, 0, sizeof(*c));
+	struct strbuf path = STRBUF_INIT, text = STRBUF_INIT;
+	strbuf_addf(&path, "%s/consumer", p->base.buf);
+	int rc = knit_read_file(path.buf, &text, err);
+	for (const char *line = text.buf; !rc && *line;) {
+		const char *end = strchrnul(line, '\n');
+		for (size_t f = 0; f < sizeof(consumer_fields) / sizeof(consumer_fields[0]); f++)
+			if (end - line > 2 && line[0] == consumer_fields[f].tag && line[1] == ' ') {
+				struct knit_paths *v = (void *)((char *)c + consumer_fields[f].offset);
+				KNIT_ALLOC_GROW(v->items, v->n + 1, v->alloc);
+				v->items[v->n++] = knit_xmemdupz(line + 2, (size_t)(end - line - 2));
+			}
+		line = *end ? end + 1 : end;
+	}
+	strbuf_release(&path);
+	strbuf_release(&text);
+	return rc;
+}
+
+/*
+ * The compile flags the packages i depends on give it, in the order the
+ * walk meets them: a sources-kind dependency's from its knit.json (its
+ * include folders where they are, its defines), so that packages that
+ * need each other's headers build; any other kind's from what its prefix
+ * gave when it was built.
+ */
+static int dep_cflags(const struct build *b, size_t i, struct knit_paths *out, struct strbuf *err)
+{
+	size_t *deps = knit_xcalloc(b->n + 1, sizeof(*deps)), n = transitive_deps(b, i, deps);
+	int rc = 0;
+	struct strbuf flag = STRBUF_INIT;
+	for (size_t k = 0; k < n && !rc; k++) {
+		const struct pkg *d = &b->p[deps[k]];
+		if (d->kind == KNIT_BUILD_SOURCES) {
+			for (size_t j = 0; j < d->include.n; j++) {
+				strbuf_reset(&flag);
+				strbuf_addf(&flag, "-I%s%s%s", d->dir.buf, *d->include.items[j] ? "/" : "", d->include.items[j]);
+				add_path(out, flag.buf);
+			}
+			for (size_t j = 0; j < d->m.c.defines.n; j++) {
+				strbuf_reset(&flag);
+				strbuf_addf(&flag, "-D%s", d->m.c.defines.items[j]);
+				add_path(out, flag.buf);
+			}
+			continue;
+		}
+		struct knit_consumer c;
+		if ((rc = read_consumer(d, &c, err))) {
+			strbuf_reset(err);
+			strbuf_addf(err, "%s %s: its dependency %s %s has not been built (do they depend on each other?)",
+				    b->p[i].lock->name, b->p[i].lock->version, d->lock->name, d->lock->version);
+			break;
+		}
+		for (size_t j = 0; j < c.include.n; j++) {
+			strbuf_reset(&flag);
+			strbuf_addf(&flag, "-I%s", c.include.items[j]);
+			add_path(out, flag.buf);
+		}
+		for (size_t j = 0; j < c.cflags.n; j++)
+			add_path(out, c.cflags.items[j]);
+		knit_consumer_release(&c);
+	}
+	strbuf_release(&flag);
+	free(deps);
+	return rc;
 }
 
 static void make_key(const struct build *b, size_t i, const struct knit_build_opts *o, bool shared)
 {
 	const struct pkg *p = &b->p[i];
 	struct strbuf *k = &b->p[i].key;
+	strbuf_addf(k, "recipe %d\n", KNIT_BUILD_RECIPE);
 	strbuf_addf(k, "name %s\nversion %s\nintegrity %s\nresolved %s\nkind %s\nroot %s\nshared %d\ndebug %d\n",
 		    p->lock->name, p->lock->version, p->lock->integrity ? p->lock->integrity : "",
 		    p->lock->resolved ? p->lock->resolved : "", knit_build_kind_name(p->kind),
@@ -211,10 +326,24 @@ static void make_key(const struct build *b, size_t i, const struct knit_build_op
 		strbuf_addf(k, "env %s=%s\n", vars[j], v ? v : "");
 	}
 	/* a dependency built differently makes this one different (they come first in the order) */
+	const struct knit_c_section *c = &p->m.c;
+	if (p->kind == KNIT_BUILD_SOURCES) { /* the files found, and what compiles them */
+		for (size_t j = 0; j < p->sources.n; j++)
+			strbuf_addf(k, "source %s\n", p->sources.items[j]);
+		for (size_t j = 0; j < p->include.n; j++)
+			strbuf_addf(k, "include %s\n", p->include.items[j]);
+		for (size_t j = 0; j < c->defines.n; j++)
+			strbuf_addf(k, "define %s\n", c->defines.items[j]);
+		for (size_t j = 0; j < c->cflags.n; j++)
+			strbuf_addf(k, "cflag %s\n", c->cflags.items[j]);
+	}
+	for (size_t j = 0; j < c->pkgconfig.n; j++)
+		strbuf_addf(k, "pkgconfig %s\n", c->pkgconfig.items[j].key);
+	for (size_t j = 0; j < c->link.n; j++)
+		strbuf_addf(k, "link %s\n", c->link.items[j]);
 	for (size_t d = 0; d < p->ndeps; d++)
-		if (b->p[p->deps[d]].kind != KNIT_BUILD_SOURCES)
-			strbuf_addf(k, "dep %s %016llx\n", b->p[p->deps[d]].lock->name,
-				    (unsigned long long)knit_hash_str(b->p[p->deps[d]].key.buf));
+		strbuf_addf(k, "dep %s %016llx\n", b->p[p->deps[d]].lock->name,
+			    (unsigned long long)knit_hash_str(b->p[p->deps[d]].key.buf));
 }
 
 static bool up_to_date(const struct pkg *p)
@@ -275,10 +404,18 @@ static int write_consumer(const struct build *b, const struct pkg *p, const stru
 	}
 	struct strbuf cmake = STRBUF_INIT, mk = STRBUF_INIT, pc = STRBUF_INIT, pcdir = STRBUF_INIT,
 		      name = STRBUF_INIT, text = STRBUF_INIT;
-	knit_buildfiles_built(p->lock->name, p->lock->version, &c, &cmake, &mk, &pc);
-	strbuf_addf(&pcdir, "%s/deps/.pkgconfig", b->root.buf);
+	struct knit_paths requires = { 0 };
+	for (size_t k = 0; k < p->ndeps; k++)
+		add_path(&requires, b->p[p->deps[k]].t.buf);
+	for (size_t k = 0; k < p->m.c.pkgconfig.n; k++)
+		add_path(&requires, p->m.c.pkgconfig.items[k].key);
+	knit_buildfiles_built(p->lock->name, p->lock->version, &c, &requires, &cmake, &mk, &pc);
+	knit_paths_release(&requires);
+	consumer_text(&c, &text);
+	strbuf_addf(&pcdir, "%s/pc", p->base.buf); /* published into deps/.pkgconfig by publish_pc */
 	strbuf_addf(&name, "%s.pc", p->t.buf);
-	if (!(rc = write_at(p->base.buf, "link.cmake", &cmake, err)) && !(rc = write_at(p->base.buf, "link.mk", &mk, err)))
+	if (!(rc = write_at(p->base.buf, "link.cmake", &cmake, err)) && !(rc = write_at(p->base.buf, "link.mk", &mk, err)) &&
+	    !(rc = write_at(p->base.buf, "consumer", &text, err)))
 		rc = write_at(pcdir.buf, name.buf, &pc, err);
 	for (size_t i = 0; !rc && i < c.pc_files.n; i++) {
 		const char *file = c.pc_files.items[i];
@@ -313,8 +450,9 @@ static int build_one(const struct build *b, size_t i, const struct knit_build_op
 	const struct pkg *p = &b->p[i];
 	struct knit_paths dep_prefixes = { 0 };
 	built_deps(b, i, &dep_prefixes);
-	struct strbuf work = STRBUF_INIT, log = STRBUF_INIT;
+	struct strbuf work = STRBUF_INIT, log = STRBUF_INIT, lib_name = STRBUF_INIT;
 	strbuf_addf(&work, "%s/work", p->base.buf);
+	strbuf_addf(&lib_name, "knit_%s", p->t.buf);
 	strbuf_addf(&log, "%s/deps/.build/log/%s.log", b->root.buf, p->t.buf);
 	int rc = knit_make_parents(log.buf);
 	if (rc)
@@ -329,7 +467,22 @@ static int build_one(const struct build *b, size_t i, const struct knit_build_op
 		.options = (const char *const *)p->m.c.options.items, .noptions = p->m.c.options.n,
 		.dep_prefixes = (const char *const *)dep_prefixes.items, .ndeps = dep_prefixes.n,
 		.shared = shared, .debug = o->debug, .jobs = jobs,
+		.sources = (const char *const *)p->sources.items, .nsources = p->sources.n,
+		.include = (const char *const *)p->include.items, .ninclude = p->include.n,
+		.defines = (const char *const *)p->m.c.defines.items, .ndefines = p->m.c.defines.n,
+		.cflags = (const char *const *)p->m.c.cflags.items, .ncflags = p->m.c.cflags.n,
+		.lib_name = lib_name.buf,
 	};
+	struct knit_paths flags = { 0 }, modules = { 0 };
+	if (!rc && p->kind == KNIT_BUILD_SOURCES) {
+		rc = dep_cflags(b, i, &flags, err);
+		for (size_t k = 0; k < p->m.c.pkgconfig.n; k++)
+			add_path(&modules, p->m.c.pkgconfig.items[k].key);
+		req.dep_cflags = (const char *const *)flags.items;
+		req.ndep_cflags = flags.n;
+		req.pkgconfig = (const char *const *)modules.items;
+		req.npkgconfig = modules.n;
+	}
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	struct knit_build_failure fail;
@@ -344,6 +497,9 @@ static int build_one(const struct build *b, size_t i, const struct knit_build_op
 		rc = write_at(p->base.buf, "key", &p->key, err);
 	*seconds = seconds_since(&t0);
 	knit_paths_release(&dep_prefixes);
+	knit_paths_release(&flags);
+	knit_paths_release(&modules);
+	strbuf_release(&lib_name);
 	strbuf_release(&work);
 	strbuf_release(&log);
 	strbuf_release(&keyfile);
@@ -368,6 +524,7 @@ struct schedule {
 	size_t **waits;      /* per package: the packages being built it must wait for */
 	size_t *nwaits;
 	int cores, running;
+	size_t ntodo, ndone;  /* builds to run, and finished */
 	bool failed;
 	struct strbuf *err, *log_tail; /* the first failure's */
 	pthread_mutex_t lock;
@@ -395,6 +552,19 @@ static size_t next_ready(const struct schedule *q, size_t *ready)
 	return found;
 }
 
+/* The status line: which packages are building, how many are done; under the lock. */
+static void report(const struct schedule *q)
+{
+	struct strbuf names = STRBUF_INIT;
+	for (size_t i = 0; i < q->b->n; i++)
+		if (q->busy[i])
+			strbuf_addf(&names, "%s%s", names.len ? ", " : "", q->b->p[i].lock->name);
+	struct knit_progress p = { .phase = KNIT_PHASE_BUILD, .builds = q->ntodo, .builds_done = q->ndone,
+				   .building = names.buf };
+	knit_session_progress(q->s, &p);
+	strbuf_release(&names);
+}
+
 static bool any_todo(const struct schedule *q)
 {
 	for (size_t i = 0; i < q->b->n; i++)
@@ -419,6 +589,7 @@ static void *build_worker(void *arg)
 		q->todo[i] = false;
 		q->busy[i] = true;
 		q->running++;
+		report(q);
 		int share = q->cores / (q->running + (int)ready - 1 > 0 ? q->running + (int)ready - 1 : 1);
 		int jobs = q->o->jobs > 0 ? q->o->jobs : share > 0 ? share : 1;
 		pthread_mutex_unlock(&q->lock);
@@ -430,6 +601,7 @@ static void *build_worker(void *arg)
 		pthread_mutex_lock(&q->lock);
 		q->busy[i] = false;
 		q->running--;
+		q->ndone++;
 		const struct pkg *p = &q->b->p[i];
 		if (rc && !q->failed) {
 			q->failed = true;
@@ -442,6 +614,8 @@ static void *build_worker(void *arg)
 		}
 		strbuf_release(&err);
 		strbuf_release(&tail);
+		if (q->running)
+			report(q);
 		pthread_cond_broadcast(&q->changed);
 	}
 	pthread_cond_broadcast(&q->changed);
@@ -449,13 +623,18 @@ static void *build_worker(void *arg)
 	return NULL;
 }
 
-/* The packages being built that i depends on, directly or not. */
-static void waits_for(const struct build *b, size_t i, const bool *todo, size_t **out, size_t *nout)
+/*
+ * The packages being built that i depends on, directly or not, and that
+ * come before it in the order (which cuts cycles: packages that need each
+ * other do not wait for each other).
+ */
+static void waits_for(const struct build *b, size_t i, const size_t *pos, const bool *todo, size_t **out,
+		      size_t *nout)
 {
 	size_t n = transitive_deps(b, i, *out = knit_xcalloc(b->n + 1, sizeof(**out)));
 	*nout = 0;
 	for (size_t k = 0; k < n; k++)
-		if (todo[(*out)[k]])
+		if (todo[(*out)[k]] && pos[(*out)[k]] < pos[i])
 			(*out)[(*nout)++] = (*out)[k];
 }
 
@@ -468,12 +647,16 @@ static int run_builds(struct knit_session *s, const struct build *b, const struc
 	q.busy = knit_xcalloc(b->n ? b->n : 1, sizeof(*q.busy));
 	q.waits = knit_xcalloc(b->n ? b->n : 1, sizeof(*q.waits));
 	q.nwaits = knit_xcalloc(b->n ? b->n : 1, sizeof(*q.nwaits));
-	size_t ntodo = 0;
+	size_t ntodo = 0, *pos = knit_xcalloc(b->n ? b->n : 1, sizeof(*pos));
+	for (size_t o_i = 0; o_i < b->n; o_i++)
+		pos[order[o_i]] = o_i;
 	for (size_t i = 0; i < b->n; i++)
 		if (todo[i]) {
-			waits_for(b, i, todo, &q.waits[i], &q.nwaits[i]);
+			waits_for(b, i, pos, todo, &q.waits[i], &q.nwaits[i]);
 			ntodo++;
 		}
+	free(pos);
+	q.ntodo = ntodo;
 	pthread_mutex_init(&q.lock, NULL);
 	pthread_cond_init(&q.changed, NULL);
 	size_t nworkers = ntodo < (size_t)q.cores ? ntodo : (size_t)q.cores;
@@ -487,6 +670,8 @@ static int run_builds(struct knit_session *s, const struct build *b, const struc
 	for (size_t w = 0; w < started; w++)
 		pthread_join(workers[w], NULL);
 	free(workers);
+	struct knit_progress done = { .phase = KNIT_PHASE_DONE };
+	knit_session_progress(s, &done);
 	pthread_cond_destroy(&q.changed);
 	pthread_mutex_destroy(&q.lock);
 	for (size_t i = 0; i < b->n; i++)
@@ -533,8 +718,6 @@ static void warn_duplicate_symbols(struct knit_session *s, const struct build *b
 	struct owned_symbol *all = NULL;
 	size_t n = 0, alloc = 0;
 	for (size_t i = 0; i < b->n; i++) {
-		if (b->p[i].kind == KNIT_BUILD_SOURCES)
-			continue;
 		struct knit_paths libs = { 0 };
 		struct strbuf err = STRBUF_INIT;
 		prefix_libraries(&b->p[i], shared[i], &libs);
@@ -585,8 +768,6 @@ static void warn_duplicate_symbols(struct knit_session *s, const struct build *b
 static int check_duplicate_modules(const struct build *b, const struct knit_manifest *project, struct strbuf *err)
 {
 	for (size_t i = 0; i < b->n; i++) {
-		if (b->p[i].kind == KNIT_BUILD_SOURCES)
-			continue;
 		struct knit_paths pcs = { 0 };
 		knit_glob(b->p[i].prefix.buf, "lib/pkgconfig/*.pc", &pcs);
 		knit_glob(b->p[i].prefix.buf, "share/pkgconfig/*.pc", &pcs);
@@ -609,8 +790,84 @@ static int check_duplicate_modules(const struct build *b, const struct knit_mani
 			}
 		}
 		knit_paths_release(&pcs);
+		/* a library file of its own that a c.link asks the system for */
+		struct knit_paths libs = { 0 };
+		knit_glob(b->p[i].prefix.buf, "lib/lib*.a", &libs);
+		knit_glob(b->p[i].prefix.buf, "lib/lib*.so", &libs);
+		for (size_t k = 0; k < libs.n; k++) {
+			const char *base = strrchr(libs.items[k], '/') + 4;
+			size_t len = (size_t)(strrchr(base, '.') - base);
+			for (size_t j = 0; j <= b->n; j++) {
+				const struct knit_manifest *m = j < b->n ? &b->p[j].m : project;
+				for (size_t q = 0; q < m->c.link.n; q++) {
+					const char *name = m->c.link.items[q];
+					if (j == i || strlen(name) != len || strncmp(name, base, len))
+						continue;
+					strbuf_addf(err, "%s %s builds the library '%s', which %s links from the system "
+							 "(c.link '%s'): a program would link two copies of one library; drop "
+							 "one of them", b->p[i].lock->name, b->p[i].lock->version,
+						    strrchr(libs.items[k], '/') + 1, j < b->n ? b->p[j].lock->name : "knit.json",
+						    name);
+					knit_paths_release(&libs);
+					return KNIT_EINVALID_ARG;
+				}
+			}
+		}
+		knit_paths_release(&libs);
 	}
 	return 0;
+}
+
+/*
+ * Every package's .pc files (kept in pkg/<t>/pc by its build) into
+ * deps/.pkgconfig: a new deps/ from an install has none, and its
+ * up-to-date packages are not built again.
+ */
+static int publish_pc(const struct build *b, struct strbuf *err)
+{
+	struct strbuf dir = STRBUF_INIT, from = STRBUF_INIT, text = STRBUF_INIT;
+	strbuf_addf(&dir, "%s/deps/.pkgconfig", b->root.buf);
+	int rc = 0;
+	for (size_t i = 0; i < b->n && !rc; i++) {
+		struct knit_paths pcs = { 0 };
+		strbuf_reset(&from);
+		strbuf_addf(&from, "%s/pc", b->p[i].base.buf);
+		knit_glob(from.buf, "*.pc", &pcs);
+		for (size_t k = 0; k < pcs.n && !rc; k++) {
+			strbuf_reset(&from);
+			strbuf_addf(&from, "%s/pc/%s", b->p[i].base.buf, pcs.items[k]);
+			strbuf_reset(&text);
+			if (!(rc = knit_read_file(from.buf, &text, err)))
+				rc = write_at(dir.buf, pcs.items[k], &text, err);
+		}
+		knit_paths_release(&pcs);
+	}
+	strbuf_release(&dir);
+	strbuf_release(&from);
+	strbuf_release(&text);
+	return rc;
+}
+
+/* deps/knit.env, for knit env: every package's flags, in dependency order. */
+static int write_env(const struct build *b, const size_t *order, struct strbuf *err)
+{
+	struct knit_consumer *cs = knit_xcalloc(b->n ? b->n : 1, sizeof(*cs));
+	int rc = 0;
+	size_t got = 0;
+	for (; got < b->n && !rc; got++)
+		rc = read_consumer(&b->p[order[got]], &cs[got], err);
+	if (!rc) {
+		struct strbuf deps = STRBUF_INIT, text = STRBUF_INIT;
+		strbuf_addf(&deps, "%s/deps", b->root.buf);
+		knit_buildfiles_env(deps.buf, cs, b->n, &text);
+		rc = write_at(deps.buf, "knit.env", &text, err);
+		strbuf_release(&deps);
+		strbuf_release(&text);
+	}
+	for (size_t i = 0; i < got; i++)
+		knit_consumer_release(&cs[i]);
+	free(cs);
+	return rc;
 }
 
 int knit_build_deps(struct knit_session *s, const struct knit_build_opts *o, struct strbuf *err,
@@ -643,7 +900,7 @@ int knit_build_deps(struct knit_session *s, const struct knit_build_opts *o, str
 	/* every tool first: a missing one stops the build before anything is built */
 	for (size_t i = 0; i < b.n && !rc; i++) {
 		const struct pkg *p = &b.p[i];
-		if (p->kind != KNIT_BUILD_SOURCES && (rc = knit_build_tools_check(p->kind, p->src.buf, err))) {
+		if ((rc = knit_build_tools_check(p->kind, p->src.buf, err))) {
 			struct strbuf why = STRBUF_INIT;
 			strbuf_addf(&why, "%s %s (%s): %s", p->lock->name, p->lock->version,
 				    knit_build_kind_name(p->kind), err->buf);
@@ -657,8 +914,6 @@ int knit_build_deps(struct knit_session *s, const struct knit_build_opts *o, str
 	for (size_t o_i = 0; o_i < b.n && !rc; o_i++) {
 		size_t i = order[o_i];
 		struct pkg *p = &b.p[i];
-		if (p->kind == KNIT_BUILD_SOURCES)
-			continue;
 		bool shared = o->shared || p->m.c.shared;
 		shared_of[i] = shared;
 		make_key(&b, i, o, shared);
@@ -676,6 +931,10 @@ int knit_build_deps(struct knit_session *s, const struct knit_build_opts *o, str
 		rc = check_duplicate_modules(&b, &project, err);
 	if (!rc)
 		warn_duplicate_symbols(s, &b, shared_of);
+	if (!rc)
+		rc = publish_pc(&b, err);
+	if (!rc)
+		rc = write_env(&b, order, err);
 	free(order);
 	free(shared_of);
 	knit_manifest_release(&project);

@@ -34,9 +34,6 @@ struct unit {
 	const struct knit_build_pkg *pkg;
 	const struct knit_manifest *m;
 	struct strbuf target;          /* e.g. acme.libfoo */
-	struct knit_paths sources;     /* relative to the package */
-	struct knit_paths include;     /* relative; "" for the package root */
-	bool built;                    /* by its own build system (knit build, build_deps.h) */
 	size_t *deps;                  /* indexes of its dependencies among the units */
 	size_t ndeps;
 };
@@ -186,49 +183,59 @@ static int check_source_names(const struct knit_build_pkg *pkg, const struct kni
 	return 0;
 }
 
-static int read_unit(struct unit *u, struct strbuf *err)
+int knit_buildfiles_sources(const struct knit_build_pkg *pkg, struct knit_paths *sources,
+			    struct knit_paths *include, struct strbuf *err)
 {
-	const char *dir = u->pkg->dir;
-	u->m = u->pkg->manifest;
-	const struct knit_c_section *c = &u->m->c;
+	const char *dir = pkg->dir;
+	const struct knit_c_section *c = &pkg->manifest->c;
 	int rc;
-	u->built = knit_package_build_kind(u->m, dir) != KNIT_BUILD_SOURCES;
-	if (u->built) /* what consumers get comes from its prefix, once built */
-		return check_values(u->pkg, c, err);
 	/* the globs follow no link: every source is a real file of the package */
 	if (c->has_sources)
 		for (size_t i = 0; i < c->sources.n; i++)
-			knit_glob(dir, c->sources.items[i], &u->sources);
-	else if (!c->cmake_target)
-		knit_glob(dir, KNIT_C_SOURCES_CONVENTION, &u->sources);
-	if ((rc = check_values(u->pkg, c, err)) || (rc = check_source_names(u->pkg, &u->sources, err)))
+			knit_glob(dir, c->sources.items[i], sources);
+	else
+		knit_glob(dir, KNIT_C_SOURCES_CONVENTION, sources);
+	if ((rc = check_values(pkg, c, err)) || (rc = check_source_names(pkg, sources, err)))
 		return rc;
-	int pkg = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (c->has_include) {
 		for (size_t i = 0; i < c->include.n && !rc; i++) {
 			const char *inc = c->include.items[i];
-			if (strstr(inc, "..") || inc[0] == '/' || folder_beneath(pkg, inc) < 0) {
+			if (strstr(inc, "..") || inc[0] == '/' || folder_beneath(fd, inc) < 0) {
 				strbuf_addf(err, "package '%s@%s': 'c.include' entry '%s' leaves the package",
-					    u->pkg->name, u->pkg->version, inc);
+					    pkg->name, pkg->version, inc);
 				rc = KNIT_EPARSE;
 				break;
 			}
-			KNIT_ALLOC_GROW(u->include.items, u->include.n + 1, u->include.alloc);
-			u->include.items[u->include.n++] = knit_xstrdup(strcmp(inc, ".") ? inc : "");
+			KNIT_ALLOC_GROW(include->items, include->n + 1, include->alloc);
+			include->items[include->n++] = knit_xstrdup(strcmp(inc, ".") ? inc : "");
 		}
 	} else {
-		int has = folder_beneath(pkg, KNIT_C_INCLUDE_CONVENTION);
+		int has = folder_beneath(fd, KNIT_C_INCLUDE_CONVENTION);
 		if (has < 0) {
 			strbuf_addf(err, "package '%s@%s': its '%s' folder is a link that leaves the package",
-				    u->pkg->name, u->pkg->version, KNIT_C_INCLUDE_CONVENTION);
+				    pkg->name, pkg->version, KNIT_C_INCLUDE_CONVENTION);
 			rc = KNIT_EPARSE;
 		} else {
-			KNIT_ALLOC_GROW(u->include.items, u->include.n + 1, u->include.alloc);
-			u->include.items[u->include.n++] = knit_xstrdup(has ? KNIT_C_INCLUDE_CONVENTION : "");
+			KNIT_ALLOC_GROW(include->items, include->n + 1, include->alloc);
+			include->items[include->n++] = knit_xstrdup(has ? KNIT_C_INCLUDE_CONVENTION : "");
 		}
 	}
-	if (pkg >= 0)
-		close(pkg);
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
+/* Checks what the package's `c` section asks for, before deps/ changes: knit build builds it later. */
+static int read_unit(struct unit *u, struct strbuf *err)
+{
+	u->m = u->pkg->manifest;
+	if (knit_package_build_kind(u->m, u->pkg->dir) != KNIT_BUILD_SOURCES)
+		return check_values(u->pkg, &u->m->c, err);
+	struct knit_paths sources = { 0 }, include = { 0 };
+	int rc = knit_buildfiles_sources(u->pkg, &sources, &include, err);
+	knit_paths_release(&sources);
+	knit_paths_release(&include);
 	return rc;
 }
 
@@ -311,24 +318,6 @@ static void cmake_quote(struct strbuf *out, const char *s)
 	strbuf_addch(out, '"');
 }
 
-static void cmake_path(struct strbuf *out, const char *pkg, const char *rel)
-{
-	struct strbuf p = STRBUF_INIT;
-	strbuf_addstr(&p, pkg);
-	if (*rel) {
-		strbuf_addch(&p, '/');
-		strbuf_addstr(&p, rel);
-	}
-	strbuf_addstr(out, "\"${KNIT_DEPS_DIR}/");
-	for (const char *s = p.buf; *s; s++) {
-		if (strchr("\\\"$;", *s))
-			strbuf_addch(out, '\\');
-		strbuf_addch(out, *s);
-	}
-	strbuf_addch(out, '"');
-	strbuf_release(&p);
-}
-
 /* A pkg-config module name as a CMake variable prefix: KNIT_PC_<alnum and _>. */
 static void pc_var(struct strbuf *out, const char *module)
 {
@@ -379,18 +368,15 @@ static void write_cmake(struct unit *u, const size_t *order, size_t n, const str
 		pkgconfig |= u[i].m->c.pkgconfig.n > 0;
 	if (pkgconfig)
 		strbuf_addstr(out, "find_package(PkgConfig REQUIRED)\n");
-	bool built = false;
-	for (size_t i = 0; i < n; i++)
-		built |= u[i].built;
-	if (built)
+	if (n)
 		strbuf_addstr(out,
-			"# packages that ship their own build system: built (when not up to date) by\n"
-			"# knit build --deps into deps/.build, as configuring this project needs them\n"
+			"# every package is built (when not up to date) into a prefix of its own under\n"
+			"# deps/.build by knit build --deps, as configuring this project needs them\n"
 			"if(NOT KNIT_SKIP_BUILD)\n"
 			"  find_program(KNIT_EXECUTABLE knit)\n"
 			"  if(NOT KNIT_EXECUTABLE)\n"
-			"    message(FATAL_ERROR \"knit is not on PATH: it builds the packages in deps/ that ship their own "
-			"build system (or set KNIT_EXECUTABLE)\")\n"
+			"    message(FATAL_ERROR \"knit is not on PATH: it builds the packages in deps/ (or set "
+			"KNIT_EXECUTABLE)\")\n"
 			"  endif()\n"
 			"  execute_process(COMMAND \"${KNIT_EXECUTABLE}\" build --deps WORKING_DIRECTORY \"${KNIT_DEPS_DIR}/..\"\n"
 			"                  RESULT_VARIABLE knit_build_result)\n"
@@ -403,56 +389,8 @@ static void write_cmake(struct unit *u, const size_t *order, size_t n, const str
 		const struct knit_c_section *c = &x->m->c;
 		const char *t = x->target.buf;
 		comment(out, x->pkg);
-		const char *scope = "PUBLIC";
-		if (x->built) {
-			strbuf_addf(out, "add_library(knit_%s INTERFACE)\ninclude(\"${KNIT_DEPS_DIR}/.build/pkg/%s/link.cmake\")\n",
-				    t, t);
-			scope = "INTERFACE";
-		} else if (c->cmake_target) {
-			strbuf_addstr(out, "add_subdirectory(");
-			cmake_path(out, x->pkg->name, "");
-			strbuf_addf(out, " \"${CMAKE_BINARY_DIR}/knit-deps/%s\" EXCLUDE_FROM_ALL)\n", t);
-			strbuf_addf(out, "add_library(knit_%s INTERFACE)\n", t);
-			strbuf_addf(out, "target_link_libraries(knit_%s INTERFACE ", t);
-			cmake_quote(out, c->cmake_target);
-			strbuf_addstr(out, ")\n");
-			scope = "INTERFACE";
-		} else if (x->sources.n) {
-			strbuf_addf(out, "add_library(knit_%s STATIC", t);
-			for (size_t i = 0; i < x->sources.n; i++) {
-				strbuf_addstr(out, "\n  ");
-				cmake_path(out, x->pkg->name, x->sources.items[i]);
-			}
-			strbuf_addstr(out, ")\n");
-			strbuf_addf(out, "set_target_properties(knit_%s PROPERTIES OUTPUT_NAME knit_%s)\n", t, t);
-		} else {
-			strbuf_addf(out, "add_library(knit_%s INTERFACE)\n", t);
-			scope = "INTERFACE";
-		}
-		if (!c->cmake_target && !x->built) {
-			strbuf_addf(out, "target_include_directories(knit_%s %s", t, scope);
-			for (size_t i = 0; i < x->include.n; i++) {
-				strbuf_addch(out, ' ');
-				cmake_path(out, x->pkg->name, x->include.items[i]);
-			}
-			strbuf_addstr(out, ")\n");
-		}
-		if (c->defines.n && !x->built) {
-			strbuf_addf(out, "target_compile_definitions(knit_%s %s", t, scope);
-			for (size_t i = 0; i < c->defines.n; i++) {
-				strbuf_addch(out, ' ');
-				cmake_quote(out, c->defines.items[i]);
-			}
-			strbuf_addstr(out, ")\n");
-		}
-		if (c->cflags.n && x->sources.n && !c->cmake_target) {
-			strbuf_addf(out, "target_compile_options(knit_%s PRIVATE", t);
-			for (size_t i = 0; i < c->cflags.n; i++) {
-				strbuf_addch(out, ' ');
-				cmake_quote(out, c->cflags.items[i]);
-			}
-			strbuf_addstr(out, ")\n");
-		}
+		strbuf_addf(out, "add_library(knit_%s INTERFACE)\ninclude(\"${KNIT_DEPS_DIR}/.build/pkg/%s/link.cmake\")\n",
+			    t, t);
 		for (size_t i = 0; i < c->pkgconfig.n; i++) {
 			struct strbuf var = STRBUF_INIT;
 			pc_var(&var, c->pkgconfig.items[i].key);
@@ -462,8 +400,8 @@ static void write_cmake(struct unit *u, const size_t *order, size_t n, const str
 			strbuf_addf(out, ")\nendif()\n");
 			strbuf_release(&var);
 		}
-		if (x->ndeps || c->link.n || c->pkgconfig.n) {
-			strbuf_addf(out, "target_link_libraries(knit_%s %s", t, scope);
+		if (x->ndeps || c->pkgconfig.n) {
+			strbuf_addf(out, "target_link_libraries(knit_%s INTERFACE", t);
 			for (size_t k = 0; k < x->ndeps; k++)
 				strbuf_addf(out, " knit::%s", u[x->deps[k]].target.buf);
 			for (size_t i = 0; i < c->pkgconfig.n; i++) {
@@ -471,10 +409,6 @@ static void write_cmake(struct unit *u, const size_t *order, size_t n, const str
 				pc_var(&var, c->pkgconfig.items[i].key);
 				strbuf_addf(out, " PkgConfig::%s", var.buf);
 				strbuf_release(&var);
-			}
-			for (size_t i = 0; i < c->link.n && !x->built; i++) { /* a built one's are in link.cmake */
-				strbuf_addch(out, ' ');
-				cmake_quote(out, c->link.items[i]);
 			}
 			strbuf_addstr(out, ")\n");
 		}
@@ -491,84 +425,6 @@ static void write_cmake(struct unit *u, const size_t *order, size_t n, const str
 		strbuf_addstr(out, ")\n");
 	}
 	strbuf_addstr(out, "add_library(knit::deps ALIAS knit_deps)\n");
-}
-
-/*
- * Flags every package exports, each after a space: -I and -D. make: for
- * knit.mk, under $(KNIT_DEPS_DIR) (make_arg); else for knit.env, under
- * deps_dir, as shell words.
- */
-static void public_cflags(struct unit *u, const size_t *order, size_t n, bool make, const char *deps_dir,
-			  struct strbuf *out)
-{
-	struct strbuf rel = STRBUF_INIT;
-	for (size_t o = 0; o < n; o++) {
-		struct unit *x = &u[order[o]];
-		if (x->built && make)
-			strbuf_addf(out, " $(KNIT_CFLAGS_%s)", x->target.buf);
-		for (size_t i = 0; i < x->include.n; i++) {
-			strbuf_reset(&rel);
-			strbuf_addf(&rel, "%s%s%s", x->pkg->name, *x->include.items[i] ? "/" : "",
-				    x->include.items[i]);
-			strbuf_addch(out, ' ');
-			if (make) {
-				strbuf_addstr(out, "-I$(KNIT_DEPS_DIR)/");
-				make_arg(out, "", rel.buf);
-			} else {
-				strbuf_reset(&rel);
-				strbuf_addf(&rel, "-I%s/%s%s%s", deps_dir, x->pkg->name,
-					    *x->include.items[i] ? "/" : "", x->include.items[i]);
-				shell_arg(out, rel.buf);
-			}
-		}
-		for (size_t i = 0; i < x->m->c.defines.n; i++) {
-			strbuf_addch(out, ' ');
-			if (make) {
-				make_arg(out, "-D", x->m->c.defines.items[i]);
-			} else {
-				strbuf_reset(&rel);
-				strbuf_addf(&rel, "-D%s", x->m->c.defines.items[i]);
-				shell_arg(out, rel.buf);
-			}
-		}
-	}
-	strbuf_release(&rel);
-}
-
-/* Archives, dependents first (the order a static link needs), and system libraries. */
-static void libs(struct unit *u, const size_t *order, size_t n, const char *build_ref, struct strbuf *out)
-{
-	for (size_t o = n; o-- > 0;) {
-		struct unit *x = &u[order[o]];
-		if (x->sources.n && !x->m->c.cmake_target)
-			strbuf_addf(out, " %s/libknit_%s.a", build_ref, x->target.buf);
-		else if (x->built && !strcmp(build_ref, "$(KNIT_BUILD_DIR)")) /* knit.mk's */
-			strbuf_addf(out, " $(KNIT_LIBS_%s)", x->target.buf);
-	}
-}
-
-/* -l for each c.link entry, as Make words (make) or shell words. */
-static void system_libs(struct unit *u, const size_t *order, size_t n, bool make, struct strbuf *out)
-{
-	struct strbuf flag = STRBUF_INIT;
-	for (size_t o = n; o-- > 0;) {
-		if (u[order[o]].built) { /* its c.link is in link.mk */
-			if (make)
-				strbuf_addf(out, " $(KNIT_LDLIBS_%s)", u[order[o]].target.buf);
-			continue;
-		}
-		for (size_t i = 0; i < u[order[o]].m->c.link.n; i++) {
-			strbuf_addch(out, ' ');
-			if (make) {
-				make_arg(out, "-l", u[order[o]].m->c.link.items[i]);
-			} else {
-				strbuf_reset(&flag);
-				strbuf_addf(&flag, "-l%s", u[order[o]].m->c.link.items[i]);
-				shell_arg(out, flag.buf);
-			}
-		}
-	}
-	strbuf_release(&flag);
 }
 
 /* The pkg-config modules, as Make words for $(shell pkg-config ...). */
@@ -589,121 +445,36 @@ static void write_make(struct unit *u, const size_t *order, size_t n, struct str
 		"# Generated by knit install from the packages in deps/; do not edit.\n"
 		"# include deps/knit.mk, compile with $(KNIT_CFLAGS), and link with\n"
 		"#   app: main.o $(KNIT_LIBS) ; $(CC) -o $@ main.o $(KNIT_LDLIBS)\n"
+		"# It leaves the including Makefile's default goal as it was.\n"
+		"knit_default_goal := $(.DEFAULT_GOAL)\n"
 		"KNIT_DEPS_DIR := $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))\n"
-		"KNIT_BUILD_DIR ?= $(KNIT_DEPS_DIR)/.build\n");
-	bool built = false;
-	for (size_t o = 0; o < n; o++) {
-		if (!u[order[o]].built)
-			continue;
-		if (!built)
-			strbuf_addstr(out, "# packages that ship their own build system: make runs knit build --deps\n"
-					   "# to make what these lines include, then reads them again\n");
-		built = true;
+		"KNIT_BUILD_DIR ?= $(KNIT_DEPS_DIR)/.build\n"
+		"KNIT ?= knit\n");
+	if (n)
+		strbuf_addstr(out, "# every package is built into a prefix of its own: make runs knit build --deps\n"
+				   "# to make what these lines include, then reads them again\n");
+	for (size_t o = 0; o < n; o++)
 		strbuf_addf(out, "include $(KNIT_BUILD_DIR)/pkg/%s/link.mk\n", u[order[o]].target.buf);
-	}
-	if (built)
-		strbuf_addstr(out, "$(KNIT_BUILD_DIR)/pkg/%/link.mk:\n\tcd $(KNIT_DEPS_DIR)/.. && knit build --deps\n");
+	if (n)
+		strbuf_addstr(out, "$(KNIT_BUILD_DIR)/pkg/%/link.mk:\n\tcd $(KNIT_DEPS_DIR)/.. && $(KNIT) build --deps\n");
 	strbuf_addstr(out, "KNIT_CFLAGS :=");
-	public_cflags(u, order, n, true, NULL, out);
+	for (size_t o = 0; o < n; o++)
+		strbuf_addf(out, " $(KNIT_CFLAGS_%s)", u[order[o]].target.buf);
 	if (mods.len)
 		strbuf_addf(out, " $(shell pkg-config --cflags%s)", mods.buf);
+	/* archives, dependents first (the order a static link needs) */
 	strbuf_addstr(out, "\nKNIT_LIBS :=");
-	libs(u, order, n, "$(KNIT_BUILD_DIR)", out);
+	for (size_t o = n; o-- > 0;)
+		strbuf_addf(out, " $(KNIT_LIBS_%s)", u[order[o]].target.buf);
 	strbuf_addstr(out, "\nKNIT_LDLIBS := -Wl,--start-group $(KNIT_LIBS) -Wl,--end-group");
-	system_libs(u, order, n, true, out);
+	for (size_t o = n; o-- > 0;)
+		strbuf_addf(out, " $(KNIT_LDLIBS_%s)", u[order[o]].target.buf);
 	if (mods.len)
 		strbuf_addf(out, " $(shell pkg-config --libs%s)", mods.buf);
-	strbuf_addstr(out, "\n\nknit-deps: $(KNIT_LIBS)\n.PHONY: knit-deps\n");
-	for (size_t o = 0; o < n; o++) {
-		struct unit *x = &u[order[o]];
-		if (!x->sources.n || x->m->c.cmake_target)
-			continue;
-		const char *t = x->target.buf;
-		comment(out, x->pkg);
-		strbuf_addf(out, "knit_%s_OBJS :=", t);
-		for (size_t i = 0; i < x->sources.n; i++) {
-			const char *src = x->sources.items[i];
-			size_t len = strlen(src);
-			strbuf_addf(out, " \\\n  $(KNIT_BUILD_DIR)/obj/%s/%.*s.o", x->pkg->name, (int)(len - 2), src);
-		}
-		strbuf_addf(out, "\n$(knit_%s_OBJS): KNIT_PKG_CFLAGS :=", t);
-		for (size_t i = 0; i < x->m->c.cflags.n; i++) {
-			strbuf_addch(out, ' ');
-			make_arg(out, "", x->m->c.cflags.items[i]);
-		}
-		strbuf_addf(out, "\n$(KNIT_BUILD_DIR)/libknit_%s.a: $(knit_%s_OBJS)\n"
-				 "\t@mkdir -p $(@D)\n\t$(AR) rcs $@ $^\n", t, t);
-	}
-	strbuf_addstr(out,
-		"\n$(KNIT_BUILD_DIR)/obj/%.o: $(KNIT_DEPS_DIR)/%.c\n"
-		"\t@mkdir -p $(@D)\n"
-		"\t$(CC) $(CFLAGS) $(KNIT_CFLAGS) $(KNIT_PKG_CFLAGS) -c $< -o $@\n");
+	strbuf_addstr(out, "\n\n# make knit-deps: build the packages (knit build --deps)\nknit-deps:\n");
+	strbuf_addstr(out, "\tcd $(KNIT_DEPS_DIR)/.. && $(KNIT) build --deps\n.PHONY: knit-deps\n"
+			   ".DEFAULT_GOAL := $(knit_default_goal)\n");
 	strbuf_release(&mods);
-}
-
-static void write_pc(struct unit *u, struct unit *x, struct strbuf *out)
-{
-	const struct knit_c_section *c = &x->m->c;
-	strbuf_addf(out, "# Generated by knit install; do not edit.\n"
-			 "prefix=${pcfiledir}/../%s\nlibdir=${pcfiledir}/../.build\n\n"
-			 "Name: %s\nDescription: ", x->pkg->name, x->pkg->name);
-	one_line(out, x->m->description ? x->m->description : x->pkg->name);
-	strbuf_addstr(out, "\nVersion: ");
-	one_line(out, x->pkg->version);
-	strbuf_addstr(out, "\nRequires:");
-	for (size_t k = 0; k < x->ndeps; k++)
-		strbuf_addf(out, " %s", u[x->deps[k]].target.buf);
-	for (size_t i = 0; i < c->pkgconfig.n; i++)
-		strbuf_addf(out, " %s", c->pkgconfig.items[i].key);
-	strbuf_addstr(out, "\nCflags:");
-	for (size_t i = 0; i < x->include.n; i++) {
-		strbuf_addf(out, " -I${prefix}%s", *x->include.items[i] ? "/" : "");
-		pc_arg(out, x->include.items[i]);
-	}
-	for (size_t i = 0; i < c->defines.n; i++) {
-		strbuf_addstr(out, " -D");
-		pc_arg(out, c->defines.items[i]);
-	}
-	strbuf_addstr(out, "\nLibs:");
-	if (x->sources.n && !c->cmake_target)
-		strbuf_addf(out, " ${libdir}/libknit_%s.a", x->target.buf);
-	for (size_t i = 0; i < c->link.n; i++) {
-		strbuf_addstr(out, " -l");
-		pc_arg(out, c->link.items[i]);
-	}
-	strbuf_addch(out, '\n');
-}
-
-static void write_env(struct unit *u, const size_t *order, size_t n, const char *deps_abs,
-		      struct strbuf *out)
-{
-	struct strbuf pcdir = STRBUF_INIT, v = STRBUF_INIT, build = STRBUF_INIT;
-	strbuf_addf(&pcdir, "%s/.pkgconfig", deps_abs);
-	strbuf_addf(&build, "%s/.build", deps_abs);
-	strbuf_addstr(out, "PKG_CONFIG_PATH=");
-	knit_shell_word(out, pcdir.buf);
-	strbuf_addstr(out, "${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}\nKNIT_CFLAGS=");
-	public_cflags(u, order, n, false, deps_abs, &v);
-	knit_shell_word(out, v.len ? v.buf + 1 : "");
-	strbuf_reset(&v);
-	strbuf_addstr(out, "\nKNIT_LIBS=");
-	struct strbuf quoted = STRBUF_INIT;
-	shell_arg(&quoted, build.buf);
-	libs(u, order, n, quoted.buf, &v);
-	strbuf_release(&quoted);
-	if (v.len) { /* in a group, so that packages that need each other link */
-		struct strbuf grouped = STRBUF_INIT;
-		strbuf_addf(&grouped, " -Wl,--start-group%s -Wl,--end-group", v.buf);
-		strbuf_reset(&v);
-		strbuf_add(&v, grouped.buf, grouped.len);
-		strbuf_release(&grouped);
-	}
-	system_libs(u, order, n, false, &v);
-	knit_shell_word(out, v.len ? v.buf + 1 : "");
-	strbuf_addstr(out, "\n");
-	strbuf_release(&pcdir);
-	strbuf_release(&v);
-	strbuf_release(&build);
 }
 
 static struct strbuf *add_file(struct knit_buildfiles *bf, const char *fmt, const char *arg)
@@ -716,7 +487,29 @@ static struct strbuf *add_file(struct knit_buildfiles *bf, const char *fmt, cons
 	return &f->text;
 }
 
-int knit_buildfiles_make(struct knit_buildfiles *bf, const char *project_dir,
+/*
+ * A package whose pkg-config module (deps/.pkgconfig/<t>.pc) has the name
+ * of a module the project or a package takes from the system: two copies of
+ * one library, and one .pc hiding the other. The error names both.
+ */
+static int check_system_twins(const struct unit *u, size_t n, const struct knit_strmap *project_pkgconfig,
+			      struct strbuf *err)
+{
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j <= n; j++) {
+			const struct knit_strmap *m = j < n ? &u[j].m->c.pkgconfig : project_pkgconfig;
+			if (!m || !knit_strmap_get(m, u[i].target.buf))
+				continue;
+			strbuf_addf(err, "%s takes the library '%s' from the system (c.pkgconfig), and the package "
+					 "'%s@%s' provides it too: a program would link two copies of one library; "
+					 "drop one of them", j < n ? u[j].pkg->name : "knit.json", u[i].target.buf,
+				    u[i].pkg->name, u[i].pkg->version);
+			return KNIT_EINVALID_ARG;
+		}
+	return 0;
+}
+
+int knit_buildfiles_make(struct knit_buildfiles *bf, const struct knit_strmap *project_pkgconfig,
 			 const struct knit_build_pkg *pkgs, size_t n, const struct knit_deps *direct,
 			 size_t ndirect, struct strbuf *err)
 {
@@ -762,24 +555,15 @@ int knit_buildfiles_make(struct knit_buildfiles *bf, const char *project_dir,
 		u[i].ndeps = kept;
 	}
 	if (!rc)
+		rc = check_system_twins(u, n, project_pkgconfig, err);
+	if (!rc)
 		knit_dep_order(n, unit_deps, u, order);
 	if (!rc) {
 		write_cmake(u, order, n, direct, ndirect, add_file(bf, "%s", "knit.cmake"));
 		write_make(u, order, n, add_file(bf, "%s", "knit.mk"));
-		char *abs = realpath(project_dir, NULL);
-		struct strbuf deps = STRBUF_INIT;
-		strbuf_addf(&deps, "%s/deps", abs ? abs : project_dir);
-		free(abs);
-		write_env(u, order, n, deps.buf, add_file(bf, "%s", "knit.env"));
-		strbuf_release(&deps);
-		for (size_t i = 0; i < n; i++) /* a built one's: knit build writes it */
-			if (!u[i].built)
-				write_pc(u, &u[i], add_file(bf, ".pkgconfig/%s.pc", u[i].target.buf));
 	}
 	for (size_t i = 0; i < n; i++) {
 		strbuf_release(&u[i].target);
-		knit_paths_release(&u[i].sources);
-		knit_paths_release(&u[i].include);
 		free(u[i].deps);
 	}
 	free(u);
@@ -815,11 +599,6 @@ int knit_buildfiles_write(const struct knit_buildfiles *bf, const char *deps_dir
 	struct strbuf path = STRBUF_INIT, old = STRBUF_INIT, scratch = STRBUF_INIT;
 	int rc = 0;
 	*changed = false;
-	strbuf_addf(&path, "%s/.pkgconfig", deps_dir);
-	if (knit_make_dirs(path.buf)) {
-		strbuf_addf(err, "cannot make '%s': %s", path.buf, strerror(errno));
-		rc = KNIT_EIO;
-	}
 	for (size_t i = 0; i < bf->n && !rc; i++) {
 		const struct strbuf *text = &bf->files[i].text;
 		strbuf_reset(&path);
@@ -885,7 +664,7 @@ static void pc_list(struct strbuf *out, const char *prefix, const struct knit_pa
 }
 
 void knit_buildfiles_built(const char *name, const char *version, const struct knit_consumer *c,
-			   struct strbuf *cmake, struct strbuf *mk, struct strbuf *pc)
+			   const struct knit_paths *requires, struct strbuf *cmake, struct strbuf *mk, struct strbuf *pc)
 {
 	struct strbuf t = STRBUF_INIT;
 	knit_build_name(name, &t);
@@ -915,6 +694,8 @@ void knit_buildfiles_built(const char *name, const char *version, const struct k
 	strbuf_addf(pc, "# Generated by knit build; do not edit.\nName: %s\nDescription: %s, built by its own build "
 			"system\nVersion: ", t.buf, t.buf);
 	one_line(pc, version);
+	strbuf_addstr(pc, "\nRequires:");
+	pc_list(pc, "", requires);
 	strbuf_addstr(pc, "\nCflags:");
 	pc_list(pc, "-I", &c->include);
 	pc_list(pc, "", &c->cflags);
@@ -924,4 +705,53 @@ void knit_buildfiles_built(const char *name, const char *version, const struct k
 	pc_list(pc, "-l", &c->syslibs);
 	strbuf_addch(pc, '\n');
 	strbuf_release(&t);
+}
+
+void knit_buildfiles_env(const char *deps_abs, const struct knit_consumer *cs, size_t n, struct strbuf *out)
+{
+	struct strbuf v = STRBUF_INIT, word = STRBUF_INIT;
+	strbuf_addf(&v, "%s/.pkgconfig", deps_abs);
+	strbuf_addstr(out, "PKG_CONFIG_PATH=");
+	knit_shell_word(out, v.buf);
+	strbuf_addstr(out, "${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}\nKNIT_CFLAGS=");
+	strbuf_reset(&v);
+	for (size_t i = 0; i < n; i++) {
+		for (size_t k = 0; k < cs[i].include.n; k++) {
+			strbuf_reset(&word);
+			strbuf_addf(&word, "-I%s", cs[i].include.items[k]);
+			strbuf_addch(&v, ' ');
+			shell_arg(&v, word.buf);
+		}
+		for (size_t k = 0; k < cs[i].cflags.n; k++) {
+			strbuf_addch(&v, ' ');
+			shell_arg(&v, cs[i].cflags.items[k]);
+		}
+	}
+	knit_shell_word(out, v.len ? v.buf + 1 : "");
+	strbuf_addstr(out, "\nKNIT_LIBS=");
+	strbuf_reset(&v);
+	/* dependents first, in a group so that packages that need each other link */
+	strbuf_addstr(&v, " -Wl,--start-group");
+	for (size_t i = n; i-- > 0;)
+		for (size_t k = 0; k < cs[i].libraries.n; k++) {
+			strbuf_addch(&v, ' ');
+			shell_arg(&v, cs[i].libraries.items[k]);
+		}
+	strbuf_addstr(&v, " -Wl,--end-group");
+	for (size_t i = n; i-- > 0;) {
+		for (size_t k = 0; k < cs[i].ldflags.n; k++) {
+			strbuf_addch(&v, ' ');
+			shell_arg(&v, cs[i].ldflags.items[k]);
+		}
+		for (size_t k = 0; k < cs[i].syslibs.n; k++) {
+			strbuf_reset(&word);
+			strbuf_addf(&word, "-l%s", cs[i].syslibs.items[k]);
+			strbuf_addch(&v, ' ');
+			shell_arg(&v, word.buf);
+		}
+	}
+	knit_shell_word(out, v.buf + 1);
+	strbuf_addch(out, '\n');
+	strbuf_release(&v);
+	strbuf_release(&word);
 }

@@ -422,6 +422,24 @@ done:
 	return rc;
 }
 
+/*
+ * The old deps/'s builds (knit build's deps/.build) moved into the new one:
+ * each package's key says whether its build still holds, so an install
+ * does not make every package build again. Best effort: a build lost here
+ * is only built again.
+ */
+static void carry_builds(const char *old_deps, const char *new_deps)
+{
+	struct strbuf from = STRBUF_INIT, to = STRBUF_INIT;
+	strbuf_addf(&from, "%s/.build", old_deps);
+	strbuf_addf(&to, "%s/.build", new_deps);
+	if (!access(from.buf, F_OK) && access(to.buf, F_OK) && rename(from.buf, to.buf)) {
+		/* not moved: the next knit build builds again */
+	}
+	strbuf_release(&from);
+	strbuf_release(&to);
+}
+
 int knit_depsdir_exchange(const char *project_dir, const char *tmp_name, const struct strbuf *state,
 		       struct strbuf *err)
 {
@@ -443,6 +461,8 @@ int knit_depsdir_exchange(const char *project_dir, const char *tmp_name, const s
 			rc = KNIT_EIO;
 			strbuf_reset(&tmp);
 		}
+	} else {
+		carry_builds(tmp.buf, deps.buf);
 	}
 	strbuf_release(&deps);
 	strbuf_release(&tmp);

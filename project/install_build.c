@@ -32,7 +32,7 @@ int knit_plan_buildfiles(const struct knit_plan *plan, const struct knit_manifes
 	const struct knit_deps direct[2] = { project->deps, project->dev_deps };
 	int rc = knit_syslibs_check("knit.json", &project->c.pkgconfig, err);
 	if (!rc)
-		rc = knit_buildfiles_make(bf, project_dir, pkgs, plan->n, direct, 2, err);
+		rc = knit_buildfiles_make(bf, &project->c.pkgconfig, pkgs, plan->n, direct, 2, err);
 	free(pkgs);
 	return rc;
 }

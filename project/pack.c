@@ -456,6 +456,25 @@ static bool packed_sorted(const struct knit_pack *p, const char *path)
 #define BUILD_FILE_MAX (1u << 20)
 
 /*
+ * Whether a name a build file gives lies in a folder of tests, examples,
+ * documents or benchmarks: knit builds packages without them
+ * (BUILD_TESTING=OFF), so leaving them out breaks nobody's build.
+ */
+static bool beside_the_library(const char *word, size_t n)
+{
+	static const char *const folders[] = { "test", "tests", "testing", "example", "examples", "doc", "docs",
+					       "bench", "benchmark", "benchmarks", "fuzz", NULL };
+	const char *slash = memchr(word, '/', n);
+	if (!slash)
+		return false;
+	size_t len = (size_t)(slash - word);
+	for (const char *const *f = folders; *f; f++)
+		if (strlen(*f) == len && !strncmp(word, *f, len))
+			return true;
+	return false;
+}
+
+/*
  * The files a packed CMakeLists.txt, meson.build or configure.ac names
  * (any word that is, or with ".in" is, a file of the project beside it)
  * that the tarball leaves out, each a warning: a .gitignore that says
@@ -496,7 +515,7 @@ static void check_build_names(const struct knit_pack *p, const char *dir, const 
 				n -= 2;
 			}
 			if (!n || n > 255 || memchr(word, '$', n) || memchr(word, '{', n) || memchr(word, '}', n) ||
-			    word[0] == '/' || word[0] == '-' || memchr(word, '.', n) == NULL)
+			    word[0] == '/' || word[0] == '-' || memchr(word, '.', n) == NULL || beside_the_library(word, n))
 				continue;
 			for (int in = 0; in < 2; in++) {
 				strbuf_reset(&rel);

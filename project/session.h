@@ -30,6 +30,7 @@ enum knit_phase {
 	KNIT_PHASE_RESOLVE, /* reading packuments and solving */
 	KNIT_PHASE_FETCH,   /* downloading, verifying and storing tarballs */
 	KNIT_PHASE_LINK,    /* filling deps/ */
+	KNIT_PHASE_BUILD,   /* knit build: packages building */
 	KNIT_PHASE_DONE,
 };
 
@@ -40,6 +41,8 @@ struct knit_progress {
 	size_t packages;          /* resolved (known from FETCH on) */
 	size_t tarballs, tarballs_done; /* to download, and downloaded */
 	unsigned long long bytes; /* of tarballs received */
+	size_t builds, builds_done; /* knit build: to build, and finished */
+	const char *building;     /* the packages building now, ", "-joined */
 };
 
 /* One package knit build finished: built now, or found up to date. */

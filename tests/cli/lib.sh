@@ -3,6 +3,8 @@
 set -u
 : "${KNIT:?set KNIT to the knit binary}"
 : "${KNIT_SOURCE_DIR:?set KNIT_SOURCE_DIR to the checkout}"
+# knit on PATH, as users have it: deps/knit.cmake and knit.mk run "knit build --deps"
+export PATH="$(dirname "$KNIT"):$PATH"
 
 passed=0
 failed=0

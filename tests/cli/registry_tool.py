@@ -215,12 +215,12 @@ def main():
             if want != have:
                 print(f"deps/{name} differs from its tarball"); problems += 1
         listed = set()
-        generated = {"knit.cmake", "knit.mk", "knit.env"}
-        for g in generated | {".pkgconfig"}:
+        generated = {"knit.cmake", "knit.mk"}  # install's; knit build writes knit.env and .pkgconfig/
+        for g in generated:
             if not os.path.exists(os.path.join(project, "deps", g)):
                 print(f"deps/{g} is missing"); problems += 1
         for e in os.listdir(os.path.join(project, "deps")):
-            if e.startswith(".") or e in generated:
+            if e.startswith(".") or e in generated | {"knit.env"}:
                 continue
             if e.startswith("@"):
                 listed |= {f"{e}/{s}" for s in os.listdir(os.path.join(project, "deps", e))}

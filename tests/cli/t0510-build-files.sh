@@ -75,6 +75,7 @@ cat >CMakeLists.txt <<'E'
 cmake_minimum_required(VERSION 3.20)
 project(app C)
 include(deps/knit.cmake)
+add_compile_options(-DKNIT_PROJECT_ONLY_FLAG=1)
 add_executable(app main.c)
 target_link_libraries(app PRIVATE knit::deps)
 E
@@ -85,9 +86,11 @@ app-make: main.o $(KNIT_LIBS)
 main.o: CFLAGS += $(KNIT_CFLAGS)
 E
 expect_run "install" 0 "3 packages in deps/*" "" -- "$KNIT" install --registry "$R"
-for f in knit.cmake knit.mk knit.env .pkgconfig/acme.libgreet.pc .pkgconfig/libname.pc .pkgconfig/libhdr.pc; do
+for f in knit.cmake knit.mk; do
 	[ -f "deps/$f" ] && ok || not_ok "deps/$f was not written"
 done
+# install only fetches and links: what the packages build into comes with knit build
+[ ! -e deps/.build ] && [ ! -e deps/knit.env ] && ok || not_ok "install built something: $(ls deps/.build 2>&1)"
 grep -q 'add_library(knit::acme.libgreet ALIAS' deps/knit.cmake && ok || not_ok "no knit::acme.libgreet target"
 # bin: deps/.bin/<command>, on PATH for scripts
 [ -L deps/.bin/name-hello ] && [ "$(readlink deps/.bin/name-hello)" = ../libname/bin/hello.sh ] && [ -x deps/.bin/name-hello ] &&
@@ -102,8 +105,17 @@ expect_run "a package's command in a script" 0 "name-hello from deps" "" -- "$KN
 if cmake -S . -B build >"$TEST_TMP/cmake.log" 2>&1 && cmake --build build >>"$TEST_TMP/cmake.log" 2>&1; then
 	[ "$(./build/app)" = "Hello, World! 42 9" ] && ok || not_ok "the CMake-built app printed '$(./build/app)'"
 else
-	not_ok "the CMake build failed: $(tail -5 "$TEST_TMP/cmake.log")"
+	not_ok "the CMake build failed: $(tail -25 "$TEST_TMP/cmake.log")"
 fi
+# configuring built every package into its own prefix, once
+for f in knit.env .pkgconfig/acme.libgreet.pc .pkgconfig/libname.pc .pkgconfig/libhdr.pc \
+	.build/pkg/libname/prefix/lib/libknit_libname.a .build/pkg/libname/prefix/include/name.h \
+	.build/pkg/libhdr/prefix/include/hdr.h .build/pkg/acme.libgreet/prefix/lib/pkgconfig/knit_acme.libgreet.pc; do
+	[ -f "deps/$f" ] && ok || not_ok "deps/$f was not written"
+done
+grep -q "built libname 1.2.0 (sources)" "$TEST_TMP/cmake.log" && ok || not_ok "configuring did not build libname: $(head -5 "$TEST_TMP/cmake.log")"
+# the project's own flags never reach a package's compile
+grep -q KNIT_PROJECT_ONLY_FLAG deps/.build/log/libname.log && not_ok "the project's flags reached libname" || ok
 # Make
 if make -s app-make >"$TEST_TMP/make.log" 2>&1; then
 	[ "$(./app-make)" = "Hello, World! 42 9" ] && ok || not_ok "the Make-built app printed '$(./app-make)'"
@@ -113,12 +125,13 @@ fi
 # pkg-config: libname requires acme.libgreet, whose flags come along
 flags=$(PKG_CONFIG_PATH="$PWD/deps/.pkgconfig" pkg-config --cflags --libs libname 2>&1)
 case "$flags" in
-*"/libname/include"*"/@acme/libgreet/include"*"-DGREET_EXCLAIM=1"*"libknit_libname.a"*"libknit_acme.libgreet.a"*"-lm"*) ok ;;
+*"/pkg/libname/prefix/include"*"/pkg/acme.libgreet/prefix/include"*"-DGREET_EXCLAIM=1"*"libknit_libname.a"*"libknit_acme.libgreet.a"*"-lm"*) ok ;;
 *) not_ok "pkg-config libname: $flags" ;;
 esac
 # knit.mk on its own builds every archive
 rm -rf deps/.build
-make -s -f deps/knit.mk knit-deps >"$TEST_TMP/make2.log" 2>&1 && [ -f deps/.build/libknit_libname.a ] && [ -f deps/.build/libknit_acme.libgreet.a ] &&
+make -s -f deps/knit.mk knit-deps >"$TEST_TMP/make2.log" 2>&1 && [ -f deps/.build/pkg/libname/prefix/lib/libknit_libname.a ] &&
+	[ -f deps/.build/pkg/acme.libgreet/prefix/lib/libknit_acme.libgreet.a ] &&
 	ok || not_ok "make -f deps/knit.mk knit-deps: $(tail -3 "$TEST_TMP/make2.log")"
 # knit env, then a plain cc line with the archives Make built
 out=$("$KNIT" env) && ok || not_ok "knit env failed"
@@ -211,5 +224,7 @@ d = json.load(open("knit.json")); d["c"] = {"pkgconfig": {"zlib-but-not": "^1"}}
 E
 rm deps/knit.cmake
 expect_run "the project's own system library, missing" 1 "" "knit: error: knit.json needs the system library 'zlib-but-not' (^1), which pkg-config does not find" -- "$KNIT" install --registry "$R"
-expect_run "knit env without deps" 1 "" "knit: error: no deps/knit.env here; 'knit install' writes it" -- bash -c "cd '$TEST_TMP' && '$KNIT' env"
+expect_run "knit env without a project" 1 "" "knit: error: no knit.json here" -- bash -c "cd '$TEST_TMP' && '$KNIT' env"
+mkdir -p "$TEST_TMP/nolock" && echo '{ "name": "nolock", "version": "1.0.0" }' >"$TEST_TMP/nolock/knit.json"
+expect_run "knit env without knit.lock" 1 "" "knit: error: no knit.lock here; run 'knit install' first" -- bash -c "cd '$TEST_TMP/nolock' && '$KNIT' env"
 finish

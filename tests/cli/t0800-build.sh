@@ -219,6 +219,33 @@ if pkg-config --exists zlib; then
 		"*knit: error: myz 1.0.0 installs the pkg-config module 'zlib', which knit.json takes from the system (c.pkgconfig)*" -- "$KNIT" build --deps
 fi
 
+# an install keeps the builds that still hold: after an uninstall, zed is up to date
+cd "$TEST_TMP/app3" || exit 1
+"$KNIT" uninstall dupz --registry "$R" >/dev/null 2>&1 || not_ok "uninstall dupz"
+expect_run "builds outlive an install" 0 "" "up to date zed 1.0.0 (cmake)" -- "$KNIT" build --deps
+# a locked package missing from deps/
+mv deps/zed "$TEST_TMP/zed-away"
+expect_run "a locked package missing from deps/" 1 "" "knit: error: deps/zed is missing; run 'knit ci' first" -- "$KNIT" build --deps
+mv "$TEST_TMP/zed-away" deps/zed
+# a library the project also links from the system (c.link): an error naming both
+mkdir -p "$TEST_TMP/app5" && cd "$TEST_TMP/app5" || exit 1
+echo '{ "name": "app5", "version": "1.0.0", "c": { "link": ["dupz"] } }' >knit.json
+"$KNIT" install dupz --registry "$R" >/dev/null 2>&1 || not_ok "install dupz into app5"
+expect_run "a package's library that the project links from the system" 1 "" \
+	"*knit: error: dupz 1.0.0 builds the library 'libdupz.a', which knit.json links from the system (c.link 'dupz'): a program would link two copies of one library; drop one of them" -- "$KNIT" build --deps
+# a package whose pkg-config name the project takes from the system: refused at install, nothing changed
+if pkg-config --exists zlib; then
+	mkdir -p "$TEST_TMP/zlibpkg/src" && cd "$TEST_TMP/zlibpkg" || exit 1
+	echo '{ "name": "zlib", "version": "1.0.0" }' >knit.json
+	echo 'int zlib_like(void) { return 1; }' >src/z.c
+	"$KNIT" publish --registry "$R" >/dev/null 2>&1 || not_ok "publish zlib"
+	mkdir -p "$TEST_TMP/app6" && cd "$TEST_TMP/app6" || exit 1
+	echo '{ "name": "app6", "version": "1.0.0", "c": { "pkgconfig": { "zlib": ">=1.0" } } }' >knit.json
+	expect_run "a package the project takes from the system too: refused at install" 1 "" \
+		"knit: error: knit.json takes the library 'zlib' from the system (c.pkgconfig), and the package 'zlib@1.0.0' provides it too: a program would link two copies of one library; drop one of them" -- "$KNIT" install zlib --registry "$R"
+	[ ! -e deps ] && [ ! -e knit.lock ] && grep -q '"dependencies"' knit.json && not_ok "the refused install changed knit.json" || ok
+fi
+
 # hostile c.root: refused where it enters
 cd "$TEST_TMP" && mkdir -p evil && cd evil || exit 1
 echo '{ "name": "evil", "version": "1.0.0", "c": { "root": "../../etc" } }' >knit.json

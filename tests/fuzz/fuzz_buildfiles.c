@@ -2,9 +2,11 @@
  * libFuzzer target for the build-file writers: a fuzzed `c` section
  * (defines, cflags, include folders) and fuzzed source file names, written
  * as a package's knit.json and files, read back by knit_manifest_parse,
- * made into deps/knit.mk, knit.cmake, knit.env and the .pc by
- * knit_buildfiles_make and written into a temporary deps/. Either the make
- * refuses with one line, or every value reads back whole from every file
+ * checked and made into deps/knit.mk and knit.cmake by knit_buildfiles_make
+ * and written into a temporary deps/, then link.mk, link.cmake, the .pc and
+ * knit.env written as knit build writes them from the package's prefix.
+ * Either the make refuses with one line, or every value reads back whole
+ * from every file
  * (tests/unit/buildfiles_check.h: Make, sh, CMake and pkgconf readers);
  * anything else aborts.
  *
@@ -114,17 +116,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	struct knit_build_pkg pkg = { "fz", "1.0.0", pkg_dir, NULL, &m };
 	struct knit_buildfiles bf;
-	rc = knit_buildfiles_make(&bf, root, &pkg, 1, NULL, 0, &err);
+	rc = knit_buildfiles_make(&bf, NULL, &pkg, 1, NULL, 0, &err);
 	if (rc) {
 		if (!err.len || strchr(err.buf, '\n'))
 			die("a build-file error that is not one line", err.buf);
 	} else {
-		/* globbing may see fewer names than were made (a leading dot, say) */
-		struct knit_paths found = { 0 };
-		knit_glob(pkg_dir, "src/*.c", &found);
-		if (knit_check_buildfiles(&bf, "fz", &m, found.n, deps_abs, &why))
+		/* what knit build writes from the prefix's description of it */
+		struct knit_consumer cons;
+		knit_check_consumer_of("fz", &m, deps_abs, &cons);
+		if (knit_check_built("fz", "1.0.0", &cons, deps_abs, &why))
 			die("a value did not read back whole", why.buf);
-		knit_paths_release(&found);
+		knit_consumer_release(&cons);
 		bool changed;
 		strbuf_reset(&path);
 		strbuf_addf(&path, "%s/deps", root);

@@ -227,14 +227,6 @@ int knit_check_pc_args(const char *s, size_t len, struct knit_paths *out, struct
 
 /* --- the files of one package ------------------------------------------------------------ */
 
-static const char *file_text(const struct knit_buildfiles *bf, const char *path)
-{
-	for (size_t i = 0; i < bf->n; i++)
-		if (!strcmp(bf->files[i].path.buf, path))
-			return bf->files[i].text.buf;
-	return NULL;
-}
-
 /* The line of text starting with start (at a line's beginning), without it and its newline. */
 static const char *line_after(const char *text, const char *start, size_t *len)
 {
@@ -272,62 +264,60 @@ static void wantf(struct knit_paths *want, const char *a, const char *b, const c
 	strbuf_release(&s);
 }
 
-static void includes(const struct knit_manifest *m, struct knit_paths *out)
+void knit_check_consumer_of(const char *pkg, const struct knit_manifest *m, const char *deps_abs,
+			    struct knit_consumer *out)
 {
-	if (!m->c.has_include) {
-		push(out, "", 0);
-		return;
+	memset(out, 0, sizeof(*out));
+	struct strbuf v = STRBUF_INIT;
+	size_t ninc = m->c.has_include ? m->c.include.n : 1;
+	for (size_t i = 0; i < ninc; i++) {
+		const char *inc = m->c.has_include ? m->c.include.items[i] : "include";
+		strbuf_reset(&v);
+		strbuf_addf(&v, "%s/.build/pkg/%s/prefix/%s", deps_abs, pkg, inc);
+		push(&out->include, v.buf, v.len);
 	}
-	for (size_t i = 0; i < m->c.include.n; i++) {
-		const char *inc = m->c.include.items[i];
-		push(out, strcmp(inc, ".") ? inc : "", strcmp(inc, ".") ? strlen(inc) : 0);
+	for (size_t i = 0; i < m->c.defines.n; i++) {
+		strbuf_reset(&v);
+		strbuf_addf(&v, "-D%s", m->c.defines.items[i]);
+		push(&out->cflags, v.buf, v.len);
 	}
+	for (size_t i = 0; i < m->c.cflags.n; i++)
+		push(&out->cflags, m->c.cflags.items[i], strlen(m->c.cflags.items[i]));
+	strbuf_reset(&v);
+	strbuf_addf(&v, "%s/.build/pkg/%s/prefix/lib/libknit_%s.a", deps_abs, pkg, pkg);
+	push(&out->libraries, v.buf, v.len);
+	for (size_t i = 0; i < m->c.link.n; i++)
+		push(&out->syslibs, m->c.link.items[i], strlen(m->c.link.items[i]));
+	strbuf_release(&v);
 }
 
-static int check_make(const char *mk, const char *pkg, const struct knit_manifest *m, size_t nsources,
-		      const struct knit_paths *inc, struct strbuf *why)
+/* What every file must give back: -I<folder> for each include folder, then each compile flag. */
+static void wanted(const struct knit_consumer *c, struct knit_paths *want)
+{
+	for (size_t i = 0; i < c->include.n; i++)
+		wantf(want, "-I", c->include.items[i], "", "");
+	for (size_t i = 0; i < c->cflags.n; i++)
+		wantf(want, c->cflags.items[i], "", "", "");
+}
+
+static int check_make(const char *mk, const char *pkg, const struct knit_consumer *c, struct strbuf *why)
 {
 	struct knit_paths got = { 0 }, want = { 0 };
-	struct strbuf v = STRBUF_INIT;
+	struct strbuf v = STRBUF_INIT, start = STRBUF_INIT;
 	size_t len;
 	int rc = -1;
-	const char *line = line_after(mk, "KNIT_CFLAGS :=", &len);
-	if (!line) {
-		strbuf_addstr(why, "knit.mk: no KNIT_CFLAGS");
-		goto done;
+	strbuf_addf(&start, "KNIT_CFLAGS_%s :=", pkg);
+	const char *line = line_after(mk, start.buf, &len);
+	if (!line)
+		strbuf_addf(why, "link.mk: no %s", start.buf);
+	else if (!knit_check_make_value(line, len, &v, why) && !knit_check_sh_words(v.buf, v.len, &got, why)) {
+		wanted(c, &want);
+		rc = same("link.mk KNIT_CFLAGS", &got, &want, why);
 	}
-	if (knit_check_make_value(line, len, &v, why) || knit_check_sh_words(v.buf, v.len, &got, why))
-		goto done;
-	for (size_t i = 0; i < inc->n; i++)
-		wantf(&want, "-I@D@/", pkg, *inc->items[i] ? "/" : "", inc->items[i]);
-	for (size_t i = 0; i < m->c.defines.n; i++)
-		wantf(&want, "-D", m->c.defines.items[i], "", "");
-	if (same("knit.mk KNIT_CFLAGS", &got, &want, why))
-		goto done;
-	if (nsources) {
-		struct strbuf start = STRBUF_INIT;
-		strbuf_addf(&start, "$(knit_%s_OBJS): KNIT_PKG_CFLAGS :=", pkg);
-		line = line_after(mk, start.buf, &len);
-		strbuf_release(&start);
-		knit_paths_release(&got);
-		knit_paths_release(&want);
-		strbuf_reset(&v);
-		if (!line) {
-			strbuf_addstr(why, "knit.mk: no KNIT_PKG_CFLAGS");
-			goto done;
-		}
-		if (knit_check_make_value(line, len, &v, why) || knit_check_sh_words(v.buf, v.len, &got, why))
-			goto done;
-		for (size_t i = 0; i < m->c.cflags.n; i++)
-			wantf(&want, m->c.cflags.items[i], "", "", "");
-		if (same("knit.mk KNIT_PKG_CFLAGS", &got, &want, why))
-			goto done;
-	}
-	rc = 0;
-done:
 	knit_paths_release(&got);
 	knit_paths_release(&want);
 	strbuf_release(&v);
+	strbuf_release(&start);
 	return rc;
 }
 
@@ -341,7 +331,7 @@ static int check_cmake_command(const char *text, const char *name, const struct 
 	const char *at = strstr(text, start.buf);
 	int rc = -1;
 	if (!at)
-		strbuf_addf(why, "knit.cmake: no %s()", name);
+		strbuf_addf(why, "link.cmake: no %s()", name);
 	else if (!knit_check_cmake_args(at + start.len, &got, why))
 		rc = same(name, &got, want, why);
 	knit_paths_release(&got);
@@ -349,33 +339,25 @@ static int check_cmake_command(const char *text, const char *name, const struct 
 	return rc;
 }
 
-static int check_cmake(const char *cm, const char *pkg, const struct knit_manifest *m, size_t nsources,
-		       const struct knit_paths *inc, struct strbuf *why)
+static int check_cmake(const char *cm, const char *pkg, const struct knit_consumer *c, struct strbuf *why)
 {
 	struct knit_paths want = { 0 };
 	struct strbuf target = STRBUF_INIT;
-	const char *scope = nsources ? "PUBLIC" : "INTERFACE";
 	int rc = 0;
 	strbuf_addf(&target, "knit_%s", pkg);
-	push(&want, target.buf, target.len);
-	push(&want, scope, strlen(scope));
-	for (size_t i = 0; i < inc->n; i++)
-		wantf(&want, "@D@/", pkg, *inc->items[i] ? "/" : "", inc->items[i]);
-	rc = check_cmake_command(cm, "target_include_directories", &want, why);
-	if (!rc && m->c.defines.n) {
-		knit_paths_release(&want);
+	if (c->include.n) {
 		push(&want, target.buf, target.len);
-		push(&want, scope, strlen(scope));
-		for (size_t i = 0; i < m->c.defines.n; i++)
-			wantf(&want, m->c.defines.items[i], "", "", "");
-		rc = check_cmake_command(cm, "target_compile_definitions", &want, why);
+		push(&want, "INTERFACE", 9);
+		for (size_t i = 0; i < c->include.n; i++)
+			push(&want, c->include.items[i], strlen(c->include.items[i]));
+		rc = check_cmake_command(cm, "target_include_directories", &want, why);
 	}
-	if (!rc && m->c.cflags.n && nsources) {
+	if (!rc && c->cflags.n) {
 		knit_paths_release(&want);
 		push(&want, target.buf, target.len);
-		push(&want, "PRIVATE", 7);
-		for (size_t i = 0; i < m->c.cflags.n; i++)
-			wantf(&want, m->c.cflags.items[i], "", "", "");
+		push(&want, "INTERFACE", 9);
+		for (size_t i = 0; i < c->cflags.n; i++)
+			push(&want, c->cflags.items[i], strlen(c->cflags.items[i]));
 		rc = check_cmake_command(cm, "target_compile_options", &want, why);
 	}
 	knit_paths_release(&want);
@@ -383,8 +365,7 @@ static int check_cmake(const char *cm, const char *pkg, const struct knit_manife
 	return rc;
 }
 
-static int check_pc(const char *pc, const struct knit_manifest *m, const struct knit_paths *inc,
-		    struct strbuf *why)
+static int check_pc(const char *pc, const struct knit_consumer *c, struct strbuf *why)
 {
 	struct knit_paths got = { 0 }, want = { 0 };
 	size_t len;
@@ -393,10 +374,7 @@ static int check_pc(const char *pc, const struct knit_manifest *m, const struct 
 	if (!line) {
 		strbuf_addstr(why, ".pc: no Cflags");
 	} else if (!knit_check_pc_args(line, len, &got, why)) {
-		for (size_t i = 0; i < inc->n; i++)
-			wantf(&want, "-I@P@", *inc->items[i] ? "/" : "", inc->items[i], "");
-		for (size_t i = 0; i < m->c.defines.n; i++)
-			wantf(&want, "-D", m->c.defines.items[i], "", "");
+		wanted(c, &want);
 		rc = same(".pc Cflags", &got, &want, why);
 	}
 	/* one Cflags field: a second one would be a value that broke its line */
@@ -407,8 +385,7 @@ static int check_pc(const char *pc, const struct knit_manifest *m, const struct 
 	return rc;
 }
 
-static int check_env(const char *env, const char *pkg, const struct knit_manifest *m,
-		     const struct knit_paths *inc, const char *deps_abs, struct strbuf *why)
+static int check_env(const char *env, const struct knit_consumer *c, struct strbuf *why)
 {
 	struct knit_paths one = { 0 }, got = { 0 }, want = { 0 };
 	size_t len;
@@ -420,15 +397,7 @@ static int check_env(const char *env, const char *pkg, const struct knit_manifes
 		if (one.n != 1) {
 			strbuf_addstr(why, "knit.env: KNIT_CFLAGS is not one word");
 		} else if (!knit_check_sh_words(one.items[0], strlen(one.items[0]), &got, why)) {
-			for (size_t i = 0; i < inc->n; i++) {
-				struct strbuf p = STRBUF_INIT;
-				strbuf_addf(&p, "-I%s/%s%s%s", deps_abs, pkg, *inc->items[i] ? "/" : "",
-					    inc->items[i]);
-				push(&want, p.buf, p.len);
-				strbuf_release(&p);
-			}
-			for (size_t i = 0; i < m->c.defines.n; i++)
-				wantf(&want, "-D", m->c.defines.items[i], "", "");
+			wanted(c, &want);
 			rc = same("knit.env KNIT_CFLAGS", &got, &want, why);
 		}
 	}
@@ -438,22 +407,20 @@ static int check_env(const char *env, const char *pkg, const struct knit_manifes
 	return rc;
 }
 
-int knit_check_buildfiles(const struct knit_buildfiles *bf, const char *pkg, const struct knit_manifest *m,
-			  size_t nsources, const char *deps_abs, struct strbuf *why)
+int knit_check_built(const char *pkg, const char *version, const struct knit_consumer *c, const char *deps_abs,
+		     struct strbuf *why)
 {
-	struct knit_paths inc = { 0 };
-	struct strbuf pc = STRBUF_INIT;
-	strbuf_addf(&pc, ".pkgconfig/%s.pc", pkg);
-	const char *mk = file_text(bf, "knit.mk"), *cm = file_text(bf, "knit.cmake"),
-		   *env = file_text(bf, "knit.env"), *pct = file_text(bf, pc.buf);
+	struct strbuf cm = STRBUF_INIT, mk = STRBUF_INIT, pc = STRBUF_INIT, env = STRBUF_INIT;
+	struct knit_paths requires = { 0 };
+	knit_buildfiles_built(pkg, version, c, &requires, &cm, &mk, &pc);
+	knit_buildfiles_env(deps_abs, c, 1, &env);
 	int rc = -1;
-	includes(m, &inc);
-	if (!mk || !cm || !env || !pct)
-		strbuf_addstr(why, "a build file is missing");
-	else if (!check_make(mk, pkg, m, nsources, &inc, why) && !check_cmake(cm, pkg, m, nsources, &inc, why) &&
-		 !check_pc(pct, m, &inc, why) && !check_env(env, pkg, m, &inc, deps_abs, why))
+	if (!check_make(mk.buf, pkg, c, why) && !check_cmake(cm.buf, pkg, c, why) && !check_pc(pc.buf, c, why) &&
+	    !check_env(env.buf, c, why))
 		rc = 0;
-	knit_paths_release(&inc);
+	strbuf_release(&cm);
+	strbuf_release(&mk);
 	strbuf_release(&pc);
+	strbuf_release(&env);
 	return rc;
 }

@@ -3,11 +3,11 @@
  * tests/unit/test_buildfiles.c and tests/fuzz/fuzz_buildfiles.c to check
  * that every value comes back as exactly one intended value:
  *
- *   knit.mk     a Make ":=" assignment ($$, \#, $(KNIT_DEPS_DIR)), then the
+ *   link.mk     a Make ":=" assignment ($$, \#, $(KNIT_DEPS_DIR)), then the
  *               words a POSIX shell makes of it (quotes, backslashes;
  *               an unquoted operator, expansion or glob is an error)
  *   knit.env    a shell assignment of one word, whose value is shell words
- *   knit.cmake  a command's arguments: quoted ones with CMake's escapes and
+ *   link.cmake  a command's arguments: quoted ones with CMake's escapes and
  *               ${KNIT_DEPS_DIR}, then split as a CMake list (each argument
  *               must stay one element: no bare ';', balanced brackets, no
  *               trailing backslash), or plain identifiers
@@ -35,12 +35,19 @@ int knit_check_cmake_args(const char *s, struct knit_paths *out, struct strbuf *
 int knit_check_pc_args(const char *s, size_t len, struct knit_paths *out, struct strbuf *why);
 
 /*
- * Checks the files bf made for one package named pkg (no scope), with
- * manifest m, no include/ folder and nsources source files, deps_abs the
- * deps/ folder knit.env names: every define, cflag and include folder
- * reads back whole from each file. 0, or -1 with the first difference in *why.
+ * The consumer description a package pkg (no scope) with manifest m gets
+ * from its prefix under deps_abs: its include folders there (hostile names
+ * kept), -D for each define and each of c.cflags, its archive and c.link.
  */
-int knit_check_buildfiles(const struct knit_buildfiles *bf, const char *pkg, const struct knit_manifest *m,
-			  size_t nsources, const char *deps_abs, struct strbuf *why);
+void knit_check_consumer_of(const char *pkg, const struct knit_manifest *m, const char *deps_abs,
+			    struct knit_consumer *out);
+/*
+ * Writes what knit build writes for pkg from the consumer c (link.mk,
+ * link.cmake, the .pc, knit.env) and checks that every include folder and
+ * compile flag reads back whole from each. 0, or -1 with the first
+ * difference in *why.
+ */
+int knit_check_built(const char *pkg, const char *version, const struct knit_consumer *c, const char *deps_abs,
+		     struct strbuf *why);
 
 #endif

@@ -237,6 +237,81 @@ static void test_make(void **state)
 	strbuf_release(&err);
 }
 
+/* The sources kind on one request: what a test varies. */
+static int build_sources(const char *name, const char *const *sources, size_t nsources, const char *const *include,
+			 size_t ninclude, const char *const *defines, size_t ndefines, struct knit_build_failure *fail,
+			 struct strbuf *err)
+{
+	char src[512], work[512], prefix[512], log[512];
+	snprintf(src, sizeof(src), "%s/src/%s", root, name);
+	snprintf(work, sizeof(work), "%s/work/%s", root, name);
+	snprintf(prefix, sizeof(prefix), "%s/prefix/%s", root, name);
+	snprintf(log, sizeof(log), "%s/log/%s.log", root, name);
+	static const char *const cflags[] = { "-DOWN_FLAG=1" };
+	struct knit_build_req req = { .name = name, .version = "1.0.0", .kind = KNIT_BUILD_SOURCES, .src_dir = src,
+				      .work_dir = work, .prefix = prefix, .log_path = log, .jobs = 2,
+				      .sources = sources, .nsources = nsources, .include = include,
+				      .ninclude = ninclude, .defines = defines, .ndefines = ndefines,
+				      .cflags = cflags, .ncflags = 1, .lib_name = "knit_s" };
+	strbuf_reset(err);
+	return knit_build_run(&req, fail, err);
+}
+
+/*
+ * The sources kind: compiled two at a time with the package's own flags,
+ * archived, its headers installed, and a .pc from which every define comes
+ * back whole through pkg-config, however odd; a failing compile names the
+ * step and the log.
+ */
+static void test_sources(void **state)
+{
+	(void)state;
+	if (!can(KNIT_BUILD_SOURCES, "."))
+		skip();
+	struct knit_build_failure fail;
+	struct strbuf err = STRBUF_INIT;
+	put("src/s/include/s.h", "int s_one(void); int s_two(void);\n");
+	put("src/s/include/sub/deep.h", "#define DEEP 1\n");
+	put("src/s/lib/one.c", "#include \"s.h\"\n#ifndef OWN_FLAG\n#error no c.cflags\n#endif\nint s_one(void) { return 1; }\n");
+	put("src/s/lib/two.c", "#include \"sub/deep.h\"\nint s_two(void) { return DEEP + 1; }\n");
+	static const char *const sources[] = { "lib/one.c", "lib/two.c" };
+	static const char *const include[] = { "include" };
+	static const char *const defines[] = { "Q=\"a b\"", "S=x;touch MARK", "B=`id`", "P='p'", "V=|&<>*?{a,b}~!" };
+	int rc = build_sources("s", sources, 2, include, 1, defines, 5, &fail, &err);
+	if (rc)
+		fail_msg("%s", err.buf);
+	assert_true(there("prefix/s/lib/libknit_s.a"));
+	assert_true(there("prefix/s/include/s.h"));
+	assert_true(there("prefix/s/include/sub/deep.h"));
+	assert_true(there("prefix/s/lib/pkgconfig/knit_s.pc"));
+	char prefix[512];
+	snprintf(prefix, sizeof(prefix), "%s/prefix/s", root);
+	struct knit_consumer_req creq = { .prefix = prefix, .log_fd = 2 };
+	struct knit_consumer c;
+	assert_int_equal(knit_build_consumer(&creq, &c, &err), 0);
+	assert_int_equal(c.cflags.n, 5);
+	for (size_t i = 0; i < 5; i++) {
+		char want[128];
+		snprintf(want, sizeof(want), "-D%s", defines[i]);
+		assert_string_equal(c.cflags.items[i], want);
+	}
+	assert_int_equal(c.libraries.n, 1);
+	assert_non_null(strstr(c.libraries.items[0], "/prefix/s/lib/libknit_s.a"));
+	assert_int_equal(c.include.n, 1);
+	knit_consumer_release(&c);
+
+	/* a source that does not compile: the step, the exit status and the log */
+	put("src/bad/lib/ok.c", "int ok(void) { return 0; }\n");
+	put("src/bad/lib/broken.c", "int broken(void) { return }\n");
+	static const char *const bad_sources[] = { "lib/broken.c", "lib/ok.c" };
+	rc = build_sources("bad", bad_sources, 2, NULL, 0, NULL, 0, &fail, &err);
+	assert_int_equal(rc, KNIT_EIO);
+	assert_string_equal(fail.step, "compile");
+	assert_non_null(strstr(err.buf, "bad 1.0.0: sources compile failed (exit 1); see "));
+	assert_false(there("prefix/bad/lib/libknit_s.a"));
+	strbuf_release(&err);
+}
+
 /* A build tool that is not there: one line naming it and its Debian package, nothing run. */
 static void test_missing_tool(void **state)
 {
@@ -264,6 +339,7 @@ int main(void)
 		cmocka_unit_test(test_meson),
 		cmocka_unit_test(test_autotools_from_configure_ac),
 		cmocka_unit_test(test_make),
+		cmocka_unit_test(test_sources),
 		cmocka_unit_test(test_missing_tool),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -125,24 +125,38 @@ static void graph(void **state)
 		{ "c", "3.0.0", c, NULL, &mc }, { "a", "1.0.0", a, &da, &ma }, { "@s/b", "2.0.0", b, &db, &mb },
 	};
 	struct knit_buildfiles bf;
-	assert_int_equal(knit_buildfiles_make(&bf, tmp, pkgs, 3, &direct, 1, &err), 0);
+	assert_int_equal(knit_buildfiles_make(&bf, NULL, pkgs, 3, &direct, 1, &err), 0);
 	const char *cm = file(&bf, "knit.cmake");
-	assert_non_null(strstr(cm, "add_library(knit_a STATIC\n  \"${KNIT_DEPS_DIR}/a/src/a.c\")"));
-	assert_non_null(strstr(cm, "target_include_directories(knit_a PUBLIC \"${KNIT_DEPS_DIR}/a\")"));
-	assert_non_null(strstr(cm, "target_compile_definitions(knit_a PUBLIC \"A=1\")"));
-	assert_non_null(strstr(cm, "target_link_libraries(knit_a PUBLIC knit::s.b \"m\")"));
-	assert_non_null(strstr(cm, "target_include_directories(knit_s.b PUBLIC \"${KNIT_DEPS_DIR}/@s/b/include\")"));
-	assert_non_null(strstr(cm, "add_subdirectory(\"${KNIT_DEPS_DIR}/c\""));
-	assert_non_null(strstr(cm, "target_link_libraries(knit_c INTERFACE \"cee::cee\")"));
+	/* every package comes from its prefix, which configuring builds */
+	assert_non_null(strstr(cm, "execute_process(COMMAND \"${KNIT_EXECUTABLE}\" build --deps"));
+	assert_non_null(strstr(cm, "add_library(knit_a INTERFACE)\ninclude(\"${KNIT_DEPS_DIR}/.build/pkg/a/link.cmake\")\n"));
+	assert_non_null(strstr(cm, "target_link_libraries(knit_a INTERFACE knit::s.b)"));
+	assert_non_null(strstr(cm, "target_link_libraries(knit_s.b INTERFACE knit::a)"));
+	assert_non_null(strstr(cm, "include(\"${KNIT_DEPS_DIR}/.build/pkg/c/link.cmake\")"));
+	assert_null(strstr(cm, "add_subdirectory")); /* c.cmakeTarget is the cmake kind now */
 	assert_non_null(strstr(cm, "target_link_libraries(knit_deps INTERFACE knit::a knit::c)"));
 	const char *mk = file(&bf, "knit.mk");
-	assert_non_null(strstr(mk, "KNIT_CFLAGS := -I$(KNIT_DEPS_DIR)/a -DA=1 -I$(KNIT_DEPS_DIR)/@s/b/include"));
-	const char *pc = file(&bf, ".pkgconfig/s.b.pc");
-	assert_non_null(strstr(pc, "Description: bee\nVersion: 2.0.0\nRequires: a\n"));
+	assert_non_null(strstr(mk, "include $(KNIT_BUILD_DIR)/pkg/s.b/link.mk\n"));
+	assert_non_null(strstr(mk, "$(KNIT_CFLAGS_a)"));
+	assert_non_null(strstr(mk, "$(KNIT_LDLIBS_s.b)"));
+	/* including knit.mk first leaves the Makefile's default goal alone */
+	assert_non_null(strstr(mk, "knit_default_goal := $(.DEFAULT_GOAL)\n"));
+	assert_non_null(strstr(mk, "\n.DEFAULT_GOAL := $(knit_default_goal)\n"));
+	assert_int_equal(bf.n, 2); /* knit build writes the .pc files and knit.env */
+	/* a package whose pkg-config name the project takes from the system: both named */
+	struct knit_strmap sys = { 0 };
+	knit_strmap_set(&sys, "s.b", ">=1");
+	struct knit_buildfiles twin;
+	assert_int_equal(knit_buildfiles_make(&twin, &sys, pkgs, 3, &direct, 1, &err), KNIT_EINVALID_ARG);
+	assert_string_equal(err.buf, "knit.json takes the library 's.b' from the system (c.pkgconfig), and the package "
+				     "'@s/b@2.0.0' provides it too: a program would link two copies of one library; drop one of them");
+	knit_buildfiles_release(&twin);
+	knit_strmap_release(&sys);
+	strbuf_reset(&err);
 	/* the same text whatever order the packages come in */
 	struct knit_build_pkg swapped[] = { pkgs[2], pkgs[0], pkgs[1] };
 	struct knit_buildfiles bf2;
-	assert_int_equal(knit_buildfiles_make(&bf2, tmp, swapped, 3, &direct, 1, &err), 0);
+	assert_int_equal(knit_buildfiles_make(&bf2, NULL, swapped, 3, &direct, 1, &err), 0);
 	assert_int_equal(bf.n, bf2.n);
 	for (size_t i = 0; i < bf.n; i++)
 		assert_string_equal(bf.files[i].text.buf, file(&bf2, bf.files[i].path.buf));
@@ -153,7 +167,7 @@ static void graph(void **state)
 	sh("echo '{\"c\":{\"include\":[\"../../etc\"]}}' >p/c/knit.json");
 	knit_manifest_release(&mc);
 	assert_int_equal(knit_manifest_read_package(&mc, c, "c", &err), 0);
-	assert_int_equal(knit_buildfiles_make(&bf, tmp, pkgs, 3, &direct, 1, &err), KNIT_EPARSE);
+	assert_int_equal(knit_buildfiles_make(&bf, NULL, pkgs, 3, &direct, 1, &err), KNIT_EPARSE);
 	assert_string_equal(err.buf, "package 'c@3.0.0': 'c.include' entry '../../etc' leaves the package");
 	assert_int_equal(bf.n, 0);
 
@@ -162,14 +176,14 @@ static void graph(void **state)
 	knit_manifest_release(&mc);
 	strbuf_reset(&err);
 	assert_int_equal(knit_manifest_read_package(&mc, c, "c", &err), 0);
-	assert_int_equal(knit_buildfiles_make(&bf, tmp, pkgs, 3, &direct, 1, &err), KNIT_EPARSE);
+	assert_int_equal(knit_buildfiles_make(&bf, NULL, pkgs, 3, &direct, 1, &err), KNIT_EPARSE);
 	assert_string_equal(err.buf, "package 'c@3.0.0': 'c.include' entry 'inc' leaves the package");
 	sh("rm p/b/include/.keep 2>/dev/null; rmdir p/b/include && ln -s /usr/include p/b/include");
 	sh("echo '{\"c\":{\"cmakeTarget\":\"cee::cee\"}}' >p/c/knit.json");
 	knit_manifest_release(&mc);
 	strbuf_reset(&err);
 	assert_int_equal(knit_manifest_read_package(&mc, c, "c", &err), 0);
-	assert_int_equal(knit_buildfiles_make(&bf, tmp, pkgs, 3, &direct, 1, &err), KNIT_EPARSE);
+	assert_int_equal(knit_buildfiles_make(&bf, NULL, pkgs, 3, &direct, 1, &err), KNIT_EPARSE);
 	assert_string_equal(err.buf, "package '@s/b@2.0.0': its 'include' folder is a link that leaves the package");
 	strbuf_release(&err);
 	knit_deps_release(&da);
@@ -196,7 +210,7 @@ static int make_one(const char *json, struct knit_manifest *m, struct knit_build
 	if (rc)
 		return rc;
 	struct knit_build_pkg pkg = { "h", "1.0.0", dir, NULL, m };
-	return knit_buildfiles_make(bf, tmp, &pkg, 1, NULL, 0, err);
+	return knit_buildfiles_make(bf, NULL, &pkg, 1, NULL, 0, err);
 }
 
 static void hostile(void **state)
@@ -212,14 +226,17 @@ static void hostile(void **state)
 			  "\"S=x;touch M\", \"B=`touch M`\", \"K=a[0][==[x;y]==]\", \"P='p'\", \"V=|&<>*?{a,b}~!\", "
 			  "\"E=\"], \"cflags\": [\"-DPRIV=`id`;id\", \"-Da  b\", \"~x\"]}}", &m, &bf, &err);
 	assert_int_equal(rc, 0);
-	if (knit_check_buildfiles(&bf, "h", &m, 1, deps.buf, &why))
+	struct knit_consumer c;
+	knit_check_consumer_of("h", &m, deps.buf, &c);
+	if (knit_check_built("h", "1.0.0", &c, deps.buf, &why))
 		fail_msg("%s", why.buf);
+	knit_consumer_release(&c);
 	knit_buildfiles_release(&bf);
 	/* a version from a tampered knit.lock stays on its comment or field line */
 	char dir[256];
 	snprintf(dir, sizeof(dir), "%s/h", tmp);
 	struct knit_build_pkg odd = { "h", "1.0.0\nall:;id\r\nCflags: -DX", dir, NULL, &m };
-	assert_int_equal(knit_buildfiles_make(&bf, tmp, &odd, 1, NULL, 0, &err), 0);
+	assert_int_equal(knit_buildfiles_make(&bf, NULL, &odd, 1, NULL, 0, &err), 0);
 	for (size_t i = 0; i < bf.n; i++) {
 		assert_null(strstr(bf.files[i].text.buf, "\nall:"));
 		assert_null(strstr(bf.files[i].text.buf, "\nCflags: -DX"));
@@ -257,7 +274,7 @@ static void hostile(void **state)
 	sh("rm -rf h && mkdir -p h/src && touch 'h/src/a;id;.c' && echo '{}' >h/knit.json");
 	assert_int_equal(knit_manifest_read_package(&m, dir, "h", &err), 0);
 	struct knit_build_pkg pkg = { "h", "1.0.0", dir, NULL, &m };
-	assert_int_equal(knit_buildfiles_make(&bf, tmp, &pkg, 1, NULL, 0, &err), KNIT_EPARSE);
+	assert_int_equal(knit_buildfiles_make(&bf, NULL, &pkg, 1, NULL, 0, &err), KNIT_EPARSE);
 	assert_string_equal(err.buf, "package 'h@1.0.0': source file 'src/a;id;.c' has a name deps/knit.mk "
 				     "cannot carry (letters, digits and . _ - + only)");
 	knit_manifest_release(&m);

@@ -1,0 +1,67 @@
+/* The steps every build kind shares: argv lists, one command run, a failure's one line. */
+#include "step.h"
+#include "util/error.h"
+#include "util/xalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void knit_args_add(struct knit_args *a, const char *s)
+{
+	KNIT_ALLOC_GROW(a->v, a->n + 2, a->alloc);
+	a->v[a->n++] = knit_xstrdup(s);
+	a->v[a->n] = NULL;
+}
+
+void knit_args_addf(struct knit_args *a, const char *fmt, const char *s)
+{
+	struct strbuf b = STRBUF_INIT;
+	strbuf_addf(&b, fmt, s);
+	knit_args_add(a, b.buf);
+	strbuf_release(&b);
+}
+
+void knit_args_add_words(struct knit_args *a, const char *words)
+{
+	for (const char *p = words; *p;) {
+		p += strspn(p, " \t\n");
+		size_t n = strcspn(p, " \t\n");
+		if (n) {
+			char *w = knit_xmemdupz(p, n);
+			knit_args_add(a, w);
+			free(w);
+		}
+		p += n;
+	}
+}
+
+void knit_args_release(struct knit_args *a)
+{
+	for (size_t i = 0; i < a->n; i++)
+		free(a->v[i]);
+	free(a->v);
+	memset(a, 0, sizeof(*a));
+}
+
+int knit_build_failed(struct build *b, const char *name, const struct knit_build_status *st, struct strbuf *err)
+{
+	const struct knit_build_req *r = b->req;
+	*b->fail = (struct knit_build_failure){ name, st->exit_code, st->signal };
+	strbuf_addf(err, "%s %s: %s %s failed (", r->name, r->version, knit_build_kind_name(r->kind), name);
+	if (st->signal)
+		strbuf_addf(err, "signal %d", st->signal);
+	else
+		strbuf_addf(err, "exit %d", st->exit_code);
+	strbuf_addf(err, "); see %s", r->log_path);
+	return KNIT_EIO;
+}
+
+int knit_build_step(struct build *b, const char *name, struct knit_args *a, const char *dir, struct strbuf *err)
+{
+	struct knit_build_status st;
+	int rc = knit_build_exec((const char *const *)a->v, dir, &b->env, b->log_fd, &st, err);
+	knit_args_release(a);
+	if (rc)
+		return rc;
+	return st.exit_code || st.signal ? knit_build_failed(b, name, &st, err) : 0;
+}
