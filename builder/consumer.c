@@ -154,6 +154,34 @@ static int ask_pkgconfig(const char *what, const struct knit_paths *modules, con
 	return rc;
 }
 
+/*
+ * A package that installs <m>.pc and <m>-static.pc (libuv: -luv for its
+ * shared library, -luv_a for its archive) is asked for one of them: the
+ * static one for a static build, else the other.
+ */
+static void pick_variant(struct knit_paths *names, bool shared)
+{
+	size_t kept = 0;
+	for (size_t i = 0; i < names->n; i++) {
+		const char *m = names->items[i];
+		size_t len = strlen(m);
+		bool drop = false;
+		for (size_t k = 0; k < names->n && !drop; k++) {
+			const char *o = names->items[k];
+			size_t olen = strlen(o);
+			if (shared) /* m is o-static */
+				drop = len == olen + 7 && !strncmp(m, o, olen) && !strcmp(m + olen, "-static");
+			else /* o is m-static */
+				drop = olen == len + 7 && !strncmp(o, m, len) && !strcmp(o + len, "-static");
+		}
+		if (drop)
+			free(names->items[i]);
+		else
+			names->items[kept++] = names->items[i];
+	}
+	names->n = kept;
+}
+
 static void pc_dirs(const char *prefix, struct strbuf *out)
 {
 	strbuf_addf(out, "%s%s/lib/pkgconfig:%s/share/pkgconfig", out->len ? ":" : "", prefix, prefix);
@@ -177,6 +205,7 @@ int knit_build_consumer(const struct knit_consumer_req *req, struct knit_consume
 			strbuf_release(&file);
 		}
 	}
+	pick_variant(&names, req->shared);
 	pc_dirs(req->prefix, &pc_path);
 	for (size_t i = 0; i < req->ndeps; i++)
 		pc_dirs(req->dep_prefixes[i], &pc_path);

@@ -1,6 +1,6 @@
 /*
- * knit build: the packages in deps/ that ship their own build system
- * (builder/builder.h's kinds other than sources), built in dependency order
+ * knit build: every package in deps/, through the build system it ships or
+ * knit's own compile step (builder/builder.h's kinds), built in dependency order
  * (independent ones side by side on threads, each with a share of the
  * cores) into prefixes of their own, and what each gives its consumers written
  * for knit.cmake, knit.mk and pkg-config.
@@ -10,8 +10,10 @@
  *   pkg/<t>/key     what the build was made from (name, version, integrity,
  *                   kind, options, flags, the compiler's environment and the
  *                   dependencies' keys): the same key is not built again
- *   pkg/<t>/link.cmake, link.mk, and ../.pkgconfig/<t>.pc (plus the .pc
- *                   files the package installed): for consumers
+ *   pkg/<t>/link.cmake, link.mk, consumer (the same, as lines), and
+ *                   pc/ (<t>.pc plus the .pc files the package installed,
+ *                   copied into deps/.pkgconfig by every run): for consumers
+ *   ../knit.env     every package's flags, for knit env
  *   log/<t>.log     every step's output
  * (<t> is the package's build name: @acme/libfoo is acme.libfoo.)
  *
@@ -29,8 +31,8 @@
 
 /*
  * The kind a package builds with: c.build when given; sources when it has
- * c.sources or c.cmakeTarget (which knit.cmake adds as a subdirectory);
- * else what its files in dir (plus c.root) say (knit_build_detect).
+ * c.sources; cmake when it has the deprecated c.cmakeTarget; else what its
+ * files in dir (plus c.root) say (knit_build_detect).
  */
 enum knit_build_kind knit_package_build_kind(const struct knit_manifest *m, const char *dir);
 

@@ -2,7 +2,8 @@
 # Real C libraries as their upstreams ship them, from Debian's source
 # packages: each with the smallest knit.json a user would write, published
 # to a folder registry, installed into one project, built by knit build
-# through its own build system (CMake, or Make for lz4), and one function of
+# through its own build system (CMake; Make for lz4 and zstd; autotools for
+# libsodium, through autoreconf, and sqlite3), and one function of
 # each called from a main.c built through CMake (deps/knit.cmake), Make
 # (deps/knit.mk) and pkg-config --static alike, linked statically.
 # The release pass of CI only (tests/CMakeLists.txt).
@@ -25,10 +26,11 @@ done
 
 mkdir "$TEST_TMP/app" && cd "$TEST_TMP/app" || exit 1
 echo '{ "name": "app", "version": "1.0.0" }' >knit.json
-expect_run "install the six" 0 "6 packages in deps/*" "" -- knit install zlib cjson libyaml jansson lz4 pcre2 --registry "$R"
+expect_run "install the ten" 0 "10 packages in deps/*" "" -- knit install zlib cjson libyaml jansson lz4 pcre2 libuv zstd libsodium sqlite3 --registry "$R"
 knit build --deps >"$TEST_TMP/build.out" 2>"$TEST_TMP/build.err" && ok || not_ok "knit build --deps: $(tail -20 "$TEST_TMP/build.err")"
 for line in "cjson 1.7.15 (cmake)" "jansson 2.14.0 (cmake)" "libyaml 0.2.5 (cmake)" "lz4 1.9.4 (make)" \
-	"pcre2 10.42.0 (cmake)" "zlib 1.2.13 (cmake)"; do
+	"pcre2 10.42.0 (cmake)" "zlib 1.2.13 (cmake)" "libuv 1.44.2 (cmake)" "zstd 1.5.4 (make)" \
+	"libsodium 1.0.18 (autotools)" "sqlite3 3.40.1 (autotools)"; do
 	grep -q "^built $line in " "$TEST_TMP/build.err" && ok || not_ok "no 'built $line': $(cat "$TEST_TMP/build.err")"
 done
 cat >main.c <<'E'
@@ -40,17 +42,22 @@ cat >main.c <<'E'
 #include <lz4.h>
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
+#include <uv.h>
+#include <zstd.h>
+#include <sodium.h>
+#include <sqlite3.h>
 int main(void)
 {
 	unsigned char pcre[32];
 	pcre2_config(PCRE2_CONFIG_VERSION, pcre);
-	printf("%s %s %s %s %d %.5s\n", zlibVersion(), cJSON_Version(), yaml_get_version_string(),
-	       jansson_version_str(), LZ4_versionNumber(), (const char *)pcre);
+	printf("%s %s %s %s %d %.5s %s %s %s %s\n", zlibVersion(), cJSON_Version(), yaml_get_version_string(),
+	       jansson_version_str(), LZ4_versionNumber(), (const char *)pcre, uv_version_string(),
+	       ZSTD_versionString(), sodium_version_string(), sqlite3_libversion());
 	return 0;
 }
 E
-want="1.2.13 1.7.15 0.2.5 2.14 10904 10.42"
-static_only() { ! ldd "$1" | grep -q 'libz\.so\|cjson\|yaml\|jansson\|lz4\|pcre2'; }
+want="1.2.13 1.7.15 0.2.5 2.14 10904 10.42 1.44.2 1.5.4 1.0.18 3.40.1"
+static_only() { ! ldd "$1" | grep -q 'libz\.so\|cjson\|yaml\|jansson\|lz4\|pcre2\|libuv\|zstd\|sodium\|sqlite'; }
 cat >CMakeLists.txt <<'E'
 cmake_minimum_required(VERSION 3.16)
 project(app C)
@@ -67,7 +74,7 @@ app-make: main.c $(KNIT_LIBS)
 E
 make app-make >"$TEST_TMP/make.log" 2>&1 && ok || not_ok "Make: $(tail -15 "$TEST_TMP/make.log")"
 [ "$(./app-make)" = "$want" ] && static_only app-make && ok || not_ok "the Make app printed '$(./app-make 2>&1)'"
-flags=$(PKG_CONFIG_PATH=deps/.pkgconfig pkg-config --static --cflags --libs zlib cjson libyaml jansson lz4 pcre2) &&
+flags=$(PKG_CONFIG_PATH=deps/.pkgconfig pkg-config --static --cflags --libs zlib cjson libyaml jansson lz4 pcre2 libuv zstd libsodium sqlite3) &&
 	cc -o app-pc main.c $flags >"$TEST_TMP/pc.log" 2>&1 && ok || not_ok "pkg-config: $flags $(tail -5 "$TEST_TMP/pc.log")"
 [ "$(./app-pc)" = "$want" ] && static_only app-pc && ok || not_ok "the pkg-config app printed '$(./app-pc 2>&1)'"
 finish
