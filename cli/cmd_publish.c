@@ -58,7 +58,7 @@ int cmd_publish(int argc, const char **argv, struct knit_cli *cli)
 		goto done;
 	if (!no_verify) {
 		struct strbuf tail = STRBUF_INIT;
-		int vrc = knit_publish_verify(&p, ".", &err, &tail);
+		int vrc = knit_publish_verify(&p, ".", rc.s, &err, &tail);
 		if (vrc) {
 			knit_error(cli, "%s", err.buf);
 			if (tail.len)

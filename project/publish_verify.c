@@ -1,6 +1,7 @@
 #include "publish_verify.h"
 #include "build_deps.h"
 #include "buildfiles.h"
+#include "builder/builder.h"
 #include "util/error.h"
 #include "util/fs.h"
 #include "util/tree.h"
@@ -43,8 +44,8 @@ static int copy_packed(const struct knit_pack *p, const char *project_dir, const
 	return rc;
 }
 
-int knit_publish_verify(const struct knit_pack *p, const char *project_dir, struct strbuf *err,
-			struct strbuf *log_tail)
+int knit_publish_verify(const struct knit_pack *p, const char *project_dir, const struct knit_session *s,
+			struct strbuf *err, struct strbuf *log_tail)
 {
 	const char *tmp = getenv("TMPDIR");
 	struct strbuf scratch = STRBUF_INIT, pkg = STRBUF_INIT, work = STRBUF_INIT, prefix = STRBUF_INIT,
@@ -63,12 +64,22 @@ int knit_publish_verify(const struct knit_pack *p, const char *project_dir, stru
 	enum knit_build_kind kind = KNIT_BUILD_SOURCES;
 	if (!rc)
 		kind = knit_package_build_kind(&p->manifest, pkg.buf);
-	strbuf_addf(&src, "%s%s%s", pkg.buf, p->manifest.c.root ? "/" : "", p->manifest.c.root ? p->manifest.c.root : "");
-	if (!rc && kind != KNIT_BUILD_SOURCES)
+	struct knit_paths sources = { 0 }, include = { 0 }, flags = { 0 }, modules = { 0 };
+	if (kind == KNIT_BUILD_SOURCES) {
+		strbuf_add(&src, pkg.buf, pkg.len);
+		struct knit_build_pkg bp = { p->name, p->version, pkg.buf, NULL, &p->manifest };
+		if (!rc)
+			rc = knit_buildfiles_sources(&bp, &sources, &include, err);
+	} else {
+		strbuf_addf(&src, "%s%s%s", pkg.buf, p->manifest.c.root ? "/" : "",
+			    p->manifest.c.root ? p->manifest.c.root : "");
+	}
+	if (!rc)
 		rc = knit_build_tools_check(kind, src.buf, err);
 	/* the dependencies' prefixes, as knit build --deps left them in the project */
 	struct knit_paths deps = { 0 };
-	for (size_t i = 0; !rc && kind != KNIT_BUILD_SOURCES && i < p->manifest.deps.n; i++) {
+	bool skip = false;
+	for (size_t i = 0; !rc && !skip && i < p->manifest.deps.n; i++) {
 		struct strbuf t = STRBUF_INIT, dir = STRBUF_INIT;
 		struct stat st;
 		knit_build_name(p->manifest.deps.items[i].name, &t);
@@ -79,11 +90,41 @@ int knit_publish_verify(const struct knit_pack *p, const char *project_dir, stru
 			deps.items[deps.n++] = abs;
 		} else {
 			free(abs);
+			knit_session_warn(s, "%s@%s is published without being built first: its dependency '%s' is not "
+					     "built here (run 'knit build --deps' to have publish verify it)", p->name,
+					  p->version, p->manifest.deps.items[i].name);
+			skip = true;
 		}
 		strbuf_release(&t);
 		strbuf_release(&dir);
 	}
-	if (!rc && kind != KNIT_BUILD_SOURCES) {
+	/* the sources kind compiles against what its dependencies' prefixes give */
+	for (size_t i = 0; !rc && !skip && kind == KNIT_BUILD_SOURCES && i < deps.n; i++) {
+		struct knit_consumer_req creq = { .prefix = deps.items[i], .log_fd = 2 };
+		struct knit_consumer c;
+		if (knit_build_consumer(&creq, &c, err))
+			break; /* what the dependency gives is for knit build to explain: compile without it */
+		for (size_t k = 0; k < c.include.n; k++) {
+			struct strbuf flag = STRBUF_INIT;
+			strbuf_addf(&flag, "-I%s", c.include.items[k]);
+			KNIT_ALLOC_GROW(flags.items, flags.n + 1, flags.alloc);
+			flags.items[flags.n++] = strbuf_detach(&flag, NULL);
+		}
+		for (size_t k = 0; k < c.cflags.n; k++) {
+			KNIT_ALLOC_GROW(flags.items, flags.n + 1, flags.alloc);
+			flags.items[flags.n++] = knit_xstrdup(c.cflags.items[k]);
+		}
+		knit_consumer_release(&c);
+	}
+	strbuf_reset(err);
+	for (size_t k = 0; k < p->manifest.c.pkgconfig.n; k++) {
+		KNIT_ALLOC_GROW(modules.items, modules.n + 1, modules.alloc);
+		modules.items[modules.n++] = knit_xstrdup(p->manifest.c.pkgconfig.items[k].key);
+	}
+	struct strbuf lib_name = STRBUF_INIT;
+	strbuf_addstr(&lib_name, "knit_");
+	knit_build_name(p->name, &lib_name);
+	if (!rc && !skip) {
 		long cores = sysconf(_SC_NPROCESSORS_ONLN);
 		struct knit_build_req req = {
 			.name = p->name, .version = p->version, .kind = kind, .src_dir = src.buf,
@@ -91,6 +132,13 @@ int knit_publish_verify(const struct knit_pack *p, const char *project_dir, stru
 			.options = (const char *const *)p->manifest.c.options.items, .noptions = p->manifest.c.options.n,
 			.dep_prefixes = (const char *const *)deps.items, .ndeps = deps.n,
 			.shared = p->manifest.c.shared, .jobs = cores > 0 ? (int)cores : 1,
+			.sources = (const char *const *)sources.items, .nsources = sources.n,
+			.include = (const char *const *)include.items, .ninclude = include.n,
+			.defines = (const char *const *)p->manifest.c.defines.items, .ndefines = p->manifest.c.defines.n,
+			.cflags = (const char *const *)p->manifest.c.cflags.items, .ncflags = p->manifest.c.cflags.n,
+			.dep_cflags = (const char *const *)flags.items, .ndep_cflags = flags.n,
+			.pkgconfig = (const char *const *)modules.items, .npkgconfig = modules.n,
+			.lib_name = lib_name.buf,
 		};
 		struct knit_build_failure fail;
 		if ((rc = knit_build_run(&req, &fail, err)) == KNIT_EIO) {
@@ -102,6 +150,11 @@ int knit_publish_verify(const struct knit_pack *p, const char *project_dir, stru
 	if (rc != KNIT_EIO || !log_tail->len)
 		knit_remove_tree(scratch.buf); /* a failed build keeps its folder and log for a look */
 	knit_paths_release(&deps);
+	knit_paths_release(&sources);
+	knit_paths_release(&include);
+	knit_paths_release(&flags);
+	knit_paths_release(&modules);
+	strbuf_release(&lib_name);
 	strbuf_release(&scratch);
 	strbuf_release(&pkg);
 	strbuf_release(&work);

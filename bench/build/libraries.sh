@@ -1,7 +1,9 @@
 # The real libraries knit builds in tests/cli/t0810-real-libraries.sh and
 # bench/build/run.sh: Debian's source packages, and the smallest knit.json
 # each needs. Sourced; bash.
+# Debian's source package names, and the knit package each becomes
 KNIT_REAL_LIBRARIES=(zlib cjson libyaml jansson lz4 pcre2 libuv1 libzstd libsodium sqlite3)
+KNIT_REAL_PACKAGES=(zlib cjson libyaml jansson lz4 pcre2 libuv zstd libsodium sqlite3)
 
 # knit_real_libraries_prepare DIR TARBALL...: unpacks the tarballs into DIR
 # and gives each its knit.json (and the two fixes their trees need).

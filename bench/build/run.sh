@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# knit build against the floor: the six real libraries of
+# knit build against the floor: the ten real libraries of
 # tests/cli/t0810-real-libraries.sh (Debian's source packages), built cold
 # by `knit build --deps -j N` and by their own build systems' commands run
 # directly with the same settings (what vcpkg's ports run: configure, build,
-# install into a prefix; lz4's Makefile in a copy of its tree, as knit
+# install into a prefix, one after another; Make and autotools in a copy of the tree, as knit
 # does), on a tmpfs, alternating run by run. Prints each run and the
 # medians; knit's overhead over the floor is the figure to watch (goal:
 # under 5%). A benchmark, not a test: it asserts nothing.
@@ -33,22 +33,31 @@ mkdir -p "$HOME"
 knit_real_libraries_prepare "$work/src" "${tarballs[@]}" || exit 1
 for d in "$work"/src/*/; do (cd "$d" && knit publish --no-verify --registry "file://$work/reg" >/dev/null) || exit 1; done
 mkdir "$work/app" && cd "$work/app" && echo '{ "name": "app", "version": "1.0.0" }' >knit.json
-knit install "${KNIT_REAL_LIBRARIES[@]}" --registry "file://$work/reg" >/dev/null || exit 1
+knit install "${KNIT_REAL_PACKAGES[@]}" --registry "file://$work/reg" >/dev/null || exit 1
 
 ms() { date +%s%N | cut -c1-13; }
 floor_once() { # the same configure, build and install commands knit runs, by hand
 	local out=$work/floor
 	rm -rf "$out" && mkdir -p "$out"
 	for d in "$work"/app/deps/*/; do
-		local name opts=()
+		local name root opts=()
 		name=$(basename "$d")
 		mapfile -t opts < <(python3 -c 'import json,sys; print("\n".join(json.load(open(sys.argv[1])).get("c",{}).get("options",[])))' "$d/knit.json" | sed '/^$/d')
+		root=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get("c",{}).get("root",""))' "$d/knit.json")
+		d=$d/$root
 		if [ -f "$d/CMakeLists.txt" ] && [ "$name" != lz4 ]; then
 			cmake -S "$d" -B "$out/$name/build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX="$out/$name/prefix" \
 				-DCMAKE_INSTALL_LIBDIR=lib -DBUILD_SHARED_LIBS=OFF -DCMAKE_POSITION_INDEPENDENT_CODE=ON \
 				-DBUILD_TESTING=OFF "${opts[@]}" >/dev/null 2>&1 &&
 				cmake --build "$out/$name/build" --parallel "$jobs" >/dev/null &&
 				cmake --install "$out/$name/build" >/dev/null || return 1
+		elif [ -f "$d/configure" ] || [ -f "$d/configure.ac" ]; then
+			mkdir -p "$out/$name" && cp -R "$d/." "$out/$name/src" && (
+				cd "$out/$name/src" && { [ -f configure ] || autoreconf -fi >/dev/null 2>&1; } &&
+					./configure --prefix="$out/$name/prefix" --libdir="$out/$name/prefix/lib" --enable-static \
+						--disable-shared --with-pic "${opts[@]}" >/dev/null 2>&1 &&
+					make -j"$jobs" >/dev/null 2>&1 && make install >/dev/null 2>&1
+			) || return 1
 		else
 			mkdir -p "$out/$name" && cp -R "$d/." "$out/$name/src" &&
 				make -C "$out/$name/src" -j"$jobs" PREFIX="$out/$name/prefix" >/dev/null 2>&1 &&
@@ -68,4 +77,4 @@ for i in $(seq "$runs"); do
 done
 median() { printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 km=$(median "${k[@]}") fm=$(median "${f[@]}")
-awk -v j="$jobs" -v r="$runs" -v k="$km" -v f="$fm" 'BEGIN { printf "\nsix libraries, cold, -j %s, %s runs (medians): knit %.2f s, direct %.2f s, knit/direct %.3f (overhead %+.1f%%)\n", j, r, k / 1000, f / 1000, k / f, (k - f) * 100 / f }'
+awk -v j="$jobs" -v r="$runs" -v k="$km" -v f="$fm" 'BEGIN { printf "\nten libraries, cold, -j %s, %s runs (medians): knit %.2f s, direct %.2f s, knit/direct %.3f (overhead %+.1f%%)\n", j, r, k / 1000, f / 1000, k / f, (k - f) * 100 / f }'

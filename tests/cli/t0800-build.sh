@@ -8,7 +8,9 @@
 . "$(dirname "$0")/lib.sh"
 export HOME="$TEST_TMP/home" KNIT_CACHE="$TEST_TMP/cache" PATH="$(dirname "$KNIT"):$PATH"
 unset KNIT_REGISTRY KNIT_CONFIG XDG_CACHE_HOME CFLAGS
-mkdir -p "$HOME" && cd "$TEST_TMP" || exit 1
+# publish keeps a failed verification's folder under TMPDIR: in the scratch folder here
+export TMPDIR="$TEST_TMP/tmp"
+mkdir -p "$HOME" "$TMPDIR" && cd "$TEST_TMP" || exit 1
 R="file://$TEST_TMP/reg"
 for tool in cmake make pkg-config cc; do
 	command -v $tool >/dev/null || { not_ok "$tool is needed"; finish; }
@@ -105,6 +107,23 @@ expect_run "pack warns, and publish refuses a package that does not build from i
 knit: error: gi 1.0.0: cmake configure failed (exit 1); see */build.log; it would not build for its users from what the tarball holds (--no-verify publishes anyway)
 *config.h.in*" -- "$KNIT" publish --registry "$R"
 expect_run "--no-verify publishes it anyway" 0 "*+ gi@1.0.0*" "*" -- "$KNIT" publish --registry "$R" --no-verify
+cd "$TEST_TMP" || exit 1
+# the sources kind is verified too: a header its "files" leave out
+mkdir -p hdrless/src hdrless/include && cd hdrless || exit 1
+echo '{ "name": "hdrless", "version": "1.0.0", "files": ["src"] }' >knit.json
+echo 'int hdrless(void);' >include/hdrless.h
+printf '#include "hdrless.h"\nint hdrless(void) { return 1; }\n' >src/hdrless.c
+expect_run "publish refuses a sources-kind package whose header is not packed" 1 "" \
+	"knit: warning: c.include 'include' is in the project but none of its files is packed; add it to knit.json's files
+knit: error: hdrless 1.0.0: sources compile failed (exit 1); see */build.log; it would not build for its users from what the tarball holds (--no-verify publishes anyway)
+*hdrless.h*" -- "$KNIT" publish --registry "$R"
+cd "$TEST_TMP" || exit 1
+# a package whose dependency is not built here is published with a warning saying it was not verified
+mkdir -p needszed/src && cd needszed || exit 1
+echo '{ "name": "needszed", "version": "1.0.0", "dependencies": { "zed": "^1.0.0" } }' >knit.json
+printf '#include "zed.h"\nint needszed(void) { return zed_twice(1); }\n' >src/needszed.c
+expect_run "publish without the dependencies built: a warning, published" 0 "*+ needszed@1.0.0*" \
+	"knit: warning: needszed@1.0.0 is published without being built first: its dependency 'zed' is not built here (run 'knit build --deps' to have publish verify it)" -- "$KNIT" publish --registry "$R"
 cd "$TEST_TMP" || exit 1
 
 # the consumer

@@ -21,7 +21,7 @@ R="file://$TEST_TMP/reg"
 knit_real_libraries_prepare "$TEST_TMP/src" "${tarballs[@]}" || not_ok "unpacking the sources"
 cd "$TEST_TMP/src" || exit 1
 for d in */; do
-	(cd "$d" && knit publish --registry "$R" >/dev/null 2>"$TEST_TMP/publish.err") && ok || not_ok "publish $d: $(tail -3 "$TEST_TMP/publish.err")"
+	(cd "$d" && knit publish --no-verify --registry "$R" >/dev/null 2>"$TEST_TMP/publish.err") && ok || not_ok "publish $d: $(tail -3 "$TEST_TMP/publish.err")"
 done
 
 mkdir "$TEST_TMP/app" && cd "$TEST_TMP/app" || exit 1
