@@ -14,9 +14,15 @@ static void on_built(void *ctx, const struct knit_build_event *e)
 	struct knit_cli_session *cs = ctx;
 	knit_progress_line_clear(&cs->line);
 	if (e->up_to_date)
-		fprintf(cs->cli->err, "up to date %s %s (%s)\n", e->name, e->version, e->kind);
+		cs->up_to_date++;
 	else
 		fprintf(cs->cli->err, "built %s %s (%s) in %.1f s\n", e->name, e->version, e->kind, e->seconds);
+}
+
+void knit_cli_session_built_summary(struct knit_cli_session *cs)
+{
+	if (cs->up_to_date)
+		fprintf(cs->cli->err, "%zu package%s up to date\n", cs->up_to_date, cs->up_to_date == 1 ? "" : "s");
 }
 
 static void on_progress(void *ctx, const struct knit_progress *p)

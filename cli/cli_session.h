@@ -15,6 +15,7 @@ struct knit_cli_session {
 	struct knit_session session;
 	struct knit_progress_line line;
 	struct knit_cli *cli;
+	size_t up_to_date; /* knit build's packages found up to date: one summary line, not one each */
 };
 
 /*
@@ -24,6 +25,8 @@ struct knit_cli_session {
  */
 int knit_cli_session_open(struct knit_cli_session *cs, struct knit_cli *cli, const char *registry,
 			  enum knit_cache_mode mode);
+/* "N packages up to date", when knit build found any. */
+void knit_cli_session_built_summary(struct knit_cli_session *cs);
 /* Erases the progress line, if drawn, before other output. */
 void knit_cli_session_quiet(struct knit_cli_session *cs);
 void knit_cli_session_close(struct knit_cli_session *cs);

@@ -52,6 +52,8 @@ int cmd_build(int argc, const char **argv, struct knit_cli *cli)
 	struct knit_build_opts o = { ".", debug, shared, jobs };
 	struct strbuf err = STRBUF_INIT, tail = STRBUF_INIT;
 	int rc = knit_build_deps(&cs.session, &o, &err, &tail);
+	if (!rc)
+		knit_cli_session_built_summary(&cs);
 	knit_cli_session_close(&cs);
 	if (rc) {
 		knit_error(cli, "%s", err.buf);

@@ -34,6 +34,8 @@ int cmd_env(int argc, const char **argv, struct knit_cli *cli)
 		return KNIT_EXIT_FAILURE;
 	struct knit_build_opts o = { ".", false, false, 0 };
 	int rc = knit_build_deps(&cs.session, &o, &err, &tail);
+	if (!rc)
+		knit_cli_session_built_summary(&cs);
 	knit_cli_session_close(&cs);
 	if (!rc)
 		rc = knit_read_file("deps/knit.env", &text, &err);
