@@ -52,8 +52,11 @@ enum knit_build_kind knit_build_detect(const char *root);
 
 /*
  * Whether the tools a build of kind needs are on PATH (for autotools
- * without a configure script, autoreconf and libtoolize too). 0, or
- * KNIT_ENOTFOUND with one line naming the tool and its Debian package.
+ * without a configure script, autoreconf and libtoolize too; for the
+ * sources kind cc and ar unless CC and AR name others), and those the
+ * package's build files say it runs (tclsh, when a Makefile.in uses
+ * TCLSH_CMD, as sqlite's does). 0, or KNIT_ENOTFOUND with one line naming
+ * the tool and its Debian package.
  */
 int knit_build_tools_check(enum knit_build_kind kind, const char *root, struct strbuf *err);
 

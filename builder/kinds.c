@@ -2,6 +2,7 @@
 #include "builder.h"
 #include "run.h"
 #include "util/error.h"
+#include "util/fs.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -80,6 +81,33 @@ struct tool {
 	const char *command, *debian;
 };
 
+/*
+ * Tools a package's own files say its build runs, beyond its kind's: a
+ * marker in one of its build files (sqlite's Makefile.in runs tclsh to
+ * make its amalgamation).
+ */
+static const struct {
+	const char *file, *marker;
+	struct tool tool;
+} named_tools[] = {
+	{ "Makefile.in", "TCLSH_CMD", { "tclsh", "tcl" } },
+};
+
+#define MARKER_FILE_MAX (4u << 20)
+
+static bool file_mentions(const char *root, const char *name, const char *marker)
+{
+	struct strbuf path = STRBUF_INIT, text = STRBUF_INIT, err = STRBUF_INIT;
+	struct stat st;
+	strbuf_addf(&path, "%s/%s", root, name);
+	bool yes = !lstat(path.buf, &st) && S_ISREG(st.st_mode) && st.st_size <= MARKER_FILE_MAX &&
+		   !knit_read_file(path.buf, &text, &err) && strstr(text.buf, marker);
+	strbuf_release(&path);
+	strbuf_release(&text);
+	strbuf_release(&err);
+	return yes;
+}
+
 int knit_build_tools_check(enum knit_build_kind kind, const char *root, struct strbuf *err)
 {
 	static const struct tool cmake[] = { { "cmake", "cmake" }, { NULL, NULL } };
@@ -103,5 +131,12 @@ int knit_build_tools_check(enum knit_build_kind kind, const char *root, struct s
 			return KNIT_ENOTFOUND;
 		}
 	}
+	for (size_t i = 0; kind != KNIT_BUILD_SOURCES && i < sizeof(named_tools) / sizeof(named_tools[0]); i++)
+		if (!knit_build_on_path(named_tools[i].tool.command) &&
+		    file_mentions(root, named_tools[i].file, named_tools[i].marker)) {
+			strbuf_addf(err, "building it needs '%s' (its %s runs it), which is not on PATH: apt-get install %s",
+				    named_tools[i].tool.command, named_tools[i].file, named_tools[i].tool.debian);
+			return KNIT_ENOTFOUND;
+		}
 	return 0;
 }

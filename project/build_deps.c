@@ -897,18 +897,6 @@ int knit_build_deps(struct knit_session *s, const struct knit_build_opts *o, str
 	bool *shared_of = knit_xcalloc(b.n ? b.n : 1, sizeof(*shared_of));
 	if (!rc)
 		knit_dep_order(b.n, deps_of, &b, order);
-	/* every tool first: a missing one stops the build before anything is built */
-	for (size_t i = 0; i < b.n && !rc; i++) {
-		const struct pkg *p = &b.p[i];
-		if ((rc = knit_build_tools_check(p->kind, p->src.buf, err))) {
-			struct strbuf why = STRBUF_INIT;
-			strbuf_addf(&why, "%s %s (%s): %s", p->lock->name, p->lock->version,
-				    knit_build_kind_name(p->kind), err->buf);
-			strbuf_reset(err);
-			strbuf_add(err, why.buf, why.len);
-			strbuf_release(&why);
-		}
-	}
 	/* keys in dependency order (each holds its dependencies'), then what is up to date */
 	bool *todo = knit_xcalloc(b.n ? b.n : 1, sizeof(*todo));
 	for (size_t o_i = 0; o_i < b.n && !rc; o_i++) {
@@ -924,12 +912,28 @@ int knit_build_deps(struct knit_session *s, const struct knit_build_opts *o, str
 			todo[i] = true;
 		}
 	}
+	/* every tool first: a missing one stops the build before anything is built */
+	size_t ntodo = 0;
+	for (size_t i = 0; i < b.n && !rc; i++) {
+		const struct pkg *p = &b.p[i];
+		if (!todo[i])
+			continue; /* an up-to-date package needs no tool */
+		ntodo++;
+		if ((rc = knit_build_tools_check(p->kind, p->src.buf, err))) {
+			struct strbuf why = STRBUF_INIT;
+			strbuf_addf(&why, "%s %s (%s): %s", p->lock->name, p->lock->version,
+				    knit_build_kind_name(p->kind), err->buf);
+			strbuf_reset(err);
+			strbuf_add(err, why.buf, why.len);
+			strbuf_release(&why);
+		}
+	}
 	if (!rc)
 		rc = run_builds(s, &b, o, order, shared_of, todo, err, log_tail);
 	free(todo);
 	if (!rc)
 		rc = check_duplicate_modules(&b, &project, err);
-	if (!rc)
+	if (!rc && ntodo) /* nm reads every archive: only when something was built */
 		warn_duplicate_symbols(s, &b, shared_of);
 	if (!rc)
 		rc = publish_pc(&b, err);

@@ -151,6 +151,12 @@ done
 [ -s deps/.build/log/zed.log ] && ok || not_ok "no log for zed"
 expect_run "the second time: up to date" 0 "" "3 packages up to date" -- "$KNIT" build --deps
 expect_run "knit build runs the project's build script after" 0 "project-build-script x" "3 packages up to date*" -- "$KNIT" build -- x
+# a tool missing for a package to build: named with its Debian package before anything is built;
+# the packages up to date need none
+rm -rf deps/.build/pkg/deep
+expect_run "a missing tool" 1 "" \
+	"knit: error: deep 0.3.0 (cmake): building with cmake needs 'cmake', which is not on PATH: apt-get install cmake" -- env PATH=/nonexistent "$KNIT" build --deps
+[ ! -e deps/.build/pkg/deep ] && ok || not_ok "a build started without its tool"
 expect_run "knit build -j checks its number" 1 "" "knit: error: -j takes a number of jobs from 1 to 1024, not 'many'" -- "$KNIT" build -j many
 
 # CMake: knit.cmake runs knit build --deps itself (here after the builds are removed)

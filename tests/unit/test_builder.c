@@ -317,18 +317,31 @@ static void test_missing_tool(void **state)
 {
 	(void)state;
 	char *path = getenv("PATH") ? strdup(getenv("PATH")) : NULL;
-	char empty[512];
+	char empty[512], make[600], dir[512];
 	snprintf(empty, sizeof(empty), "%s/empty-bin", root);
+	snprintf(make, sizeof(make), "%s/make", empty);
+	snprintf(dir, sizeof(dir), "%s/src/tcl", root);
 	knit_make_dirs(empty);
+	/* a tool the package's own build files run: sqlite's Makefile.in runs tclsh */
+	put("src/tcl/configure", "#!/bin/sh\n");
+	put("src/tcl/Makefile.in", "sqlite3.c: $(TCLSH_CMD) tool/mksqlite3c.tcl\n");
+	struct strbuf err = STRBUF_INIT, tcl_err = STRBUF_INIT;
 	setenv("PATH", empty, 1);
-	struct strbuf err = STRBUF_INIT;
 	int rc = knit_build_tools_check(KNIT_BUILD_MESON, root, &err);
+	bool have_make = !symlink("/usr/bin/make", make) && !access(make, X_OK);
+	int tcl_rc = have_make ? knit_build_tools_check(KNIT_BUILD_AUTOTOOLS, dir, &tcl_err) : 0;
 	if (path)
 		setenv("PATH", path, 1);
 	free(path);
 	assert_int_equal(rc, KNIT_ENOTFOUND);
 	assert_string_equal(err.buf, "building with meson needs 'meson', which is not on PATH: apt-get install meson");
+	if (have_make) {
+		assert_int_equal(tcl_rc, KNIT_ENOTFOUND);
+		assert_string_equal(tcl_err.buf, "building it needs 'tclsh' (its Makefile.in runs it), which is not on "
+						 "PATH: apt-get install tcl");
+	}
 	strbuf_release(&err);
+	strbuf_release(&tcl_err);
 }
 
 int main(void)
