@@ -138,6 +138,14 @@ void knit_consumer_release(struct knit_consumer *c);
  */
 int knit_build_symbols(const struct knit_paths *libraries, struct knit_paths *out, struct strbuf *err);
 
+/*
+ * Lines identifying the tools a build of kind runs, for its key: the
+ * compiler ($CC, else cc) as PATH resolves it, its --version line and its
+ * -dumpmachine target, and the version line of each build tool of the kind
+ * ("?" for one that cannot run).
+ */
+void knit_build_toolchain(enum knit_build_kind kind, struct strbuf *out);
+
 /* The last n lines of the log at path, into *out (nothing when it cannot be read). */
 void knit_build_log_tail(const char *path, size_t n, struct strbuf *out);
 

@@ -14,17 +14,19 @@
 #include <string.h>
 
 static const char *const build_usage[] = {
-	"knit build [--deps] [--debug] [--shared] [-j <jobs>] [-- <args for the build script>]", NULL };
+	"knit build [--deps] [--debug] [--shared] [-j <jobs>] [-- <args for the build script>]",
+	"knit build --explain <pkg> [--debug] [--shared]", NULL };
 
 int cmd_build(int argc, const char **argv, struct knit_cli *cli)
 {
 	int deps_only = 0, debug = 0, shared = 0;
-	const char *jobs_arg = NULL;
+	const char *jobs_arg = NULL, *explain = NULL;
 	const struct knit_option opts[] = {
 		KNIT_OPT_BOOL_(0, "deps", &deps_only, "build the dependencies only, not the project's build script"),
 		KNIT_OPT_BOOL_(0, "debug", &debug, "build the dependencies for Debug rather than Release"),
 		KNIT_OPT_BOOL_(0, "shared", &shared, "build the dependencies' shared libraries rather than static ones"),
 		KNIT_OPT_STRING_('j', "jobs", &jobs_arg, "jobs", "parallel jobs in each build (default: the cores)"),
+		KNIT_OPT_STRING_(0, "explain", &explain, "pkg", "print what the package's build key is made of, and what changed"),
 		KNIT_OPT_END_(),
 	};
 	int n = knit_parse_options(argc, argv, opts, build_usage, cli);
@@ -41,6 +43,22 @@ int cmd_build(int argc, const char **argv, struct knit_cli *cli)
 			return KNIT_EXIT_FAILURE;
 		}
 		jobs = (int)j;
+	}
+	if (explain) {
+		if (n > 0) {
+			knit_error(cli, "build --explain takes one package, got '%s' too", argv[0]);
+			return KNIT_EXIT_FAILURE;
+		}
+		struct knit_build_opts eo = { ".", debug, shared, jobs };
+		struct strbuf out = STRBUF_INIT, eerr = STRBUF_INIT;
+		int erc = knit_build_explain(&eo, explain, &out, &eerr);
+		if (erc)
+			knit_error(cli, "%s", eerr.buf);
+		else
+			fputs(out.buf, cli->out);
+		strbuf_release(&out);
+		strbuf_release(&eerr);
+		return erc ? KNIT_EXIT_FAILURE : KNIT_EXIT_OK;
 	}
 	if (deps_only && n > 0) {
 		knit_error(cli, "build --deps takes no arguments, got '%s'", argv[0]);

@@ -6,7 +6,7 @@
 #include "util/error.h"
 #include "util/fs.h"
 #include "util/glob.h"
-#include "util/hash.h"
+#include "util/integrity.h"
 #include "util/order.h"
 #include "util/pkgname.h"
 #include "util/tree.h"
@@ -51,7 +51,8 @@ struct pkg {
 	struct strbuf t;      /* build name */
 	struct strbuf base;   /* deps/.build/pkg/<t> */
 	struct strbuf prefix; /* base/prefix */
-	struct strbuf key;    /* what the build is made from */
+	struct strbuf key;    /* what the build is made from, one input a line */
+	struct strbuf key_id; /* its SHA-256, hex ("" before make_key, as for a dependency in a cycle) */
 	struct knit_paths sources, include; /* the sources kind's files, relative to dir */
 	size_t *deps;         /* indexes among the packages */
 	size_t ndeps;
@@ -86,6 +87,7 @@ static void release(struct build *b)
 		strbuf_release(&p->base);
 		strbuf_release(&p->prefix);
 		strbuf_release(&p->key);
+		strbuf_release(&p->key_id);
 		knit_paths_release(&p->sources);
 		knit_paths_release(&p->include);
 		free(p->deps);
@@ -134,6 +136,7 @@ static int load(struct build *b, const char *project_dir, const struct knit_lock
 		strbuf_init(&p->base, 0);
 		strbuf_init(&p->prefix, 0);
 		strbuf_init(&p->key, 0);
+		strbuf_init(&p->key_id, 0);
 		if (knit_pkgname_verify(p->lock->name, err)) /* the backstop: knit.lock is input */
 			return KNIT_EPARSE;
 		strbuf_addf(&p->dir, "%s/deps/%s", b->root.buf, p->lock->name);
@@ -309,18 +312,35 @@ static int dep_cflags(const struct build *b, size_t i, struct knit_paths *out, s
 	return rc;
 }
 
-static void make_key(const struct build *b, size_t i, const struct knit_build_opts *o, bool shared)
+/* The hex SHA-256 of a key's text: how a key is named (and how a dependency's enters its dependents' keys). */
+static void key_id(const struct strbuf *key, struct strbuf *out)
 {
-	const struct pkg *p = &b->p[i];
-	struct strbuf *k = &b->p[i].key;
+	struct knit_hasher *h = knit_hasher_new(KNIT_HASH_SHA256);
+	struct knit_integrity d;
+	knit_hasher_update(h, key->buf, key->len);
+	knit_hasher_finish(h, &d);
+	knit_integrity_hex(&d, out);
+}
+
+static void make_key(const struct build *b, size_t i, const struct knit_build_opts *o, bool shared,
+		     const struct strbuf *toolchain)
+{
+	struct pkg *p = &b->p[i];
+	struct strbuf *k = &p->key;
 	strbuf_addf(k, "recipe %d\n", KNIT_BUILD_RECIPE);
-	strbuf_addf(k, "name %s\nversion %s\nintegrity %s\nresolved %s\nkind %s\nroot %s\nshared %d\ndebug %d\n",
-		    p->lock->name, p->lock->version, p->lock->integrity ? p->lock->integrity : "",
-		    p->lock->resolved ? p->lock->resolved : "", knit_build_kind_name(p->kind),
+	strbuf_addf(k, "name %s\nversion %s\n", p->lock->name, p->lock->version);
+	/* the bytes it is built from: its integrity, whichever registry served them; else where it came from
+	 * (a git commit) */
+	if (p->lock->integrity)
+		strbuf_addf(k, "integrity %s\n", p->lock->integrity);
+	else
+		strbuf_addf(k, "resolved %s\n", p->lock->resolved ? p->lock->resolved : "");
+	strbuf_addf(k, "kind %s\nroot %s\nshared %d\ndebug %d\n", knit_build_kind_name(p->kind),
 		    p->m.c.root ? p->m.c.root : "", shared, o->debug);
 	for (size_t j = 0; j < p->m.c.options.n; j++)
 		strbuf_addf(k, "option %s\n", p->m.c.options.items[j]);
-	static const char *const vars[] = { "CC", "CFLAGS", "CPPFLAGS", "LDFLAGS", "AR", "PATH" };
+	/* the tools themselves are named by the toolchain lines, whatever PATH found them */
+	static const char *const vars[] = { "CC", "CFLAGS", "CPPFLAGS", "LDFLAGS", "AR" };
 	for (size_t j = 0; j < sizeof(vars) / sizeof(vars[0]); j++) {
 		const char *v = getenv(vars[j]);
 		strbuf_addf(k, "env %s=%s\n", vars[j], v ? v : "");
@@ -341,9 +361,10 @@ static void make_key(const struct build *b, size_t i, const struct knit_build_op
 		strbuf_addf(k, "pkgconfig %s\n", c->pkgconfig.items[j].key);
 	for (size_t j = 0; j < c->link.n; j++)
 		strbuf_addf(k, "link %s\n", c->link.items[j]);
+	strbuf_add(k, toolchain->buf, toolchain->len);
 	for (size_t d = 0; d < p->ndeps; d++)
-		strbuf_addf(k, "dep %s %016llx\n", b->p[p->deps[d]].lock->name,
-			    (unsigned long long)knit_hash_str(b->p[p->deps[d]].key.buf));
+		strbuf_addf(k, "dep %s %s\n", b->p[p->deps[d]].lock->name, b->p[p->deps[d]].key_id.buf);
+	key_id(k, &p->key_id);
 }
 
 static bool up_to_date(const struct pkg *p)
@@ -870,41 +891,77 @@ static int write_env(const struct build *b, const size_t *order, struct strbuf *
 	return rc;
 }
 
-int knit_build_deps(struct knit_session *s, const struct knit_build_opts *o, struct strbuf *err,
-		    struct strbuf *log_tail)
-{
-	const char *dir = o->project_dir ? o->project_dir : ".";
+/* What a run of knit build works from: the project, knit.lock, the packages in order with their keys. */
+struct plan {
 	struct knit_manifest project;
-	struct knit_lockfile lf = { 0 };
-	int rc = knit_txn_read_project(dir, &project, err);
-	if (rc)
+	struct knit_lockfile lf;
+	struct build b;
+	size_t *order;
+	bool *shared_of;
+	struct strbuf toolchain[KNIT_BUILD_MAKE + 1]; /* per kind, asked once */
+};
+
+static void plan_release(struct plan *pl)
+{
+	for (size_t k = 0; k <= KNIT_BUILD_MAKE; k++)
+		strbuf_release(&pl->toolchain[k]);
+	free(pl->order);
+	free(pl->shared_of);
+	knit_manifest_release(&pl->project);
+	release(&pl->b);
+	knit_lockfile_release(&pl->lf);
+}
+
+/* Reads the project and knit.lock, each package's manifest, and makes the order and the keys. */
+static int plan_open(struct plan *pl, const struct knit_build_opts *o, struct strbuf *err)
+{
+	memset(pl, 0, sizeof(*pl));
+	strbuf_init(&pl->b.root, 0);
+	for (size_t k = 0; k <= KNIT_BUILD_MAKE; k++)
+		strbuf_init(&pl->toolchain[k], 0);
+	const char *dir = o->project_dir ? o->project_dir : ".";
+	int rc = knit_txn_read_project(dir, &pl->project, err);
+	if (rc) {
+		memset(&pl->project, 0, sizeof(pl->project));
 		return rc;
+	}
 	struct strbuf lock = STRBUF_INIT;
 	strbuf_addf(&lock, "%s/knit.lock", dir);
-	if ((rc = knit_lockfile_read(&lf, lock.buf, err)) == KNIT_ENOTFOUND) {
+	if ((rc = knit_lockfile_read(&pl->lf, lock.buf, err)) == KNIT_ENOTFOUND) {
 		strbuf_reset(err);
 		strbuf_addstr(err, "no knit.lock here; run 'knit install' first");
 	}
 	strbuf_release(&lock);
-	if (rc) {
-		knit_manifest_release(&project);
-		return rc;
-	}
-	struct build b = { 0 };
-	strbuf_init(&b.root, 0);
-	rc = load(&b, dir, &lf, err);
-	size_t *order = knit_xcalloc(b.n ? b.n : 1, sizeof(*order));
-	bool *shared_of = knit_xcalloc(b.n ? b.n : 1, sizeof(*shared_of));
 	if (!rc)
-		knit_dep_order(b.n, deps_of, &b, order);
-	/* keys in dependency order (each holds its dependencies'), then what is up to date */
-	bool *todo = knit_xcalloc(b.n ? b.n : 1, sizeof(*todo));
-	for (size_t o_i = 0; o_i < b.n && !rc; o_i++) {
-		size_t i = order[o_i];
-		struct pkg *p = &b.p[i];
-		bool shared = o->shared || p->m.c.shared;
-		shared_of[i] = shared;
-		make_key(&b, i, o, shared);
+		rc = load(&pl->b, dir, &pl->lf, err);
+	struct build *b = &pl->b;
+	pl->order = knit_xcalloc(b->n ? b->n : 1, sizeof(*pl->order));
+	pl->shared_of = knit_xcalloc(b->n ? b->n : 1, sizeof(*pl->shared_of));
+	if (rc)
+		return rc;
+	knit_dep_order(b->n, deps_of, b, pl->order);
+	/* keys in dependency order: each holds its dependencies' */
+	for (size_t o_i = 0; o_i < b->n; o_i++) {
+		size_t i = pl->order[o_i];
+		struct pkg *p = &b->p[i];
+		pl->shared_of[i] = o->shared || p->m.c.shared;
+		if (!pl->toolchain[p->kind].len)
+			knit_build_toolchain(p->kind, &pl->toolchain[p->kind]);
+		make_key(b, i, o, pl->shared_of[i], &pl->toolchain[p->kind]);
+	}
+	return 0;
+}
+
+int knit_build_deps(struct knit_session *s, const struct knit_build_opts *o, struct strbuf *err,
+		    struct strbuf *log_tail)
+{
+	struct plan pl;
+	int rc = plan_open(&pl, o, err);
+	struct build *b = &pl.b;
+	bool *todo = knit_xcalloc(b->n ? b->n : 1, sizeof(*todo));
+	for (size_t o_i = 0; o_i < b->n && !rc; o_i++) {
+		size_t i = pl.order[o_i];
+		const struct pkg *p = &b->p[i];
 		if (up_to_date(p)) {
 			struct knit_build_event e = { p->lock->name, p->lock->version, knit_build_kind_name(p->kind), 0, true };
 			knit_session_built(s, &e);
@@ -914,8 +971,8 @@ int knit_build_deps(struct knit_session *s, const struct knit_build_opts *o, str
 	}
 	/* every tool first: a missing one stops the build before anything is built */
 	size_t ntodo = 0;
-	for (size_t i = 0; i < b.n && !rc; i++) {
-		const struct pkg *p = &b.p[i];
+	for (size_t i = 0; i < b->n && !rc; i++) {
+		const struct pkg *p = &b->p[i];
 		if (!todo[i])
 			continue; /* an up-to-date package needs no tool */
 		ntodo++;
@@ -929,20 +986,74 @@ int knit_build_deps(struct knit_session *s, const struct knit_build_opts *o, str
 		}
 	}
 	if (!rc)
-		rc = run_builds(s, &b, o, order, shared_of, todo, err, log_tail);
+		rc = run_builds(s, b, o, pl.order, pl.shared_of, todo, err, log_tail);
 	free(todo);
 	if (!rc)
-		rc = check_duplicate_modules(&b, &project, err);
+		rc = check_duplicate_modules(b, &pl.project, err);
 	if (!rc && ntodo) /* nm reads every archive: only when something was built */
-		warn_duplicate_symbols(s, &b, shared_of);
+		warn_duplicate_symbols(s, b, pl.shared_of);
 	if (!rc)
-		rc = publish_pc(&b, err);
+		rc = publish_pc(b, err);
 	if (!rc)
-		rc = write_env(&b, order, err);
-	free(order);
-	free(shared_of);
-	knit_manifest_release(&project);
-	release(&b);
-	knit_lockfile_release(&lf);
+		rc = write_env(b, pl.order, err);
+	plan_release(&pl);
+	return rc;
+}
+
+/* Whether line (len bytes, without its newline) is one of text's lines. */
+static bool has_line(const struct strbuf *text, const char *line, size_t len)
+{
+	for (const char *l = text->buf; *l;) {
+		const char *end = strchrnul(l, '\n');
+		if ((size_t)(end - l) == len && !memcmp(l, line, len))
+			return true;
+		l = *end ? end + 1 : end;
+	}
+	return false;
+}
+
+/* "<sign> line" for each line of a not in b. */
+static void lines_not_in(const struct strbuf *a, const struct strbuf *b, char sign, struct strbuf *out)
+{
+	for (const char *l = a->buf; *l;) {
+		const char *end = strchrnul(l, '\n');
+		if (!has_line(b, l, (size_t)(end - l)))
+			strbuf_addf(out, "  %c %.*s\n", sign, (int)(end - l), l);
+		l = *end ? end + 1 : end;
+	}
+}
+
+int knit_build_explain(const struct knit_build_opts *o, const char *name, struct strbuf *out, struct strbuf *err)
+{
+	struct plan pl;
+	int rc = plan_open(&pl, o, err);
+	const struct pkg *p = NULL;
+	for (size_t i = 0; !rc && i < pl.b.n && !p; i++)
+		if (!strcmp(pl.b.p[i].lock->name, name))
+			p = &pl.b.p[i];
+	if (!rc && !p) {
+		strbuf_addf(err, "'%s' is not in knit.lock", name);
+		rc = KNIT_ENOTFOUND;
+	}
+	if (!rc) {
+		strbuf_addf(out, "%s %s (%s): key %s\n", p->lock->name, p->lock->version, knit_build_kind_name(p->kind),
+			    p->key_id.buf);
+		strbuf_add(out, p->key.buf, p->key.len);
+		struct strbuf path = STRBUF_INIT, old = STRBUF_INIT, scratch = STRBUF_INIT;
+		strbuf_addf(&path, "%s/key", p->base.buf);
+		if (knit_read_file(path.buf, &old, &scratch)) {
+			strbuf_addstr(out, "not built yet: the next knit build builds it\n");
+		} else if (old.len == p->key.len && !memcmp(old.buf, p->key.buf, old.len)) {
+			strbuf_addstr(out, "up to date: built from these inputs\n");
+		} else {
+			strbuf_addstr(out, "out of date: the next knit build builds it again, as these inputs changed:\n");
+			lines_not_in(&old, &p->key, '-', out);
+			lines_not_in(&p->key, &old, '+', out);
+		}
+		strbuf_release(&path);
+		strbuf_release(&old);
+		strbuf_release(&scratch);
+	}
+	plan_release(&pl);
 	return rc;
 }

@@ -52,4 +52,12 @@ struct knit_build_opts {
 int knit_build_deps(struct knit_session *s, const struct knit_build_opts *o, struct strbuf *err,
 		    struct strbuf *log_tail);
 
+/*
+ * What package name's build key is made of (knit build --explain), into
+ * *out: its inputs, one a line, and whether its last build was made from
+ * them; when not, the inputs that changed ("- old", "+ new"). 0, or an
+ * error with one line in *err (KNIT_ENOTFOUND for a name knit.lock lacks).
+ */
+int knit_build_explain(const struct knit_build_opts *o, const char *name, struct strbuf *out, struct strbuf *err);
+
 #endif

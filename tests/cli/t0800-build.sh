@@ -150,6 +150,19 @@ done
 [ -f deps/.build/pkg/zed/prefix/lib/libzed.a ] && [ -f deps/.build/pkg/mk/prefix/lib/libmk.a ] && ok || not_ok "no archives in the prefixes: $(find deps/.build -name '*.a')"
 [ -s deps/.build/log/zed.log ] && ok || not_ok "no log for zed"
 expect_run "the second time: up to date" 0 "" "3 packages up to date" -- "$KNIT" build --deps
+# --explain: what a key is made of, and what changed since the last build
+expect_run "--explain, up to date" 0 "zed 1.0.0 (cmake): key ????????????????*
+integrity sha512-*
+compiler /*
+tool cmake cmake version *
+up to date: built from these inputs" "" -- "$KNIT" build --explain zed
+expect_run "--explain after a flag changed, and the dependency's key with it" 0 "mk 2.1.0 (make): key *
+out of date: the next knit build builds it again, as these inputs changed:
+  - env CFLAGS=
+  - dep zed *
+  + env CFLAGS=-O1
+  + dep zed *" "" -- env CFLAGS=-O1 "$KNIT" build --explain mk
+expect_run "--explain of a package knit.lock lacks" 1 "" "knit: error: 'nope' is not in knit.lock" -- "$KNIT" build --explain nope
 expect_run "knit build runs the project's build script after" 0 "project-build-script x" "3 packages up to date*" -- "$KNIT" build -- x
 # a tool missing for a package to build: named with its Debian package before anything is built;
 # the packages up to date need none
