@@ -15,6 +15,8 @@ static void on_built(void *ctx, const struct knit_build_event *e)
 	knit_progress_line_clear(&cs->line);
 	if (e->up_to_date)
 		cs->up_to_date++;
+	else if (e->from_cache)
+		fprintf(cs->cli->err, "restored %s %s (%s) from the build cache\n", e->name, e->version, e->kind);
 	else
 		fprintf(cs->cli->err, "built %s %s (%s) in %.1f s\n", e->name, e->version, e->kind, e->seconds);
 }

@@ -1,4 +1,5 @@
 #include "build_deps.h"
+#include "build_cache.h"
 #include "buildfiles.h"
 #include "txn.h"
 #include "resolver/lockfile.h"
@@ -12,10 +13,12 @@
 #include "util/tree.h"
 #include "util/xalloc.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -50,7 +53,8 @@ struct pkg {
 	struct strbuf src;    /* dir plus c.root */
 	struct strbuf t;      /* build name */
 	struct strbuf base;   /* deps/.build/pkg/<t> */
-	struct strbuf prefix; /* base/prefix */
+	struct strbuf prefix; /* the install prefix: the build cache entry's prefix/ */
+	struct strbuf entry;  /* the build cache entry of its key */
 	struct strbuf key;    /* what the build is made from, one input a line */
 	struct strbuf key_id; /* its SHA-256, hex ("" before make_key, as for a dependency in a cycle) */
 	struct knit_paths sources, include; /* the sources kind's files, relative to dir */
@@ -62,6 +66,7 @@ struct build {
 	struct pkg *p;
 	size_t n;
 	struct strbuf root; /* the project, absolute */
+	struct knit_build_cache cache; /* where builds live (build_cache.h); root.len 0 for --explain */
 };
 
 static const size_t *deps_of(void *ctx, size_t i, size_t *count)
@@ -86,6 +91,7 @@ static void release(struct build *b)
 		strbuf_release(&p->t);
 		strbuf_release(&p->base);
 		strbuf_release(&p->prefix);
+		strbuf_release(&p->entry);
 		strbuf_release(&p->key);
 		strbuf_release(&p->key_id);
 		knit_paths_release(&p->sources);
@@ -135,6 +141,7 @@ static int load(struct build *b, const char *project_dir, const struct knit_lock
 		strbuf_init(&p->t, 0);
 		strbuf_init(&p->base, 0);
 		strbuf_init(&p->prefix, 0);
+		strbuf_init(&p->entry, 0);
 		strbuf_init(&p->key, 0);
 		strbuf_init(&p->key_id, 0);
 		if (knit_pkgname_verify(p->lock->name, err)) /* the backstop: knit.lock is input */
@@ -163,7 +170,6 @@ static int load(struct build *b, const char *project_dir, const struct knit_lock
 		}
 		knit_build_name(p->lock->name, &p->t);
 		strbuf_addf(&p->base, "%s/deps/.build/pkg/%s", b->root.buf, p->t.buf);
-		strbuf_addf(&p->prefix, "%s/prefix", p->base.buf);
 	}
 	/* knit.lock is sorted by name: each dependency found by bsearch */
 	for (size_t i = 0; i < b->n && !rc; i++) {
@@ -367,16 +373,40 @@ static void make_key(const struct build *b, size_t i, const struct knit_build_op
 	key_id(k, &p->key_id);
 }
 
+/* Whether deps/.build/pkg/<t> links to the entry of p's key (whose key file says so too). */
 static bool up_to_date(const struct pkg *p)
 {
+	char target[4096];
+	ssize_t n = readlink(p->base.buf, target, sizeof(target) - 1);
+	if (n < 0 || (size_t)n != p->entry.len || memcmp(target, p->entry.buf, (size_t)n))
+		return false;
 	struct strbuf path = STRBUF_INIT, old = STRBUF_INIT, scratch = STRBUF_INIT;
-	strbuf_addf(&path, "%s/key", p->base.buf);
+	strbuf_addf(&path, "%s/key", p->entry.buf);
 	bool same = !knit_read_file(path.buf, &old, &scratch) && old.len == p->key.len &&
 		    !memcmp(old.buf, p->key.buf, old.len);
 	strbuf_release(&path);
 	strbuf_release(&old);
 	strbuf_release(&scratch);
 	return same;
+}
+
+/* deps/.build/pkg/<t> -> the entry, replacing what was there (a link, or a folder of an older knit). */
+static int link_entry(const struct pkg *p, struct strbuf *err)
+{
+	struct strbuf tmp = STRBUF_INIT;
+	strbuf_addf(&tmp, "%s.link-%ld", p->base.buf, (long)getpid());
+	struct stat st;
+	int rc = knit_make_parents(p->base.buf);
+	if (!lstat(p->base.buf, &st) && S_ISDIR(st.st_mode))
+		knit_remove_tree(p->base.buf);
+	unlink(tmp.buf);
+	if (rc || symlink(p->entry.buf, tmp.buf) || rename(tmp.buf, p->base.buf)) {
+		strbuf_addf(err, "cannot link '%s' to its build: %s", p->base.buf, strerror(errno));
+		unlink(tmp.buf);
+		rc = KNIT_EIO;
+	}
+	strbuf_release(&tmp);
+	return rc;
 }
 
 static int write_at(const char *dir, const char *name, const struct strbuf *text, struct strbuf *err)
@@ -408,10 +438,11 @@ static bool plain_pc_name(const char *file)
 }
 
 /* What consumers get from p's prefix: link.cmake, link.mk, .pkgconfig/<t>.pc and the package's own .pc files. */
-static int write_consumer(const struct build *b, const struct pkg *p, const struct knit_paths *dep_prefixes,
-			  bool shared, int log_fd, struct strbuf *err)
+/* What consumers get from p's build in dir (whose prefix/ it installed into), written into dir. */
+static int write_consumer(const struct build *b, const struct pkg *p, const char *dir, const char *prefix,
+			  const struct knit_paths *dep_prefixes, bool shared, int log_fd, struct strbuf *err)
 {
-	struct knit_consumer_req req = { p->prefix.buf, (const char *const *)dep_prefixes->items, dep_prefixes->n,
+	struct knit_consumer_req req = { prefix, (const char *const *)dep_prefixes->items, dep_prefixes->n,
 					  (const char *const *)p->m.c.link.items, p->m.c.link.n, shared, log_fd };
 	struct knit_consumer c;
 	int rc = knit_build_consumer(&req, &c, err);
@@ -433,10 +464,10 @@ static int write_consumer(const struct build *b, const struct pkg *p, const stru
 	knit_buildfiles_built(p->lock->name, p->lock->version, &c, &requires, &cmake, &mk, &pc);
 	knit_paths_release(&requires);
 	consumer_text(&c, &text);
-	strbuf_addf(&pcdir, "%s/pc", p->base.buf); /* published into deps/.pkgconfig by publish_pc */
+	strbuf_addf(&pcdir, "%s/pc", dir); /* published into deps/.pkgconfig by publish_pc */
 	strbuf_addf(&name, "%s.pc", p->t.buf);
-	if (!(rc = write_at(p->base.buf, "link.cmake", &cmake, err)) && !(rc = write_at(p->base.buf, "link.mk", &mk, err)) &&
-	    !(rc = write_at(p->base.buf, "consumer", &text, err)))
+	if (!(rc = write_at(dir, "link.cmake", &cmake, err)) && !(rc = write_at(dir, "link.mk", &mk, err)) &&
+	    !(rc = write_at(dir, "consumer", &text, err)))
 		rc = write_at(pcdir.buf, name.buf, &pc, err);
 	for (size_t i = 0; !rc && i < c.pc_files.n; i++) {
 		const char *file = c.pc_files.items[i];
@@ -464,27 +495,63 @@ static double seconds_since(const struct timespec *t0)
 	return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
-/* Builds package i with jobs parallel jobs; *seconds gets how long it took. */
+/* Copies the project's log of a build into the staged entry, as its log. */
+static void keep_log(const char *log, const char *stage)
+{
+	struct strbuf text = STRBUF_INIT, err = STRBUF_INIT, path = STRBUF_INIT;
+	bool changed;
+	strbuf_addf(&path, "%s/log", stage);
+	if (!knit_read_file(log, &text, &err))
+		knit_write_file_atomic(path.buf, text.buf, text.len, &changed, &err);
+	strbuf_release(&text);
+	strbuf_release(&err);
+	strbuf_release(&path);
+}
+
+/*
+ * Builds package i with jobs parallel jobs into a staged entry of the build
+ * cache, sealed into place, then links the project to it; or, when another
+ * project (or process) built the key already, links the entry it made.
+ * *seconds gets how long it took, *cached whether the entry was there.
+ */
 static int build_one(const struct build *b, size_t i, const struct knit_build_opts *o, bool shared, int jobs,
-		     double *seconds, struct strbuf *err, struct strbuf *log_tail)
+		     double *seconds, bool *cached, struct strbuf *err, struct strbuf *log_tail)
 {
 	const struct pkg *p = &b->p[i];
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	*cached = false;
+	int lock = knit_build_cache_lock(&b->cache, p->key_id.buf, err);
+	if (lock < 0)
+		return KNIT_EIO;
+	struct strbuf why = STRBUF_INIT;
+	int found = knit_build_cache_check(&b->cache, p->key_id.buf, &why);
+	strbuf_release(&why); /* a damaged entry is removed and built again: nothing to stop for */
+	if (found == 1) {
+		*cached = true;
+		int rc = link_entry(p, err);
+		knit_build_cache_unlock(lock);
+		*seconds = seconds_since(&t0);
+		return rc;
+	}
 	struct knit_paths dep_prefixes = { 0 };
 	built_deps(b, i, &dep_prefixes);
-	struct strbuf work = STRBUF_INIT, log = STRBUF_INIT, lib_name = STRBUF_INIT;
-	strbuf_addf(&work, "%s/work", p->base.buf);
+	struct strbuf stage = STRBUF_INIT, work = STRBUF_INIT, prefix = STRBUF_INIT, log = STRBUF_INIT,
+		      lib_name = STRBUF_INIT;
 	strbuf_addf(&lib_name, "knit_%s", p->t.buf);
 	strbuf_addf(&log, "%s/deps/.build/log/%s.log", b->root.buf, p->t.buf);
 	int rc = knit_make_parents(log.buf);
 	if (rc)
 		strbuf_addf(err, "cannot make the folder for %s", log.buf);
-	struct strbuf keyfile = STRBUF_INIT;
-	strbuf_addf(&keyfile, "%s/key", p->base.buf);
-	unlink(keyfile.buf); /* a build that stops half way is not up to date */
 	unlink(log.buf);
+	if (!rc)
+		rc = knit_build_cache_stage(&b->cache, p->key_id.buf, "entry", &stage, err);
+	if (!rc)
+		rc = knit_build_cache_stage(&b->cache, p->key_id.buf, "work", &work, err);
+	strbuf_addf(&prefix, "%s/prefix", stage.buf);
 	struct knit_build_req req = {
 		.name = p->lock->name, .version = p->lock->version, .kind = p->kind, .src_dir = p->src.buf,
-		.work_dir = work.buf, .prefix = p->prefix.buf, .log_path = log.buf,
+		.work_dir = work.buf, .prefix = prefix.buf, .log_path = log.buf,
 		.options = (const char *const *)p->m.c.options.items, .noptions = p->m.c.options.n,
 		.dep_prefixes = (const char *const *)dep_prefixes.items, .ndeps = dep_prefixes.n,
 		.shared = shared, .debug = o->debug, .jobs = jobs,
@@ -504,26 +571,34 @@ static int build_one(const struct build *b, size_t i, const struct knit_build_op
 		req.pkgconfig = (const char *const *)modules.items;
 		req.npkgconfig = modules.n;
 	}
-	struct timespec t0;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
 	struct knit_build_failure fail;
 	if (!rc && (rc = knit_build_run(&req, &fail, err)))
 		knit_build_log_tail(log.buf, 20, log_tail);
 	int log_fd = rc ? -1 : open(log.buf, O_WRONLY | O_APPEND | O_CLOEXEC);
 	if (!rc)
-		rc = write_consumer(b, p, &dep_prefixes, shared, log_fd >= 0 ? log_fd : 2, err);
+		rc = write_consumer(b, p, stage.buf, prefix.buf, &dep_prefixes, shared, log_fd >= 0 ? log_fd : 2, err);
 	if (log_fd >= 0)
 		close(log_fd);
+	if (!rc && !(rc = write_at(stage.buf, "key", &p->key, err))) {
+		keep_log(log.buf, stage.buf);
+		rc = knit_build_cache_seal(&b->cache, p->key_id.buf, stage.buf, err);
+	}
 	if (!rc)
-		rc = write_at(p->base.buf, "key", &p->key, err);
+		rc = link_entry(p, err);
+	knit_build_cache_unlock(lock);
+	if (work.len)
+		knit_build_cache_discard(work.buf);
+	if (rc && stage.len)
+		knit_build_cache_discard(stage.buf);
 	*seconds = seconds_since(&t0);
 	knit_paths_release(&dep_prefixes);
 	knit_paths_release(&flags);
 	knit_paths_release(&modules);
-	strbuf_release(&lib_name);
+	strbuf_release(&stage);
 	strbuf_release(&work);
+	strbuf_release(&prefix);
+	strbuf_release(&lib_name);
 	strbuf_release(&log);
-	strbuf_release(&keyfile);
 	return rc;
 }
 
@@ -617,7 +692,8 @@ static void *build_worker(void *arg)
 
 		struct strbuf err = STRBUF_INIT, tail = STRBUF_INIT;
 		double seconds = 0;
-		int rc = build_one(q->b, i, q->o, q->shared[i], jobs, &seconds, &err, &tail);
+		bool cached = false;
+		int rc = build_one(q->b, i, q->o, q->shared[i], jobs, &seconds, &cached, &err, &tail);
 
 		pthread_mutex_lock(&q->lock);
 		q->busy[i] = false;
@@ -630,7 +706,7 @@ static void *build_worker(void *arg)
 			strbuf_add(q->log_tail, tail.buf, tail.len);
 		} else if (!rc) {
 			struct knit_build_event e = { p->lock->name, p->lock->version, knit_build_kind_name(p->kind),
-						      seconds, false };
+						      seconds, false, cached };
 			knit_session_built(q->s, &e);
 		}
 		strbuf_release(&err);
@@ -908,17 +984,29 @@ static void plan_release(struct plan *pl)
 	free(pl->order);
 	free(pl->shared_of);
 	knit_manifest_release(&pl->project);
+	knit_build_cache_close(&pl->b.cache);
 	release(&pl->b);
 	knit_lockfile_release(&pl->lf);
 }
 
-/* Reads the project and knit.lock, each package's manifest, and makes the order and the keys. */
-static int plan_open(struct plan *pl, const struct knit_build_opts *o, struct strbuf *err)
+/*
+ * Reads the project and knit.lock, each package's manifest, and makes the
+ * order and the keys; with cache_dir, each package's entry in the build
+ * cache there.
+ */
+static int plan_open(struct plan *pl, const struct knit_build_opts *o, const char *cache_dir, struct strbuf *err)
 {
 	memset(pl, 0, sizeof(*pl));
 	strbuf_init(&pl->b.root, 0);
+	strbuf_init(&pl->b.cache.root, 0);
 	for (size_t k = 0; k <= KNIT_BUILD_MAKE; k++)
 		strbuf_init(&pl->toolchain[k], 0);
+	if (cache_dir) {
+		knit_build_cache_close(&pl->b.cache);
+		int rc = knit_build_cache_open(&pl->b.cache, cache_dir, err);
+		if (rc)
+			return rc;
+	}
 	const char *dir = o->project_dir ? o->project_dir : ".";
 	int rc = knit_txn_read_project(dir, &pl->project, err);
 	if (rc) {
@@ -948,6 +1036,10 @@ static int plan_open(struct plan *pl, const struct knit_build_opts *o, struct st
 		if (!pl->toolchain[p->kind].len)
 			knit_build_toolchain(p->kind, &pl->toolchain[p->kind]);
 		make_key(b, i, o, pl->shared_of[i], &pl->toolchain[p->kind]);
+		if (b->cache.root.len) {
+			knit_build_cache_entry(&b->cache, p->key_id.buf, &p->entry);
+			strbuf_addf(&p->prefix, "%s/prefix", p->entry.buf);
+		}
 	}
 	return 0;
 }
@@ -956,14 +1048,15 @@ int knit_build_deps(struct knit_session *s, const struct knit_build_opts *o, str
 		    struct strbuf *log_tail)
 {
 	struct plan pl;
-	int rc = plan_open(&pl, o, err);
+	int rc = plan_open(&pl, o, s->cfg.cache_dir, err);
 	struct build *b = &pl.b;
 	bool *todo = knit_xcalloc(b->n ? b->n : 1, sizeof(*todo));
 	for (size_t o_i = 0; o_i < b->n && !rc; o_i++) {
 		size_t i = pl.order[o_i];
 		const struct pkg *p = &b->p[i];
 		if (up_to_date(p)) {
-			struct knit_build_event e = { p->lock->name, p->lock->version, knit_build_kind_name(p->kind), 0, true };
+			struct knit_build_event e = { p->lock->name, p->lock->version, knit_build_kind_name(p->kind), 0, true,
+						      false };
 			knit_session_built(s, &e);
 		} else {
 			todo[i] = true;
@@ -1026,7 +1119,7 @@ static void lines_not_in(const struct strbuf *a, const struct strbuf *b, char si
 int knit_build_explain(const struct knit_build_opts *o, const char *name, struct strbuf *out, struct strbuf *err)
 {
 	struct plan pl;
-	int rc = plan_open(&pl, o, err);
+	int rc = plan_open(&pl, o, NULL, err);
 	const struct pkg *p = NULL;
 	for (size_t i = 0; !rc && i < pl.b.n && !p; i++)
 		if (!strcmp(pl.b.p[i].lock->name, name))

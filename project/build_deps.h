@@ -5,16 +5,17 @@
  * cores) into prefixes of their own, and what each gives its consumers written
  * for knit.cmake, knit.mk and pkg-config.
  *
- * Where things go, under deps/.build/:
- *   pkg/<t>/prefix  the install prefix      pkg/<t>/work   the build tree
- *   pkg/<t>/key     what the build was made from (name, version, integrity,
- *                   kind, options, flags, the compiler's environment and the
- *                   dependencies' keys): the same key is not built again
+ * Where things go: each build is an entry of the build cache
+ * (build_cache.h), named by its key's SHA-256, and under deps/.build/:
+ *   pkg/<t>         a link to the entry: prefix/ (the install prefix), key
+ *                   (what the build was made from: name, version, integrity,
+ *                   kind, options, flags, the compiler and tools, and the
+ *                   dependencies' keys; the same key is not built again)
  *   pkg/<t>/link.cmake, link.mk, consumer (the same, as lines), and
  *                   pc/ (<t>.pc plus the .pc files the package installed,
  *                   copied into deps/.pkgconfig by every run): for consumers
  *   ../knit.env     every package's flags, for knit env
- *   log/<t>.log     every step's output
+ *   log/<t>.log     every step's output, when this project built it
  * (<t> is the package's build name: @acme/libfoo is acme.libfoo.)
  *
  * A failure stops at that package: the ones before it keep their results.

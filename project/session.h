@@ -51,6 +51,7 @@ struct knit_build_event {
 	const char *kind;   /* "cmake", "meson", "autotools", "make" */
 	double seconds;     /* the build's, 0 when up to date */
 	bool up_to_date;
+	bool from_cache;    /* not built: the build cache had its key's entry, made by another project */
 };
 
 typedef void (*knit_warn_fn)(void *ctx, const char *line);

@@ -125,7 +125,7 @@ fi
 # pkg-config: libname requires acme.libgreet, whose flags come along
 flags=$(PKG_CONFIG_PATH="$PWD/deps/.pkgconfig" pkg-config --cflags --libs libname 2>&1)
 case "$flags" in
-*"/pkg/libname/prefix/include"*"/pkg/acme.libgreet/prefix/include"*"-DGREET_EXCLAIM=1"*"libknit_libname.a"*"libknit_acme.libgreet.a"*"-lm"*) ok ;;
+*"$(readlink deps/.build/pkg/libname)/prefix/include"*"$(readlink deps/.build/pkg/acme.libgreet)/prefix/include"*"-DGREET_EXCLAIM=1"*"libknit_libname.a"*"libknit_acme.libgreet.a"*"-lm"*) ok ;;
 *) not_ok "pkg-config libname: $flags" ;;
 esac
 # knit.mk on its own builds every archive

@@ -140,6 +140,8 @@ int main(void) { printf("%d %d %d\n", zed_twice(21), mk_quad(3), deep_value()); 
 E
 expect_run "install three packages that ship build systems" 0 "3 packages in deps/*" "" -- "$KNIT" install mk deep --registry "$R"
 # deep and zed build side by side; mk, which needs zed's prefix, after zed
+# (the build cache emptied first: mk's author built zed into it already)
+rm -rf "$KNIT_CACHE/builds"
 "$KNIT" build --deps >"$TEST_TMP/b.out" 2>"$TEST_TMP/b.err" && ok || not_ok "knit build --deps: $(cat "$TEST_TMP/b.err")"
 for line in "built deep 0.3.0 (cmake) in " "built zed 1.0.0 (cmake) in " "built mk 2.1.0 (make) in "; do
 	grep -q "^$line[0-9.]* s\$" "$TEST_TMP/b.err" && ok || not_ok "no '$line...' line: $(cat "$TEST_TMP/b.err")"
@@ -148,8 +150,26 @@ done
 	not_ok "mk was built before zed, which it needs: $(cat "$TEST_TMP/b.err")"
 [ "$(wc -l <"$TEST_TMP/b.err")" = 3 ] && ok || not_ok "knit build --deps printed more than its three lines: $(cat "$TEST_TMP/b.err")"
 [ -f deps/.build/pkg/zed/prefix/lib/libzed.a ] && [ -f deps/.build/pkg/mk/prefix/lib/libmk.a ] && ok || not_ok "no archives in the prefixes: $(find deps/.build -name '*.a')"
-[ -s deps/.build/log/zed.log ] && ok || not_ok "no log for zed"
+[ -s deps/.build/log/zed.log ] && [ -s deps/.build/pkg/zed/log ] && ok || not_ok "no log for zed"
+# the builds live in the build cache, shared: deps/.build/pkg/<t> links to the entry of its key
+case "$(readlink deps/.build/pkg/zed)" in "$KNIT_CACHE"/builds/v1/????????????????*) ok ;; *) not_ok "deps/.build/pkg/zed: $(ls -ld deps/.build/pkg/zed)" ;; esac
 expect_run "the second time: up to date" 0 "" "3 packages up to date" -- "$KNIT" build --deps
+# another project with the same packages builds nothing: every key's entry is in the cache
+mkdir -p "$TEST_TMP/other" && cd "$TEST_TMP/other" || exit 1
+echo '{ "name": "other", "version": "1.0.0" }' >knit.json
+"$KNIT" install mk deep --registry "$R" >/dev/null 2>&1 || not_ok "install into another project"
+"$KNIT" build --deps 2>"$TEST_TMP/other.err" && ok || not_ok "the other project's build: $(cat "$TEST_TMP/other.err")"
+[ "$(sort "$TEST_TMP/other.err")" = "restored deep 0.3.0 (cmake) from the build cache
+restored mk 2.1.0 (make) from the build cache
+restored zed 1.0.0 (cmake) from the build cache" ] && ok || not_ok "the other project built again: $(cat "$TEST_TMP/other.err")"
+# a damaged entry is not used: removed, built again, its files back
+entry=$(readlink deps/.build/pkg/zed)
+echo '#error tampered' >>"$entry/prefix/include/zed.h"
+rm deps/.build/pkg/zed
+expect_run "a damaged entry is built again" 0 "" "built zed 1.0.0 (cmake) in * s
+2 packages up to date" -- "$KNIT" build --deps
+! grep -q tampered "$entry/prefix/include/zed.h" && ok || not_ok "the damaged entry is still used"
+cd "$TEST_TMP/app" || exit 1
 # --explain: what a key is made of, and what changed since the last build
 expect_run "--explain, up to date" 0 "zed 1.0.0 (cmake): key ????????????????*
 integrity sha512-*
@@ -214,7 +234,7 @@ mkdir -p "$TEST_TMP/app2" && cd "$TEST_TMP/app2" || exit 1
 echo '{ "name": "app2", "version": "1.0.0" }' >knit.json
 "$KNIT" install broken --registry "$R" >/dev/null 2>&1 || not_ok "install broken"
 expect_run "a configure failure: the package, the step, the log, its last lines" 1 "" \
-	"built zed 1.0.0 (cmake) in * s
+	"restored zed 1.0.0 (cmake) from the build cache
 knit: error: broken 0.0.1: cmake configure failed (exit 1); see *deps/.build/log/broken.log
 *this package does not configure*" -- "$KNIT" build --deps
 [ -f deps/.build/pkg/zed/prefix/lib/libzed.a ] && [ -f deps/.build/pkg/zed/key ] && ok || not_ok "the failure took zed's finished build with it"
@@ -262,7 +282,7 @@ expect_run "builds outlive an install" 0 "" "1 package up to date" -- "$KNIT" bu
 # on a terminal, a status line names the packages building
 if command -v script >/dev/null; then
 	rm -rf deps/.build/pkg/zed
-	TERM=xterm script -qec "'$KNIT' build --deps" /dev/null >"$TEST_TMP/tty.out" 2>&1
+	TERM=xterm KNIT_CACHE="$TEST_TMP/cache-tty" script -qec "'$KNIT' build --deps" /dev/null >"$TEST_TMP/tty.out" 2>&1
 	grep -q 'building 0/1: zed' "$TEST_TMP/tty.out" && grep -q 'built zed 1.0.0 (cmake)' "$TEST_TMP/tty.out" && ok ||
 		not_ok "no status line on a terminal: $(cat -A "$TEST_TMP/tty.out" | head -5)"
 fi

@@ -1,0 +1,68 @@
+/*
+ * Built packages in the content store, shared by every project of the
+ * machine, one entry per build key (build_deps.h):
+ *
+ *   <cache>/builds/v1/<key id>/           an entry, immutable once renamed there
+ *       prefix/                          what the build installed
+ *       key, link.cmake, link.mk, consumer, pc/, log
+ *       files                            every file's SHA-512 and mode, and every
+ *                                        link's target: what verifies the entry
+ *   <cache>/builds/v1/<key id>.lock      held while the entry is made
+ *   <cache>/builds/v1/tmp/               entries being made, and their build trees
+ *
+ * An entry is made in tmp/ and renamed into place whole, after the paths of
+ * its temporary folder in its text files (.pc, CMake files, libtool's .la,
+ * *-config scripts) were rewritten to its final one; two processes that need
+ * one key build it once (the second waits on the lock, then takes the
+ * entry). A project links deps/.build/pkg/<t> to the entry; an entry is
+ * verified against its files list each time a project links it, and a
+ * damaged one is removed and built again.
+ */
+#ifndef KNIT_PROJECT_BUILD_CACHE_H
+#define KNIT_PROJECT_BUILD_CACHE_H
+
+#include <stdbool.h>
+
+#include "util/strbuf.h"
+
+struct knit_build_cache {
+	struct strbuf root; /* <cache>/builds/v1, absolute and resolved */
+};
+
+/* Makes root's folders. 0, or KNIT_EIO with one line in *err. */
+int knit_build_cache_open(struct knit_build_cache *bc, const char *cache_dir, struct strbuf *err);
+void knit_build_cache_close(struct knit_build_cache *bc);
+
+/* <root>/<key id> */
+void knit_build_cache_entry(const struct knit_build_cache *bc, const char *key_id, struct strbuf *out);
+
+/* Takes the key's lock (waiting for another process that holds it): a file descriptor, or -1 with *err. */
+int knit_build_cache_lock(const struct knit_build_cache *bc, const char *key_id, struct strbuf *err);
+void knit_build_cache_unlock(int fd);
+
+/*
+ * A fresh folder in tmp/ for the key (made), into *out. 0, or KNIT_EIO
+ * with one line in *err.
+ */
+int knit_build_cache_stage(const struct knit_build_cache *bc, const char *key_id, const char *what,
+			   struct strbuf *out, struct strbuf *err);
+
+/*
+ * Seals the staged folder as the key's entry: its text files' mentions of
+ * stage become the entry's path, its files list is written, and it is
+ * renamed into place. 0, or KNIT_EIO with one line in *err (the stage is
+ * left for the caller to remove).
+ */
+int knit_build_cache_seal(const struct knit_build_cache *bc, const char *key_id, const char *stage,
+			  struct strbuf *err);
+
+/*
+ * Whether the key's entry exists and matches its files list: 1 yes, 0 no
+ * entry, -1 damaged (then it is removed, and *err says what was wrong).
+ */
+int knit_build_cache_check(const struct knit_build_cache *bc, const char *key_id, struct strbuf *err);
+
+/* Removes a folder of tmp/ (a stage or a build tree); best effort. */
+void knit_build_cache_discard(const char *path);
+
+#endif

@@ -1,0 +1,134 @@
+/*
+ * project/build_cache: an entry is staged, its text files' mentions of the
+ * stage rewritten to its final path (binary files left alone), sealed with
+ * a files list and renamed into place; a check finds it whole, finds none
+ * where there is none, and removes one whose file, mode or link changed.
+ */
+#include "conformance.h"
+#include "project/build_cache.h"
+#include "util/fs.h"
+#include "util/tree.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char root[256];
+
+static void put(const char *dir, const char *rel, const char *data, size_t len)
+{
+	struct strbuf path = STRBUF_INIT, err = STRBUF_INIT;
+	bool changed;
+	strbuf_addf(&path, "%s/%s", dir, rel);
+	if (knit_make_parents(path.buf) || knit_write_file_atomic(path.buf, data, len, &changed, &err))
+		fail_msg("cannot write %s: %s", path.buf, err.buf);
+	strbuf_release(&path);
+	strbuf_release(&err);
+}
+
+static void read_back(const char *dir, const char *rel, struct strbuf *out)
+{
+	struct strbuf path = STRBUF_INIT, err = STRBUF_INIT;
+	strbuf_addf(&path, "%s/%s", dir, rel);
+	strbuf_reset(out);
+	if (knit_read_file(path.buf, out, &err))
+		fail_msg("cannot read %s: %s", path.buf, err.buf);
+	strbuf_release(&path);
+	strbuf_release(&err);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	snprintf(root, sizeof(root), "/tmp/knit-test-build-cache-XXXXXX");
+	return mkdtemp(root) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	knit_remove_tree(root);
+	return 0;
+}
+
+/* A staged entry for key with a .pc naming the stage, a binary naming it too, and a link. */
+static void make_entry(struct knit_build_cache *bc, const char *key, struct strbuf *stage)
+{
+	struct strbuf err = STRBUF_INIT, text = STRBUF_INIT;
+	strbuf_reset(stage);
+	assert_int_equal(knit_build_cache_stage(bc, key, "entry", stage, &err), 0);
+	strbuf_addf(&text, "prefix=%s/prefix\nLibs: -L%s/prefix/lib -lz\n", stage->buf, stage->buf);
+	put(stage->buf, "prefix/lib/pkgconfig/z.pc", text.buf, text.len);
+	strbuf_reset(&text);
+	strbuf_add(&text, "\0ELF", 4);
+	strbuf_addstr(&text, stage->buf);
+	put(stage->buf, "prefix/lib/libz.a", text.buf, text.len);
+	struct strbuf link = STRBUF_INIT;
+	strbuf_addf(&link, "%s/prefix/lib/libz.so", stage->buf);
+	assert_int_equal(symlink("libz.a", link.buf), 0);
+	strbuf_release(&link);
+	strbuf_release(&err);
+	strbuf_release(&text);
+}
+
+static void seal_and_check(void **state)
+{
+	(void)state;
+	struct knit_build_cache bc;
+	struct strbuf err = STRBUF_INIT, stage = STRBUF_INIT, entry = STRBUF_INIT, text = STRBUF_INIT,
+		      want = STRBUF_INIT;
+	assert_int_equal(knit_build_cache_open(&bc, root, &err), 0);
+	const char *key = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+	assert_int_equal(knit_build_cache_check(&bc, key, &err), 0); /* none yet */
+	int lock = knit_build_cache_lock(&bc, key, &err);
+	assert_true(lock >= 0);
+	make_entry(&bc, key, &stage);
+	assert_int_equal(knit_build_cache_seal(&bc, key, stage.buf, &err), 0);
+	knit_build_cache_unlock(lock);
+	knit_build_cache_entry(&bc, key, &entry);
+	assert_int_equal(access(stage.buf, F_OK), -1);
+	/* the text file names the entry now; the binary one is as it was */
+	read_back(entry.buf, "prefix/lib/pkgconfig/z.pc", &text);
+	strbuf_addf(&want, "prefix=%s/prefix\nLibs: -L%s/prefix/lib -lz\n", entry.buf, entry.buf);
+	assert_string_equal(text.buf, want.buf);
+	read_back(entry.buf, "prefix/lib/libz.a", &text);
+	assert_memory_equal(text.buf + 4, stage.buf, stage.len);
+	read_back(entry.buf, "files", &text);
+	assert_non_null(strstr(text.buf, "l libz.a prefix/lib/libz.so\n"));
+	assert_non_null(strstr(text.buf, "f 644 "));
+	assert_int_equal(knit_build_cache_check(&bc, key, &err), 1);
+
+	/* a changed file, a changed mode, a changed link: each found, the entry removed */
+	static const char *const damage[] = { "echo x >>'%s/prefix/lib/pkgconfig/z.pc'",
+					      "chmod 755 '%s/prefix/lib/libz.a'",
+					      "ln -sfn /etc/passwd '%s/prefix/lib/libz.so'", "rm '%s/files'" };
+	for (size_t i = 0; i < sizeof(damage) / sizeof(damage[0]); i++) {
+		knit_remove_tree(entry.buf); /* the first round's whole entry */
+		make_entry(&bc, key, &stage);
+		if (knit_build_cache_seal(&bc, key, stage.buf, &err))
+			fail_msg("seal %zu: %s", i, err.buf);
+		char cmd[1024];
+		snprintf(cmd, sizeof(cmd), damage[i], entry.buf);
+		assert_int_equal(system(cmd), 0);
+		strbuf_reset(&err);
+		assert_int_equal(knit_build_cache_check(&bc, key, &err), -1);
+		assert_non_null(strstr(err.buf, "does not match its files list"));
+		assert_int_equal(access(entry.buf, F_OK), -1);
+	}
+	knit_build_cache_close(&bc);
+	strbuf_release(&err);
+	strbuf_release(&stage);
+	strbuf_release(&entry);
+	strbuf_release(&text);
+	strbuf_release(&want);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(seal_and_check),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
