@@ -15,12 +15,13 @@
 
 #define VERSION_OUTPUT_MAX (64u << 10)
 
-/* The first word of a CC-style variable, or fallback. */
-static char *first_word(const char *var, const char *fallback)
+/* The first word of a CC-style variable, or fallback; *rest the words after it. */
+static char *first_word(const char *var, const char *fallback, const char **rest)
 {
 	const char *v = knit_build_env_get(var);
 	v += strspn(v, " \t");
 	size_t n = strcspn(v, " \t");
+	*rest = v + n + strspn(v + n, " \t");
 	return n ? knit_xmemdupz(v, n) : knit_xstrdup(fallback);
 }
 
@@ -84,17 +85,24 @@ static void tool_line(const char *name, const char *command, const char *arg, st
 
 void knit_build_toolchain(enum knit_build_kind kind, struct strbuf *out)
 {
-	char *cc = first_word("CC", "cc");
+	const char *rest;
+	char *cc = first_word("CC", "cc", &rest);
 	strbuf_addstr(out, "compiler ");
 	resolved(cc, out);
 	strbuf_addch(out, '\n');
+	if (*rest) /* CC="gcc -m32" */
+		strbuf_addf(out, "compiler-words %s\n", rest);
 	tool_line("compiler-version", cc, "--version", out);
 	tool_line("compiler-target", cc, "-dumpmachine", out);
 	free(cc);
 	switch (kind) {
 	case KNIT_BUILD_SOURCES: {
-		char *ar = first_word("AR", "ar");
-		tool_line("tool ar", ar, "--version", out);
+		char *ar = first_word("AR", "ar", &rest);
+		strbuf_addstr(out, "tool ar ");
+		resolved(ar, out);
+		strbuf_addch(out, ' ');
+		first_line(ar, "--version", out);
+		strbuf_addch(out, '\n');
 		free(ar);
 		break;
 	}

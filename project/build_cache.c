@@ -113,11 +113,20 @@ static int by_path(const void *a, const void *b)
 	return strcmp(((const struct item *)a)->path, ((const struct item *)b)->path);
 }
 
+static bool skipped(const char *name, const char *const *skip)
+{
+	for (; skip && *skip; skip++)
+		if (!strcmp(name, *skip))
+			return true;
+	return false;
+}
+
 /*
- * Every file and link below dir (links not followed), sorted by path; an
- * explicit stack of folders, not recursion. 0, or KNIT_EIO with one line.
+ * Every file and link below dir (links not followed, folders named in skip
+ * left out), sorted by path; an explicit stack of folders, not recursion.
+ * 0, or KNIT_EIO with one line.
  */
-static int walk(const char *dir, struct items *out, struct strbuf *err)
+static int walk(const char *dir, struct items *out, struct strbuf *err, const char *const *skip)
 {
 	char **stack = NULL;
 	size_t depth = 0, alloc = 0;
@@ -150,6 +159,8 @@ static int walk(const char *dir, struct items *out, struct strbuf *err)
 					    out->n >= ENTRIES_MAX ? "too many files" : "a file name with a newline");
 				rc = KNIT_EIO;
 				strbuf_release(&sub);
+			} else if (S_ISDIR(st.st_mode) && skipped(e->d_name, skip)) {
+				strbuf_release(&sub);
 			} else if (S_ISDIR(st.st_mode)) {
 				KNIT_ALLOC_GROW(stack, depth + 1, alloc);
 				stack[depth++] = strbuf_detach(&sub, NULL);
@@ -175,10 +186,10 @@ static int walk(const char *dir, struct items *out, struct strbuf *err)
 }
 
 /* The files list of dir: "f <mode> <sha512> <path>" and "l <target> <path>" lines, its own "files" left out. */
-static int files_list(const char *dir, struct strbuf *out, struct strbuf *err)
+static int files_list(const char *dir, struct strbuf *out, struct strbuf *err, const char *const *skip)
 {
 	struct items it = { 0 };
-	int rc = walk(dir, &it, err);
+	int rc = walk(dir, &it, err, skip);
 	struct strbuf path = STRBUF_INIT, data = STRBUF_INIT, hex = STRBUF_INIT;
 	for (size_t i = 0; i < it.n && !rc; i++) {
 		if (!strcmp(it.v[i].path, "files"))
@@ -214,11 +225,28 @@ static int files_list(const char *dir, struct strbuf *out, struct strbuf *err)
 	return rc;
 }
 
+int knit_build_cache_tree_digest(const char *dir, struct strbuf *out, struct strbuf *err)
+{
+	/* what the folder's own builds and tools leave beside its sources is not the package */
+	static const char *const skip[] = { ".git", "deps", "node_modules", NULL };
+	struct strbuf list = STRBUF_INIT;
+	int rc = files_list(dir, &list, err, skip);
+	if (!rc) {
+		struct knit_hasher *h = knit_hasher_new(KNIT_HASH_SHA256);
+		struct knit_integrity d;
+		knit_hasher_update(h, list.buf, list.len);
+		knit_hasher_finish(h, &d);
+		knit_integrity_hex(&d, out);
+	}
+	strbuf_release(&list);
+	return rc;
+}
+
 /* In every text file below dir (no NUL byte), each "from" becomes "to". */
 static int relocate(const char *dir, const char *from, const char *to, struct strbuf *err)
 {
 	struct items it = { 0 };
-	int rc = walk(dir, &it, err);
+	int rc = walk(dir, &it, err, NULL);
 	struct strbuf path = STRBUF_INIT, data = STRBUF_INIT, next = STRBUF_INIT;
 	size_t flen = strlen(from);
 	for (size_t i = 0; i < it.n && !rc; i++) {
@@ -258,7 +286,7 @@ int knit_build_cache_seal(const struct knit_build_cache *bc, const char *key_id,
 	knit_build_cache_entry(bc, key_id, &entry);
 	int rc = relocate(stage, stage, entry.buf, err);
 	if (!rc)
-		rc = files_list(stage, &list, err);
+		rc = files_list(stage, &list, err, NULL);
 	if (!rc) {
 		bool changed;
 		strbuf_addf(&path, "%s/files", stage);
@@ -286,7 +314,7 @@ int knit_build_cache_check(const struct knit_build_cache *bc, const char *key_id
 	} else {
 		strbuf_addf(&path, "%s/files", entry.buf);
 		if (!S_ISDIR(st.st_mode) || knit_read_file(path.buf, &want, &scratch) ||
-		    files_list(entry.buf, &got, &scratch) || got.len != want.len || memcmp(got.buf, want.buf, got.len)) {
+		    files_list(entry.buf, &got, &scratch, NULL) || got.len != want.len || memcmp(got.buf, want.buf, got.len)) {
 			strbuf_addf(err, "the build cache's entry '%s' does not match its files list; building it again",
 				    entry.buf);
 			/* out of the way first, so that nobody links it while it goes */

@@ -62,6 +62,14 @@ int knit_build_cache_seal(const struct knit_build_cache *bc, const char *key_id,
  */
 int knit_build_cache_check(const struct knit_build_cache *bc, const char *key_id, struct strbuf *err);
 
+/*
+ * The hex SHA-256 of what dir holds (every file's path, mode and SHA-512,
+ * every link's target; .git, deps and node_modules folders left out), for
+ * the key of a package that has no integrity: a file: folder. 0, or
+ * KNIT_EIO with one line in *err.
+ */
+int knit_build_cache_tree_digest(const char *dir, struct strbuf *out, struct strbuf *err);
+
 /* Removes a folder of tmp/ (a stage or a build tree); best effort. */
 void knit_build_cache_discard(const char *path);
 

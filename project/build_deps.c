@@ -328,8 +328,8 @@ static void key_id(const struct strbuf *key, struct strbuf *out)
 	knit_integrity_hex(&d, out);
 }
 
-static void make_key(const struct build *b, size_t i, const struct knit_build_opts *o, bool shared,
-		     const struct strbuf *toolchain)
+static int make_key(const struct build *b, size_t i, const struct knit_build_opts *o, bool shared,
+		    const struct strbuf *toolchain, struct strbuf *err)
 {
 	struct pkg *p = &b->p[i];
 	struct strbuf *k = &p->key;
@@ -337,16 +337,27 @@ static void make_key(const struct build *b, size_t i, const struct knit_build_op
 	strbuf_addf(k, "name %s\nversion %s\n", p->lock->name, p->lock->version);
 	/* the bytes it is built from: its integrity, whichever registry served them; else where it came from
 	 * (a git commit) */
-	if (p->lock->integrity)
+	if (p->lock->integrity) {
 		strbuf_addf(k, "integrity %s\n", p->lock->integrity);
-	else
+	} else {
 		strbuf_addf(k, "resolved %s\n", p->lock->resolved ? p->lock->resolved : "");
+		/* a folder (file:) changes under the same name: what it holds now is the input */
+		if (p->lock->resolved && !strncmp(p->lock->resolved, "file:", 5)) {
+			struct strbuf digest = STRBUF_INIT;
+			int rc = knit_build_cache_tree_digest(p->dir.buf, &digest, err);
+			strbuf_addf(k, "content %s\n", digest.buf);
+			strbuf_release(&digest);
+			if (rc)
+				return rc;
+		}
+	}
 	strbuf_addf(k, "kind %s\nroot %s\nshared %d\ndebug %d\n", knit_build_kind_name(p->kind),
 		    p->m.c.root ? p->m.c.root : "", shared, o->debug);
 	for (size_t j = 0; j < p->m.c.options.n; j++)
 		strbuf_addf(k, "option %s\n", p->m.c.options.items[j]);
-	/* the tools themselves are named by the toolchain lines, whatever PATH found them */
-	static const char *const vars[] = { "CC", "CFLAGS", "CPPFLAGS", "LDFLAGS", "AR" };
+	/* CC and AR, and PATH, are in the toolchain lines as the tools they name (CMake sets
+	 * CC=/usr/bin/cc for what it runs: the same compiler as CC unset, the same key) */
+	static const char *const vars[] = { "CFLAGS", "CPPFLAGS", "LDFLAGS" };
 	for (size_t j = 0; j < sizeof(vars) / sizeof(vars[0]); j++) {
 		const char *v = getenv(vars[j]);
 		strbuf_addf(k, "env %s=%s\n", vars[j], v ? v : "");
@@ -371,6 +382,7 @@ static void make_key(const struct build *b, size_t i, const struct knit_build_op
 	for (size_t d = 0; d < p->ndeps; d++)
 		strbuf_addf(k, "dep %s %s\n", b->p[p->deps[d]].lock->name, b->p[p->deps[d]].key_id.buf);
 	key_id(k, &p->key_id);
+	return 0;
 }
 
 /* Whether deps/.build/pkg/<t> links to the entry of p's key (whose key file says so too). */
@@ -1035,7 +1047,8 @@ static int plan_open(struct plan *pl, const struct knit_build_opts *o, const cha
 		pl->shared_of[i] = o->shared || p->m.c.shared;
 		if (!pl->toolchain[p->kind].len)
 			knit_build_toolchain(p->kind, &pl->toolchain[p->kind]);
-		make_key(b, i, o, pl->shared_of[i], &pl->toolchain[p->kind]);
+		if ((rc = make_key(b, i, o, pl->shared_of[i], &pl->toolchain[p->kind], err)))
+			return rc;
 		if (b->cache.root.len) {
 			knit_build_cache_entry(&b->cache, p->key_id.buf, &p->entry);
 			strbuf_addf(&p->prefix, "%s/prefix", p->entry.buf);

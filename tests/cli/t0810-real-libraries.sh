@@ -66,6 +66,7 @@ add_executable(app main.c)
 target_link_libraries(app PRIVATE knit::deps)
 E
 cmake -S . -B build >"$TEST_TMP/cmake.log" 2>&1 && cmake --build build >>"$TEST_TMP/cmake.log" 2>&1 && ok || not_ok "CMake: $(tail -15 "$TEST_TMP/cmake.log")"
+grep -q "^10 packages up to date" "$TEST_TMP/cmake.log" && ok || not_ok "configuring built again: $(grep -m3 '^built' "$TEST_TMP/cmake.log")"
 [ "$(./build/app)" = "$want" ] && static_only build/app && ok || not_ok "the CMake app printed '$(./build/app 2>&1)'; ldd: $(ldd build/app)"
 cat >Makefile <<'E'
 include deps/knit.mk
