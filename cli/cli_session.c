@@ -16,7 +16,8 @@ static void on_built(void *ctx, const struct knit_build_event *e)
 	if (e->up_to_date)
 		cs->up_to_date++;
 	else if (e->from_cache)
-		fprintf(cs->cli->err, "restored %s %s (%s) from the build cache\n", e->name, e->version, e->kind);
+		fprintf(cs->cli->err, "restored %s %s (%s) from the %sbuild cache\n", e->name, e->version, e->kind,
+			e->remote ? "remote " : "");
 	else
 		fprintf(cs->cli->err, "built %s %s (%s) in %.1f s\n", e->name, e->version, e->kind, e->seconds);
 }

@@ -5,6 +5,9 @@
 #include "util/tree.h"
 #include "util/xalloc.h"
 
+#include <archive.h>
+#include <archive_entry.h>
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -284,11 +287,16 @@ int knit_build_cache_seal(const struct knit_build_cache *bc, const char *key_id,
 {
 	struct strbuf entry = STRBUF_INIT, list = STRBUF_INIT, path = STRBUF_INIT;
 	knit_build_cache_entry(bc, key_id, &entry);
-	int rc = relocate(stage, stage, entry.buf, err);
+	/* where its paths point: made the entry's path by the rewrite, read by whoever unpacks it elsewhere */
+	strbuf_addf(&path, "%s/origin", stage);
+	bool changed;
+	int rc = knit_write_file_atomic(path.buf, stage, strlen(stage), &changed, err);
+	if (!rc)
+		rc = relocate(stage, stage, entry.buf, err);
 	if (!rc)
 		rc = files_list(stage, &list, err, NULL);
 	if (!rc) {
-		bool changed;
+		strbuf_reset(&path);
 		strbuf_addf(&path, "%s/files", stage);
 		rc = knit_write_file_atomic(path.buf, list.buf, list.len, &changed, err);
 	}
@@ -332,4 +340,222 @@ int knit_build_cache_check(const struct knit_build_cache *bc, const char *key_id
 	strbuf_release(&path);
 	strbuf_release(&scratch);
 	return result;
+}
+
+/* --- an entry as one archive, for a remote cache (build_remote.h) ------------------------ */
+
+#define ARCHIVE_MAX (1u << 30)
+
+static la_ssize_t to_strbuf(struct archive *a, void *ctx, const void *buf, size_t n)
+{
+	(void)a;
+	struct strbuf *out = ctx;
+	if (out->len + n > ARCHIVE_MAX)
+		return -1;
+	strbuf_add(out, buf, n);
+	return (la_ssize_t)n;
+}
+
+int knit_build_cache_pack(const struct knit_build_cache *bc, const char *key_id, struct strbuf *tgz,
+			  struct strbuf *err)
+{
+	struct strbuf entry = STRBUF_INIT, path = STRBUF_INIT, data = STRBUF_INIT;
+	knit_build_cache_entry(bc, key_id, &entry);
+	struct items it = { 0 };
+	int rc = walk(entry.buf, &it, err, NULL);
+	struct archive *a = archive_write_new();
+	struct archive_entry *e = archive_entry_new();
+	if (!a || !e)
+		abort();
+	if (!rc && (archive_write_set_format_pax_restricted(a) || archive_write_add_filter_gzip(a) ||
+		    archive_write_set_options(a, "gzip:!timestamp") || archive_write_set_bytes_in_last_block(a, 1) ||
+		    archive_write_open(a, tgz, NULL, to_strbuf, NULL))) {
+		strbuf_addf(err, "cannot write an archive: %s", archive_error_string(a));
+		rc = KNIT_EIO;
+	}
+	for (size_t i = 0; i < it.n && !rc; i++) {
+		strbuf_reset(&path);
+		strbuf_addf(&path, "%s/%s", entry.buf, it.v[i].path);
+		archive_entry_clear(e);
+		archive_entry_set_pathname(e, it.v[i].path);
+		archive_entry_set_mtime(e, 0, 0);
+		archive_entry_set_perm(e, it.v[i].mode);
+		strbuf_reset(&data);
+		if (it.v[i].link) {
+			char target[4096];
+			ssize_t n = readlink(path.buf, target, sizeof(target) - 1);
+			if (n < 0) {
+				strbuf_addf(err, "cannot read the link '%s'", path.buf);
+				rc = KNIT_EIO;
+				break;
+			}
+			target[n] = '\0';
+			archive_entry_set_filetype(e, AE_IFLNK);
+			archive_entry_set_symlink(e, target);
+			archive_entry_set_size(e, 0);
+		} else {
+			if ((rc = knit_read_regular_file(path.buf, &data, err)))
+				break;
+			archive_entry_set_filetype(e, AE_IFREG);
+			archive_entry_set_size(e, (la_int64_t)data.len);
+		}
+		if (archive_write_header(a, e) != ARCHIVE_OK ||
+		    (data.len && archive_write_data(a, data.buf, data.len) != (la_ssize_t)data.len)) {
+			strbuf_addf(err, "cannot archive '%s': %s", path.buf, archive_error_string(a));
+			rc = KNIT_EIO;
+		}
+	}
+	if (!rc && archive_write_close(a) != ARCHIVE_OK) {
+		strbuf_addf(err, "cannot finish the archive of '%s': %s", entry.buf, archive_error_string(a));
+		rc = KNIT_EIO;
+	}
+	archive_entry_free(e);
+	archive_write_free(a);
+	items_release(&it);
+	strbuf_release(&entry);
+	strbuf_release(&path);
+	strbuf_release(&data);
+	return rc;
+}
+
+/* A path from an archive that stays below the folder it is unpacked in: relative, no "..", no empty part. */
+static bool plain_path(const char *p)
+{
+	if (!*p || *p == '/' || strlen(p) > 1024)
+		return false;
+	for (const char *s = p; *s;) {
+		size_t n = strcspn(s, "/");
+		if (!n || (n == 1 && s[0] == '.') || (n == 2 && s[0] == '.' && s[1] == '.'))
+			return false;
+		s += n + (s[n] == '/');
+		if (s[-1] == '/' && !*s)
+			return false;
+	}
+	return !strchr(p, '\n');
+}
+
+/* Unpacks tgz into dir: regular files and links only, every path and link target kept below it. */
+static int unpack(const void *tgz, size_t len, const char *dir, struct strbuf *err)
+{
+	struct archive *a = archive_read_new();
+	if (!a)
+		abort();
+	archive_read_support_filter_gzip(a);
+	archive_read_support_format_tar(a);
+	int rc = 0;
+	if (archive_read_open_memory(a, tgz, len) != ARCHIVE_OK) {
+		strbuf_addf(err, "not a build archive: %s", archive_error_string(a));
+		rc = KNIT_EPARSE;
+	}
+	struct strbuf path = STRBUF_INIT, data = STRBUF_INIT;
+	size_t entries = 0, bytes = 0;
+	struct archive_entry *e;
+	for (int r; !rc && (r = archive_read_next_header(a, &e)) != ARCHIVE_EOF;) {
+		const char *name = r == ARCHIVE_OK ? archive_entry_pathname(e) : NULL;
+		if (!name || !plain_path(name) || ++entries > ENTRIES_MAX) {
+			strbuf_addf(err, "a build archive entry that cannot be unpacked safely: '%s'", name ? name : "?");
+			rc = KNIT_EPARSE;
+			break;
+		}
+		strbuf_reset(&path);
+		strbuf_addf(&path, "%s/%s", dir, name);
+		if (knit_make_parents(path.buf)) {
+			strbuf_addf(err, "cannot make the folder for '%s': %s", path.buf, strerror(errno));
+			rc = KNIT_EIO;
+			break;
+		}
+		mode_t type = archive_entry_filetype(e);
+		if (type == AE_IFLNK) {
+			const char *target = archive_entry_symlink(e);
+			/* a link's target relative and without "..": it cannot lead out of the entry */
+			if (!target || !plain_path(target) || symlink(target, path.buf)) {
+				strbuf_addf(err, "a build archive link that cannot be unpacked safely: '%s'", name);
+				rc = KNIT_EPARSE;
+			}
+			continue;
+		}
+		if (type != AE_IFREG) {
+			strbuf_addf(err, "a build archive entry that is not a file or a link: '%s'", name);
+			rc = KNIT_EPARSE;
+			break;
+		}
+		strbuf_reset(&data);
+		const void *buf;
+		size_t n;
+		la_int64_t off;
+		while (!rc && (r = archive_read_data_block(a, &buf, &n, &off)) == ARCHIVE_OK) {
+			if ((bytes += n) > ARCHIVE_MAX * 2u) {
+				strbuf_addstr(err, "a build archive that unpacks to more than 2 GiB");
+				rc = KNIT_EPARSE;
+			}
+			strbuf_add(&data, buf, n);
+		}
+		if (!rc && r != ARCHIVE_EOF) {
+			strbuf_addf(err, "a damaged build archive: %s", archive_error_string(a));
+			rc = KNIT_EPARSE;
+		}
+		/* O_EXCL: a second entry of the same name, or one below a link, is refused */
+		int fd = rc ? -1 : open(path.buf, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+					archive_entry_perm(e) & 0755);
+		if (!rc && (fd < 0 || write(fd, data.buf, data.len) != (ssize_t)data.len)) {
+			strbuf_addf(err, "cannot unpack '%s': %s", path.buf, strerror(errno));
+			rc = KNIT_EIO;
+		}
+		if (fd >= 0)
+			close(fd);
+		if (!rc)
+			chmod(path.buf, archive_entry_perm(e) & 0755);
+	}
+	archive_read_free(a);
+	strbuf_release(&path);
+	strbuf_release(&data);
+	return rc;
+}
+
+int knit_build_cache_unpack(const struct knit_build_cache *bc, const char *key_id, const void *tgz, size_t len,
+			    struct strbuf *err)
+{
+	struct strbuf stage = STRBUF_INIT, entry = STRBUF_INIT, want = STRBUF_INIT, got = STRBUF_INIT,
+		      path = STRBUF_INIT, origin = STRBUF_INIT, scratch = STRBUF_INIT;
+	knit_build_cache_entry(bc, key_id, &entry);
+	int rc = knit_build_cache_stage(bc, key_id, "fetched", &stage, err);
+	if (!rc)
+		rc = unpack(tgz, len, stage.buf, err);
+	/* whole as it was made: its files list holds */
+	strbuf_addf(&path, "%s/files", stage.buf);
+	if (!rc && (knit_read_file(path.buf, &want, &scratch) || files_list(stage.buf, &got, &scratch, NULL) ||
+		    got.len != want.len || memcmp(got.buf, want.buf, got.len))) {
+		strbuf_addstr(err, "a build archive whose files do not match its files list");
+		rc = KNIT_EPARSE;
+	}
+	strbuf_reset(&path);
+	strbuf_addf(&path, "%s/origin", stage.buf);
+	if (!rc && (knit_read_file(path.buf, &origin, &scratch) || origin.buf[0] != '/' || strchr(origin.buf, '\n'))) {
+		strbuf_addstr(err, "a build archive without the path it was made at");
+		rc = KNIT_EPARSE;
+	}
+	/* its paths made this machine's, then listed again */
+	if (!rc && strcmp(origin.buf, entry.buf))
+		rc = relocate(stage.buf, origin.buf, entry.buf, err);
+	strbuf_reset(&got);
+	if (!rc && !(rc = files_list(stage.buf, &got, err, NULL))) {
+		bool changed;
+		strbuf_reset(&path);
+		strbuf_addf(&path, "%s/files", stage.buf);
+		rc = knit_write_file_atomic(path.buf, got.buf, got.len, &changed, err);
+	}
+	if (!rc && rename(stage.buf, entry.buf)) {
+		strbuf_addf(err, "cannot put the build of '%s' in place: %s", entry.buf, strerror(errno));
+		rc = KNIT_EIO;
+	}
+	if (rc && stage.len)
+		knit_remove_tree(stage.buf);
+	strbuf_release(&stage);
+	strbuf_release(&entry);
+	strbuf_release(&want);
+	strbuf_release(&got);
+	strbuf_release(&path);
+	strbuf_release(&origin);
+	strbuf_release(&scratch);
+	return rc;
 }

@@ -70,6 +70,23 @@ int knit_build_cache_check(const struct knit_build_cache *bc, const char *key_id
  */
 int knit_build_cache_tree_digest(const char *dir, struct strbuf *out, struct strbuf *err);
 
+/*
+ * The key's entry as one .tgz (paths relative to it, links as links), into
+ * *tgz, for a remote cache. 0, or KNIT_EIO with one line in *err.
+ */
+int knit_build_cache_pack(const struct knit_build_cache *bc, const char *key_id, struct strbuf *tgz,
+			  struct strbuf *err);
+/*
+ * An archive from a remote cache made the key's entry: unpacked into tmp/
+ * (files and links only, every path and link target below it), checked
+ * against its files list, its paths (those of the entry it was made as, in
+ * its "origin" file) made this machine's, listed again and renamed into
+ * place. Under the key's lock. 0, or KNIT_EPARSE (an archive that is not
+ * whole or not safe) or KNIT_EIO, with one line in *err; nothing is left.
+ */
+int knit_build_cache_unpack(const struct knit_build_cache *bc, const char *key_id, const void *tgz, size_t len,
+			    struct strbuf *err);
+
 /* Removes a folder of tmp/ (a stage or a build tree); best effort. */
 void knit_build_cache_discard(const char *path);
 

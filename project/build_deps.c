@@ -1,5 +1,6 @@
 #include "build_deps.h"
 #include "build_cache.h"
+#include "build_remote.h"
 #include "buildfiles.h"
 #include "txn.h"
 #include "resolver/lockfile.h"
@@ -718,7 +719,7 @@ static void *build_worker(void *arg)
 			strbuf_add(q->log_tail, tail.buf, tail.len);
 		} else if (!rc) {
 			struct knit_build_event e = { p->lock->name, p->lock->version, knit_build_kind_name(p->kind),
-						      seconds, false, cached };
+						      seconds, false, cached, false };
 			knit_session_built(q->s, &e);
 		}
 		strbuf_release(&err);
@@ -1057,6 +1058,41 @@ static int plan_open(struct plan *pl, const struct knit_build_opts *o, const cha
 	return 0;
 }
 
+/*
+ * Package i, not up to date here, linked to its key's entry when the local
+ * build cache has it or the remote one gives it (*todo cleared, a line
+ * saying where it came from); else left to build. A remote cache that fails
+ * is a warning. 0, or an error linking the entry.
+ */
+static int take_cached(struct knit_session *s, const struct build *b, size_t i, const struct knit_build_remote *remote,
+		       bool *todo, struct strbuf *err)
+{
+	const struct pkg *p = &b->p[i];
+	int lock = knit_build_cache_lock(&b->cache, p->key_id.buf, err);
+	if (lock < 0)
+		return KNIT_EIO;
+	struct strbuf why = STRBUF_INIT;
+	bool from_remote = false;
+	int found = knit_build_cache_check(&b->cache, p->key_id.buf, &why);
+	strbuf_reset(&why); /* a damaged entry is gone: the remote cache or a build makes it again */
+	if (found != 1 && remote->url) {
+		found = knit_build_remote_get(remote, &b->cache, p->key_id.buf, &why);
+		if (found < 0)
+			knit_session_warn(s, "%s %s: %s; building it here", p->lock->name, p->lock->version, why.buf);
+		from_remote = found == 1;
+	}
+	strbuf_release(&why);
+	int rc = found == 1 ? link_entry(p, err) : 0;
+	knit_build_cache_unlock(lock);
+	if (found == 1 && !rc) {
+		*todo = false;
+		struct knit_build_event e = { p->lock->name, p->lock->version, knit_build_kind_name(p->kind), 0, false,
+					      true, from_remote };
+		knit_session_built(s, &e);
+	}
+	return rc;
+}
+
 int knit_build_deps(struct knit_session *s, const struct knit_build_opts *o, struct strbuf *err,
 		    struct strbuf *log_tail)
 {
@@ -1069,12 +1105,25 @@ int knit_build_deps(struct knit_session *s, const struct knit_build_opts *o, str
 		const struct pkg *p = &b->p[i];
 		if (up_to_date(p)) {
 			struct knit_build_event e = { p->lock->name, p->lock->version, knit_build_kind_name(p->kind), 0, true,
-						      false };
+						      false, false };
 			knit_session_built(s, &e);
 		} else {
 			todo[i] = true;
 		}
 	}
+	/* what the local or the remote build cache has needs no build, nor any tool */
+	struct knit_build_remote remote;
+	if (!rc)
+		rc = knit_build_remote_open(&remote, &s->cfg, s->fetch, o->push, err);
+	else
+		memset(&remote, 0, sizeof(remote));
+	for (size_t o_i = 0; o_i < b->n && !rc; o_i++) {
+		size_t i = pl.order[o_i];
+		if (todo[i])
+			rc = take_cached(s, b, i, &remote, &todo[i], err);
+	}
+	bool *built_now = knit_xcalloc(b->n ? b->n : 1, sizeof(*built_now));
+	memcpy(built_now, todo, b->n * sizeof(*todo));
 	/* every tool first: a missing one stops the build before anything is built */
 	size_t ntodo = 0;
 	for (size_t i = 0; i < b->n && !rc; i++) {
@@ -1098,6 +1147,15 @@ int knit_build_deps(struct knit_session *s, const struct knit_build_opts *o, str
 		rc = check_duplicate_modules(b, &pl.project, err);
 	if (!rc && ntodo) /* nm reads every archive: only when something was built */
 		warn_duplicate_symbols(s, b, pl.shared_of);
+	for (size_t o_i = 0; !rc && remote.push && o_i < b->n; o_i++) {
+		size_t i = pl.order[o_i];
+		struct strbuf why = STRBUF_INIT;
+		if (built_now[i] && knit_build_remote_put(&remote, &b->cache, b->p[i].key_id.buf, &why))
+			knit_session_warn(s, "%s %s: %s", b->p[i].lock->name, b->p[i].lock->version, why.buf);
+		strbuf_release(&why);
+	}
+	free(built_now);
+	knit_build_remote_close(&remote);
 	if (!rc)
 		rc = publish_pc(b, err);
 	if (!rc)

@@ -42,6 +42,7 @@ struct knit_build_opts {
 	bool debug;   /* Debug rather than Release */
 	bool shared;  /* shared libraries for every package (else each one's c.shared) */
 	int jobs;     /* for each build step; 0: the machine's cores, shared by the builds running */
+	bool push;    /* send what is built to the remote build cache (build_remote.h) */
 };
 
 /*

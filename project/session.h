@@ -52,6 +52,7 @@ struct knit_build_event {
 	double seconds;     /* the build's, 0 when up to date */
 	bool up_to_date;
 	bool from_cache;    /* not built: the build cache had its key's entry, made by another project */
+	bool remote;        /* ... fetched from the remote build cache */
 };
 
 typedef void (*knit_warn_fn)(void *ctx, const char *line);
