@@ -88,7 +88,22 @@ struct knit_build_req {
 	const char *const *pkgconfig; /* c.pkgconfig's modules: compiled against, and its .pc Requires them */
 	size_t npkgconfig;
 	const char *lib_name;         /* its library: lib<lib_name>.a (or .so), and <lib_name>.pc */
+	/*
+	 * Every step in a sandbox (bubblewrap): no network, the file system
+	 * read-only but for work_dir and prefix, a private /tmp, HOME a folder
+	 * of work_dir. Paths given here must be resolved (no link on the way):
+	 * under /tmp only these are visible: src_dir, dep_prefixes and the -I
+	 * folders of dep_cflags.
+	 */
+	bool sandbox;
 };
+
+/*
+ * Whether builds can run sandboxed here: bubblewrap on PATH and able to
+ * make its namespaces. 0, or KNIT_ENOTFOUND with one line in *err saying
+ * why and what to do (install bubblewrap, or build with --no-sandbox).
+ */
+int knit_build_sandbox_check(struct strbuf *err);
 
 /* Why a build failed: the step and how it ended. */
 struct knit_build_failure {

@@ -164,6 +164,7 @@ static int compile_all(struct build *b, struct knit_args *objects, struct strbuf
 			knit_args_add(&a, obj.buf);
 			knit_args_add(objects, obj.buf);
 			strbuf_release(&obj);
+			knit_build_sandboxed(b, &a, r->src_dir);
 			if (!rc)
 				rc = knit_build_start((const char *const *)a.v, r->src_dir, &b->env, b->log_fd,
 						      &pids[(head + running) % jobs], err);

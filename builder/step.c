@@ -5,6 +5,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 void knit_args_add(struct knit_args *a, const char *s)
 {
@@ -56,9 +57,50 @@ int knit_build_failed(struct build *b, const char *name, const struct knit_build
 	return KNIT_EIO;
 }
 
+/* path with its leading folders when it lies under /tmp, which the sandbox makes its own: bound there again. */
+static void bind(struct knit_args *w, const char *how, const char *path)
+{
+	if (!path || !*path)
+		return;
+	knit_args_add(w, how);
+	knit_args_add(w, path);
+	knit_args_add(w, path);
+}
+
+void knit_build_sandboxed(struct build *b, struct knit_args *a, const char *dir)
+{
+	const struct knit_build_req *r = b->req;
+	if (!r->sandbox)
+		return;
+	struct knit_args w = { 0 };
+	static const char *const head[] = { "bwrap", "--die-with-parent", "--unshare-net", "--unshare-ipc",
+					    "--unshare-uts", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
+					    "--tmpfs", "/tmp", NULL };
+	for (const char *const *h = head; *h; h++)
+		knit_args_add(&w, *h);
+	/* what it reads, where /tmp hid it */
+	bind(&w, "--ro-bind-try", r->src_dir);
+	for (size_t i = 0; i < r->ndeps; i++)
+		bind(&w, "--ro-bind-try", r->dep_prefixes[i]);
+	for (size_t i = 0; i < r->ndep_cflags; i++)
+		if (!strncmp(r->dep_cflags[i], "-I", 2))
+			bind(&w, "--ro-bind-try", r->dep_cflags[i] + 2);
+	/* what it writes */
+	bind(&w, "--bind", r->work_dir);
+	bind(&w, "--bind", r->prefix);
+	knit_args_add(&w, "--chdir");
+	knit_args_add(&w, dir);
+	knit_args_add(&w, "--");
+	for (size_t i = 0; i < a->n; i++)
+		knit_args_add(&w, a->v[i]);
+	knit_args_release(a);
+	*a = w;
+}
+
 int knit_build_step(struct build *b, const char *name, struct knit_args *a, const char *dir, struct strbuf *err)
 {
 	struct knit_build_status st;
+	knit_build_sandboxed(b, a, dir);
 	int rc = knit_build_exec((const char *const *)a->v, dir, &b->env, b->log_fd, &st, err);
 	knit_args_release(a);
 	if (rc)

@@ -33,7 +33,10 @@ struct build {
 	char jobs[16];
 };
 
-/* Runs a (released after) in dir; a failure fills in *b->fail and the one-line error. */
+/* a as the sandbox runs it (bwrap ... -- a), when the build is sandboxed; else a as it is. */
+void knit_build_sandboxed(struct build *b, struct knit_args *a, const char *dir);
+
+/* Runs a (released after) in dir, sandboxed when the build is; a failure fills in *b->fail and the one-line error. */
 int knit_build_step(struct build *b, const char *name, struct knit_args *a, const char *dir, struct strbuf *err);
 /* The error for step name ending as st says: "<name> <version>: <kind> <step> failed (exit N); see <log>". */
 int knit_build_failed(struct build *b, const char *name, const struct knit_build_status *st, struct strbuf *err);

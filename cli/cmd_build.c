@@ -14,18 +14,19 @@
 #include <string.h>
 
 static const char *const build_usage[] = {
-	"knit build [--deps] [--debug] [--shared] [--push] [-j <jobs>] [-- <args for the build script>]",
+	"knit build [--deps] [--debug] [--shared] [--push] [--no-sandbox] [-j <jobs>] [-- <args for the build script>]",
 	"knit build --explain <pkg> [--debug] [--shared]", NULL };
 
 int cmd_build(int argc, const char **argv, struct knit_cli *cli)
 {
-	int deps_only = 0, debug = 0, shared = 0, push = 0;
+	int deps_only = 0, debug = 0, shared = 0, push = 0, no_sandbox = 0;
 	const char *jobs_arg = NULL, *explain = NULL;
 	const struct knit_option opts[] = {
 		KNIT_OPT_BOOL_(0, "deps", &deps_only, "build the dependencies only, not the project's build script"),
 		KNIT_OPT_BOOL_(0, "debug", &debug, "build the dependencies for Debug rather than Release"),
 		KNIT_OPT_BOOL_(0, "shared", &shared, "build the dependencies' shared libraries rather than static ones"),
 		KNIT_OPT_BOOL_(0, "push", &push, "send what is built to the remote build cache (binary-cache)"),
+		KNIT_OPT_BOOL_(0, "no-sandbox", &no_sandbox, "build outside the sandbox (network, the whole file system)"),
 		KNIT_OPT_STRING_('j', "jobs", &jobs_arg, "jobs", "parallel jobs in each build (default: the cores)"),
 		KNIT_OPT_STRING_(0, "explain", &explain, "pkg", "print what the package's build key is made of, and what changed"),
 		KNIT_OPT_END_(),
@@ -50,7 +51,7 @@ int cmd_build(int argc, const char **argv, struct knit_cli *cli)
 			knit_error(cli, "build --explain takes one package, got '%s' too", argv[0]);
 			return KNIT_EXIT_FAILURE;
 		}
-		struct knit_build_opts eo = { ".", debug, shared, jobs, false };
+		struct knit_build_opts eo = { ".", debug, shared, jobs, false, false };
 		struct strbuf out = STRBUF_INIT, eerr = STRBUF_INIT;
 		int erc = knit_build_explain(&eo, explain, &out, &eerr);
 		if (erc)
@@ -68,7 +69,7 @@ int cmd_build(int argc, const char **argv, struct knit_cli *cli)
 	struct knit_cli_session cs;
 	if (knit_cli_session_open(&cs, cli, NULL, KNIT_CACHE_REVALIDATE))
 		return KNIT_EXIT_FAILURE;
-	struct knit_build_opts o = { ".", debug, shared, jobs, push };
+	struct knit_build_opts o = { ".", debug, shared, jobs, push, no_sandbox };
 	struct strbuf err = STRBUF_INIT, tail = STRBUF_INIT;
 	int rc = knit_build_deps(&cs.session, &o, &err, &tail);
 	if (!rc)

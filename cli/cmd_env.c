@@ -32,7 +32,7 @@ int cmd_env(int argc, const char **argv, struct knit_cli *cli)
 	struct knit_cli_session cs;
 	if (knit_cli_session_open(&cs, cli, NULL, KNIT_CACHE_REVALIDATE))
 		return KNIT_EXIT_FAILURE;
-	struct knit_build_opts o = { ".", false, false, 0, false };
+	struct knit_build_opts o = { ".", false, false, 0, false, false };
 	int rc = knit_build_deps(&cs.session, &o, &err, &tail);
 	if (!rc)
 		knit_cli_session_built_summary(&cs);

@@ -68,6 +68,7 @@ struct build {
 	size_t n;
 	struct strbuf root; /* the project, absolute */
 	struct knit_build_cache cache; /* where builds live (build_cache.h); root.len 0 for --explain */
+	bool sandbox;                  /* each build step in bubblewrap's sandbox */
 };
 
 static const size_t *deps_of(void *ctx, size_t i, size_t *count)
@@ -286,11 +287,14 @@ static int dep_cflags(const struct build *b, size_t i, struct knit_paths *out, s
 	for (size_t k = 0; k < n && !rc; k++) {
 		const struct pkg *d = &b->p[deps[k]];
 		if (d->kind == KNIT_BUILD_SOURCES) {
+			char *dir = realpath(d->dir.buf, NULL); /* as the sandbox sees it */
 			for (size_t j = 0; j < d->include.n; j++) {
 				strbuf_reset(&flag);
-				strbuf_addf(&flag, "-I%s%s%s", d->dir.buf, *d->include.items[j] ? "/" : "", d->include.items[j]);
+				strbuf_addf(&flag, "-I%s%s%s", dir ? dir : d->dir.buf, *d->include.items[j] ? "/" : "",
+					    d->include.items[j]);
 				add_path(out, flag.buf);
 			}
+			free(dir);
 			for (size_t j = 0; j < d->m.c.defines.n; j++) {
 				strbuf_reset(&flag);
 				strbuf_addf(&flag, "-D%s", d->m.c.defines.items[j]);
@@ -551,6 +555,8 @@ static int build_one(const struct build *b, size_t i, const struct knit_build_op
 	built_deps(b, i, &dep_prefixes);
 	struct strbuf stage = STRBUF_INIT, work = STRBUF_INIT, prefix = STRBUF_INIT, log = STRBUF_INIT,
 		      lib_name = STRBUF_INIT;
+	/* the sandbox sees paths as they resolve: deps/<name> is a link into the store */
+	char *src = realpath(p->src.buf, NULL);
 	strbuf_addf(&lib_name, "knit_%s", p->t.buf);
 	strbuf_addf(&log, "%s/deps/.build/log/%s.log", b->root.buf, p->t.buf);
 	int rc = knit_make_parents(log.buf);
@@ -563,7 +569,7 @@ static int build_one(const struct build *b, size_t i, const struct knit_build_op
 		rc = knit_build_cache_stage(&b->cache, p->key_id.buf, "work", &work, err);
 	strbuf_addf(&prefix, "%s/prefix", stage.buf);
 	struct knit_build_req req = {
-		.name = p->lock->name, .version = p->lock->version, .kind = p->kind, .src_dir = p->src.buf,
+		.name = p->lock->name, .version = p->lock->version, .kind = p->kind, .src_dir = src ? src : p->src.buf,
 		.work_dir = work.buf, .prefix = prefix.buf, .log_path = log.buf,
 		.options = (const char *const *)p->m.c.options.items, .noptions = p->m.c.options.n,
 		.dep_prefixes = (const char *const *)dep_prefixes.items, .ndeps = dep_prefixes.n,
@@ -572,9 +578,13 @@ static int build_one(const struct build *b, size_t i, const struct knit_build_op
 		.include = (const char *const *)p->include.items, .ninclude = p->include.n,
 		.defines = (const char *const *)p->m.c.defines.items, .ndefines = p->m.c.defines.n,
 		.cflags = (const char *const *)p->m.c.cflags.items, .ncflags = p->m.c.cflags.n,
-		.lib_name = lib_name.buf,
+		.lib_name = lib_name.buf, .sandbox = b->sandbox,
 	};
 	struct knit_paths flags = { 0 }, modules = { 0 };
+	if (!rc && !src) {
+		strbuf_addf(err, "cannot resolve '%s': %s", p->src.buf, strerror(errno));
+		rc = KNIT_EIO;
+	}
 	if (!rc && p->kind == KNIT_BUILD_SOURCES) {
 		rc = dep_cflags(b, i, &flags, err);
 		for (size_t k = 0; k < p->m.c.pkgconfig.n; k++)
@@ -612,6 +622,7 @@ static int build_one(const struct build *b, size_t i, const struct knit_build_op
 	strbuf_release(&prefix);
 	strbuf_release(&lib_name);
 	strbuf_release(&log);
+	free(src);
 	return rc;
 }
 
@@ -1140,6 +1151,17 @@ int knit_build_deps(struct knit_session *s, const struct knit_build_opts *o, str
 			strbuf_release(&why);
 		}
 	}
+	/* dependencies' build code runs in a sandbox, unless the user says otherwise */
+	const char *sandbox_setting = knit_config_get(&s->cfg, "sandbox");
+	if (!rc && sandbox_setting && strcmp(sandbox_setting, "true") && strcmp(sandbox_setting, "false")) {
+		strbuf_addstr(err, "the setting 'sandbox' must be true or false, not '");
+		strbuf_add_visible(err, sandbox_setting);
+		strbuf_addch(err, '\'');
+		rc = KNIT_EPARSE;
+	}
+	b->sandbox = !o->no_sandbox && !(sandbox_setting && !strcmp(sandbox_setting, "false"));
+	if (!rc && ntodo && b->sandbox)
+		rc = knit_build_sandbox_check(err);
 	if (!rc)
 		rc = run_builds(s, b, o, pl.order, pl.shared_of, todo, err, log_tail);
 	free(todo);

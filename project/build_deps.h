@@ -43,6 +43,7 @@ struct knit_build_opts {
 	bool shared;  /* shared libraries for every package (else each one's c.shared) */
 	int jobs;     /* for each build step; 0: the machine's cores, shared by the builds running */
 	bool push;    /* send what is built to the remote build cache (build_remote.h) */
+	bool no_sandbox; /* build outside bubblewrap's sandbox (also the setting sandbox=false) */
 };
 
 /*
