@@ -247,17 +247,8 @@ int knit_build_run(const struct knit_build_req *req, struct knit_build_failure *
 			rc = KNIT_EIO;
 		}
 	}
-	if (!rc && req->sandbox) { /* a home of its own: what a build writes there stays in its work folder */
-		struct strbuf home = STRBUF_INIT;
-		strbuf_addf(&home, "%s/home", req->work_dir);
-		if (knit_make_dirs(home.buf)) {
-			strbuf_addf(err, "cannot make '%s': %s", home.buf, strerror(errno));
-			rc = KNIT_EIO;
-		}
-		knit_build_env_set(&b.env, "HOME", home.buf);
+	if (!rc && req->sandbox) /* its /tmp is its own; a TMPDIR elsewhere would be read-only */
 		knit_build_env_set(&b.env, "TMPDIR", "/tmp");
-		strbuf_release(&home);
-	}
 	if (!rc) {
 		common_env(&b);
 		rc = req->kind == KNIT_BUILD_SOURCES ? knit_build_sources(&b, err)

@@ -90,8 +90,7 @@ struct knit_build_req {
 	const char *lib_name;         /* its library: lib<lib_name>.a (or .so), and <lib_name>.pc */
 	/*
 	 * Every step in a sandbox (bubblewrap): no network, the file system
-	 * read-only but for work_dir and prefix, a private /tmp, HOME a folder
-	 * of work_dir. Paths given here must be resolved (no link on the way):
+	 * (HOME too) read-only but for work_dir and prefix, a private /tmp. Paths given here must be resolved (no link on the way):
 	 * under /tmp only these are visible: src_dir, dep_prefixes and the -I
 	 * folders of dep_cflags.
 	 */

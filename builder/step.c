@@ -54,6 +54,9 @@ int knit_build_failed(struct build *b, const char *name, const struct knit_build
 	else
 		strbuf_addf(err, "exit %d", st->exit_code);
 	strbuf_addf(err, "); see %s", r->log_path);
+	if (r->sandbox)
+		strbuf_addstr(err, " (it ran sandboxed: no network, nothing writable but its build folders and /tmp; "
+				   "--no-sandbox builds without)");
 	return KNIT_EIO;
 }
 
@@ -85,6 +88,8 @@ void knit_build_sandboxed(struct build *b, struct knit_args *a, const char *dir)
 	for (size_t i = 0; i < r->ndep_cflags; i++)
 		if (!strncmp(r->dep_cflags[i], "-I", 2))
 			bind(&w, "--ro-bind-try", r->dep_cflags[i] + 2);
+	/* HOME stays read-only, wherever it is (under /tmp, the private one would hide it) */
+	bind(&w, "--ro-bind-try", getenv("HOME"));
 	/* what it writes */
 	bind(&w, "--bind", r->work_dir);
 	bind(&w, "--bind", r->prefix);

@@ -237,7 +237,7 @@ echo '{ "name": "app2", "version": "1.0.0" }' >knit.json
 "$KNIT" install broken --registry "$R" >/dev/null 2>&1 || not_ok "install broken"
 expect_run "a configure failure: the package, the step, the log, its last lines" 1 "" \
 	"restored zed 1.0.0 (cmake) from the build cache
-knit: error: broken 0.0.1: cmake configure failed (exit 1); see *deps/.build/log/broken.log
+knit: error: broken 0.0.1: cmake configure failed (exit 1); see *deps/.build/log/broken.log ?it ran sandboxed: *
 *this package does not configure*" -- "$KNIT" build --deps
 [ -f deps/.build/pkg/zed/prefix/lib/libzed.a ] && [ -f deps/.build/pkg/zed/key ] && ok || not_ok "the failure took zed's finished build with it"
 [ ! -e deps/.build/pkg/broken/key ] && ok || not_ok "a failed build was recorded as done"

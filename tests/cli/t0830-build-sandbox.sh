@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Builds run sandboxed (bubblewrap): a dependency's configure step cannot
-# reach the network (a server on 127.0.0.1 answers outside, not inside),
-# cannot write into its own sources or outside its build folders (what it
-# writes to the real HOME lands in a private /tmp and goes), and the same
-# package run with --no-sandbox does reach them, so the checks can fail.
+# Builds run sandboxed (bubblewrap): a dependency's configure step that
+# connects to a server on 127.0.0.1, writes into HOME or edits its own
+# sources in the store fails, naming the package and the sandbox, with
+# nothing changed outside its build; the same package with --no-sandbox
+# builds, so the checks can fail.
 # Without bubblewrap, a build says so in one line and needs --no-sandbox
 # or sandbox=false.
 . "$(dirname "$0")/lib.sh"
@@ -21,55 +21,68 @@ server=$!
 trap 'kill $server 2>/dev/null; rm -rf "$TEST_TMP"' EXIT
 for _ in $(seq 50); do curl -s "http://127.0.0.1:$port/" >/dev/null && break; sleep 0.1; done
 
-# nosy: at configure time, tries the network, the real HOME and its own sources
-mkdir -p src/nosy
-cat >src/nosy/CMakeLists.txt <<E
+# three packages whose configure step reaches out: to a server on 127.0.0.1,
+# into the real HOME, into its own sources (the store)
+mkdir -p src/netty src/homey src/scribbler
+cat >src/netty/CMakeLists.txt <<E
 cmake_minimum_required(VERSION 3.16)
-project(nosy C)
+project(netty NONE)
 file(DOWNLOAD "http://127.0.0.1:$port/" "\${CMAKE_BINARY_DIR}/got" STATUS st TIMEOUT 5)
 list(GET st 0 code)
-if(code EQUAL 0)
-  message(FATAL_ERROR "nosy: the network was reached")
+if(NOT code EQUAL 0)
+  message(FATAL_ERROR "netty: cannot reach 127.0.0.1:$port")
 endif()
-file(WRITE "$HOME/escaped" "written by a dependency's build")
-file(WRITE "\$ENV{HOME}/own" "in the build's own home")
-add_library(nosy nosy.c)
-install(TARGETS nosy ARCHIVE DESTINATION lib)
 E
-echo 'int nosy(void) { return 1; }' >src/nosy/nosy.c
-echo '{ "name": "nosy", "version": "1.0.0" }' >src/nosy/knit.json
-# scribbler: writes into its own sources
-mkdir -p src/scribbler
+cat >src/homey/CMakeLists.txt <<'E'
+cmake_minimum_required(VERSION 3.16)
+project(homey NONE)
+file(WRITE "$ENV{HOME}/escaped" "written by a dependency's build")
+E
 cat >src/scribbler/CMakeLists.txt <<'E'
 cmake_minimum_required(VERSION 3.16)
 project(scribbler NONE)
 file(WRITE "${CMAKE_CURRENT_SOURCE_DIR}/generated.h" "#define X 1\n")
 E
-echo '{ "name": "scribbler", "version": "1.0.0" }' >src/scribbler/knit.json
-for p in nosy scribbler; do python3 "$TOOL" pack reg "src/$p" || exit 1; done
-
-mkdir app && cd app || exit 1
-echo '{ "name": "app", "version": "1.0.0" }' >knit.json
-"$KNIT" install nosy --registry "$R" >/dev/null 2>&1 || not_ok "install nosy"
-expect_run "sandboxed: no network, nothing written outside" 0 "" "built nosy 1.0.0 (cmake) in * s" -- "$KNIT" build --deps
-[ ! -e "$HOME/escaped" ] && ok || not_ok "a sandboxed build wrote into the real HOME"
-[ ! -e "$HOME/own" ] && ok || not_ok "the build's own HOME was the real one"
-# the same package outside the sandbox reaches both: the checks above can fail
+for p in netty homey scribbler; do
+	echo "{ \"name\": \"$p\", \"version\": \"1.0.0\" }" >src/$p/knit.json
+	python3 "$TOOL" pack reg "src/$p" || exit 1
+done
+sandbox_says="?it ran sandboxed: no network, nothing writable but its build folders and /tmp; --no-sandbox builds without?"
+# reaches PKG: in a project of its own, the sandboxed build fails naming the package and the
+# sandbox, then --no-sandbox builds it (so the sandbox is what stopped it)
+reaches() {
+	local p=$1 what=$2
+	mkdir -p "$TEST_TMP/app-$p" && cd "$TEST_TMP/app-$p" || exit 1
+	echo '{ "name": "app", "version": "1.0.0" }' >knit.json
+	"$KNIT" install "$p" --registry "$R" >/dev/null 2>&1 || not_ok "install $p"
+	expect_run "sandboxed, $p fails" 1 "" "knit: error: $p 1.0.0: cmake configure failed (exit 1); see *$sandbox_says
+*$what*" -- "$KNIT" build --deps
+	[ ! -e "$HOME/escaped" ] && [ ! -e "deps/$p/generated.h" ] && ok || not_ok "$p changed something outside its build"
+	expect_run "unsandboxed, $p builds" 0 "" "built $p 1.0.0 (cmake) in * s" -- "$KNIT" build --deps --no-sandbox
+}
+reaches netty "cannot reach 127.0.0.1:$port"
+reaches homey "escaped"
+[ -e "$HOME/escaped" ] && ok || not_ok "unsandboxed, homey did not write into HOME: the check proves nothing"
+rm -f "$HOME/escaped"
+reaches scribbler "generated.h"
+# sandbox=false does what --no-sandbox does; a bad value is named
+cd "$TEST_TMP/app-netty" || exit 1
 rm -rf deps/.build "$KNIT_CACHE/builds"
-expect_run "--no-sandbox: the network is there" 1 "" "*nosy: the network was reached*" -- "$KNIT" build --deps --no-sandbox
 echo 'sandbox=false' >.knitrc
-expect_run "sandbox=false: the same" 1 "" "*nosy: the network was reached*" -- "$KNIT" build --deps
+expect_run "sandbox=false" 0 "" "built netty 1.0.0 (cmake) in * s" -- "$KNIT" build --deps
 echo 'sandbox=maybe' >.knitrc
 expect_run "a bad sandbox setting" 1 "" "knit: error: the setting 'sandbox' must be true or false, not 'maybe'" -- "$KNIT" build --deps
 rm .knitrc
-
-# its own sources are read-only to a build
-mkdir -p "$TEST_TMP/app2" && cd "$TEST_TMP/app2" || exit 1
-echo '{ "name": "app2", "version": "1.0.0" }' >knit.json
-"$KNIT" install scribbler --registry "$R" >/dev/null 2>&1 || not_ok "install scribbler"
-expect_run "a build cannot write into its sources" 1 "" "knit: error: scribbler 1.0.0: cmake configure failed (exit 1); see *
-*generated.h*" -- "$KNIT" build --deps
-[ ! -e deps/scribbler/generated.h ] && ok || not_ok "the sources were written"
+# a package that stays in its folders builds sandboxed
+mkdir -p "$TEST_TMP/src/calm" && cd "$TEST_TMP/src/calm" || exit 1
+printf 'cmake_minimum_required(VERSION 3.16)\nproject(calm C)\nadd_library(calm calm.c)\ninstall(TARGETS calm ARCHIVE DESTINATION lib)\n' >CMakeLists.txt
+echo 'int calm(void) { return 1; }' >calm.c
+echo '{ "name": "calm", "version": "1.0.0" }' >knit.json
+(cd "$TEST_TMP" && python3 "$TOOL" pack reg src/calm) || exit 1
+mkdir -p "$TEST_TMP/app" && cd "$TEST_TMP/app" || exit 1
+echo '{ "name": "app", "version": "1.0.0" }' >knit.json
+"$KNIT" install calm --registry "$R" >/dev/null 2>&1 || not_ok "install calm"
+expect_run "sandboxed, calm builds" 0 "" "built calm 1.0.0 (cmake) in * s" -- "$KNIT" build --deps
 
 # without bubblewrap: one line, and --no-sandbox builds
 mkdir -p "$TEST_TMP/nobwrap"
@@ -85,5 +98,5 @@ expect_run "no bubblewrap: said in one line" 1 "" \
 	-- env PATH="$TEST_TMP/nobwrap" "$KNIT" build --deps
 kill $server
 wait $server 2>/dev/null
-expect_run "no bubblewrap, --no-sandbox: builds" 0 "" "built nosy 1.0.0 (cmake) in * s" -- env PATH="$TEST_TMP/nobwrap" "$KNIT" build --deps --no-sandbox
+expect_run "no bubblewrap, --no-sandbox: builds" 0 "" "built calm 1.0.0 (cmake) in * s" -- env PATH="$TEST_TMP/nobwrap" "$KNIT" build --deps --no-sandbox
 finish
