@@ -5,6 +5,7 @@
  */
 #include "cli.h"
 #include "options.h"
+#include "project/build_cache.h"
 #include "project/manifest.h"
 #include "util/config.h"
 #include "store/store.h"
@@ -40,6 +41,14 @@ static int on_damaged(void *ctx, const char *pkg_dir, const char *why, struct st
 	if (named)
 		knit_manifest_release(&m);
 	return rc;
+}
+
+static int on_damaged_build(void *ctx, const char *key_id, const char *label, const char *why, struct strbuf *err)
+{
+	(void)err;
+	struct report *r = ctx;
+	fprintf(r->cli->out, "damaged build: %s (%.16s) (%s)%s\n", label, key_id, why, r->remove ? ", removed" : "");
+	return 0;
 }
 
 int cmd_cache(int argc, const char **argv, struct knit_cli *cli)
@@ -82,6 +91,16 @@ int cmd_cache(int argc, const char **argv, struct knit_cli *cli)
 	else
 		fprintf(cli->out, "%zu store entries verified, %zu damaged%s\n", checked, bad,
 			dry_run ? "" : " and removed");
+	size_t builds = 0, bad_builds = 0;
+	if (!rc && (rc = knit_build_cache_verify(cfg.cache_dir, !dry_run, on_damaged_build, &r, &builds, &bad_builds,
+						 &err)))
+		knit_error(cli, "%s", err.buf);
+	else if (!rc && !bad_builds)
+		fprintf(cli->out, "%zu build%s verified, none damaged\n", builds, builds == 1 ? "" : "s");
+	else if (!rc)
+		fprintf(cli->out, "%zu build%s verified, %zu damaged%s\n", builds, builds == 1 ? "" : "s", bad_builds,
+			dry_run ? "" : " and removed");
+	bad += bad_builds;
 	knit_config_release(&cfg);
 	strbuf_release(&err);
 	return rc || bad ? KNIT_EXIT_FAILURE : KNIT_EXIT_OK;

@@ -1,6 +1,7 @@
 #include "build_cache.h"
 #include "util/error.h"
 #include "util/fs.h"
+#include "util/glob.h"
 #include "util/integrity.h"
 #include "util/tree.h"
 #include "util/xalloc.h"
@@ -310,36 +311,156 @@ int knit_build_cache_seal(const struct knit_build_cache *bc, const char *key_id,
 	return rc;
 }
 
+/*
+ * Whether the entry matches its files list: 0, or -1 with what differs in
+ * *why (the first file whose line differs, or that the list is missing).
+ */
+static int entry_matches(const char *entry, struct strbuf *why)
+{
+	struct strbuf want = STRBUF_INIT, got = STRBUF_INIT, path = STRBUF_INIT, scratch = STRBUF_INIT;
+	strbuf_addf(&path, "%s/files", entry);
+	int rc = 0;
+	if (knit_read_file(path.buf, &want, &scratch)) {
+		strbuf_addstr(why, "no files list");
+		rc = -1;
+	} else if (files_list(entry, &got, &scratch, NULL)) {
+		strbuf_addstr(why, scratch.buf);
+		rc = -1;
+	} else if (got.len != want.len || memcmp(got.buf, want.buf, got.len)) {
+		/* the first line that differs names the file: "f <mode> <sha512> <path>" or "l <target> <path>" */
+		const char *g = got.buf, *w = want.buf;
+		while (*g && *w) {
+			const char *ge = strchrnul(g, '\n'), *we = strchrnul(w, '\n');
+			if (ge - g != we - w || memcmp(g, w, (size_t)(ge - g)))
+				break;
+			g = *ge ? ge + 1 : ge;
+			w = *we ? we + 1 : we;
+		}
+		const char *line = *w ? w : g, *end = strchrnul(line, '\n'), *name = end;
+		while (name > line && name[-1] != ' ')
+			name--;
+		strbuf_addf(why, "%.*s: %s", (int)(end - name), name, *w && *g ? "changed" : *w ? "missing" : "added");
+		rc = -1;
+	}
+	strbuf_release(&want);
+	strbuf_release(&got);
+	strbuf_release(&path);
+	strbuf_release(&scratch);
+	return rc;
+}
+
+/* The entry out of the way first, so that nobody links it while it goes, then removed. */
+static void remove_entry(const struct knit_build_cache *bc, const char *key_id, const char *entry)
+{
+	struct strbuf aside = STRBUF_INIT, scratch = STRBUF_INIT;
+	if (!knit_build_cache_stage(bc, key_id, "damaged", &aside, &scratch) && !rename(entry, aside.buf))
+		knit_remove_tree(aside.buf);
+	else
+		knit_remove_tree(entry);
+	strbuf_release(&aside);
+	strbuf_release(&scratch);
+}
+
 int knit_build_cache_check(const struct knit_build_cache *bc, const char *key_id, struct strbuf *err)
 {
-	struct strbuf entry = STRBUF_INIT, want = STRBUF_INIT, got = STRBUF_INIT, path = STRBUF_INIT,
-		      scratch = STRBUF_INIT;
+	struct strbuf entry = STRBUF_INIT, why = STRBUF_INIT;
 	knit_build_cache_entry(bc, key_id, &entry);
 	struct stat st;
 	int result = 1;
 	if (lstat(entry.buf, &st)) {
 		result = 0;
-	} else {
-		strbuf_addf(&path, "%s/files", entry.buf);
-		if (!S_ISDIR(st.st_mode) || knit_read_file(path.buf, &want, &scratch) ||
-		    files_list(entry.buf, &got, &scratch, NULL) || got.len != want.len || memcmp(got.buf, want.buf, got.len)) {
-			strbuf_addf(err, "the build cache's entry '%s' does not match its files list; building it again",
-				    entry.buf);
-			/* out of the way first, so that nobody links it while it goes */
-			strbuf_reset(&path);
-			if (!knit_build_cache_stage(bc, key_id, "damaged", &path, &scratch) && !rename(entry.buf, path.buf))
-				knit_remove_tree(path.buf);
-			else
-				knit_remove_tree(entry.buf);
-			result = -1;
-		}
+	} else if (!S_ISDIR(st.st_mode) || entry_matches(entry.buf, &why)) {
+		strbuf_addf(err, "the build cache's entry '%s' does not match its files list (%s); building it again",
+			    entry.buf, why.len ? why.buf : "not a folder");
+		remove_entry(bc, key_id, entry.buf);
+		result = -1;
 	}
 	strbuf_release(&entry);
-	strbuf_release(&want);
-	strbuf_release(&got);
-	strbuf_release(&path);
-	strbuf_release(&scratch);
+	strbuf_release(&why);
 	return result;
+}
+
+static bool key_name(const char *s)
+{
+	size_t n = strspn(s, "0123456789abcdef");
+	return n == 64 && !s[n];
+}
+
+/* "<name> <version>" from an entry's key file, or "?" */
+static void entry_label(const char *entry, struct strbuf *out)
+{
+	struct strbuf path = STRBUF_INIT, key = STRBUF_INIT, scratch = STRBUF_INIT;
+	strbuf_addf(&path, "%s/key", entry);
+	const char *name = NULL, *version = NULL;
+	if (!knit_read_file(path.buf, &key, &scratch)) {
+		name = strstr(key.buf, "\nname ");
+		version = strstr(key.buf, "\nversion ");
+	}
+	if (name && version) {
+		name += 6;
+		version += 9;
+		strbuf_addf(out, "%.*s %.*s", (int)strcspn(name, "\n"), name, (int)strcspn(version, "\n"), version);
+	} else {
+		strbuf_addch(out, '?');
+	}
+	strbuf_release(&path);
+	strbuf_release(&key);
+	strbuf_release(&scratch);
+}
+
+int knit_build_cache_verify(const char *cache_dir, bool remove, knit_build_damaged_fn damaged, void *ctx,
+			    size_t *checked, size_t *bad, struct strbuf *err)
+{
+	*checked = *bad = 0;
+	struct strbuf root = STRBUF_INIT;
+	strbuf_addf(&root, "%s/builds/v1", cache_dir);
+	DIR *d = opendir(root.buf);
+	if (!d) {
+		int missing = errno == ENOENT;
+		if (!missing)
+			strbuf_addf(err, "cannot read the build cache '%s': %s", root.buf, strerror(errno));
+		strbuf_release(&root);
+		return missing ? 0 : KNIT_EIO;
+	}
+	/* the names first: removing entries while reading the folder would skip some */
+	struct knit_paths keys = { 0 };
+	for (struct dirent *e; (e = readdir(d));)
+		if (key_name(e->d_name)) {
+			KNIT_ALLOC_GROW(keys.items, keys.n + 1, keys.alloc);
+			keys.items[keys.n++] = knit_xstrdup(e->d_name);
+		}
+	closedir(d);
+	struct knit_build_cache bc = { STRBUF_INIT };
+	strbuf_addstr(&bc.root, root.buf);
+	int rc = 0;
+	for (size_t i = 0; i < keys.n && !rc; i++) {
+		int lock = knit_build_cache_lock(&bc, keys.items[i], err);
+		if (lock < 0) {
+			rc = KNIT_EIO;
+			break;
+		}
+		struct strbuf entry = STRBUF_INIT, why = STRBUF_INIT, label = STRBUF_INIT;
+		knit_build_cache_entry(&bc, keys.items[i], &entry);
+		struct stat st;
+		if (!lstat(entry.buf, &st)) {
+			(*checked)++;
+			if (!S_ISDIR(st.st_mode) || entry_matches(entry.buf, &why)) {
+				(*bad)++;
+				entry_label(entry.buf, &label);
+				if (remove)
+					remove_entry(&bc, keys.items[i], entry.buf);
+				rc = damaged(ctx, keys.items[i], label.buf, why.len ? why.buf : "not a folder", err);
+			}
+		}
+		knit_build_cache_unlock(lock);
+		strbuf_release(&entry);
+		strbuf_release(&why);
+		strbuf_release(&label);
+	}
+	knit_paths_release(&keys);
+	knit_build_cache_close(&bc);
+	strbuf_release(&root);
+	return rc;
 }
 
 /* --- an entry as one archive, for a remote cache (build_remote.h) ------------------------ */

@@ -87,6 +87,18 @@ int knit_build_cache_pack(const struct knit_build_cache *bc, const char *key_id,
 int knit_build_cache_unpack(const struct knit_build_cache *bc, const char *key_id, const void *tgz, size_t len,
 			    struct strbuf *err);
 
+/* One damaged entry knit_build_cache_verify found: its key, "<name> <version>" (or "?"), what differs. */
+typedef int (*knit_build_damaged_fn)(void *ctx, const char *key_id, const char *label, const char *why,
+				     struct strbuf *err);
+/*
+ * Every entry of the build cache under cache_dir checked against its files
+ * list (each file read and hashed), each under its key's lock; a damaged
+ * one reported to damaged and, when remove, removed. *checked and *bad
+ * count them. 0, or an error with one line in *err (or damaged's).
+ */
+int knit_build_cache_verify(const char *cache_dir, bool remove, knit_build_damaged_fn damaged, void *ctx,
+			    size_t *checked, size_t *bad, struct strbuf *err);
+
 /* Removes a folder of tmp/ (a stage or a build tree); best effort. */
 void knit_build_cache_discard(const char *path);
 

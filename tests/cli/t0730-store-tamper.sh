@@ -78,7 +78,8 @@ expect_run "ci --verify reads them" 0 "*" "$(warned "$file: content")" -- ci_b -
 check_b "ci --verify"
 
 # 6. knit cache verify: reports each damaged entry, removes it (or only reports with --dry-run)
-expect_run "cache verify on a whole store" 0 "* store entries verified, none damaged" "" -- "$KNIT" cache verify
+expect_run "cache verify on a whole store" 0 "* store entries verified, none damaged
+0 builds verified, none damaged" "" -- "$KNIT" cache verify
 fresh_a
 sf=$(store_file "$file")
 echo x >>"$sf"
@@ -86,7 +87,8 @@ expect_run "cache verify --dry-run" 1 "damaged: $pkg@$ver (*) ($file: size)*" ""
 [ -e "$sf" ] && ok || not_ok "cache verify --dry-run removed the entry"
 expect_run "cache verify" 1 "damaged: $pkg@$ver (*) ($file: size), removed*" "" -- "$KNIT" cache verify
 [ ! -e "$sf" ] && ok || not_ok "cache verify left the damaged entry"
-expect_run "cache verify after the repair" 0 "* store entries verified, none damaged" "" -- "$KNIT" cache verify
+expect_run "cache verify after the repair" 0 "* store entries verified, none damaged
+0 builds verified, none damaged" "" -- "$KNIT" cache verify
 expect_run "ci in b fetches it again" 0 "* packages in deps/ (1 fetched, deps/ updated) in *" "" -- ci_b
 check_b "after cache verify"
 expect_run "cache verify takes no arguments" 1 "" "knit: error: cache verify takes no arguments, got 'x'" -- "$KNIT" cache verify x

@@ -169,6 +169,17 @@ rm deps/.build/pkg/zed
 expect_run "a damaged entry is built again" 0 "" "built zed 1.0.0 (cmake) in * s
 2 packages up to date" -- "$KNIT" build --deps
 ! grep -q tampered "$entry/prefix/include/zed.h" && ok || not_ok "the damaged entry is still used"
+# knit cache verify checks every build entry too: a damaged one named and removed
+expect_run "cache verify, builds whole" 0 "*
+3 builds verified, none damaged" "" -- "$KNIT" cache verify
+chmod u+w "$entry/prefix/lib/libzed.a" && echo x >>"$entry/prefix/lib/libzed.a"
+expect_run "cache verify --dry-run names a damaged build" 1 "*
+damaged build: zed 1.0.0 (????????????????) (prefix/lib/libzed.a: changed)
+3 builds verified, 1 damaged" "" -- "$KNIT" cache verify --dry-run
+expect_run "cache verify removes it" 1 "*damaged build: zed 1.0.0 (*) (prefix/lib/libzed.a: changed), removed
+3 builds verified, 1 damaged and removed" "" -- "$KNIT" cache verify
+[ ! -e "$entry" ] && ok || not_ok "cache verify left the damaged build"
+"$KNIT" build --deps >/dev/null 2>&1 || not_ok "building zed again"
 cd "$TEST_TMP/app" || exit 1
 # --explain: what a key is made of, and what changed since the last build
 expect_run "--explain, up to date" 0 "zed 1.0.0 (cmake): key ????????????????*
