@@ -11,7 +11,13 @@
 . "$KNIT_SOURCE_DIR/bench/build/libraries.sh"
 tarballs=()
 for p in "${KNIT_REAL_LIBRARIES[@]}"; do
-	t=$(debian_source $p) || { not_ok "no Debian source for $p"; finish; }
+	t=$(debian_source $p) || { not_ok "no Debian source for $p"; # a second project with the same ten builds nothing: every key's entry is in the build cache
+mkdir "$TEST_TMP/app2" && cd "$TEST_TMP/app2" || exit 1
+cp ../app/knit.json ../app/knit.lock . && knit ci >/dev/null 2>&1 || not_ok "knit ci in a second project"
+knit build --deps >/dev/null 2>"$TEST_TMP/build2.err" && ok || not_ok "the second project's build: $(tail -5 "$TEST_TMP/build2.err")"
+[ "$(grep -c '^restored .* from the build cache$' "$TEST_TMP/build2.err")" = 10 ] && ! grep -q '^built ' "$TEST_TMP/build2.err" && ok ||
+	not_ok "the second project built again: $(cat "$TEST_TMP/build2.err")"
+finish; }
 	tarballs+=("$t")
 done
 export HOME="$TEST_TMP/home" KNIT_CACHE="$TEST_TMP/cache" PATH="$(dirname "$KNIT"):$PATH"
@@ -78,4 +84,10 @@ make app-make >"$TEST_TMP/make.log" 2>&1 && ok || not_ok "Make: $(tail -15 "$TES
 flags=$(PKG_CONFIG_PATH=deps/.pkgconfig pkg-config --static --cflags --libs zlib cjson libyaml jansson lz4 pcre2 libuv zstd libsodium sqlite3) &&
 	cc -o app-pc main.c $flags >"$TEST_TMP/pc.log" 2>&1 && ok || not_ok "pkg-config: $flags $(tail -5 "$TEST_TMP/pc.log")"
 [ "$(./app-pc)" = "$want" ] && static_only app-pc && ok || not_ok "the pkg-config app printed '$(./app-pc 2>&1)'"
+# a second project with the same ten builds nothing: every key's entry is in the build cache
+mkdir "$TEST_TMP/app2" && cd "$TEST_TMP/app2" || exit 1
+cp ../app/knit.json ../app/knit.lock . && knit ci >/dev/null 2>&1 || not_ok "knit ci in a second project"
+knit build --deps >/dev/null 2>"$TEST_TMP/build2.err" && ok || not_ok "the second project's build: $(tail -5 "$TEST_TMP/build2.err")"
+[ "$(grep -c '^restored .* from the build cache$' "$TEST_TMP/build2.err")" = 10 ] && ! grep -q '^built ' "$TEST_TMP/build2.err" && ok ||
+	not_ok "the second project built again: $(cat "$TEST_TMP/build2.err")"
 finish
