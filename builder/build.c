@@ -70,15 +70,34 @@ static void options(struct knit_args *a, const struct knit_build_req *r)
 		knit_args_add(a, r->options[i]);
 }
 
+/*
+ * Every build system's kind builds from a copy of the sources in its work
+ * folder: autotools and Make write beside their sources, and some CMake
+ * projects do too (zlib renames its zconf.h), while the sources in the
+ * store are read-only to it (the sandbox makes sure).
+ */
+static int copy_sources(struct build *b, struct strbuf *err)
+{
+	struct knit_args a = { 0 };
+	knit_args_add(&a, "cp");
+	knit_args_add(&a, "-R");
+	knit_args_addf(&a, "%s/.", b->req->src_dir);
+	knit_args_add(&a, b->copy.buf);
+	return knit_build_step(b, "copy", &a, b->req->work_dir, err);
+}
+
 static int build_cmake(struct build *b, struct strbuf *err)
 {
 	const struct knit_build_req *r = b->req;
+	int rc = copy_sources(b, err);
+	if (rc)
+		return rc;
 	struct knit_args a = { 0 };
 	struct strbuf prefixes = STRBUF_INIT;
 	for (size_t i = 0; i < r->ndeps; i++)
 		strbuf_addf(&prefixes, "%s%s", i ? ";" : "", r->dep_prefixes[i]);
 	knit_args_add(&a, "cmake");
-	knit_args_addf(&a, "-S%s", r->src_dir);
+	knit_args_addf(&a, "-S%s", b->copy.buf);
 	knit_args_addf(&a, "-B%s", b->tree.buf);
 	if (knit_build_on_path("ninja"))
 		knit_args_add(&a, "-GNinja");
@@ -92,7 +111,7 @@ static int build_cmake(struct build *b, struct strbuf *err)
 		knit_args_addf(&a, "-DCMAKE_PREFIX_PATH=%s", prefixes.buf);
 	strbuf_release(&prefixes);
 	options(&a, r);
-	int rc = knit_build_step(b, "configure", &a, b->tree.buf, err);
+	rc = knit_build_step(b, "configure", &a, b->tree.buf, err);
 	if (!rc) {
 		knit_args_add(&a, "cmake");
 		knit_args_add(&a, "--build");
@@ -114,17 +133,19 @@ static int build_meson(struct build *b, struct strbuf *err)
 {
 	const struct knit_build_req *r = b->req;
 	struct knit_args a = { 0 };
+	if (copy_sources(b, err))
+		return KNIT_EIO;
 	knit_args_add(&a, "meson");
 	knit_args_add(&a, "setup");
 	knit_args_add(&a, b->tree.buf);
-	knit_args_add(&a, r->src_dir);
+	knit_args_add(&a, b->copy.buf);
 	knit_args_addf(&a, "--prefix=%s", r->prefix);
 	knit_args_add(&a, "--libdir=lib");
 	knit_args_addf(&a, "--buildtype=%s", r->debug ? "debug" : "release");
 	knit_args_addf(&a, "--default-library=%s", r->shared ? "shared" : "static");
 	knit_args_add(&a, "--wrap-mode=nodownload"); /* no network: dependencies come from knit */
 	options(&a, r);
-	int rc = knit_build_step(b, "configure", &a, r->src_dir, err);
+	int rc = knit_build_step(b, "configure", &a, b->copy.buf, err);
 	if (!rc) {
 		knit_args_add(&a, "meson");
 		knit_args_add(&a, "compile");
@@ -141,17 +162,6 @@ static int build_meson(struct build *b, struct strbuf *err)
 		rc = knit_build_step(b, "install", &a, b->tree.buf, err);
 	}
 	return rc;
-}
-
-/* autotools and Make write beside their sources: they build in a copy. */
-static int copy_sources(struct build *b, struct strbuf *err)
-{
-	struct knit_args a = { 0 };
-	knit_args_add(&a, "cp");
-	knit_args_add(&a, "-R");
-	knit_args_addf(&a, "%s/.", b->req->src_dir);
-	knit_args_add(&a, b->copy.buf);
-	return knit_build_step(b, "copy", &a, b->req->work_dir, err);
 }
 
 static int build_autotools(struct build *b, struct strbuf *err)

@@ -1,9 +1,9 @@
 /*
  * Building one package through the build system it ships, into a prefix of
  * its own, as vcpkg's ports and Conan's recipes do: CMake, Meson, autotools
- * or plain Make, out of tree where the build system allows it (CMake and
- * Meson read the sources where they are; autotools and Make build in a copy,
- * since they write beside their sources). Static libraries and Release by
+ * or plain Make, from a copy of the sources in the build's work folder
+ * (autotools, Make and some CMake projects write beside their sources,
+ * which are read-only), out of tree where the build system allows it. Static libraries and Release by
  * default, the compiler and flags of the environment (CC, CFLAGS, LDFLAGS),
  * never the project's own warning flags, and the prefixes of the package's
  * dependencies visible to it (CMAKE_PREFIX_PATH, PKG_CONFIG_PATH,
