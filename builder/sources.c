@@ -8,6 +8,7 @@
 #include "util/error.h"
 #include "util/fs.h"
 #include "util/glob.h"
+#include "util/pcquote.h"
 #include "util/tree.h"
 #include "util/xalloc.h"
 
@@ -22,27 +23,6 @@
 /* The files of an include folder that are installed: C and C++ headers, and the fragments they include. */
 static const char *const header_patterns[] = { "**/*.h", "**/*.hh", "**/*.hpp", "**/*.hxx", "**/*.inc", "**/*.inl",
 					       NULL };
-
-static int write_new_file(const char *path, const struct strbuf *text, struct strbuf *err)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-	size_t done = 0;
-	while (fd >= 0 && done < text->len) {
-		ssize_t n = write(fd, text->buf + done, text->len - done);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		done += (size_t)n;
-	}
-	int saved = errno;
-	if (fd >= 0 && close(fd) && done == text->len)
-		done = 0, saved = errno;
-	if (fd >= 0 && done == text->len)
-		return 0;
-	strbuf_addf(err, "cannot write '%s': %s", path, strerror(saved));
-	return saved == EEXIST ? KNIT_EEXIST : KNIT_EIO;
-}
 
 /* The headers of each include folder, into prefix/include, keeping their paths below the folder. */
 static int install_headers(struct build *b, struct strbuf *err)
@@ -66,7 +46,7 @@ static int install_headers(struct build *b, struct strbuf *err)
 				strbuf_addf(err, "cannot make the folder for '%s': %s", dest.buf, strerror(errno));
 				rc = KNIT_EIO;
 			} else if (!(rc = knit_read_regular_file(from.buf, &text, err)) &&
-				   (rc = write_new_file(dest.buf, &text, err)) == KNIT_EEXIST) {
+				   (rc = knit_write_file_new(dest.buf, text.buf, text.len, 0644, err)) == KNIT_EEXIST) {
 				strbuf_reset(err);
 				strbuf_addf(err, "%s %s: two of its include folders hold '%s'; consumers could see only one",
 					    r->name, r->version, headers.items[k]);
@@ -232,19 +212,6 @@ static int archive(struct build *b, struct knit_args *objects, struct strbuf *er
 	return knit_build_step(b, r->shared ? "link" : "archive", &a, b->tree.buf, err);
 }
 
-/* A value in a .pc file: a backslash before every byte pkgconf would otherwise split or expand on. */
-static void pc_value(struct strbuf *out, const char *s)
-{
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-			     strchr("_@%+=:,./-", c);
-		if (!plain)
-			strbuf_addch(out, '\\');
-		strbuf_addch(out, (char)(c < 0x20 || c == 0x7f ? ' ' : c));
-	}
-}
-
 /* lib/pkgconfig/<name>.pc, relative to its own folder so that the prefix can move. */
 static int write_pc(struct build *b, struct strbuf *err)
 {
@@ -253,25 +220,25 @@ static int write_pc(struct build *b, struct strbuf *err)
 	strbuf_addf(&path, "%s/lib/pkgconfig/%s.pc", r->prefix, r->lib_name);
 	strbuf_addstr(&text, "# Written by knit build (the sources kind).\nprefix=${pcfiledir}/../..\n"
 			     "includedir=${prefix}/include\nlibdir=${prefix}/lib\n\nName: ");
-	pc_value(&text, r->lib_name);
+	knit_pc_quote(&text, r->lib_name);
 	strbuf_addstr(&text, "\nDescription: ");
-	pc_value(&text, r->name);
+	knit_pc_quote(&text, r->name);
 	strbuf_addstr(&text, ", built by knit from its sources\nVersion: ");
-	pc_value(&text, r->version);
+	knit_pc_quote(&text, r->version);
 	strbuf_addstr(&text, "\nRequires:");
 	for (size_t i = 0; i < r->npkgconfig; i++) {
 		strbuf_addch(&text, ' ');
-		pc_value(&text, r->pkgconfig[i]);
+		knit_pc_quote(&text, r->pkgconfig[i]);
 	}
 	strbuf_addstr(&text, "\nCflags: -I${includedir}");
 	for (size_t i = 0; i < r->ndefines; i++) {
 		strbuf_addstr(&text, " -D");
-		pc_value(&text, r->defines[i]);
+		knit_pc_quote(&text, r->defines[i]);
 	}
 	strbuf_addstr(&text, "\nLibs:");
 	if (r->nsources) {
 		strbuf_addstr(&text, " -L${libdir} -l");
-		pc_value(&text, r->lib_name);
+		knit_pc_quote(&text, r->lib_name);
 	}
 	strbuf_addch(&text, '\n');
 	int rc = 0;
@@ -279,7 +246,7 @@ static int write_pc(struct build *b, struct strbuf *err)
 		strbuf_addf(err, "cannot make the folder for '%s': %s", path.buf, strerror(errno));
 		rc = KNIT_EIO;
 	} else {
-		rc = write_new_file(path.buf, &text, err);
+		rc = knit_write_file_new(path.buf, text.buf, text.len, 0644, err);
 	}
 	strbuf_release(&path);
 	strbuf_release(&text);

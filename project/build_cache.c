@@ -615,17 +615,13 @@ static int unpack(const void *tgz, size_t len, const char *dir, struct strbuf *e
 			strbuf_addf(err, "a damaged build archive: %s", archive_error_string(a));
 			rc = KNIT_EPARSE;
 		}
-		/* O_EXCL: a second entry of the same name, or one below a link, is refused */
-		int fd = rc ? -1 : open(path.buf, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-					archive_entry_perm(e) & 0755);
-		if (!rc && (fd < 0 || write(fd, data.buf, data.len) != (ssize_t)data.len)) {
+		/* never over anything: a second entry of the same name, or a link in its place, is refused */
+		struct strbuf why = STRBUF_INIT;
+		if (!rc && knit_write_file_new(path.buf, data.buf, data.len, archive_entry_perm(e) & 0755, &why)) {
 			strbuf_addf(err, "cannot unpack '%s': %s", path.buf, strerror(errno));
 			rc = KNIT_EIO;
 		}
-		if (fd >= 0)
-			close(fd);
-		if (!rc)
-			chmod(path.buf, archive_entry_perm(e) & 0755);
+		strbuf_release(&why);
 	}
 	archive_read_free(a);
 	strbuf_release(&path);

@@ -8,6 +8,7 @@
 #include "util/fs.h"
 #include "util/glob.h"
 #include "util/order.h"
+#include "util/pcquote.h"
 #include "util/pkgname.h"
 #include "util/tree.h"
 #include "util/xalloc.h"
@@ -77,7 +78,7 @@ static int folder_beneath(int pkg, const char *rel)
  * Escaped, per format, for everything else (spaces, quotes, ';', '`', ...):
  * - knit.mk: each flag one shell word, as the recipe's shell sees
  *   $(KNIT_CFLAGS): single-quoted unless every byte is plain
- *   (plain_byte); then '$' -> '$$' and '#' -> '\#' for Make (a defence:
+ *   (knit_plain_byte); then '$' -> '$$' and '#' -> '\#' for Make (a defence:
  *   both are refused above), assigned with := so nothing expands twice;
  * - knit.env: the same words, the whole list single-quoted for sh, so
  *   that eval "set -- $KNIT_CFLAGS" gives the flags back one by one;
@@ -87,12 +88,6 @@ static int folder_beneath(int pkg, const char *rel)
  *   argument splitter takes as part of the same argument; the description
  *   has its control characters made spaces.
  */
-static bool plain_byte(unsigned char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-	       (c && strchr("_@%+=:,./-", c));
-}
-
 static int refuse_value(const struct knit_build_pkg *pkg, const char *label, const char *value,
 			struct strbuf *err)
 {
@@ -244,7 +239,7 @@ static int read_unit(struct unit *u, struct strbuf *err)
 static bool all_plain(const char *s)
 {
 	for (; *s; s++)
-		if (!plain_byte((unsigned char)*s))
+		if (!knit_plain_byte((unsigned char)*s))
 			return false;
 	return true;
 }
@@ -297,15 +292,6 @@ static void make_arg(struct strbuf *out, const char *prefix, const char *s)
 }
 
 /* s in a .pc file's Cflags or Libs: one argument to pkgconf's splitter. */
-static void pc_arg(struct strbuf *out, const char *s)
-{
-	for (; *s; s++) {
-		if (!plain_byte((unsigned char)*s))
-			strbuf_addch(out, '\\');
-		strbuf_addch(out, *s);
-	}
-}
-
 /* A CMake quoted argument. */
 static void cmake_quote(struct strbuf *out, const char *s)
 {
@@ -571,28 +557,6 @@ int knit_buildfiles_make(struct knit_buildfiles *bf, const struct knit_strmap *p
 	return rc;
 }
 
-static int write_new(const char *path, const struct strbuf *text, struct strbuf *err)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-	size_t done = 0;
-	while (fd >= 0 && done < text->len) {
-		ssize_t n = write(fd, text->buf + done, text->len - done);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		done += (size_t)n;
-	}
-	if (fd < 0 || done < text->len) {
-		strbuf_addf(err, "cannot write '%s': %s", path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return KNIT_EIO;
-	}
-	close(fd);
-	return 0;
-}
-
 int knit_buildfiles_write(const struct knit_buildfiles *bf, const char *deps_dir, bool fresh,
 			  bool *changed, struct strbuf *err)
 {
@@ -612,7 +576,7 @@ int knit_buildfiles_write(const struct knit_buildfiles *bf, const char *deps_dir
 		}
 		/* derived data, remade when missing: no fsync (like the rest of deps/);
 		 * a fresh deps/ is not in place yet, so its files need no renames */
-		rc = fresh ? write_new(path.buf, text, err)
+		rc = fresh ? knit_write_file_new(path.buf, text->buf, text->len, 0644, err)
 			   : knit_write_cache_file(path.buf, text->buf, text->len, err);
 		if (!rc)
 			*changed = true;
@@ -659,7 +623,7 @@ static void pc_list(struct strbuf *out, const char *prefix, const struct knit_pa
 {
 	for (size_t i = 0; i < v->n; i++) {
 		strbuf_addf(out, " %s", prefix);
-		pc_arg(out, v->items[i]);
+		knit_pc_quote(out, v->items[i]);
 	}
 }
 

@@ -75,6 +75,24 @@ static int write_all(int fd, const char *data, size_t len)
 	return 0;
 }
 
+int knit_write_file_new(const char *path, const char *data, size_t len, unsigned mode, struct strbuf *err)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	int rc = fd < 0 || fchmod(fd, (mode_t)mode) || write_all(fd, data, len) ? -1 : 0;
+	int saved = errno;
+	if (fd >= 0 && close(fd) && !rc) {
+		rc = -1;
+		saved = errno;
+	}
+	if (!rc)
+		return 0;
+	if (fd >= 0)
+		unlink(path); /* ours, half written */
+	strbuf_addf(err, "cannot write '%s': %s", path, strerror(saved));
+	errno = saved;
+	return saved == EEXIST ? KNIT_EEXIST : KNIT_EIO;
+}
+
 /*
  * A temporary file beside path with data (mode: the one given, else path's
  * when it exists, else 0644), fsync'ed when durable, renamed over path. 0,

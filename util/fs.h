@@ -37,6 +37,15 @@ int knit_write_file_atomic_mode(const char *path, const char *data, size_t len, 
  * empty one; readers must check what they read. 0, or KNIT_EIO and a message.
  */
 int knit_write_cache_file(const char *path, const char *data, size_t len, struct strbuf *err);
+/*
+ * Creates path holding data, with exactly mode, never over anything there
+ * (O_EXCL, O_NOFOLLOW: an existing file or link is KNIT_EEXIST), without
+ * fsync: for the files of a folder that is made whole and then put in
+ * place, or that is derived data. 0, or KNIT_EEXIST / KNIT_EIO with
+ * "cannot write '<path>': <reason>" in *err, and errno kept; a file
+ * half written is removed.
+ */
+int knit_write_file_new(const char *path, const char *data, size_t len, unsigned mode, struct strbuf *err);
 /* fsync(2) of the folder at path: the names made in it survive a power cut. 0 or -1 with errno. */
 int knit_fsync_folder(const char *path);
 /*
