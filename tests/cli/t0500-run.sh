@@ -69,13 +69,14 @@ cd "$TEST_TMP" && mkdir serve && cd serve || exit 1
 cat >srv <<'E'
 #!/bin/sh
 trap 'sleep 0.3; echo "stopped $1" >>"$OUT"; exit 0' INT TERM
-[ -n "$1" ] || echo $$ >"$PIDFILE"
+# ready once its trap is set: alone, its PID says so; in a pair, a file of its own
+if [ -n "$1" ]; then : >"$OUT.$1"; else echo $$ >"$PIDFILE"; fi
 while :; do sleep 0.05; done
 E
 chmod +x srv
 cat >knit.json <<'E'
 { "name": "serve", "version": "1.0.0",
-  "scripts": { "start": "./srv", "pair": "./srv a & ./srv b & echo $$ >$PIDFILE; wait" } }
+  "scripts": { "start": "./srv", "pair": "./srv a & ./srv b & while [ ! -e $OUT.a ] || [ ! -e $OUT.b ]; do sleep 0.05; done; echo $$ >$PIDFILE; wait" } }
 E
 with_sigint() { exec python3 -c 'import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execvp(sys.argv[1], sys.argv[1:])' "$@"; }
 started() { for _ in $(seq 100); do [ -s "$PIDFILE" ] && return; sleep 0.05; done; }
@@ -85,7 +86,7 @@ stop_with() {
 	local sigs=()
 	while [ "$1" != -- ]; do sigs+=("$1"); shift; done
 	shift
-	rm -f "$OUT" "$PIDFILE"
+	rm -f "$OUT" "$OUT.a" "$OUT.b" "$PIDFILE"
 	with_sigint "$KNIT" "$@" >"$TEST_TMP/serve.out" 2>"$TEST_TMP/serve.err" &
 	local knit_pid=$! sig
 	started
