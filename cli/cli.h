@@ -80,6 +80,8 @@ int cmd_why(int argc, const char **argv, struct knit_cli *cli);
 /* output.c: messages as git writes them, "knit: error: ..." */
 void knit_error(struct knit_cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void knit_warning(struct knit_cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* "93 B", "1.2 kB", "3.4 MB", "1.1 GB": decimal units, as npm prints them */
+void knit_human_size(unsigned long long n, char *buf, size_t size);
 /*
  * Whether each of the n package names given on the command line is valid;
  * after the first that is not, its error ("'<name>' is not a valid package

@@ -12,7 +12,7 @@
 
 const struct knit_command knit_commands[] = {
 	{ "build", cmd_build, "build the dependencies that ship a build system, then run the build script" },
-	{ "cache", cmd_cache, "check the store's entries against their indexes; remove damaged ones" },
+	{ "cache", cmd_cache, "list, clean and verify the cache of sources, builds and metadata" },
 	{ "ci", cmd_ci, "restore exactly what knit.lock says into deps/" },
 	{ "config", cmd_config, "get, set, delete or list settings (.knitrc)" },
 	{ "deprecate", cmd_deprecate, "mark versions of a package deprecated, with a message" },

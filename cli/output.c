@@ -43,3 +43,15 @@ bool knit_cli_names_valid(struct knit_cli *cli, const char *const *names, size_t
 	}
 	return true;
 }
+
+void knit_human_size(unsigned long long n, char *buf, size_t size)
+{
+	if (n < 1000)
+		snprintf(buf, size, "%llu B", n);
+	else if (n < 1000000)
+		snprintf(buf, size, "%.1f kB", (double)n / 1e3);
+	else if (n < 1000000000)
+		snprintf(buf, size, "%.1f MB", (double)n / 1e6);
+	else
+		snprintf(buf, size, "%.1f GB", (double)n / 1e9);
+}

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define TEXT_FILE_MAX (64u << 20) /* larger files are not rewritten, nor read whole to be hashed */
@@ -408,31 +409,34 @@ static void entry_label(const char *entry, struct strbuf *out)
 	strbuf_release(&scratch);
 }
 
+/* The key names of the entries under <cache>/builds/v1, read before any is removed (which would skip some). */
+static int read_keys(const char *cache_dir, struct knit_build_cache *bc, struct knit_paths *keys, struct strbuf *err)
+{
+	strbuf_init(&bc->root, 0);
+	strbuf_addf(&bc->root, "%s/builds/v1", cache_dir);
+	DIR *d = opendir(bc->root.buf);
+	if (!d) {
+		if (errno == ENOENT)
+			return 0;
+		strbuf_addf(err, "cannot read the build cache '%s': %s", bc->root.buf, strerror(errno));
+		return KNIT_EIO;
+	}
+	for (struct dirent *e; (e = readdir(d));)
+		if (key_name(e->d_name)) {
+			KNIT_ALLOC_GROW(keys->items, keys->n + 1, keys->alloc);
+			keys->items[keys->n++] = knit_xstrdup(e->d_name);
+		}
+	closedir(d);
+	return 0;
+}
+
 int knit_build_cache_verify(const char *cache_dir, bool remove, knit_build_damaged_fn damaged, void *ctx,
 			    size_t *checked, size_t *bad, struct strbuf *err)
 {
 	*checked = *bad = 0;
-	struct strbuf root = STRBUF_INIT;
-	strbuf_addf(&root, "%s/builds/v1", cache_dir);
-	DIR *d = opendir(root.buf);
-	if (!d) {
-		int missing = errno == ENOENT;
-		if (!missing)
-			strbuf_addf(err, "cannot read the build cache '%s': %s", root.buf, strerror(errno));
-		strbuf_release(&root);
-		return missing ? 0 : KNIT_EIO;
-	}
-	/* the names first: removing entries while reading the folder would skip some */
+	struct knit_build_cache bc;
 	struct knit_paths keys = { 0 };
-	for (struct dirent *e; (e = readdir(d));)
-		if (key_name(e->d_name)) {
-			KNIT_ALLOC_GROW(keys.items, keys.n + 1, keys.alloc);
-			keys.items[keys.n++] = knit_xstrdup(e->d_name);
-		}
-	closedir(d);
-	struct knit_build_cache bc = { STRBUF_INIT };
-	strbuf_addstr(&bc.root, root.buf);
-	int rc = 0;
+	int rc = read_keys(cache_dir, &bc, &keys, err);
 	for (size_t i = 0; i < keys.n && !rc; i++) {
 		int lock = knit_build_cache_lock(&bc, keys.items[i], err);
 		if (lock < 0) {
@@ -459,8 +463,94 @@ int knit_build_cache_verify(const char *cache_dir, bool remove, knit_build_damag
 	}
 	knit_paths_release(&keys);
 	knit_build_cache_close(&bc);
-	strbuf_release(&root);
 	return rc;
+}
+
+#define USE_PRECISION 3600 /* seconds: how stale an entry's last use may be before it is recorded again */
+
+void knit_build_cache_mark_used(const struct knit_build_cache *bc, const char *key_id, const char *hold)
+{
+	struct strbuf path = STRBUF_INIT, tmp = STRBUF_INIT;
+	knit_build_cache_entry(bc, key_id, &path);
+	size_t len = path.len;
+	strbuf_addstr(&path, "/files");
+	struct stat st;
+	if (!stat(path.buf, &st) && st.st_mtime + USE_PRECISION <= time(NULL))
+		(void)utimensat(AT_FDCWD, path.buf, NULL, 0);
+	strbuf_setlen(&path, len);
+	strbuf_addstr(&path, "/key");
+	struct stat held;
+	if (hold && !stat(path.buf, &st) &&
+	    (stat(hold, &held) || held.st_ino != st.st_ino || held.st_dev != st.st_dev)) {
+		strbuf_addf(&tmp, "%s.hold-%ld", hold, (long)getpid());
+		unlink(tmp.buf);
+		if (!knit_make_parents(hold) && !link(path.buf, tmp.buf))
+			(void)rename(tmp.buf, hold);
+		unlink(tmp.buf); /* left when the link failed (another filesystem: not held) or was the same */
+	}
+	strbuf_release(&path);
+	strbuf_release(&tmp);
+}
+
+/* Whether a project holds the entry: its key file has a link outside it. */
+static bool entry_held(const char *entry)
+{
+	struct strbuf path = STRBUF_INIT;
+	strbuf_addf(&path, "%s/key", entry);
+	struct stat st;
+	bool held = !stat(path.buf, &st) && st.st_nlink > 1;
+	strbuf_release(&path);
+	return held;
+}
+
+int knit_build_cache_list(const char *cache_dir, knit_build_entry_fn fn, void *ctx, struct strbuf *err)
+{
+	struct knit_build_cache bc;
+	struct knit_paths keys = { 0 };
+	int rc = read_keys(cache_dir, &bc, &keys, err);
+	struct strbuf entry = STRBUF_INIT, label = STRBUF_INIT;
+	for (size_t i = 0; i < keys.n && !rc; i++) {
+		strbuf_reset(&entry);
+		strbuf_reset(&label);
+		knit_build_cache_entry(&bc, keys.items[i], &entry);
+		struct stat st;
+		struct knit_tree_usage use;
+		if (lstat(entry.buf, &st) || !S_ISDIR(st.st_mode) || knit_tree_usage(entry.buf, &use))
+			continue; /* a lock without its entry, or one going away */
+		entry_label(entry.buf, &label);
+		strbuf_addstr(&entry, "/files");
+		long long used = stat(entry.buf, &st) ? 0 : (long long)st.st_mtime;
+		strbuf_setlen(&entry, entry.len - strlen("/files"));
+		struct knit_build_entry_info info = { keys.items[i], label.buf, use.bytes, used, entry_held(entry.buf) };
+		rc = fn(ctx, &info, err);
+	}
+	strbuf_release(&entry);
+	strbuf_release(&label);
+	knit_paths_release(&keys);
+	knit_build_cache_close(&bc);
+	return rc;
+}
+
+int knit_build_cache_remove(const char *cache_dir, const char *key_id, bool *removed, struct strbuf *err)
+{
+	*removed = false;
+	struct knit_build_cache bc = { STRBUF_INIT };
+	strbuf_addf(&bc.root, "%s/builds/v1", cache_dir);
+	int lock = knit_build_cache_lock(&bc, key_id, err);
+	if (lock < 0) {
+		knit_build_cache_close(&bc);
+		return KNIT_EIO;
+	}
+	struct strbuf entry = STRBUF_INIT;
+	knit_build_cache_entry(&bc, key_id, &entry);
+	if (!access(entry.buf, F_OK) && !entry_held(entry.buf)) {
+		remove_entry(&bc, key_id, entry.buf);
+		*removed = access(entry.buf, F_OK) != 0;
+	}
+	knit_build_cache_unlock(lock);
+	strbuf_release(&entry);
+	knit_build_cache_close(&bc);
+	return 0;
 }
 
 /* --- an entry as one archive, for a remote cache (build_remote.h) ------------------------ */

@@ -99,6 +99,35 @@ typedef int (*knit_build_damaged_fn)(void *ctx, const char *key_id, const char *
 int knit_build_cache_verify(const char *cache_dir, bool remove, knit_build_damaged_fn damaged, void *ctx,
 			    size_t *checked, size_t *bad, struct strbuf *err);
 
+/*
+ * Records that a project uses the key's entry: its last use (the mtime of
+ * its files list, when an hour old or more) and, with hold, a hard link of
+ * its key file at hold (replacing what is there), which keeps the entry
+ * through a knit cache clean while the project has it. Best effort: a
+ * hold on another filesystem than the cache is not made.
+ */
+void knit_build_cache_mark_used(const struct knit_build_cache *bc, const char *key_id, const char *hold);
+
+/* One entry, as knit_build_cache_list gives it. */
+struct knit_build_entry_info {
+	const char *key_id;
+	const char *label;        /* "<name> <version>", or "?" */
+	unsigned long long bytes; /* the disk blocks its files take */
+	long long last_used;      /* made, or last linked by a project (within an hour) */
+	bool in_use;              /* a project holds it (knit_build_cache_mark_used) */
+};
+typedef int (*knit_build_entry_fn)(void *ctx, const struct knit_build_entry_info *e, struct strbuf *err);
+/*
+ * Calls fn for every entry of the build cache under cache_dir, in no
+ * particular order. 0, fn's answer, or KNIT_EIO with one line in *err.
+ */
+int knit_build_cache_list(const char *cache_dir, knit_build_entry_fn fn, void *ctx, struct strbuf *err);
+/*
+ * Removes the key's entry under its lock, unless a project holds it by
+ * then (*removed says). 0, or KNIT_EIO with one line in *err.
+ */
+int knit_build_cache_remove(const char *cache_dir, const char *key_id, bool *removed, struct strbuf *err);
+
 /* Removes a folder of tmp/ (a stage or a build tree); best effort. */
 void knit_build_cache_discard(const char *path);
 

@@ -407,8 +407,17 @@ static bool up_to_date(const struct pkg *p)
 	return same;
 }
 
+/* That the project uses p's entry: its last use, and deps/.build/hold/<t> holding it through a cache clean. */
+static void mark_used(const struct build *b, const struct pkg *p)
+{
+	struct strbuf hold = STRBUF_INIT;
+	strbuf_addf(&hold, "%s/deps/.build/hold/%s", b->root.buf, p->t.buf);
+	knit_build_cache_mark_used(&b->cache, p->key_id.buf, hold.buf);
+	strbuf_release(&hold);
+}
+
 /* deps/.build/pkg/<t> -> the entry, replacing what was there (a link, or a folder of an older knit). */
-static int link_entry(const struct pkg *p, struct strbuf *err)
+static int link_entry(const struct build *b, const struct pkg *p, struct strbuf *err)
 {
 	struct strbuf tmp = STRBUF_INIT;
 	strbuf_addf(&tmp, "%s.link-%ld", p->base.buf, (long)getpid());
@@ -422,6 +431,8 @@ static int link_entry(const struct pkg *p, struct strbuf *err)
 		unlink(tmp.buf);
 		rc = KNIT_EIO;
 	}
+	if (!rc)
+		mark_used(b, p);
 	strbuf_release(&tmp);
 	return rc;
 }
@@ -546,7 +557,7 @@ static int build_one(const struct build *b, size_t i, const struct knit_build_op
 	strbuf_release(&why); /* a damaged entry is removed and built again: nothing to stop for */
 	if (found == 1) {
 		*cached = true;
-		int rc = link_entry(p, err);
+		int rc = link_entry(b, p, err);
 		knit_build_cache_unlock(lock);
 		*seconds = seconds_since(&t0);
 		return rc;
@@ -607,7 +618,7 @@ static int build_one(const struct build *b, size_t i, const struct knit_build_op
 		rc = knit_build_cache_seal(&b->cache, p->key_id.buf, stage.buf, err);
 	}
 	if (!rc)
-		rc = link_entry(p, err);
+		rc = link_entry(b, p, err);
 	knit_build_cache_unlock(lock);
 	if (work.len)
 		knit_build_cache_discard(work.buf);
@@ -1093,7 +1104,7 @@ static int take_cached(struct knit_session *s, const struct build *b, size_t i, 
 		from_remote = found == 1;
 	}
 	strbuf_release(&why);
-	int rc = found == 1 ? link_entry(p, err) : 0;
+	int rc = found == 1 ? link_entry(b, p, err) : 0;
 	knit_build_cache_unlock(lock);
 	if (found == 1 && !rc) {
 		*todo = false;
@@ -1115,6 +1126,7 @@ int knit_build_deps(struct knit_session *s, const struct knit_build_opts *o, str
 		size_t i = pl.order[o_i];
 		const struct pkg *p = &b->p[i];
 		if (up_to_date(p)) {
+			mark_used(b, p);
 			struct knit_build_event e = { p->lock->name, p->lock->version, knit_build_kind_name(p->kind), 0, true,
 						      false, false };
 			knit_session_built(s, &e);

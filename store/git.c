@@ -1,11 +1,13 @@
 #include "git.h"
 #include "resolver/semver.h"
 #include "util/error.h"
+#include "util/fs.h"
 #include "util/redact.h"
 #include "util/hash.h"
 #include "util/tree.h"
 #include "util/xalloc.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <git2.h>
@@ -120,6 +122,16 @@ static int mirror_open(const char *cache_dir, const char *url, struct mirror *m,
 		    git_config_set_bool(cfg, "core.symlinks", 0))
 			rc = fail(err, url, "cannot make the local mirror");
 		git_config_free(cfg);
+	}
+	if (!rc) {
+		/* what it mirrors, for knit cache ls: the folder's name is only a hash of it */
+		strbuf_addstr(&path, "/knit-url");
+		struct strbuf scratch = STRBUF_INIT, shown = STRBUF_INIT;
+		knit_redact_url(url, &shown); /* no credentials at rest */
+		if (access(path.buf, F_OK))
+			(void)knit_write_file_new(path.buf, shown.buf, shown.len, 0644, &scratch);
+		strbuf_release(&scratch);
+		strbuf_release(&shown);
 	}
 	strbuf_release(&path);
 	strbuf_release(&lock);
@@ -352,4 +364,78 @@ int knit_git_export(const char *cache_dir, const char *url, const char *commit, 
 	mirror_close(&m);
 	strbuf_release(&tmp);
 	return knit_redacted(err, rc);
+}
+
+static bool mirror_name(const char *name)
+{
+	size_t n = strspn(name, "0123456789abcdef");
+	return n == 16 && !strcmp(name + n, ".git");
+}
+
+int knit_git_mirrors_list(const char *cache_dir, knit_git_mirror_fn fn, void *ctx, struct strbuf *err)
+{
+	struct strbuf dir = STRBUF_INIT, path = STRBUF_INIT, url = STRBUF_INIT, scratch = STRBUF_INIT;
+	strbuf_addf(&dir, "%s/git", cache_dir);
+	DIR *d = opendir(dir.buf);
+	int rc = 0;
+	if (!d && errno != ENOENT) {
+		strbuf_addf(err, "cannot read the git mirrors '%s': %s", dir.buf, strerror(errno));
+		rc = KNIT_EIO;
+	}
+	for (struct dirent *e; d && !rc && (e = readdir(d));) {
+		if (!mirror_name(e->d_name))
+			continue;
+		strbuf_reset(&path);
+		strbuf_addf(&path, "%s/%s", dir.buf, e->d_name);
+		struct knit_tree_usage use;
+		struct stat st;
+		if (knit_tree_usage(path.buf, &use) || stat(path.buf, &st))
+			continue;
+		long long used = (long long)st.st_mtime;
+		strbuf_addstr(&path, "/FETCH_HEAD");
+		if (!stat(path.buf, &st) && (long long)st.st_mtime > used)
+			used = (long long)st.st_mtime;
+		strbuf_setlen(&path, path.len - strlen("FETCH_HEAD"));
+		strbuf_addstr(&path, "knit-url");
+		strbuf_reset(&url);
+		strbuf_reset(&scratch);
+		if (knit_read_file(path.buf, &url, &scratch) || !url.len || memchr(url.buf, '\n', url.len))
+		{
+			strbuf_reset(&url);
+			strbuf_addstr(&url, "?");
+		}
+		struct knit_git_mirror_info info = { e->d_name, url.buf, use.bytes, used };
+		rc = fn(ctx, &info, err);
+	}
+	if (d)
+		closedir(d);
+	strbuf_release(&dir);
+	strbuf_release(&path);
+	strbuf_release(&url);
+	strbuf_release(&scratch);
+	return rc;
+}
+
+int knit_git_mirror_remove(const char *cache_dir, const char *name, struct strbuf *err)
+{
+	if (!mirror_name(name)) {
+		strbuf_addf(err, "'%s' is not a git mirror's name", name);
+		return KNIT_EPARSE;
+	}
+	struct strbuf path = STRBUF_INIT, lock = STRBUF_INIT;
+	strbuf_addf(&path, "%s/git/%s", cache_dir, name);
+	strbuf_addf(&lock, "%s.lock", path.buf);
+	int fd = open(lock.buf, O_RDWR | O_CREAT | O_CLOEXEC, 0644), rc = 0;
+	if (fd < 0 || flock(fd, LOCK_EX)) {
+		strbuf_addf(err, "cannot lock '%s': %s", lock.buf, strerror(errno));
+		rc = KNIT_EIO;
+	} else if (knit_remove_tree(path.buf) && errno != ENOENT) {
+		strbuf_addf(err, "cannot remove '%s': %s", path.buf, strerror(errno));
+		rc = KNIT_EIO;
+	}
+	if (fd >= 0)
+		close(fd);
+	strbuf_release(&path);
+	strbuf_release(&lock);
+	return rc;
 }

@@ -50,4 +50,17 @@ int knit_git_read(const char *cache_dir, const char *url, const char *commit, co
 int knit_git_export(const char *cache_dir, const char *url, const char *commit, const char *dir,
 		    struct strbuf *err);
 
+/* One local mirror of a git repository (<cache>/git/<hash>.git), as knit_git_mirrors_list gives it. */
+struct knit_git_mirror_info {
+	const char *name;         /* <hash>.git */
+	const char *url;          /* what it mirrors, or "?" for an older knit's mirror */
+	unsigned long long bytes;
+	long long last_used;      /* its last fetch, or when it was made */
+};
+typedef int (*knit_git_mirror_fn)(void *ctx, const struct knit_git_mirror_info *m, struct strbuf *err);
+/* Calls fn for every mirror. 0, fn's answer, or KNIT_EIO with one line in *err. */
+int knit_git_mirrors_list(const char *cache_dir, knit_git_mirror_fn fn, void *ctx, struct strbuf *err);
+/* Removes the mirror named name (a knit_git_mirror_info name) under its lock. 0, or KNIT_EIO with one line in *err. */
+int knit_git_mirror_remove(const char *cache_dir, const char *name, struct strbuf *err);
+
 #endif

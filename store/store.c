@@ -71,7 +71,13 @@ bool knit_store_has(const char *cache_dir, const struct knit_integrity *id)
 	return has;
 }
 
-/* The entry's index, read whole (it is bounded) and parsed. 0, KNIT_ENOTFOUND or KNIT_EPARSE. */
+#define USE_PRECISION 3600 /* seconds: how stale an entry's last use may be before a check records it again */
+
+/*
+ * The entry's index, read whole (it is bounded) and parsed. 0,
+ * KNIT_ENOTFOUND or KNIT_EPARSE. Its mtime is the entry's last use:
+ * refreshed here when an hour old (the owner may, read-only as it is).
+ */
 static int read_index(const char *entry, struct knit_store_index *idx)
 {
 	struct strbuf path = STRBUF_INIT, text = STRBUF_INIT;
@@ -81,6 +87,8 @@ static int read_index(const char *entry, struct knit_store_index *idx)
 	if (fd < 0 && errno == ENOENT)
 		rc = KNIT_ENOTFOUND;
 	if (fd >= 0 && !fstat(fd, &st) && S_ISREG(st.st_mode) && st.st_size <= KNIT_STORE_INDEX_MAX) {
+		if (st.st_mtime + USE_PRECISION <= time(NULL))
+			(void)futimens(fd, NULL); /* best effort: a cache shared between users may refuse */
 		strbuf_grow(&text, (size_t)st.st_size + 1);
 		ssize_t n;
 		while (text.len <= KNIT_STORE_INDEX_MAX &&
@@ -292,6 +300,41 @@ int knit_store_verify(const char *cache_dir, knit_store_damaged_fn damaged, void
 	strbuf_release(&dir);
 	strbuf_release(&pkg);
 	strbuf_release(&why);
+	return rc;
+}
+
+int knit_store_list(const char *cache_dir, knit_store_entry_fn fn, void *ctx, struct strbuf *err)
+{
+	struct strbuf dir = STRBUF_INIT, path = STRBUF_INIT;
+	int rc = 0;
+	add_entries_dir(cache_dir, &dir);
+	DIR *d = opendir(dir.buf);
+	if (!d) {
+		if (errno != ENOENT) {
+			strbuf_addf(err, "cannot read the store '%s': %s", dir.buf, strerror(errno));
+			rc = KNIT_EIO;
+		}
+		strbuf_release(&dir);
+		return rc;
+	}
+	for (struct dirent *e; !rc && (e = readdir(d));) {
+		if (e->d_name[0] == '.')
+			continue;
+		struct stat st;
+		struct knit_tree_usage use;
+		strbuf_reset(&path);
+		strbuf_addf(&path, "%s%s/index", dir.buf, e->d_name);
+		long long used = stat(path.buf, &st) ? 0 : (long long)st.st_mtime;
+		strbuf_setlen(&path, path.len - strlen("index"));
+		strbuf_addstr(&path, "package");
+		if (knit_tree_usage(path.buf, &use))
+			memset(&use, 0, sizeof(use)); /* half gone (another knit evicting it): empty, unused */
+		struct knit_store_entry_info info = { path.buf, e->d_name, use.bytes, used, use.linked_outside };
+		rc = fn(ctx, &info, err);
+	}
+	closedir(d);
+	strbuf_release(&dir);
+	strbuf_release(&path);
 	return rc;
 }
 

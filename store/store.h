@@ -56,7 +56,8 @@ bool knit_store_has(const char *cache_dir, const struct knit_integrity *id);
 /* Whether the entry whose package folder is pkg_dir (.../<id>/package) is in the store: its index is there. */
 bool knit_store_entry_exists(const char *pkg_dir);
 /*
- * Checks the entry whose package folder is pkg_dir against its index:
+ * Checks the entry whose package folder is pkg_dir against its index
+ * (and marks it used: its index's mtime, when an hour old or more):
  * sizes and mtimes, and with full every file's digest and no file added.
  * 0 when whole; KNIT_ENOTFOUND when there is no entry; KNIT_EPARSE when it
  * is damaged, with what differs first in *why ("src/a.c: size").
@@ -121,5 +122,21 @@ typedef int (*knit_store_damaged_fn)(void *ctx, const char *pkg_dir, const char 
  */
 int knit_store_verify(const char *cache_dir, knit_store_damaged_fn damaged, void *ctx, size_t *checked,
 		      size_t *bad, struct strbuf *err);
+
+/* One entry of the store, as knit_store_list gives it. */
+struct knit_store_entry_info {
+	const char *pkg_dir;      /* <cache>/store/v2/<name>/package */
+	const char *name;         /* <algo>-<hex> or git-<commit> */
+	unsigned long long bytes; /* the disk blocks its files take */
+	long long last_used;      /* its index's mtime: when it was made, or last checked for a project (within an hour) */
+	bool in_use;              /* a file of it has a hard link outside the store: a project's deps/ holds it */
+};
+typedef int (*knit_store_entry_fn)(void *ctx, const struct knit_store_entry_info *e, struct strbuf *err);
+/*
+ * Calls fn for every entry of the store, in no particular order (fn may
+ * knit_store_evict it). 0, fn's answer, or KNIT_EIO with one line in *err
+ * when the store cannot be read; an absent store has no entries.
+ */
+int knit_store_list(const char *cache_dir, knit_store_entry_fn fn, void *ctx, struct strbuf *err);
 
 #endif

@@ -198,3 +198,90 @@ int knit_make_parents(const char *path)
 	free(p);
 	return rc;
 }
+
+/* A file of the tree with more than one link: its inode, and how many names of the tree it has. */
+struct shared_inode {
+	dev_t dev;
+	ino_t ino;
+	nlink_t nlink;
+	unsigned long long bytes;
+};
+
+static int by_inode(const void *a, const void *b)
+{
+	const struct shared_inode *x = a, *y = b;
+	if (x->dev != y->dev)
+		return x->dev < y->dev ? -1 : 1;
+	return x->ino < y->ino ? -1 : x->ino > y->ino;
+}
+
+/*
+ * The inodes with more than one link, sorted so that each one's names are
+ * adjacent: each counted once into out->bytes, and linked outside when it
+ * has more links than the names the walk met.
+ */
+static void add_shared(struct shared_inode *v, size_t n, struct knit_tree_usage *out)
+{
+	if (n)
+		qsort(v, n, sizeof(*v), by_inode);
+	for (size_t i = 0; i < n;) {
+		size_t j = i;
+		while (j < n && v[j].dev == v[i].dev && v[j].ino == v[i].ino)
+			j++;
+		out->bytes += v[i].bytes;
+		if (v[i].nlink > (nlink_t)(j - i))
+			out->linked_outside = true;
+		i = j;
+	}
+}
+
+int knit_tree_usage(const char *path, struct knit_tree_usage *out)
+{
+	memset(out, 0, sizeof(*out));
+	char **stack = NULL;
+	size_t depth = 0, alloc = 0, nshared = 0, shared_alloc = 0;
+	struct shared_inode *shared = NULL;
+	KNIT_ALLOC_GROW(stack, depth + 1, alloc);
+	stack[depth++] = knit_xstrdup(path);
+	int rc = 0, saved = 0;
+	while (depth) {
+		char *dir = stack[--depth];
+		DIR *d = rc ? NULL : opendir(dir);
+		if (!d && !rc) {
+			rc = -1;
+			saved = errno;
+		}
+		for (struct dirent *e; d && (e = readdir(d));) {
+			if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+				continue;
+			struct stat st;
+			if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW))
+				continue; /* gone meanwhile: nothing to count */
+			if (S_ISDIR(st.st_mode)) {
+				size_t len = strlen(dir) + strlen(e->d_name) + 2;
+				char *sub = knit_xmalloc(len);
+				snprintf(sub, len, "%s/%s", dir, e->d_name);
+				KNIT_ALLOC_GROW(stack, depth + 1, alloc);
+				stack[depth++] = sub;
+				continue;
+			}
+			if (S_ISREG(st.st_mode))
+				out->files++;
+			if (st.st_nlink > 1 && !S_ISDIR(st.st_mode)) {
+				KNIT_ALLOC_GROW(shared, nshared + 1, shared_alloc);
+				shared[nshared++] = (struct shared_inode){ st.st_dev, st.st_ino, st.st_nlink,
+									   (unsigned long long)st.st_blocks * 512 };
+			} else {
+				out->bytes += (unsigned long long)st.st_blocks * 512;
+			}
+		}
+		if (d)
+			closedir(d);
+		free(dir);
+	}
+	free(stack);
+	add_shared(shared, nshared, out);
+	free(shared);
+	errno = saved;
+	return rc;
+}

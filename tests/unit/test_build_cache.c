@@ -3,6 +3,8 @@
  * stage rewritten to its final path (binary files left alone), sealed with
  * a files list and renamed into place; a check finds it whole, finds none
  * where there is none, and removes one whose file, mode or link changed.
+ * A project's hold keeps an entry through knit_build_cache_remove, and a
+ * tree's usage tells its own hard links from links outside it.
  */
 #include "conformance.h"
 #include "project/build_cache.h"
@@ -125,10 +127,79 @@ static void seal_and_check(void **state)
 	strbuf_release(&want);
 }
 
+static int count_entry(void *ctx, const struct knit_build_entry_info *e, struct strbuf *err)
+{
+	(void)err;
+	size_t *held = ctx;
+	held[e->in_use]++;
+	return 0;
+}
+
+static void hold_and_remove(void **state)
+{
+	(void)state;
+	struct knit_build_cache bc;
+	struct strbuf err = STRBUF_INIT, stage = STRBUF_INIT, hold = STRBUF_INIT, entry = STRBUF_INIT;
+	assert_int_equal(knit_build_cache_open(&bc, root, &err), 0);
+	const char *key = "fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210";
+	make_entry(&bc, key, &stage);
+	put(stage.buf, "key", "name z\nversion 1\n", 17);
+	assert_int_equal(knit_build_cache_seal(&bc, key, stage.buf, &err), 0);
+	knit_build_cache_entry(&bc, key, &entry);
+	strbuf_addf(&hold, "%s/project/deps/.build/hold/z", root);
+	knit_build_cache_mark_used(&bc, key, hold.buf);
+	size_t held[2] = { 0, 0 };
+	assert_int_equal(knit_build_cache_list(root, count_entry, held, &err), 0);
+	assert_int_equal(held[1], 1);
+	bool removed = true;
+	assert_int_equal(knit_build_cache_remove(root, key, &removed, &err), 0);
+	assert_false(removed);
+	assert_int_equal(access(entry.buf, F_OK), 0);
+	/* marking again keeps the one hold; the project gone, the entry goes */
+	knit_build_cache_mark_used(&bc, key, hold.buf);
+	assert_int_equal(unlink(hold.buf), 0);
+	assert_int_equal(knit_build_cache_remove(root, key, &removed, &err), 0);
+	assert_true(removed);
+	assert_int_equal(access(entry.buf, F_OK), -1);
+	knit_build_cache_close(&bc);
+	strbuf_release(&err);
+	strbuf_release(&stage);
+	strbuf_release(&hold);
+	strbuf_release(&entry);
+}
+
+static void tree_usage(void **state)
+{
+	(void)state;
+	struct strbuf dir = STRBUF_INIT, a = STRBUF_INIT, b = STRBUF_INIT, out = STRBUF_INIT;
+	strbuf_addf(&dir, "%s/usage/tree", root);
+	put(dir.buf, "sub/a", "0123456789", 10);
+	strbuf_addf(&a, "%s/sub/a", dir.buf);
+	strbuf_addf(&b, "%s/b", dir.buf);
+	assert_int_equal(link(a.buf, b.buf), 0); /* a hard link inside the tree */
+	struct knit_tree_usage use;
+	assert_int_equal(knit_tree_usage(dir.buf, &use), 0);
+	assert_int_equal(use.files, 2);
+	assert_false(use.linked_outside);
+	unsigned long long one = use.bytes;
+	strbuf_addf(&out, "%s/usage/outside", root);
+	assert_int_equal(link(a.buf, out.buf), 0);
+	assert_int_equal(knit_tree_usage(dir.buf, &use), 0);
+	assert_true(use.linked_outside);
+	assert_int_equal(use.bytes, one); /* the inode's blocks once */
+	assert_int_equal(knit_tree_usage("/nonexistent/knit", &use), -1);
+	strbuf_release(&dir);
+	strbuf_release(&a);
+	strbuf_release(&b);
+	strbuf_release(&out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(seal_and_check),
+		cmocka_unit_test(hold_and_remove),
+		cmocka_unit_test(tree_usage),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
