@@ -98,11 +98,33 @@ struct knit_build_req {
 };
 
 /*
- * Whether builds can run sandboxed here: bubblewrap on PATH and able to
- * make its namespaces. 0, or KNIT_ENOTFOUND with one line in *err saying
- * why and what to do (install bubblewrap, or build with --no-sandbox).
+ * The sandbox a dependency's code runs in (its build steps, its trusted
+ * install scripts), made by bubblewrap: no network (its own network, IPC
+ * and host-name namespaces), the whole file system read-only, HOME too, a
+ * private empty /tmp, and write access only to the folders in write. Paths
+ * must be resolved (no link on the way); a folder under /tmp is visible
+ * only when it is in read or write.
  */
-int knit_build_sandbox_check(struct strbuf *err);
+struct knit_sandbox {
+	const char *const *read;  /* shown read-only where /tmp would hide them */
+	size_t nread;
+	const char *const *write; /* the only folders it may write */
+	size_t nwrite;
+	const char *dir;          /* where it starts */
+};
+
+/* argv as the sandbox runs it: a new NULL-terminated argv, freed with knit_sandbox_argv_free. */
+char **knit_sandbox_argv(const struct knit_sandbox *sb, const char *const *argv);
+void knit_sandbox_argv_free(char **argv);
+
+/*
+ * Whether a sandbox can be made here: bubblewrap on PATH and able to make
+ * its namespaces (probed once a process). 0, or KNIT_ENOTFOUND with one
+ * line in *err saying why and what to do, for what runs in it ("builds",
+ * "install scripts"; how to run unsandboxed is how, e.g. "--no-sandbox or
+ * the setting sandbox=false").
+ */
+int knit_sandbox_check(const char *what, const char *how, struct strbuf *err);
 
 /* Why a build failed: the step and how it ended. */
 struct knit_build_failure {

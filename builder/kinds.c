@@ -142,29 +142,3 @@ int knit_build_tools_check(enum knit_build_kind kind, const char *root, struct s
 	return 0;
 }
 
-int knit_build_sandbox_check(struct strbuf *err)
-{
-	if (!knit_build_on_path("bwrap")) {
-		strbuf_addstr(err, "builds run in a sandbox made by bubblewrap, which is not on PATH: apt-get install "
-				   "bubblewrap (or build unsandboxed with --no-sandbox or the setting sandbox=false)");
-		return KNIT_ENOTFOUND;
-	}
-	/* the namespaces it makes may be refused here (a container without them) */
-	const char *const argv[] = { "bwrap", "--die-with-parent", "--unshare-net", "--ro-bind", "/", "/",
-				     "--tmpfs", "/tmp", "--", "true", NULL };
-	struct knit_build_env none = { 0 };
-	struct strbuf out = STRBUF_INIT, why = STRBUF_INIT;
-	struct knit_build_status st = { 0 };
-	int devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
-	int rc = knit_build_capture(argv, &none, devnull >= 0 ? devnull : 2, 4096, &out, &st, &why);
-	if (devnull >= 0)
-		close(devnull);
-	strbuf_release(&out);
-	strbuf_release(&why);
-	if (rc || st.exit_code || st.signal) {
-		strbuf_addstr(err, "bubblewrap cannot make a sandbox here (no user or network namespaces?): build "
-				   "unsandboxed with --no-sandbox or the setting sandbox=false");
-		return KNIT_ENOTFOUND;
-	}
-	return 0;
-}

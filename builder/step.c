@@ -60,46 +60,28 @@ int knit_build_failed(struct build *b, const char *name, const struct knit_build
 	return KNIT_EIO;
 }
 
-/* path with its leading folders when it lies under /tmp, which the sandbox makes its own: bound there again. */
-static void bind(struct knit_args *w, const char *how, const char *path)
-{
-	if (!path || !*path)
-		return;
-	knit_args_add(w, how);
-	knit_args_add(w, path);
-	knit_args_add(w, path);
-}
-
 void knit_build_sandboxed(struct build *b, struct knit_args *a, const char *dir)
 {
 	const struct knit_build_req *r = b->req;
 	if (!r->sandbox)
 		return;
-	struct knit_args w = { 0 };
-	static const char *const head[] = { "bwrap", "--die-with-parent", "--unshare-net", "--unshare-ipc",
-					    "--unshare-uts", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
-					    "--tmpfs", "/tmp", NULL };
-	for (const char *const *h = head; *h; h++)
-		knit_args_add(&w, *h);
-	/* what it reads, where /tmp hid it */
-	bind(&w, "--ro-bind-try", r->src_dir);
+	/* what it reads, where /tmp hid it: the sources, the dependencies' prefixes and include folders */
+	const char **read = knit_xcalloc(2 + r->ndeps + r->ndep_cflags, sizeof(*read));
+	size_t nread = 0;
+	read[nread++] = r->src_dir;
 	for (size_t i = 0; i < r->ndeps; i++)
-		bind(&w, "--ro-bind-try", r->dep_prefixes[i]);
+		read[nread++] = r->dep_prefixes[i];
 	for (size_t i = 0; i < r->ndep_cflags; i++)
 		if (!strncmp(r->dep_cflags[i], "-I", 2))
-			bind(&w, "--ro-bind-try", r->dep_cflags[i] + 2);
-	/* HOME stays read-only, wherever it is (under /tmp, the private one would hide it) */
-	bind(&w, "--ro-bind-try", getenv("HOME"));
-	/* what it writes */
-	bind(&w, "--bind", r->work_dir);
-	bind(&w, "--bind", r->prefix);
-	knit_args_add(&w, "--chdir");
-	knit_args_add(&w, dir);
-	knit_args_add(&w, "--");
-	for (size_t i = 0; i < a->n; i++)
-		knit_args_add(&w, a->v[i]);
+			read[nread++] = r->dep_cflags[i] + 2;
+	const char *write[] = { r->work_dir, r->prefix };
+	struct knit_sandbox sb = { read, nread, write, 2, dir };
+	char **w = knit_sandbox_argv(&sb, (const char *const *)a->v);
 	knit_args_release(a);
-	*a = w;
+	for (size_t i = 0; w[i]; i++)
+		knit_args_add(a, w[i]);
+	knit_sandbox_argv_free(w);
+	free(read);
 }
 
 int knit_build_step(struct build *b, const char *name, struct knit_args *a, const char *dir, struct strbuf *err)

@@ -1164,16 +1164,12 @@ int knit_build_deps(struct knit_session *s, const struct knit_build_opts *o, str
 		}
 	}
 	/* dependencies' build code runs in a sandbox, unless the user says otherwise */
-	const char *sandbox_setting = knit_config_get(&s->cfg, "sandbox");
-	if (!rc && sandbox_setting && strcmp(sandbox_setting, "true") && strcmp(sandbox_setting, "false")) {
-		strbuf_addstr(err, "the setting 'sandbox' must be true or false, not '");
-		strbuf_add_visible(err, sandbox_setting);
-		strbuf_addch(err, '\'');
-		rc = KNIT_EPARSE;
-	}
-	b->sandbox = !o->no_sandbox && !(sandbox_setting && !strcmp(sandbox_setting, "false"));
+	bool sandbox = true;
+	if (!rc)
+		rc = knit_session_sandbox(s, &sandbox, err);
+	b->sandbox = !o->no_sandbox && sandbox;
 	if (!rc && ntodo && b->sandbox)
-		rc = knit_build_sandbox_check(err);
+		rc = knit_sandbox_check("builds", "--no-sandbox or the setting sandbox=false", err);
 	if (!rc)
 		rc = run_builds(s, b, o, pl.order, pl.shared_of, todo, err, log_tail);
 	free(todo);

@@ -89,7 +89,10 @@ int knit_link_load_manifests(struct knit_link *l, struct strbuf *err)
 static int install_scripts(struct knit_link *l, const char *new_deps, struct strbuf *err)
 {
 	struct strbuf skipped = STRBUF_INIT, bin = STRBUF_INIT;
-	int rc = 0;
+	bool sandboxed = true, checked = false;
+	int rc = knit_session_sandbox(l->session, &sandboxed, err);
+	/* the sandbox sees paths as they resolve */
+	char *deps_real = rc ? NULL : realpath(new_deps, NULL);
 	strbuf_addf(&bin, "%s/.bin", new_deps);
 	for (size_t i = 0; i < l->plan->n && !rc; i++) {
 		const struct knit_plan_item *it = &l->plan->items[i];
@@ -102,9 +105,18 @@ static int install_scripts(struct knit_link *l, const char *new_deps, struct str
 			strbuf_addf(&skipped, "%s%s", skipped.len ? ", " : "", it->name);
 			continue;
 		}
+		if (sandboxed && !checked) {
+			if ((rc = knit_sandbox_check("install scripts", "the setting sandbox=false", err)))
+				break;
+			checked = true;
+		}
 		struct strbuf root = STRBUF_INIT;
-		if (!(rc = knit_pkgname_path(new_deps, it->name, NULL, &root, err))) {
-			struct knit_script_run run = { root.buf, bin.buf, m, "install", NULL, 0, NULL, NULL };
+		if (!(rc = knit_pkgname_path(deps_real ? deps_real : new_deps, it->name, NULL, &root, err))) {
+			/* its own folder writable (a copy, not the store's files), the rest of deps/ readable */
+			const char *read[] = { deps_real }, *write[] = { root.buf };
+			struct knit_sandbox sb = { read, 1, write, 1, root.buf };
+			struct knit_script_run run = { root.buf, bin.buf, m, "install", NULL, 0, NULL, NULL,
+						       sandboxed ? &sb : NULL };
 			struct knit_script_status st;
 			rc = knit_script_run(&run, &st, err);
 			if (!rc && st.failed) {
@@ -114,6 +126,9 @@ static int install_scripts(struct knit_link *l, const char *new_deps, struct str
 				else
 					strbuf_addf(err, "package '%s@%s': its '%s' script exited with status %d",
 						    it->name, it->version, st.failed, st.exit_code);
+				if (sandboxed)
+					strbuf_addstr(err, " (it ran sandboxed: no network, nothing writable but its "
+							   "own folder and /tmp; the setting sandbox=false runs it without)");
 				rc = KNIT_EIO;
 			}
 		}
@@ -122,6 +137,7 @@ static int install_scripts(struct knit_link *l, const char *new_deps, struct str
 	if (!rc && skipped.len)
 		knit_session_warn(l->session, "skipped the install scripts of %s; list them in knit.json's "
 					      "trustedDependencies to run them", skipped.buf);
+	free(deps_real);
 	strbuf_release(&skipped);
 	strbuf_release(&bin);
 	return rc;

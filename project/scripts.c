@@ -229,6 +229,8 @@ static int run_one(const struct knit_script_run *run, const char *event, const c
 	 * that group becomes the foreground one, so ^C and the terminal's input
 	 * go to the script, as a shell would arrange. */
 	bool tty = isatty(STDIN_FILENO) && tcgetpgrp(STDIN_FILENO) == getpgrp();
+	/* in the sandbox, the shell runs the line: a program without #! is the shell's to run there too */
+	char **sandboxed = run->sandbox ? knit_sandbox_argv(run->sandbox, argv) : NULL;
 	pid_t pid = fork();
 	if (pid == 0) {
 		setpgid(0, 0);
@@ -237,12 +239,16 @@ static int run_one(const struct knit_script_run *run, const char *event, const c
 		restore_signals(&saved);
 		sigprocmask(SIG_SETMASK, &old_mask, NULL);
 		if (chdir(run->root) == 0) {
-			if (direct.program) /* else, or if it cannot (a script without #!), the shell */
+			if (sandboxed)
+				execve(sandboxed[0], sandboxed, env);
+			else if (direct.program) /* else, or if it cannot (a script without #!), the shell */
 				execve(direct.program, direct.argv, env);
-			execve(argv[0], (char *const *)argv, env);
+			if (!sandboxed)
+				execve(argv[0], (char *const *)argv, env);
 		}
 		_exit(127);
 	}
+	knit_sandbox_argv_free(sandboxed);
 	if (pid > 0) {
 		setpgid(pid, pid); /* also here: whichever runs first */
 		if (tty)

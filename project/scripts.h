@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "builder/builder.h"
 #include "project/manifest.h"
 #include "util/strbuf.h"
 
@@ -38,6 +39,7 @@ struct knit_script_run {
 	size_t nargs;
 	knit_script_announce_fn announce; /* may be NULL */
 	void *announce_ctx;
+	const struct knit_sandbox *sandbox; /* runs each script in it (builder.h); NULL: as it is */
 };
 
 /*

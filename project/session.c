@@ -1,4 +1,5 @@
 #include "session.h"
+#include "util/error.h"
 
 #include <stdarg.h>
 #include <string.h>
@@ -61,4 +62,17 @@ void knit_session_built(const struct knit_session *s, const struct knit_build_ev
 {
 	if (s->built)
 		s->built(s->ctx, e);
+}
+
+int knit_session_sandbox(const struct knit_session *s, bool *on, struct strbuf *err)
+{
+	const char *v = knit_config_get(&s->cfg, "sandbox");
+	*on = !v || !strcmp(v, "true");
+	if (v && strcmp(v, "true") && strcmp(v, "false")) {
+		strbuf_addstr(err, "the setting 'sandbox' must be true or false, not '");
+		strbuf_add_visible(err, v);
+		strbuf_addch(err, '\'');
+		return KNIT_EPARSE;
+	}
+	return 0;
 }

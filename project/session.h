@@ -86,6 +86,12 @@ int knit_session_open(struct knit_session *s, const struct knit_session_opts *op
 void knit_session_close(struct knit_session *s);
 /* The package source: the caller's if set, else the registries' (made now, once). */
 const struct knit_source *knit_session_source(struct knit_session *s);
+/*
+ * Whether dependencies' code (builds, trusted install scripts) runs in the
+ * sandbox: the setting sandbox (true, the default, or false). 0, or
+ * KNIT_EPARSE with one line in *err for another value.
+ */
+int knit_session_sandbox(const struct knit_session *s, bool *on, struct strbuf *err);
 void knit_session_warn(const struct knit_session *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void knit_session_progress(const struct knit_session *s, const struct knit_progress *p);
 void knit_session_built(const struct knit_session *s, const struct knit_build_event *e);

@@ -45,10 +45,37 @@ import json
 d = json.load(open("knit.json")); d["trustedDependencies"].append("libfails"); json.dump(d, open("knit.json", "w"))
 E
 good=$(snap)
-expect_run "a failing install script" 1 "" "knit: error: package 'libfails@1.0.0': its 'postinstall' script exited with status 3" \
+expect_run "a failing install script" 1 "" "knit: error: package 'libfails@1.0.0': its 'postinstall' script exited with status 3 (it ran sandboxed: *)" \
 	-- "$KNIT" install libfails --registry "$R"
 [ "$(snap)" = "$good" ] && ok || not_ok "the failed install changed the project"
 echo '{ "name": "app", "trustedDependencies": "libbuilds" }' >bad.json && cp knit.json keep.json && cp bad.json knit.json
 expect_run "trustedDependencies that is not a list" 1 "" "knit: error: */knit.json: 'trustedDependencies' must be an array of package names" -- "$KNIT" install --registry "$R"
 cp keep.json knit.json
+
+# the sandbox: a trusted script that writes into HOME, or connects to a listener on 127.0.0.1, fails
+# with a clear message and changes nothing; with sandbox=false the same script runs as it is
+cd "$TEST_TMP" && mkdir -p src/homey src/netty
+echo '{ "name": "libhomey", "version": "1.0.0", "scripts": { "postinstall": "echo x >\"$HOME/planted\"" } }' >src/homey/knit.json
+echo '{ "name": "libnetty", "version": "1.0.0", "scripts": { "postinstall": "python3 -c \"import socket,sys; socket.create_connection((\\\"127.0.0.1\\\", int(sys.argv[1])), 2)\" $KNIT_TEST_PORT" } }' >src/netty/knit.json
+for p in homey netty; do python3 "$TOOL" pack reg "src/$p" || exit 1; done
+port=$(free_port)
+python3 -c "import socket,sys,time; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(('127.0.0.1', int(sys.argv[1]))); s.listen(8); time.sleep(120)" "$port" &
+listener=$!
+export KNIT_TEST_PORT=$port
+for _ in $(seq 50); do python3 -c "import socket,sys; socket.create_connection(('127.0.0.1', int(sys.argv[1])), 1)" "$port" 2>/dev/null && break; sleep 0.1; done
+mkdir sandboxed && cd sandboxed || exit 1
+echo '{ "name": "app", "version": "1.0.0", "trustedDependencies": ["libhomey", "libnetty"] }' >knit.json
+expect_run "a script writing into HOME" 1 "" "*Read-only file system*
+knit: error: package 'libhomey@1.0.0': its 'postinstall' script exited with status * (it ran sandboxed: no network, nothing writable but its own folder and /tmp; the setting sandbox=false runs it without)" \
+	-- "$KNIT" install libhomey --registry "$R"
+[ ! -e "$HOME/planted" ] && [ ! -e knit.lock ] && [ ! -e deps ] && ok || not_ok "the sandboxed script changed something"
+expect_run "a script connecting to 127.0.0.1" 1 "" "*Connection refused*
+knit: error: package 'libnetty@1.0.0': its 'postinstall' script exited with status 1 (it ran sandboxed: *)" \
+	-- "$KNIT" install libnetty --registry "$R"
+echo 'sandbox=false' >.knitrc
+expect_run "sandbox=false: the same scripts run as they are" 0 "2 packages in deps/*" "" -- "$KNIT" install libhomey libnetty --registry "$R"
+[ -e "$HOME/planted" ] && ok || not_ok "unsandboxed, the script did not write into HOME"
+echo 'sandbox=maybe' >.knitrc && rm -rf deps
+expect_run "a bad sandbox setting" 1 "" "knit: error: the setting 'sandbox' must be true or false, not 'maybe'" -- "$KNIT" install --registry "$R"
+kill "$listener" 2>/dev/null
 finish

@@ -97,7 +97,7 @@ ln -sf "$KNIT" "$TEST_TMP/nobwrap/knit"
 cd "$TEST_TMP/app" || exit 1
 rm -rf deps/.build "$KNIT_CACHE/builds"
 expect_run "no bubblewrap: said in one line" 1 "" \
-	"knit: error: builds run in a sandbox made by bubblewrap, which is not on PATH: apt-get install bubblewrap (or build unsandboxed with --no-sandbox or the setting sandbox=false)" \
+	"knit: error: builds run in a sandbox made by bubblewrap, which is not on PATH: apt-get install bubblewrap (or run them unsandboxed with --no-sandbox or the setting sandbox=false)" \
 	-- env PATH="$TEST_TMP/nobwrap" "$KNIT" build --deps
 kill $server
 wait $server 2>/dev/null
