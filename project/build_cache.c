@@ -567,7 +567,21 @@ static la_ssize_t to_strbuf(struct archive *a, void *ctx, const void *buf, size_
 	return (la_ssize_t)n;
 }
 
-int knit_build_cache_pack(const struct knit_build_cache *bc, const char *key_id, struct strbuf *tgz,
+/* The archive's format and filter: zstd when asked and libarchive has it (*zstd says), else gzip. */
+static int open_archive(struct archive *a, bool *zstd, struct strbuf *out)
+{
+	if (archive_write_set_format_pax_restricted(a))
+		return -1;
+	if (*zstd && archive_write_add_filter_zstd(a) != ARCHIVE_OK)
+		*zstd = false; /* a libarchive built without it: the filter was not added */
+	if (!*zstd && (archive_write_add_filter_gzip(a) || archive_write_set_options(a, "gzip:!timestamp")))
+		return -1;
+	if (archive_write_set_bytes_in_last_block(a, 1) || archive_write_open(a, out, NULL, to_strbuf, NULL))
+		return -1;
+	return 0;
+}
+
+int knit_build_cache_pack(const struct knit_build_cache *bc, const char *key_id, bool *zstd, struct strbuf *tgz,
 			  struct strbuf *err)
 {
 	struct strbuf entry = STRBUF_INIT, path = STRBUF_INIT, data = STRBUF_INIT;
@@ -578,9 +592,7 @@ int knit_build_cache_pack(const struct knit_build_cache *bc, const char *key_id,
 	struct archive_entry *e = archive_entry_new();
 	if (!a || !e)
 		abort();
-	if (!rc && (archive_write_set_format_pax_restricted(a) || archive_write_add_filter_gzip(a) ||
-		    archive_write_set_options(a, "gzip:!timestamp") || archive_write_set_bytes_in_last_block(a, 1) ||
-		    archive_write_open(a, tgz, NULL, to_strbuf, NULL))) {
+	if (!rc && open_archive(a, zstd, tgz)) {
 		strbuf_addf(err, "cannot write an archive: %s", archive_error_string(a));
 		rc = KNIT_EIO;
 	}
@@ -645,13 +657,14 @@ static bool plain_path(const char *p)
 	return !strchr(p, '\n');
 }
 
-/* Unpacks tgz into dir: regular files and links only, every path and link target kept below it. */
+/* Unpacks the archive (.tar.zst or .tgz) into dir: regular files and links only, every path and link target kept below it. */
 static int unpack(const void *tgz, size_t len, const char *dir, struct strbuf *err)
 {
 	struct archive *a = archive_read_new();
 	if (!a)
 		abort();
 	archive_read_support_filter_gzip(a);
+	archive_read_support_filter_zstd(a);
 	archive_read_support_format_tar(a);
 	int rc = 0;
 	if (archive_read_open_memory(a, tgz, len) != ARCHIVE_OK) {

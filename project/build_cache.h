@@ -71,20 +71,22 @@ int knit_build_cache_check(const struct knit_build_cache *bc, const char *key_id
 int knit_build_cache_tree_digest(const char *dir, struct strbuf *out, struct strbuf *err);
 
 /*
- * The key's entry as one .tgz (paths relative to it, links as links), into
- * *tgz, for a remote cache. 0, or KNIT_EIO with one line in *err.
+ * The key's entry as one tar archive (paths relative to it, links as
+ * links), compressed with zstd (.tar.zst) or, when zstd is false or the
+ * libarchive here lacks it, gzip (.tgz; *zstd set false), into *out, for
+ * a remote cache. 0, or KNIT_EIO with one line in *err.
  */
-int knit_build_cache_pack(const struct knit_build_cache *bc, const char *key_id, struct strbuf *tgz,
+int knit_build_cache_pack(const struct knit_build_cache *bc, const char *key_id, bool *zstd, struct strbuf *out,
 			  struct strbuf *err);
 /*
- * An archive from a remote cache made the key's entry: unpacked into tmp/
+ * An archive from a remote cache (.tar.zst or .tgz, told by its content) made the key's entry: unpacked into tmp/
  * (files and links only, every path and link target below it), checked
  * against its files list, its paths (those of the entry it was made as, in
  * its "origin" file) made this machine's, listed again and renamed into
  * place. Under the key's lock. 0, or KNIT_EPARSE (an archive that is not
  * whole or not safe) or KNIT_EIO, with one line in *err; nothing is left.
  */
-int knit_build_cache_unpack(const struct knit_build_cache *bc, const char *key_id, const void *tgz, size_t len,
+int knit_build_cache_unpack(const struct knit_build_cache *bc, const char *key_id, const void *archive, size_t len,
 			    struct strbuf *err);
 
 /* One damaged entry knit_build_cache_verify found: its key, "<name> <version>" (or "?"), what differs. */

@@ -1,7 +1,8 @@
 /*
  * A remote build cache, shared by machines (CI runners, a team): the
  * binary-cache setting names a folder (file:///path) or an HTTP object
- * store (http:// or https://). A build is <url>/<key id>.tgz: an entry of
+ * store (http:// or https://). A build is <url>/<key id>.tar.zst (.tgz where libarchive lacks zstd;
+ * both are read): an entry of
  * the local build cache (build_cache.h) as one archive. Reads are a GET
  * (or a file read); writes, when binary-cache-push=true or knit build
  * --push, a PUT with the Authorization the settings give that URL (as for a

@@ -18,6 +18,7 @@ struct archive *archive_read_new(void) { return REAL(archive_read_new)(); }
 int archive_read_free(struct archive *a) { return REAL(archive_read_free)(a); }
 int archive_read_support_filter_gzip(struct archive *a) { return REAL(archive_read_support_filter_gzip)(a); }
 int archive_read_support_filter_none(struct archive *a) { return REAL(archive_read_support_filter_none)(a); }
+int archive_read_support_filter_zstd(struct archive *a) { return REAL(archive_read_support_filter_zstd)(a); }
 int archive_read_support_format_tar(struct archive *a) { return REAL(archive_read_support_format_tar)(a); }
 int archive_read_support_format_gnutar(struct archive *a) { return REAL(archive_read_support_format_gnutar)(a); }
 
@@ -57,6 +58,7 @@ int archive_write_free(struct archive *a) { return REAL(archive_write_free)(a); 
 int archive_write_close(struct archive *a) { return REAL(archive_write_close)(a); }
 int archive_write_set_format_pax_restricted(struct archive *a) { return REAL(archive_write_set_format_pax_restricted)(a); }
 int archive_write_add_filter_gzip(struct archive *a) { return REAL(archive_write_add_filter_gzip)(a); }
+int archive_write_add_filter_zstd(struct archive *a) { return REAL(archive_write_add_filter_zstd)(a); }
 int archive_write_set_bytes_in_last_block(struct archive *a, int n) { return REAL(archive_write_set_bytes_in_last_block)(a, n); }
 
 int archive_write_set_options(struct archive *a, const char *opts)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The remote build cache (binary-cache): a machine that builds pushes each
-# build as <key>.tgz, to a folder or with a PUT to nginx (its WebDAV module,
+# build as <key>.tar.zst, to a folder or with a PUT to nginx (its WebDAV module,
 # on 127.0.0.1); another machine (another cache folder, so other paths)
 # restores them instead of building, its paths made its own, and its app
 # links; a damaged archive, a server that fails or is gone are each a
@@ -10,7 +10,7 @@ export HOME="$TEST_TMP/home"
 unset KNIT_REGISTRY KNIT_CONFIG XDG_CACHE_HOME CFLAGS
 mkdir -p "$HOME" && cd "$TEST_TMP" || exit 1
 R="file://$TEST_TMP/reg"
-for tool in cmake pkg-config cc nginx; do
+for tool in cmake pkg-config cc nginx zstd; do
 	command -v $tool >/dev/null || { not_ok "$tool is needed"; finish; }
 done
 
@@ -51,7 +51,7 @@ runs() { (eval "$("$KNIT" env 2>/dev/null)" && cc $KNIT_CFLAGS -o app main.c $KN
 project m1 cache1 "binary-cache=file://$TEST_TMP/remote"
 expect_run "a build pushed to a folder" 0 "" "built zed 1.0.0 (cmake) in * s
 built ontop 1.0.0 (sources) in * s" -- "$KNIT" build --deps --push
-[ "$(ls "$TEST_TMP/remote" | grep -c '^[0-9a-f]\{64\}\.tgz$')" = 2 ] && ok || not_ok "the remote folder: $(ls "$TEST_TMP/remote")"
+[ "$(ls "$TEST_TMP/remote" | grep -c '^[0-9a-f]\{64\}\.tar\.zst$')" = 2 ] && ok || not_ok "the remote folder: $(ls "$TEST_TMP/remote")"
 project m2 cache2 "binary-cache=file://$TEST_TMP/remote"
 expect_run "another machine restores both" 0 "" "restored zed 1.0.0 (cmake) from the remote build cache
 restored ontop 1.0.0 (sources) from the remote build cache" -- "$KNIT" build --deps
@@ -59,11 +59,18 @@ pc=$(readlink deps/.build/pkg/zed)/prefix/lib/pkgconfig/zed.pc
 grep -q "^prefix=$TEST_TMP/cache2/builds/v1/" "$pc" && ! grep -q cache1 "$pc" && ok || not_ok "the restored .pc keeps the other machine's paths: $(head -1 "$pc")"
 runs && ok || not_ok "the app on the restored builds"
 expect_run "restored entries are whole" 0 "" "2 packages up to date" -- "$KNIT" build --deps
+# archives an older knit sent (.tgz) are read too
+cp -r "$TEST_TMP/remote" "$TEST_TMP/remote-tgz"
+for f in "$TEST_TMP"/remote-tgz/*.tar.zst; do zstd -qdc "$f" | gzip -n >"${f%.tar.zst}.tgz" && rm "$f"; done
+project m2t cache2t "binary-cache=file://$TEST_TMP/remote-tgz"
+expect_run "a .tgz remote is restored too" 0 "" "restored zed 1.0.0 (cmake) from the remote build cache
+restored ontop 1.0.0 (sources) from the remote build cache" -- "$KNIT" build --deps
+runs && ok || not_ok "the app on builds restored from .tgz archives"
 
 # a damaged archive: a warning, a local build
-for f in "$TEST_TMP"/remote/*.tgz; do head -c 100 "$f" >"$f.cut" && mv "$f.cut" "$f"; done
+for f in "$TEST_TMP"/remote/*.tar.zst; do head -c 100 "$f" >"$f.cut" && mv "$f.cut" "$f"; done
 project m3 cache3 "binary-cache=file://$TEST_TMP/remote"
-expect_run "a damaged archive is a warning and a local build" 0 "" "knit: warning: zed 1.0.0: the remote build cache's file://$TEST_TMP/remote/*.tgz: not a build archive: truncated gzip input; building it here
+expect_run "a damaged archive is a warning and a local build" 0 "" "knit: warning: zed 1.0.0: the remote build cache's file://$TEST_TMP/remote/*.tar.zst: *; building it here
 knit: warning: ontop 1.0.0: *; building it here
 built zed 1.0.0 (cmake) in * s
 built ontop 1.0.0 (sources) in * s" -- "$KNIT" build --deps
@@ -101,19 +108,19 @@ H="http://127.0.0.1:$port/cache"
 project h1 cache-h1 "binary-cache=$H" "binary-cache-push=true"
 expect_run "builds PUT to nginx (binary-cache-push=true)" 0 "" "built zed 1.0.0 (cmake) in * s
 built ontop 1.0.0 (sources) in * s" -- "$KNIT" build --deps
-[ "$(ls "$web/root/cache" | grep -c '\.tgz$')" = 2 ] && ok || not_ok "nginx holds: $(ls "$web/root/cache")"
+[ "$(ls "$web/root/cache" | grep -c '\.tar\.zst$')" = 2 ] && ok || not_ok "nginx holds: $(ls "$web/root/cache")"
 project h2 cache-h2 "binary-cache=$H"
 expect_run "another machine GETs them" 0 "" "restored zed 1.0.0 (cmake) from the remote build cache
 restored ontop 1.0.0 (sources) from the remote build cache" -- "$KNIT" build --deps
 runs && ok || not_ok "the app on builds from nginx"
 # a server that answers 500, and one that is gone: warnings, local builds
 project h3 cache-h3 "binary-cache=http://127.0.0.1:$port/broken" "binary-cache-push=true"
-expect_run "a server error is a warning" 0 "" "knit: warning: zed 1.0.0: the remote build cache answered HTTP 500 for */broken/*.tgz; building it here
-knit: warning: ontop 1.0.0: the remote build cache answered HTTP 500 for */broken/*.tgz; building it here
+expect_run "a server error is a warning" 0 "" "knit: warning: zed 1.0.0: the remote build cache answered HTTP 500 for */broken/*.tar.zst; building it here
+knit: warning: ontop 1.0.0: the remote build cache answered HTTP 500 for */broken/*.tar.zst; building it here
 built zed 1.0.0 (cmake) in * s
 built ontop 1.0.0 (sources) in * s
-knit: warning: zed 1.0.0: the remote build cache answered HTTP 500 to the PUT of */broken/*.tgz
-knit: warning: ontop 1.0.0: the remote build cache answered HTTP 500 to the PUT of */broken/*.tgz" -- "$KNIT" build --deps
+knit: warning: zed 1.0.0: the remote build cache answered HTTP 500 to the PUT of */broken/*.tar.zst
+knit: warning: ontop 1.0.0: the remote build cache answered HTTP 500 to the PUT of */broken/*.tar.zst" -- "$KNIT" build --deps
 kill "$(cat "$web/nginx.pid")"
 sleep 0.3
 project h4 cache-h4 "binary-cache=$H" "fetch-retries=0"
