@@ -11,19 +11,18 @@
 . "$KNIT_SOURCE_DIR/bench/build/libraries.sh"
 tarballs=()
 for p in "${KNIT_REAL_LIBRARIES[@]}"; do
-	t=$(debian_source $p) || { not_ok "no Debian source for $p"; # a second project with the same ten builds nothing: every key's entry is in the build cache
-mkdir "$TEST_TMP/app2" && cd "$TEST_TMP/app2" || exit 1
-cp ../app/knit.json ../app/knit.lock . && knit ci >/dev/null 2>&1 || not_ok "knit ci in a second project"
-knit build --deps >/dev/null 2>"$TEST_TMP/build2.err" && ok || not_ok "the second project's build: $(tail -5 "$TEST_TMP/build2.err")"
-[ "$(grep -c '^restored .* from the build cache$' "$TEST_TMP/build2.err")" = 10 ] && ! grep -q '^built ' "$TEST_TMP/build2.err" && ok ||
-	not_ok "the second project built again: $(cat "$TEST_TMP/build2.err")"
-finish; }
+	t=$(debian_source $p) || { not_ok "no Debian source for $p"; finish; }
 	tarballs+=("$t")
 done
 export HOME="$TEST_TMP/home" KNIT_CACHE="$TEST_TMP/cache" PATH="$(dirname "$KNIT"):$PATH"
 unset KNIT_REGISTRY KNIT_CONFIG XDG_CACHE_HOME CFLAGS
-mkdir -p "$HOME" && cd "$TEST_TMP" || exit 1
+mkdir -p "$HOME/bin" && cd "$TEST_TMP" || exit 1
 R="file://$TEST_TMP/reg"
+# the compiler, through a wrapper that logs each source file it compiles when it can write the log
+# (in the sandbox, into its private /tmp; in $HOME, which the sandbox shows)
+printf '#!/bin/sh\nfor a in "$@"; do case "$a" in *.c) [ -w "%s" ] && echo "$a" >>"%s/compiles";; esac; done\nexec cc "$@"\n' \
+	"$TEST_TMP" "$TEST_TMP" >"$HOME/bin/cc-count" && chmod +x "$HOME/bin/cc-count"
+export CC="$HOME/bin/cc-count"
 knit_real_libraries_prepare "$TEST_TMP/src" "${tarballs[@]}" || not_ok "unpacking the sources"
 cd "$TEST_TMP/src" || exit 1
 for d in */; do
@@ -84,10 +83,18 @@ make app-make >"$TEST_TMP/make.log" 2>&1 && ok || not_ok "Make: $(tail -15 "$TES
 flags=$(PKG_CONFIG_PATH=deps/.pkgconfig pkg-config --static --cflags --libs zlib cjson libyaml jansson lz4 pcre2 libuv zstd libsodium sqlite3) &&
 	cc -o app-pc main.c $flags >"$TEST_TMP/pc.log" 2>&1 && ok || not_ok "pkg-config: $flags $(tail -5 "$TEST_TMP/pc.log")"
 [ "$(./app-pc)" = "$want" ] && static_only app-pc && ok || not_ok "the pkg-config app printed '$(./app-pc 2>&1)'"
-# a second project with the same ten builds nothing: every key's entry is in the build cache
+# a second project with the same ten builds nothing: every key's entry is in the build cache, and
+# the compiler (the wrapper, which the keys name) compiles no source file (outside the sandbox, so
+# that the wrapper can log: the sandbox is not part of a key)
+knit build --explain zlib | grep -q "^compiler $HOME/bin/cc-count$" && ok || not_ok "the keys name another compiler: $(knit build --explain zlib | grep '^compiler')"
 mkdir "$TEST_TMP/app2" && cd "$TEST_TMP/app2" || exit 1
 cp ../app/knit.json ../app/knit.lock . && knit ci >/dev/null 2>&1 || not_ok "knit ci in a second project"
-knit build --deps >/dev/null 2>"$TEST_TMP/build2.err" && ok || not_ok "the second project's build: $(tail -5 "$TEST_TMP/build2.err")"
+rm -f "$TEST_TMP/compiles"
+knit build --deps --no-sandbox >/dev/null 2>"$TEST_TMP/build2.err" && ok || not_ok "the second project's build: $(tail -5 "$TEST_TMP/build2.err")"
 [ "$(grep -c '^restored .* from the build cache$' "$TEST_TMP/build2.err")" = 10 ] && ! grep -q '^built ' "$TEST_TMP/build2.err" && ok ||
 	not_ok "the second project built again: $(cat "$TEST_TMP/build2.err")"
+[ ! -s "$TEST_TMP/compiles" ] && ok || not_ok "the second project compiled $(wc -l <"$TEST_TMP/compiles") files: $(head -3 "$TEST_TMP/compiles")"
+# and the wrapper logs what it compiles, outside the sandbox
+printf 'int probe;\n' >"$TEST_TMP/probe.c" && "$CC" -c -o "$TEST_TMP/probe.o" "$TEST_TMP/probe.c" &&
+	grep -q 'probe\.c$' "$TEST_TMP/compiles" && ok || not_ok "the wrapper logs no compile"
 finish

@@ -59,6 +59,25 @@ pc=$(readlink deps/.build/pkg/zed)/prefix/lib/pkgconfig/zed.pc
 grep -q "^prefix=$TEST_TMP/cache2/builds/v1/" "$pc" && ! grep -q cache1 "$pc" && ok || not_ok "the restored .pc keeps the other machine's paths: $(head -1 "$pc")"
 runs && ok || not_ok "the app on the restored builds"
 expect_run "restored entries are whole" 0 "" "2 packages up to date" -- "$KNIT" build --deps
+# knit ci on a fresh cache, the remote warm: every build downloaded, no source compiled (a CC
+# wrapper logs each compile where it can write: not in the sandbox; it lives in HOME, which the
+# sandbox shows)
+mkdir -p "$HOME/bin" && printf '#!/bin/sh\nfor a in "$@"; do case "$a" in *.c) [ -w "%s" ] && echo "$a" >>"%s/compiles";; esac; done\nexec cc "$@"\n' "$TEST_TMP" "$TEST_TMP" >"$HOME/bin/cc-log" &&
+	chmod +x "$HOME/bin/cc-log"
+project w1 cache-w1 "binary-cache=file://$TEST_TMP/remote-w"
+CC="$HOME/bin/cc-log" "$KNIT" build --deps --push >"$TEST_TMP/w1.log" 2>&1 || not_ok "the wrapper's builds: $(cat "$TEST_TMP/w1.log")"
+[ "$(ls "$TEST_TMP/remote-w" | wc -l)" = 2 ] && ok || not_ok "the wrapper's builds were not pushed"
+mkdir -p "$TEST_TMP/w2" && cd "$TEST_TMP/w2" && cp ../w1/knit.json ../w1/knit.lock ../w1/.knitrc ../w1/main.c . || exit 1
+export KNIT_CACHE="$TEST_TMP/cache-w2"
+rm -f "$TEST_TMP/compiles"
+expect_run "knit ci on a fresh cache" 0 "*" "" -- "$KNIT" ci --registry "$R"
+expect_run "then every build comes from the remote" 0 "" "restored zed 1.0.0 (cmake) from the remote build cache
+restored ontop 1.0.0 (sources) from the remote build cache" -- env CC="$HOME/bin/cc-log" "$KNIT" build --deps --no-sandbox
+[ ! -e "$TEST_TMP/compiles" ] && ok || not_ok "knit ci compiled: $(cat "$TEST_TMP/compiles")"
+(export CC="$HOME/bin/cc-log"; runs) && ok || not_ok "the app on the downloaded builds"
+echo 'int probe;' >probe.c && "$HOME/bin/cc-log" -c probe.c && grep -q 'probe\.c$' "$TEST_TMP/compiles" && ok ||
+	not_ok "the wrapper logs no compile outside the sandbox"
+
 # archives an older knit sent (.tgz) are read too
 cp -r "$TEST_TMP/remote" "$TEST_TMP/remote-tgz"
 for f in "$TEST_TMP"/remote-tgz/*.tar.zst; do zstd -qdc "$f" | gzip -n >"${f%.tar.zst}.tgz" && rm "$f"; done
