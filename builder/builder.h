@@ -113,6 +113,16 @@ struct knit_sandbox {
 	const char *dir;          /* where it starts */
 };
 
+/*
+ * Where bubblewrap is not installed, knit makes the same sandbox itself
+ * with Linux namespaces (sandbox_ns.c): the argv runs knit again as
+ * "knit --knit-sandbox-exec ... -- argv", and main() hands that to
+ * knit_sandbox_enter, which sets the sandbox up and becomes argv. It
+ * returns only when it could not (KNIT_EIO / KNIT_EPARSE, one line in *err).
+ */
+int knit_sandbox_enter(int argc, char **argv, struct strbuf *err);
+#define KNIT_SANDBOX_EXEC "--knit-sandbox-exec"
+
 /* argv as the sandbox runs it: a new NULL-terminated argv, freed with knit_sandbox_argv_free. */
 char **knit_sandbox_argv(const struct knit_sandbox *sb, const char *const *argv);
 void knit_sandbox_argv_free(char **argv);

@@ -1,6 +1,7 @@
 /*
- * The sandbox (builder.h): bubblewrap's command line for a knit_sandbox,
- * and whether bubblewrap can make one here.
+ * The sandbox (builder.h): the command line for a knit_sandbox, through
+ * bubblewrap when it is installed and works, else through knit itself
+ * (sandbox_ns.c), and whether either can make one here.
  */
 #include "builder.h"
 #include "run.h"
@@ -37,13 +38,49 @@ static void bind(struct argv_buf *a, const char *how, const char *path)
 }
 
 static pthread_once_t probe_once = PTHREAD_ONCE_INIT;
-static int probe_result;       /* 0: a sandbox can be made; 1: no bwrap; 2: bwrap cannot make one */
+enum maker { BWRAP, NAMESPACES, NONE };
+static enum maker maker = NONE;
+static bool have_bwrap;
 static char bwrap_path[4096] = "bwrap"; /* found on knit's own PATH, never on a script's (deps/.bin comes first there) */
+static char self_path[4096];           /* knit itself, for the namespaces */
 static void probe(void);
+
+/* knit --knit-sandbox-exec --ro ... --rw ... --chdir dir -- argv */
+static char **namespaces_argv(const struct knit_sandbox *sb, const char *const *argv)
+{
+	struct argv_buf a = { 0 };
+	add(&a, self_path);
+	add(&a, KNIT_SANDBOX_EXEC);
+	for (size_t i = 0; i < sb->nread; i++)
+		if (sb->read[i] && *sb->read[i]) {
+			add(&a, "--ro");
+			add(&a, sb->read[i]);
+		}
+	const char *home = getenv("HOME");
+	if (home && *home) {
+		add(&a, "--ro");
+		add(&a, home);
+	}
+	for (size_t i = 0; i < sb->nwrite; i++)
+		if (sb->write[i] && *sb->write[i]) {
+			add(&a, "--rw");
+			add(&a, sb->write[i]);
+		}
+	if (sb->dir) {
+		add(&a, "--chdir");
+		add(&a, sb->dir);
+	}
+	add(&a, "--");
+	for (size_t i = 0; argv[i]; i++)
+		add(&a, argv[i]);
+	return a.v;
+}
 
 char **knit_sandbox_argv(const struct knit_sandbox *sb, const char *const *argv)
 {
 	pthread_once(&probe_once, probe);
+	if (maker == NAMESPACES)
+		return namespaces_argv(sb, argv);
 	struct argv_buf a = { 0 };
 	add(&a, bwrap_path);
 	static const char *const head[] = { "--die-with-parent", "--unshare-net", "--unshare-ipc",
@@ -93,15 +130,9 @@ static bool find_bwrap(void)
 	return false;
 }
 
-static void probe(void)
+/* Whether argv (a sandbox around true) runs and exits 0. */
+static bool runs(const char *const *argv)
 {
-	if (!find_bwrap()) {
-		probe_result = 1;
-		return;
-	}
-	/* the namespaces it makes may be refused here (a container without them) */
-	const char *const argv[] = { bwrap_path, "--die-with-parent", "--unshare-net", "--ro-bind", "/", "/",
-				     "--tmpfs", "/tmp", "--", "true", NULL };
 	struct knit_build_env none = { 0 };
 	struct strbuf out = STRBUF_INIT, why = STRBUF_INIT;
 	struct knit_build_status st = { 0 };
@@ -111,17 +142,36 @@ static void probe(void)
 		close(devnull);
 	strbuf_release(&out);
 	strbuf_release(&why);
-	probe_result = rc || st.exit_code || st.signal ? 2 : 0;
+	return !rc && !st.exit_code && !st.signal;
+}
+
+static void probe(void)
+{
+	/* bubblewrap, unless the namespaces it makes are refused here (a container without them) */
+	have_bwrap = find_bwrap();
+	const char *const bwrap[] = { bwrap_path, "--die-with-parent", "--unshare-net", "--ro-bind", "/", "/",
+				      "--tmpfs", "/tmp", "--", "/bin/sh", "-c", ":", NULL };
+	if (have_bwrap && runs(bwrap)) {
+		maker = BWRAP;
+		return;
+	}
+	/* else knit itself */
+	ssize_t n = readlink("/proc/self/exe", self_path, sizeof(self_path) - 1);
+	if (n <= 0 || (size_t)n >= sizeof(self_path) - 1)
+		return;
+	self_path[n] = '\0';
+	const char *const self[] = { self_path, KNIT_SANDBOX_EXEC, "--", "/bin/sh", "-c", ":", NULL };
+	if (runs(self))
+		maker = NAMESPACES;
 }
 
 int knit_sandbox_check(const char *what, const char *how, struct strbuf *err)
 {
 	pthread_once(&probe_once, probe);
-	if (probe_result == 1)
-		strbuf_addf(err, "%s run in a sandbox made by bubblewrap, which is not on PATH: apt-get install "
-				 "bubblewrap (or run them unsandboxed with %s)", what, how);
-	else if (probe_result == 2)
-		strbuf_addf(err, "bubblewrap cannot make a sandbox here (no user or network namespaces?), which %s "
-				 "run in: run them unsandboxed with %s", what, how);
-	return probe_result ? KNIT_ENOTFOUND : 0;
+	if (maker != NONE)
+		return 0;
+	strbuf_addf(err, "%s run in a sandbox, and none can be made here: %s, and Linux refuses knit the "
+			 "namespaces it would make one with; run them unsandboxed with %s",
+		    what, have_bwrap ? "bubblewrap cannot make one" : "bubblewrap is not installed", how);
+	return KNIT_ENOTFOUND;
 }
