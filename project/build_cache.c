@@ -284,6 +284,69 @@ static int relocate(const char *dir, const char *from, const char *to, struct st
 	return rc;
 }
 
+/*
+ * Every file below dir made read-only (0444, 0555 when executable by its
+ * owner) and every folder 0555, but dir itself, which must stay writable
+ * until it is renamed into place (a folder moved to another parent has its
+ * ".." rewritten). What a project's build does through deps/.build/pkg/
+ * cannot change the entry that other projects share. 0, or KNIT_EIO.
+ */
+static int make_read_only(const char *dir, struct strbuf *err)
+{
+	struct items it = { 0 };
+	int rc = walk(dir, &it, err, NULL);
+	struct strbuf path = STRBUF_INIT;
+	for (size_t i = 0; i < it.n && !rc; i++) {
+		if (it.v[i].link)
+			continue;
+		strbuf_reset(&path);
+		strbuf_addf(&path, "%s/%s", dir, it.v[i].path);
+		if (chmod(path.buf, it.v[i].mode & 0100 ? 0555 : 0444)) {
+			strbuf_addf(err, "cannot make '%s' read-only: %s", path.buf, strerror(errno));
+			rc = KNIT_EIO;
+		}
+		/* its folders, from the deepest: walk lists files and links only */
+		for (char *slash = strrchr(it.v[i].path, '/'); !rc && slash; slash = strrchr(it.v[i].path, '/')) {
+			*slash = '\0';
+			strbuf_reset(&path);
+			strbuf_addf(&path, "%s/%s", dir, it.v[i].path);
+			struct stat st;
+			if (!stat(path.buf, &st) && (st.st_mode & 07777) == 0555)
+				break; /* done before, with its parents */
+			if (chmod(path.buf, 0555)) {
+				strbuf_addf(err, "cannot make '%s' read-only: %s", path.buf, strerror(errno));
+				rc = KNIT_EIO;
+			}
+		}
+	}
+	items_release(&it);
+	strbuf_release(&path);
+	return rc;
+}
+
+/* Writes the files list of stage (read-only first) as its "files", then renames it to entry and closes it. */
+static int list_and_place(const char *stage, const char *entry, struct strbuf *err)
+{
+	struct strbuf list = STRBUF_INIT, path = STRBUF_INIT;
+	int rc = make_read_only(stage, err);
+	if (!rc)
+		rc = files_list(stage, &list, err, NULL);
+	strbuf_addf(&path, "%s/files", stage);
+	if (!rc)
+		rc = knit_write_file_new(path.buf, list.buf, list.len, 0444, err);
+	if (!rc && rename(stage, entry)) {
+		strbuf_addf(err, "cannot put the build of '%s' in place: %s", entry, strerror(errno));
+		rc = KNIT_EIO;
+	}
+	if (!rc && chmod(entry, 0555)) {
+		strbuf_addf(err, "cannot make '%s' read-only: %s", entry, strerror(errno));
+		rc = KNIT_EIO;
+	}
+	strbuf_release(&list);
+	strbuf_release(&path);
+	return rc;
+}
+
 int knit_build_cache_seal(const struct knit_build_cache *bc, const char *key_id, const char *stage,
 			  struct strbuf *err)
 {
@@ -296,16 +359,7 @@ int knit_build_cache_seal(const struct knit_build_cache *bc, const char *key_id,
 	if (!rc)
 		rc = relocate(stage, stage, entry.buf, err);
 	if (!rc)
-		rc = files_list(stage, &list, err, NULL);
-	if (!rc) {
-		strbuf_reset(&path);
-		strbuf_addf(&path, "%s/files", stage);
-		rc = knit_write_file_atomic(path.buf, list.buf, list.len, &changed, err);
-	}
-	if (!rc && rename(stage, entry.buf)) {
-		strbuf_addf(err, "cannot put the build of '%s' in place: %s", entry.buf, strerror(errno));
-		rc = KNIT_EIO;
-	}
+		rc = list_and_place(stage, entry.buf, err);
 	strbuf_release(&entry);
 	strbuf_release(&list);
 	strbuf_release(&path);
@@ -354,6 +408,7 @@ static int entry_matches(const char *entry, struct strbuf *why)
 static void remove_entry(const struct knit_build_cache *bc, const char *key_id, const char *entry)
 {
 	struct strbuf aside = STRBUF_INIT, scratch = STRBUF_INIT;
+	(void)chmod(entry, 0755); /* a read-only folder cannot move to another parent */
 	if (!knit_build_cache_stage(bc, key_id, "damaged", &aside, &scratch) && !rename(entry, aside.buf))
 		knit_remove_tree(aside.buf);
 	else
@@ -757,17 +812,14 @@ int knit_build_cache_unpack(const struct knit_build_cache *bc, const char *key_i
 	/* its paths made this machine's, then listed again */
 	if (!rc && strcmp(origin.buf, entry.buf))
 		rc = relocate(stage.buf, origin.buf, entry.buf, err);
-	strbuf_reset(&got);
-	if (!rc && !(rc = files_list(stage.buf, &got, err, NULL))) {
-		bool changed;
-		strbuf_reset(&path);
-		strbuf_addf(&path, "%s/files", stage.buf);
-		rc = knit_write_file_atomic(path.buf, got.buf, got.len, &changed, err);
-	}
-	if (!rc && rename(stage.buf, entry.buf)) {
-		strbuf_addf(err, "cannot put the build of '%s' in place: %s", entry.buf, strerror(errno));
+	strbuf_reset(&path);
+	strbuf_addf(&path, "%s/files", stage.buf);
+	if (!rc && unlink(path.buf)) {
+		strbuf_addf(err, "cannot replace '%s': %s", path.buf, strerror(errno));
 		rc = KNIT_EIO;
 	}
+	if (!rc)
+		rc = list_and_place(stage.buf, entry.buf, err);
 	if (rc && stage.len)
 		knit_remove_tree(stage.buf);
 	strbuf_release(&stage);

@@ -12,7 +12,8 @@
  *
  * An entry is made in tmp/ and renamed into place whole, after the paths of
  * its temporary folder in its text files (.pc, CMake files, libtool's .la,
- * *-config scripts) were rewritten to its final one; two processes that need
+ * *-config scripts) were rewritten to its final one and everything in it
+ * made read-only (files 0444 or 0555, folders 0555, as in the store); two processes that need
  * one key build it once (the second waits on the lock, then takes the
  * entry). A project links deps/.build/pkg/<t> to the entry; an entry is
  * verified against its files list each time a project links it, and a

@@ -99,8 +99,15 @@ static void seal_and_check(void **state)
 	assert_memory_equal(text.buf + 4, stage.buf, stage.len);
 	read_back(entry.buf, "files", &text);
 	assert_non_null(strstr(text.buf, "l libz.a prefix/lib/libz.so\n"));
-	assert_non_null(strstr(text.buf, "f 644 "));
+	assert_non_null(strstr(text.buf, "f 444 ")); /* sealed read-only */
 	assert_int_equal(knit_build_cache_check(&bc, key, &err), 1);
+	struct stat st;
+	assert_int_equal(stat(entry.buf, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0555);
+	strbuf_reset(&text);
+	strbuf_addf(&text, "%s/prefix/lib", entry.buf);
+	assert_int_equal(stat(text.buf, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0555);
 
 	/* a changed file, a changed mode, a changed link: each found, the entry removed */
 	static const char *const damage[] = { "echo x >>'%s/prefix/lib/pkgconfig/z.pc'",
