@@ -190,7 +190,21 @@ int knit_build_symbols(const struct knit_paths *libraries, struct knit_paths *ou
  * -dumpmachine target, and the version line of each build tool of the kind
  * ("?" for one that cannot run).
  */
-void knit_build_toolchain(enum knit_build_kind kind, struct strbuf *out);
+struct knit_tool_cache;
+void knit_build_toolchain(enum knit_build_kind kind, struct knit_tool_cache *tools, struct strbuf *out);
+
+/*
+ * The build tools' version lines, remembered in a file (the build cache's
+ * "tools") under each tool's resolved path and identity (device, inode,
+ * size, mtime and ctime, all of which an upgrade changes), so that keys
+ * are made without running automake or meson (hundreds of milliseconds
+ * each) every time. The compiler is always asked: a wrapper such as
+ * ccache answers for the compiler behind it, which its own file does not
+ * show. NULL path: nothing remembered.
+ */
+struct knit_tool_cache *knit_tool_cache_open(const char *path);
+/* Writes what was learnt (atomically; best effort) and frees it. */
+void knit_tool_cache_close(struct knit_tool_cache *tools);
 
 /* The last n lines of the log at path, into *out (nothing when it cannot be read). */
 void knit_build_log_tail(const char *path, size_t n, struct strbuf *out);

@@ -8,9 +8,13 @@
 #include "util/error.h"
 #include "util/xalloc.h"
 
+#include "util/fs.h"
+
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define VERSION_OUTPUT_MAX (64u << 10)
@@ -76,14 +80,100 @@ static void first_line(const char *command, const char *arg, struct strbuf *out)
 	strbuf_release(&err);
 }
 
-static void tool_line(const char *name, const char *command, const char *arg, struct strbuf *out)
+#define TOOL_CACHE_MAX (1u << 20)
+
+struct knit_tool_cache {
+	char *path;
+	struct strbuf text;  /* "<resolved path>\t<identity>\t<arg>\t<first line>\n" lines */
+	bool dirty;
+};
+
+struct knit_tool_cache *knit_tool_cache_open(const char *path)
+{
+	struct knit_tool_cache *tc = knit_xcalloc(1, sizeof(*tc));
+	strbuf_init(&tc->text, 0);
+	if (path) {
+		struct strbuf err = STRBUF_INIT;
+		tc->path = knit_xstrdup(path);
+		if (knit_read_file(path, &tc->text, &err) || tc->text.len > TOOL_CACHE_MAX ||
+		    memchr(tc->text.buf, '\0', tc->text.len) || (tc->text.len && tc->text.buf[tc->text.len - 1] != '\n'))
+			strbuf_reset(&tc->text); /* none yet, or not one knit wrote whole: asked again */
+		strbuf_release(&err);
+	}
+	return tc;
+}
+
+void knit_tool_cache_close(struct knit_tool_cache *tc)
+{
+	if (!tc)
+		return;
+	if (tc->dirty && tc->path && tc->text.len <= TOOL_CACHE_MAX) {
+		struct strbuf err = STRBUF_INIT;
+		bool changed;
+		(void)knit_write_file_atomic(tc->path, tc->text.buf, tc->text.len, &changed, &err);
+		strbuf_release(&err);
+	}
+	free(tc->path);
+	strbuf_release(&tc->text);
+	free(tc);
+}
+
+/* "<path>\t<dev>:<ino>:<size>:<mtime>:<ctime>\t<arg>\t" for the file at path, or false when it cannot be read. */
+static bool tool_identity(const char *path, const char *arg, struct strbuf *out)
+{
+	struct stat st;
+	if (strchr(path, '\t') || strchr(path, '\n') || stat(path, &st) || !S_ISREG(st.st_mode))
+		return false;
+	strbuf_addf(out, "%s\t%llu:%llu:%lld:%lld.%09ld:%lld.%09ld\t%s\t", path, (unsigned long long)st.st_dev,
+		    (unsigned long long)st.st_ino, (long long)st.st_size, (long long)st.st_mtim.tv_sec,
+		    st.st_mtim.tv_nsec, (long long)st.st_ctim.tv_sec, st.st_ctim.tv_nsec, arg);
+	return true;
+}
+
+/* first_line, remembered in tc under the tool's identity. */
+static void known_first_line(struct knit_tool_cache *tc, const char *command, const char *arg, struct strbuf *out)
+{
+	struct strbuf path = STRBUF_INIT, id = STRBUF_INIT;
+	resolved(command, &path);
+	if (!tc || !tool_identity(path.buf, arg, &id)) {
+		first_line(command, arg, out);
+	} else {
+		const char *hit = NULL;
+		for (const char *line = tc->text.buf; *line && !hit;) {
+			const char *end = strchrnul(line, '\n');
+			if ((size_t)(end - line) >= id.len && !memcmp(line, id.buf, id.len))
+				hit = line + id.len;
+			line = *end ? end + 1 : end;
+		}
+		if (hit) {
+			strbuf_add(out, hit, strcspn(hit, "\n"));
+		} else {
+			size_t start = out->len;
+			first_line(command, arg, out);
+			if (strcmp(out->buf + start, "?")) { /* one that did not run is asked again next time */
+				strbuf_add(&tc->text, id.buf, id.len);
+				strbuf_add(&tc->text, out->buf + start, out->len - start);
+				strbuf_addch(&tc->text, '\n');
+				tc->dirty = true;
+			}
+		}
+	}
+	strbuf_release(&path);
+	strbuf_release(&id);
+}
+
+static void tool_line(struct knit_tool_cache *tc, const char *name, const char *command, const char *arg,
+		      struct strbuf *out)
 {
 	strbuf_addf(out, "%s ", name);
-	first_line(command, arg, out);
+	if (tc)
+		known_first_line(tc, command, arg, out);
+	else
+		first_line(command, arg, out);
 	strbuf_addch(out, '\n');
 }
 
-void knit_build_toolchain(enum knit_build_kind kind, struct strbuf *out)
+void knit_build_toolchain(enum knit_build_kind kind, struct knit_tool_cache *tc, struct strbuf *out)
 {
 	const char *rest;
 	char *cc = first_word("CC", "cc", &rest);
@@ -92,8 +182,8 @@ void knit_build_toolchain(enum knit_build_kind kind, struct strbuf *out)
 	strbuf_addch(out, '\n');
 	if (*rest) /* CC="gcc -m32" */
 		strbuf_addf(out, "compiler-words %s\n", rest);
-	tool_line("compiler-version", cc, "--version", out);
-	tool_line("compiler-target", cc, "-dumpmachine", out);
+	tool_line(NULL, "compiler-version", cc, "--version", out);
+	tool_line(NULL, "compiler-target", cc, "-dumpmachine", out);
 	free(cc);
 	switch (kind) {
 	case KNIT_BUILD_SOURCES: {
@@ -101,28 +191,28 @@ void knit_build_toolchain(enum knit_build_kind kind, struct strbuf *out)
 		strbuf_addstr(out, "tool ar ");
 		resolved(ar, out);
 		strbuf_addch(out, ' ');
-		first_line(ar, "--version", out);
+		known_first_line(tc, ar, "--version", out);
 		strbuf_addch(out, '\n');
 		free(ar);
 		break;
 	}
 	case KNIT_BUILD_CMAKE:
-		tool_line("tool cmake", "cmake", "--version", out);
+		tool_line(tc, "tool cmake", "cmake", "--version", out);
 		if (knit_build_on_path("ninja"))
-			tool_line("tool ninja", "ninja", "--version", out);
+			tool_line(tc, "tool ninja", "ninja", "--version", out);
 		break;
 	case KNIT_BUILD_MESON:
-		tool_line("tool meson", "meson", "--version", out);
-		tool_line("tool ninja", "ninja", "--version", out);
+		tool_line(tc, "tool meson", "meson", "--version", out);
+		tool_line(tc, "tool ninja", "ninja", "--version", out);
 		break;
 	case KNIT_BUILD_AUTOTOOLS:
-		tool_line("tool autoconf", "autoconf", "--version", out);
-		tool_line("tool automake", "automake", "--version", out);
-		tool_line("tool libtool", "libtoolize", "--version", out);
-		tool_line("tool make", "make", "--version", out);
+		tool_line(tc, "tool autoconf", "autoconf", "--version", out);
+		tool_line(tc, "tool automake", "automake", "--version", out);
+		tool_line(tc, "tool libtool", "libtoolize", "--version", out);
+		tool_line(tc, "tool make", "make", "--version", out);
 		break;
 	case KNIT_BUILD_MAKE:
-		tool_line("tool make", "make", "--version", out);
+		tool_line(tc, "tool make", "make", "--version", out);
 		break;
 	}
 }

@@ -1063,21 +1063,27 @@ static int plan_open(struct plan *pl, const struct knit_build_opts *o, const cha
 	if (rc)
 		return rc;
 	knit_dep_order(b->n, deps_of, b, pl->order);
+	struct strbuf tools_path = STRBUF_INIT;
+	if (b->cache.root.len)
+		strbuf_addf(&tools_path, "%s/tools", b->cache.root.buf);
+	struct knit_tool_cache *tools = knit_tool_cache_open(tools_path.len ? tools_path.buf : NULL);
+	strbuf_release(&tools_path);
 	/* keys in dependency order: each holds its dependencies' */
 	for (size_t o_i = 0; o_i < b->n; o_i++) {
 		size_t i = pl->order[o_i];
 		struct pkg *p = &b->p[i];
 		pl->shared_of[i] = o->shared || p->m.c.shared;
 		if (!pl->toolchain[p->kind].len)
-			knit_build_toolchain(p->kind, &pl->toolchain[p->kind]);
+			knit_build_toolchain(p->kind, tools, &pl->toolchain[p->kind]);
 		if ((rc = make_key(b, i, o, pl->shared_of[i], &pl->toolchain[p->kind], err)))
-			return rc;
+			break;
 		if (b->cache.root.len) {
 			knit_build_cache_entry(&b->cache, p->key_id.buf, &p->entry);
 			strbuf_addf(&p->prefix, "%s/prefix", p->entry.buf);
 		}
 	}
-	return 0;
+	knit_tool_cache_close(tools);
+	return rc;
 }
 
 /*

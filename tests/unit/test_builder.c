@@ -344,6 +344,65 @@ static void test_missing_tool(void **state)
 	strbuf_release(&tcl_err);
 }
 
+/* How many times the fake make of test_tool_cache ran. */
+static int runs_of_fake_make(void)
+{
+	char path[600];
+	snprintf(path, sizeof(path), "%s/tools-bin/ran", root);
+	FILE *f = fopen(path, "r");
+	int n = 0;
+	for (int c; f && (c = fgetc(f)) != EOF;)
+		n += c == '\n';
+	if (f)
+		fclose(f);
+	return n;
+}
+
+static void test_tool_cache(void **state)
+{
+	(void)state;
+	char *path = getenv("PATH") ? strdup(getenv("PATH")) : NULL;
+	char bin[512], fake[600], cache[600], newpath[2048], script[1024];
+	snprintf(bin, sizeof(bin), "%s/tools-bin", root);
+	snprintf(fake, sizeof(fake), "%s/make", bin);
+	snprintf(cache, sizeof(cache), "%s/tools-cache", root);
+	snprintf(script, sizeof(script), "#!/bin/sh\necho run >>'%s/ran'\necho 'GNU Make 9.9'\n", bin);
+	put("tools-bin/make", script);
+	assert_int_equal(chmod(fake, 0755), 0);
+	snprintf(newpath, sizeof(newpath), "%s:%s", bin, path ? path : "/usr/bin:/bin");
+	setenv("PATH", newpath, 1);
+	struct strbuf first = STRBUF_INIT, again = STRBUF_INIT, changed = STRBUF_INIT;
+	struct knit_tool_cache *tc = knit_tool_cache_open(cache);
+	knit_build_toolchain(KNIT_BUILD_MAKE, tc, &first);
+	knit_tool_cache_close(tc);
+	int after_first = runs_of_fake_make();
+	/* asked again from the file: the tool is not run */
+	tc = knit_tool_cache_open(cache);
+	knit_build_toolchain(KNIT_BUILD_MAKE, tc, &again);
+	knit_tool_cache_close(tc);
+	int after_again = runs_of_fake_make();
+	/* the tool changed (an upgrade): run again, its new answer */
+	snprintf(script, sizeof(script), "#!/bin/sh\necho run >>'%s/ran'\necho 'GNU Make 10.0'\n", bin);
+	put("tools-bin/make", script);
+	assert_int_equal(chmod(fake, 0755), 0);
+	tc = knit_tool_cache_open(cache);
+	knit_build_toolchain(KNIT_BUILD_MAKE, tc, &changed);
+	knit_tool_cache_close(tc);
+	int after_change = runs_of_fake_make();
+	if (path)
+		setenv("PATH", path, 1);
+	free(path);
+	assert_int_equal(after_first, 1);
+	assert_non_null(strstr(first.buf, "tool make GNU Make 9.9\n"));
+	assert_int_equal(after_again, 1);
+	assert_string_equal(again.buf, first.buf);
+	assert_int_equal(after_change, 2);
+	assert_non_null(strstr(changed.buf, "tool make GNU Make 10.0\n"));
+	strbuf_release(&first);
+	strbuf_release(&again);
+	strbuf_release(&changed);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -354,6 +413,7 @@ int main(void)
 		cmocka_unit_test(test_make),
 		cmocka_unit_test(test_sources),
 		cmocka_unit_test(test_missing_tool),
+		cmocka_unit_test(test_tool_cache),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
