@@ -8,8 +8,9 @@
 # medians; knit's overhead over the floor is the figure to watch (goal:
 # under 5%). A benchmark, not a test: it asserts nothing.
 # Then the same ten restored in a second project from the warm local build
-# cache, and on a machine whose build cache is empty from a warm remote one
-# (a folder the cold run pushed to).
+# cache, and on a machine whose build cache is empty from a warm remote one:
+# a folder (file://) that one untimed build pushed to, and the same folder
+# served by nginx on 127.0.0.1 (http://).
 #   bench/build/run.sh [--knit build/knit] [--runs 3] [--jobs 2]
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -70,36 +71,40 @@ floor_once() { # the same configure, build and install commands knit runs, by ha
 }
 # cold: nothing in the build cache
 knit_once() { rm -rf "$work/app/deps/.build" "$KNIT_CACHE/builds" && (cd "$work/app" && knit build --deps -j "$jobs" >/dev/null 2>&1); }
-# untimed: the same, pushing each build to a folder, the remote cache of the warm-remote runs
-remote="file://$work/remote"
+# untimed, once: the same, pushing each build to a folder, the remote cache of the warm-remote runs
 push_once() {
 	rm -rf "$work/app/deps/.build" "$KNIT_CACHE/builds" "$work/remote" &&
-		(cd "$work/app" && echo "binary-cache=$remote" >.knitrc && knit build --deps --push -j "$jobs" >/dev/null 2>&1; rc=$?; rm .knitrc; exit $rc)
+		(cd "$work/app" && echo "binary-cache=file://$work/remote" >.knitrc && knit build --deps --push -j "$jobs" >/dev/null 2>&1; rc=$?; rm .knitrc; exit $rc)
 }
 # warm local: a second project with the same lock, the build cache full (ci, then build --deps)
 warm_local() {
 	rm -rf "$work/app2" && mkdir "$work/app2" && cp "$work/app/knit.json" "$work/app/knit.lock" "$work/app2/" &&
 		(cd "$work/app2" && knit ci >/dev/null 2>&1 && knit build --deps >/dev/null 2>&1)
 }
-# warm remote: the same on a machine whose build cache is empty, the remote one full
+# warm remote (URL): the same on a machine whose build cache is empty, the remote one full
 warm_remote() {
 	rm -rf "$work/app3" "$KNIT_CACHE/builds" && mkdir "$work/app3" && cp "$work/app/knit.json" "$work/app/knit.lock" "$work/app3/" &&
-		echo "binary-cache=$remote" >"$work/app3/.knitrc" &&
+		echo "binary-cache=$1" >"$work/app3/.knitrc" &&
 		(cd "$work/app3" && knit ci >/dev/null 2>&1 && knit build --deps >/dev/null 2>&1)
 }
 
-k=() f=() wl=() wr=()
+push_once || { echo "the build pushing to the remote cache failed" >&2; exit 1; }
+port=$(free_port)
+nginx_pid=$("$top/../shared/bench/serve-registry.sh" "$work/remote" "$port") || { echo "nginx did not start" >&2; exit 1; }
+trap 'kill "$nginx_pid" 2>/dev/null; rm -rf "$work"' EXIT
+archives=$(du -sb "$work/remote" --exclude=.nginx | cut -f1)
+k=() f=() wl=() wr=() wh=()
 for i in $(seq "$runs"); do
 	t0=$(ms); knit_once || { echo "knit build failed" >&2; exit 1; }; t1=$(ms)
-	floor_once || { echo "the direct build failed" >&2; exit 1; }
-	push_once || { echo "the build pushing to the remote cache failed" >&2; exit 1; }; t2=$(ms)
+	floor_once || { echo "the direct build failed" >&2; exit 1; }; t2=$(ms)
 	warm_local || { echo "the warm local build failed" >&2; exit 1; }; t3=$(ms)
-	warm_remote || { echo "the warm remote build failed" >&2; exit 1; }; t4=$(ms)
-	k+=($((t1 - t0))) f+=($((t2 - t1))) wl+=($((t3 - t2))) wr+=($((t4 - t3)))
-	awk -v i="$i" -v k="${k[-1]}" -v f="${f[-1]}" -v l="${wl[-1]}" -v r="${wr[-1]}" \
-		'BEGIN { printf "run %d: knit build --deps %6.2f s   direct commands %6.2f s   warm local %5.2f s   warm remote %5.2f s\n", i, k / 1000, f / 1000, l / 1000, r / 1000 }'
+	warm_remote "file://$work/remote" || { echo "the warm remote (folder) build failed" >&2; exit 1; }; t4=$(ms)
+	warm_remote "http://127.0.0.1:$port" || { echo "the warm remote (nginx) build failed" >&2; exit 1; }; t5=$(ms)
+	k+=($((t1 - t0))) f+=($((t2 - t1))) wl+=($((t3 - t2))) wr+=($((t4 - t3))) wh+=($((t5 - t4)))
+	awk -v i="$i" -v k="${k[-1]}" -v f="${f[-1]}" -v l="${wl[-1]}" -v r="${wr[-1]}" -v h="${wh[-1]}" \
+		'BEGIN { printf "run %d: knit build --deps %6.2f s   direct commands %6.2f s   warm local %5.2f s   warm remote: folder %5.2f s, nginx %5.2f s\n", i, k / 1000, f / 1000, l / 1000, r / 1000, h / 1000 }'
 done
 median() { printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
-km=$(median "${k[@]}") fm=$(median "${f[@]}") lm=$(median "${wl[@]}") rm_=$(median "${wr[@]}")
+km=$(median "${k[@]}") fm=$(median "${f[@]}") lm=$(median "${wl[@]}") rm_=$(median "${wr[@]}") hm=$(median "${wh[@]}")
 awk -v j="$jobs" -v r="$runs" -v k="$km" -v f="$fm" 'BEGIN { printf "\nten libraries, cold, -j %s, %s runs (medians): knit %.2f s, direct %.2f s, knit/direct %.3f (overhead %+.1f%%)\n", j, r, k / 1000, f / 1000, k / f, (k - f) * 100 / f }'
-awk -v l="$lm" -v r="$rm_" 'BEGIN { printf "warm local build cache (ci + build --deps in a second project): %.2f s; warm remote (a folder, the local one empty): %.2f s\n", l / 1000, r / 1000 }'
+awk -v l="$lm" -v r="$rm_" -v h="$hm" -v a="$archives" 'BEGIN { printf "warm local build cache (ci + build --deps in a second project): %.2f s; warm remote, the local one empty (%.1f MB of archives): folder %.2f s, nginx on 127.0.0.1 %.2f s\n", l / 1000, a / 1e6, r / 1000, h / 1000 }'
