@@ -3,7 +3,7 @@
 # build as <key>.tar.zst, to a folder or with a PUT to nginx (its WebDAV module,
 # on 127.0.0.1); another machine (another cache folder, so other paths)
 # restores them instead of building, its paths made its own, and its app
-# links; a damaged archive, a server that fails or is gone are each a
+# links; an edited or a damaged archive, a server that fails or is gone are each a
 # warning and a local build, never a failed one.
 . "$(dirname "$0")/lib.sh"
 export HOME="$TEST_TMP/home"
@@ -85,6 +85,20 @@ project m2t cache2t "binary-cache=file://$TEST_TMP/remote-tgz"
 expect_run "a .tgz remote is restored too" 0 "" "restored zed 1.0.0 (cmake) from the remote build cache
 restored ontop 1.0.0 (sources) from the remote build cache" -- "$KNIT" build --deps
 runs && ok || not_ok "the app on builds restored from .tgz archives"
+
+# an archive whose file was edited (whole, but not what was built): refused by its files list
+cp -r "$TEST_TMP/remote" "$TEST_TMP/remote-edit"
+for f in "$TEST_TMP"/remote-edit/*.tar.zst; do
+	x="$TEST_TMP/x" && rm -rf "$x" && mkdir "$x" && tar --zstd -xf "$f" -C "$x" &&
+		lib=$(find "$x/prefix" -type f | sort | head -1) && chmod u+w "$lib" && echo tampered >>"$lib" &&
+		(cd "$x" && find . ! -type d | sed 's|^\./||' | tar --zstd -cf "$f" --no-recursion -T -) || not_ok "editing $f"
+done
+project m2e cache2e "binary-cache=file://$TEST_TMP/remote-edit"
+expect_run "an edited archive is a warning and a local build" 0 "" "knit: warning: zed 1.0.0: the remote build cache's file://$TEST_TMP/remote-edit/*.tar.zst: a build archive whose files do not match its files list; building it here
+knit: warning: ontop 1.0.0: *files do not match its files list; building it here
+built zed 1.0.0 (cmake) in * s
+built ontop 1.0.0 (sources) in * s" -- "$KNIT" build --deps
+runs && ok || not_ok "the app after the edited archives"
 
 # a damaged archive: a warning, a local build
 for f in "$TEST_TMP"/remote/*.tar.zst; do head -c 100 "$f" >"$f.cut" && mv "$f.cut" "$f"; done
