@@ -2,6 +2,7 @@
 #include "backend.h"
 #include "util/error.h"
 #include "util/fs.h"
+#include "util/hash.h"
 #include "util/tree.h"
 #include "util/json.h"
 #include "util/pkgname.h"
@@ -28,6 +29,7 @@ struct entry {
 	bool use_cache;                  /* answer from cached without the network */
 	char *cache_path;                /* NULL for file:// registries */
 	bool parsed;
+	bool speculated;                 /* its likely version's dependencies requested */
 	int rc;
 	cJSON *doc;
 	struct knit_pkg pkg;
@@ -41,6 +43,9 @@ struct knit_registry {
 	struct knit_source source;
 	struct entry **entries;
 	size_t n, alloc;
+	struct entry **slots;    /* open addressing on the name, for find(): nslots a power of 2, at most half full */
+	size_t nslots;
+	size_t unsettled;        /* entries[unsettled..] may have a transfer that arrived but is not parsed */
 	bool cache_dir_made;     /* <cache>/packuments exists: no mkdir -p per write */
 };
 
@@ -174,10 +179,33 @@ void knit_packument_release(struct knit_pkg *p)
 
 static struct entry *find(struct knit_registry *r, const char *name)
 {
-	for (size_t i = 0; i < r->n; i++)
-		if (!strcmp(r->entries[i]->name, name))
-			return r->entries[i];
-	return NULL;
+	if (!r->nslots)
+		return NULL;
+	for (size_t i = (size_t)knit_hash_str(name) & (r->nslots - 1);; i = (i + 1) & (r->nslots - 1))
+		if (!r->slots[i] || !strcmp(r->slots[i]->name, name))
+			return r->slots[i];
+}
+
+static void insert(struct knit_registry *r, struct entry *e)
+{
+	if (2 * (r->n + 1) > r->nslots) {
+		size_t nslots = r->nslots ? 2 * r->nslots : 64;
+		free(r->slots);
+		r->slots = knit_xcalloc(nslots, sizeof(*r->slots));
+		r->nslots = nslots;
+		for (size_t k = 0; k < r->n; k++) {
+			size_t i = (size_t)knit_hash_str(r->entries[k]->name) & (nslots - 1);
+			while (r->slots[i])
+				i = (i + 1) & (nslots - 1);
+			r->slots[i] = r->entries[k];
+		}
+	}
+	KNIT_ALLOC_GROW(r->entries, r->n + 1, r->alloc);
+	r->entries[r->n++] = e;
+	size_t i = (size_t)knit_hash_str(e->name) & (r->nslots - 1);
+	while (r->slots[i])
+		i = (i + 1) & (r->nslots - 1);
+	r->slots[i] = e;
 }
 
 /* <cache>/packuments/<sha256 of the URL>: the body, and ".meta" with the ETag and Last-Modified */
@@ -245,8 +273,7 @@ static struct entry *request(struct knit_registry *r, const char *name)
 	e->name = knit_xstrdup(name);
 	strbuf_init(&e->message, 0);
 	strbuf_init(&e->cached, 0);
-	KNIT_ALLOC_GROW(r->entries, r->n + 1, r->alloc);
-	r->entries[r->n++] = e;
+	insert(r, e);
 	/* the backstop: names are checked where they enter, and a bad one
 	 * would make a URL or a file:// path that climbs out of the registry */
 	if (knit_pkgname_verify(name, &e->message)) {
@@ -303,43 +330,88 @@ static void src_prefetch(void *ctx, const char *name)
 	request(ctx, name);
 }
 
+/* e's document parsed into e->pkg (its transfer done, or answered from the cache); once. */
+static void settle(struct knit_registry *r, struct entry *e)
+{
+	if (e->parsed)
+		return;
+	const struct strbuf *body = &e->cached;
+	e->parsed = true;
+	if (e->use_cache && !e->cached.len && r->cache_mode == KNIT_CACHE_ONLY) {
+		strbuf_addf(&e->message, "'%s' is not in the cache, and --offline keeps knit off the network", e->name);
+		e->rc = KNIT_EIO;
+	} else if (!e->use_cache) {
+		knit_fetch_wait(r->fetch, e->transfer);
+		e->rc = e->transfer->rc;
+		if (e->rc)
+			strbuf_add(&e->message, e->transfer->message.buf, e->transfer->message.len);
+		else if (e->transfer->status != 304)
+			body = &e->transfer->body; /* 304: the cached copy is still right */
+		if (!e->rc && e->cache_path && e->transfer->status == 200)
+			cache_store(r, e->cache_path, e->transfer);
+	}
+	if (!e->rc) {
+		unsigned line, col;
+		e->doc = knit_json_parse_at(body->buf, body->len, &line, &col);
+		if (!e->doc) {
+			strbuf_addf(&e->message, "the registry's document for '%s' is malformed JSON (line %u, column %u)",
+				    e->name, line, col);
+			e->rc = KNIT_EPARSE;
+		} else {
+			e->rc = knit_packument_parse(&e->pkg, e->doc, e->name, &e->message);
+		}
+	}
+	/* parsed: the text is no longer needed */
+	strbuf_release(&e->cached);
+	if (e->transfer)
+		knit_transfer_release_body(e->transfer);
+}
+
+/*
+ * The dependencies of the version a solve most likely picks (dist-tags'
+ * latest, else the highest) requested the moment e's document is in, not
+ * when the solver gets to it: the graph is walked breadth-first over the
+ * network while the solver works depth-first. A guess that proves wrong
+ * costs a request; the solver asks for what it needs either way.
+ */
+static void speculate(struct knit_registry *r, struct entry *e)
+{
+	if (e->speculated || e->rc || !e->pkg.nversions)
+		return;
+	e->speculated = true;
+	const struct knit_pkg_version *v = &e->pkg.versions[e->pkg.nversions - 1];
+	for (size_t i = 0; e->pkg.latest && i < e->pkg.nversions; i++)
+		if (!strcmp(e->pkg.versions[i].version, e->pkg.latest))
+			v = &e->pkg.versions[i];
+	for (size_t i = 0; i < v->ndeps; i++)
+		request(r, v->deps[i].name);
+}
+
+/* Every document that arrived from the network since the last call, parsed and speculated on. */
+static void settle_arrived(struct knit_registry *r)
+{
+	for (size_t i = r->unsettled; i < r->n; i++) {
+		struct entry *e = r->entries[i];
+		if (e->transfer && e->transfer->done && !e->parsed) {
+			settle(r, e);
+			speculate(r, e);
+		}
+	}
+	/* entries before the first one still in flight need no look again */
+	while (r->unsettled < r->n && (r->entries[r->unsettled]->parsed || !r->entries[r->unsettled]->transfer))
+		r->unsettled++;
+}
+
 static int src_load(void *ctx, const char *name, const struct knit_pkg **out)
 {
 	struct knit_registry *r = ctx;
 	struct entry *e = request(r, name);
-	if (!e->parsed) {
-		const struct strbuf *body = &e->cached;
-		e->parsed = true;
-		if (e->use_cache && !e->cached.len && r->cache_mode == KNIT_CACHE_ONLY) {
-			strbuf_addf(&e->message, "'%s' is not in the cache, and --offline keeps knit off the network",
-				    name);
-			e->rc = KNIT_EIO;
-		} else if (!e->use_cache) {
-			knit_fetch_wait(r->fetch, e->transfer);
-			e->rc = e->transfer->rc;
-			if (e->rc)
-				strbuf_add(&e->message, e->transfer->message.buf, e->transfer->message.len);
-			else if (e->transfer->status != 304)
-				body = &e->transfer->body; /* 304: the cached copy is still right */
-			if (!e->rc && e->cache_path && e->transfer->status == 200)
-				cache_store(r, e->cache_path, e->transfer);
-		}
-		if (!e->rc) {
-			unsigned line, col;
-			e->doc = knit_json_parse_at(body->buf, body->len, &line, &col);
-			if (!e->doc) {
-				strbuf_addf(&e->message, "the registry's document for '%s' is malformed JSON "
-							 "(line %u, column %u)", name, line, col);
-				e->rc = KNIT_EPARSE;
-			} else {
-				e->rc = knit_packument_parse(&e->pkg, e->doc, e->name, &e->message);
-			}
-		}
-		/* parsed: the text is no longer needed */
-		strbuf_release(&e->cached);
-		if (e->transfer)
-			knit_transfer_release_body(e->transfer);
+	while (!e->parsed && e->transfer && !e->transfer->done) {
+		knit_fetch_step(r->fetch);
+		settle_arrived(r);
 	}
+	settle(r, e);
+	speculate(r, e);
 	*out = &e->pkg;
 	return e->rc;
 }
@@ -384,5 +456,6 @@ void knit_registry_free(struct knit_registry *r)
 		free(e);
 	}
 	free(r->entries);
+	free(r->slots);
 	free(r);
 }

@@ -582,6 +582,11 @@ void knit_fetch_set_tick(struct knit_fetch *f, void (*tick)(void *ctx), void *ct
 	f->opts.tick_ctx = ctx;
 }
 
+void knit_fetch_step(struct knit_fetch *f)
+{
+	step(f);
+}
+
 void knit_fetch_wait(struct knit_fetch *f, struct knit_transfer *t)
 {
 	while (!t->done)

@@ -117,6 +117,12 @@ struct knit_transfer *knit_fetch_send(struct knit_fetch *f, const char *method, 
 				      const char *const *headers, const void *body, size_t len);
 /* Drives every transfer until t is done. */
 void knit_fetch_wait(struct knit_fetch *f, struct knit_transfer *t);
+/*
+ * One round of work: due retries started, curl run, what finished
+ * collected; then, when nothing finished, a wait for activity (at most
+ * 200 ms). For a caller that does its own work between rounds.
+ */
+void knit_fetch_step(struct knit_fetch *f);
 /* Drives until every transfer is done. */
 void knit_fetch_wait_all(struct knit_fetch *f);
 void knit_fetch_get_counts(const struct knit_fetch *f, struct knit_fetch_counts *out);

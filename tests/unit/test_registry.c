@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -445,6 +446,58 @@ static void test_fetch_spool(void **state)
 	(void)state;
 }
 
+static void put_packument(const char *dir, const char *name, const char *deps)
+{
+	char path[256];
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	assert_int_equal(mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/%s/index.json", dir, name);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "{\"name\":\"%s\",\"dist-tags\":{\"latest\":\"1.0.0\"},\"versions\":{"
+		   "\"1.0.0\":{\"dependencies\":{%s},\"dist\":{\"tarball\":\"t\"}},"
+		   "\"2.0.0-rc.1\":{\"dependencies\":{\"never\":\"1\"},\"dist\":{\"tarball\":\"t\"}}}}",
+		name, deps);
+	fclose(f);
+}
+
+/* Loading a packument requests its latest version's dependencies at once: the graph breadth-first. */
+static void test_speculative_requests(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/knit-speculate-XXXXXX", url[128];
+	assert_non_null(mkdtemp(dir));
+	put_packument(dir, "top", "\"mid\":\"^1\",\"side\":\"^1\"");
+	put_packument(dir, "mid", "\"low\":\"^1\"");
+	put_packument(dir, "side", "");
+	put_packument(dir, "low", "");
+	struct knit_config c = { 0 };
+	snprintf(url, sizeof(url), "file://%s/", dir);
+	knit_config_set(&c, "registry", url, "test");
+	struct knit_fetch_opts opts = { .retries = -1 };
+	struct knit_fetch *fetch = knit_fetch_new(&opts);
+	struct knit_registry *r = knit_registry_new(&c, fetch);
+	const struct knit_source *src = knit_registry_source(r);
+	const struct knit_pkg *p;
+	struct knit_fetch_counts counts;
+	assert_int_equal(src->load(src->ctx, "top", &p), 0);
+	knit_fetch_get_counts(fetch, &counts);
+	assert_int_equal(counts.started, 3); /* top, then mid and side before the solver asks */
+	assert_int_equal(src->load(src->ctx, "mid", &p), 0);
+	assert_int_equal(src->load(src->ctx, "side", &p), 0);
+	knit_fetch_get_counts(fetch, &counts);
+	assert_int_equal(counts.started, 4); /* low: mid's; "never" is a pre-release's, not latest's */
+	assert_int_equal(src->load(src->ctx, "low", &p), 0);
+	knit_fetch_get_counts(fetch, &counts);
+	assert_int_equal(counts.started, 4);
+	knit_registry_free(r);
+	knit_fetch_free(fetch);
+	knit_config_release(&c);
+	char cmd[160];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -457,6 +510,7 @@ int main(void)
 		cmocka_unit_test(test_fetch_settings),
 		cmocka_unit_test(test_fetch_stall),
 		cmocka_unit_test(test_fetch_spool),
+		cmocka_unit_test(test_speculative_requests),
 	};
 	return cmocka_run_group_tests_name("registry", tests, NULL, NULL);
 }
