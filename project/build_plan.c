@@ -125,7 +125,7 @@ static int load(struct build *b, const char *project_dir, const struct knit_lock
 		p->kind = knit_package_build_kind(&p->m, p->dir.buf);
 		if (p->kind == KNIT_BUILD_SOURCES) { /* c.sources and c.include are relative to the package */
 			strbuf_add(&p->src, p->dir.buf, p->dir.len);
-			struct knit_build_pkg bp = { p->lock->name, p->lock->version, p->dir.buf, NULL, &p->m };
+			struct knit_build_pkg bp = { p->lock->name, p->lock->version, p->dir.buf, NULL, &p->m, NULL, 0 };
 			if ((rc = knit_buildfiles_sources(&bp, &p->sources, &p->include, err)))
 				break;
 		} else {

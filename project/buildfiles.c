@@ -185,11 +185,14 @@ int knit_buildfiles_sources(const struct knit_build_pkg *pkg, struct knit_paths 
 	const struct knit_c_section *c = &pkg->manifest->c;
 	int rc;
 	/* the globs follow no link: every source is a real file of the package */
-	if (c->has_sources)
-		for (size_t i = 0; i < c->sources.n; i++)
-			knit_glob(dir, c->sources.items[i], sources);
-	else
-		knit_glob(dir, KNIT_C_SOURCES_CONVENTION, sources);
+	/* from the list of its files when there is one: no folder read */
+	for (size_t i = 0; i < (c->has_sources ? c->sources.n : 1); i++) {
+		const char *pattern = c->has_sources ? c->sources.items[i] : KNIT_C_SOURCES_CONVENTION;
+		if (pkg->files)
+			knit_glob_files(pkg->files, pkg->nfiles, pattern, sources);
+		else
+			knit_glob(dir, pattern, sources);
+	}
 	if ((rc = check_values(pkg, c, err)) || (rc = check_source_names(pkg, sources, err)))
 		return rc;
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);

@@ -40,6 +40,8 @@ struct knit_build_pkg {
 	const char *dir;              /* where its files can be read now (the store) */
 	const struct knit_deps *deps; /* its dependencies; only the names matter */
 	const struct knit_manifest *manifest; /* knit_manifest_read_package() of dir */
+	const char *const *files;     /* its regular files, relative to dir (a store index's); NULL: dir is read */
+	size_t nfiles;
 };
 
 struct knit_buildfile {

@@ -1,6 +1,7 @@
 #include "depsdir.h"
 #include "manifest.h"
 #include "store/store.h"
+#include "store/store_index.h"
 #include "util/beneath.h"
 #include "util/error.h"
 #include "util/fs.h"
@@ -174,6 +175,56 @@ static bool path_inside(const char *p)
 	return true;
 }
 
+/*
+ * The tree of a store entry made under dst from the index its check just
+ * read: its folders made, files hard-linked, links kept, in the index's
+ * order (a folder before what it holds: paths sort by bytes; the package
+ * folder itself first, though "." may sort after "-x"), without opening or reading any of
+ * the entry's folders; where a hard link cannot be made (another file
+ * system), the file is copied. Every path is checked to stay inside.
+ */
+static int link_from_index(const char *src_dir, const struct knit_store_index *idx, const char *to, struct strbuf *err)
+{
+	struct strbuf src = STRBUF_INIT, dst = STRBUF_INIT;
+	strbuf_addstr(&src, src_dir);
+	strbuf_addstr(&dst, to);
+	size_t src_len = src.len, dst_len = dst.len;
+	int rc = 0;
+	if (mkdir(to, 0755) && errno != EEXIST) {
+		strbuf_addf(err, "cannot make '%s': %s", to, strerror(errno));
+		rc = KNIT_EIO;
+	}
+	for (size_t i = 0; i < idx->n && !rc; i++) {
+		const struct knit_store_item *it = &idx->items[i];
+		if (!strcmp(it->path, "."))
+			continue;
+		if (!path_inside(it->path)) {
+			strbuf_addf(err, "cannot place '%s' in deps: its store index names '%s'", to, it->path);
+			rc = KNIT_EIO;
+			break;
+		}
+		strbuf_setlen(&src, src_len);
+		strbuf_setlen(&dst, dst_len);
+		strbuf_addch(&src, '/');
+		strbuf_addstr(&src, it->path);
+		strbuf_addch(&dst, '/');
+		strbuf_addstr(&dst, it->path);
+		struct stat st;
+		if (it->type == 'd')
+			rc = mkdir(dst.buf, 0755) && errno != EEXIST ? KNIT_EIO : 0;
+		else if (it->type == 'l')
+			rc = !it->target || symlink(it->target, dst.buf) ? KNIT_EIO : 0;
+		else if (link(src.buf, dst.buf) &&
+			 (lstat(src.buf, &st) || copy_file(src.buf, dst.buf, (st.st_mode & 0777) | S_IWUSR)))
+			rc = KNIT_EIO;
+		if (rc)
+			strbuf_addf(err, "cannot place '%s' in deps: %s", dst.buf, strerror(errno));
+	}
+	strbuf_release(&src);
+	strbuf_release(&dst);
+	return rc;
+}
+
 /* deps/.bin/<command> -> ../<package>/<path>, for each "bin" of the package;
  * the first package (by name) to claim a command keeps it. */
 /* deps/<name> for one package: its scope folder, then a symbolic link or the tree from the store. */
@@ -195,6 +246,8 @@ static int link_package(const char *deps_dir, const struct knit_depsdir_link *pk
 			strbuf_addf(err, "cannot link '%s' to '%s': %s", dst.buf, pkg->symlink_to, strerror(errno));
 			rc = KNIT_EIO;
 		}
+	} else if (pkg->index && !pkg->trusted) {
+		rc = link_from_index(pkg->store_dir, pkg->index, dst.buf, err);
 	} else {
 		rc = link_tree(pkg->store_dir, dst.buf, pkg->trusted, err);
 	}

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+struct knit_store_index;
 #include "util/strbuf.h"
 #include "util/strmap.h"
 
@@ -24,6 +25,8 @@ struct knit_depsdir_link {
 	const char *symlink_to; /* a folder dependency ("file:"): deps/<name> is a symbolic
 				 * link with this target, relative to where the link is; then
 				 * store_dir is the folder itself */
+	const struct knit_store_index *index; /* the store entry's, just checked: deps/<name> is made from
+				* it, without reading the entry's folders; may be NULL */
 	bool trusted;          /* its install scripts may run: its files are copied, not linked,
 				* so that they cannot change the store; trusting it anew
 				* re-makes deps/ */

@@ -35,6 +35,7 @@ void knit_link_init(struct knit_link *l, const struct knit_plan *plan, const str
 						      .integrity = it->state_id ? it->state_id : it->sri,
 						      .store_dir = it->store_dir.buf,
 						      .symlink_to = it->symlink_to,
+						      .index = it->has_index ? &it->index : NULL,
 						      .trusted = trusted(project, it->name) };
 	}
 }

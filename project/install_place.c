@@ -48,7 +48,12 @@ static int check_entry(struct place *pl, struct knit_plan_item *it, struct strbu
 	if (pl->opts->deps_current) /* nothing is linked from the store: its presence is enough */
 		return knit_store_entry_exists(it->store_dir.buf) ? 0 : KNIT_ENOTFOUND;
 	struct strbuf why = STRBUF_INIT;
-	int rc = knit_store_check(it->store_dir.buf, pl->opts->verify, &why);
+	if (it->has_index) {
+		knit_store_index_release(&it->index);
+		it->has_index = false;
+	}
+	int rc = knit_store_check_keep(it->store_dir.buf, pl->opts->verify, &it->index, &why);
+	it->has_index = !rc;
 	if (rc == KNIT_EPARSE) {
 		knit_session_warn(pl->session, "store entry of %s@%s was modified (%s); extracting it again",
 				  it->name, it->version, why.buf);

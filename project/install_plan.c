@@ -362,6 +362,8 @@ void knit_plan_release(struct knit_plan *plan)
 		free(it->state_id);
 		knit_deps_release(&it->deps);
 		strbuf_release(&it->store_dir);
+		if (it->has_index)
+			knit_store_index_release(&it->index);
 		free(it->symlink_to);
 	}
 	free(plan->items);

@@ -35,6 +35,7 @@
 #include "tarballs.h"
 #include "resolver/lockfile.h"
 #include "store/store.h"
+#include "store/store_index.h"
 #include "util/integrity.h"
 
 /* One package to have in deps/. */
@@ -50,6 +51,8 @@ struct knit_plan_item {
 	/* filled in by install_place.c */
 	struct knit_integrity id; /* registry packages: parsed from sri, else shasum */
 	struct strbuf store_dir;  /* where its files are: the store entry, or the folder itself */
+	struct knit_store_index index; /* the entry's, when a check read it (has_index): deps/ is linked from it */
+	bool has_index;
 	char *symlink_to;         /* file: deps/<name>'s link target */
 };
 

@@ -67,7 +67,7 @@ int knit_publish_verify(const struct knit_pack *p, const char *project_dir, cons
 	struct knit_paths sources = { 0 }, include = { 0 }, flags = { 0 }, modules = { 0 };
 	if (kind == KNIT_BUILD_SOURCES) {
 		strbuf_add(&src, pkg.buf, pkg.len);
-		struct knit_build_pkg bp = { p->name, p->version, pkg.buf, NULL, &p->manifest };
+		struct knit_build_pkg bp = { p->name, p->version, pkg.buf, NULL, &p->manifest, NULL, 0 };
 		if (!rc)
 			rc = knit_buildfiles_sources(&bp, &sources, &include, err);
 	} else {

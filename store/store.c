@@ -106,7 +106,7 @@ static int read_index(const char *entry, struct knit_store_index *idx)
 	return rc;
 }
 
-int knit_store_check(const char *pkg_dir, bool full, struct strbuf *why)
+int knit_store_check_keep(const char *pkg_dir, bool full, struct knit_store_index *out, struct strbuf *why)
 {
 	struct strbuf entry = STRBUF_INIT;
 	struct knit_store_index idx;
@@ -120,10 +120,18 @@ int knit_store_check(const char *pkg_dir, bool full, struct strbuf *why)
 		rc = KNIT_EPARSE;
 	} else {
 		rc = knit_store_index_check(pkg_dir, &idx, full, why);
-		knit_store_index_release(&idx);
+		if (!rc && out)
+			*out = idx;
+		else
+			knit_store_index_release(&idx);
 	}
 	strbuf_release(&entry);
 	return rc;
+}
+
+int knit_store_check(const char *pkg_dir, bool full, struct strbuf *why)
+{
+	return knit_store_check_keep(pkg_dir, full, NULL, why);
 }
 
 /*

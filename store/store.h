@@ -63,6 +63,9 @@ bool knit_store_entry_exists(const char *pkg_dir);
  * is damaged, with what differs first in *why ("src/a.c: size").
  */
 int knit_store_check(const char *pkg_dir, bool full, struct strbuf *why);
+struct knit_store_index;
+/* As knit_store_check, and when the entry is whole its index into *idx (the caller releases it). */
+int knit_store_check_keep(const char *pkg_dir, bool full, struct knit_store_index *idx, struct strbuf *why);
 /*
  * Moves the entry of pkg_dir out of the store (into store/tmp) and
  * removes it, read-only folders included; an entry already gone is fine.

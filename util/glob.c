@@ -126,14 +126,9 @@ static int by_path(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-void knit_glob(const char *dir, const char *pattern, struct knit_paths *out)
+/* Sorts out and drops repeats. */
+static void sort_unique(struct knit_paths *out)
 {
-	struct segs s;
-	split(pattern, &s);
-	walk(dir, &s, out);
-	for (size_t i = 0; i < s.n; i++)
-		free(s.items[i]);
-	free(s.items);
 	if (out->n > 1)
 		qsort(out->items, out->n, sizeof(*out->items), by_path);
 	size_t k = 0;
@@ -144,6 +139,77 @@ void knit_glob(const char *dir, const char *pattern, struct knit_paths *out)
 			out->items[k++] = out->items[i];
 	}
 	out->n = k;
+}
+
+void knit_glob(const char *dir, const char *pattern, struct knit_paths *out)
+{
+	struct segs s;
+	split(pattern, &s);
+	walk(dir, &s, out);
+	for (size_t i = 0; i < s.n; i++)
+		free(s.items[i]);
+	free(s.items);
+	sort_unique(out);
+}
+
+/*
+ * Whether the path's components comp[0..nc) match the segments, as walk
+ * would find the file: a segment other than "**" matches one component by
+ * fnmatch (a folder's when segments follow, else the file's), "**" any
+ * number of folders not starting with a dot. Table from the end, no
+ * recursion: match[i][j] is whether segments i.. match components j...
+ */
+static bool path_matches(const struct segs *s, char **comp, size_t nc)
+{
+	size_t w = nc + 1;
+	bool *m = knit_xcalloc((s->n + 1) * w, sizeof(*m));
+	m[s->n * w + nc] = true;
+	for (size_t i = s->n; i-- > 0;) {
+		bool globstar = !strcmp(s->items[i], "**");
+		for (size_t j = nc + 1; j-- > 0;) {
+			bool yes;
+			if (globstar)
+				yes = m[(i + 1) * w + j] || (j + 1 < nc && comp[j][0] != '.' && m[i * w + j + 1]);
+			else
+				yes = j < nc && (i + 1 == s->n ? j + 1 == nc : j + 1 < nc) &&
+				      !fnmatch(s->items[i], comp[j], FNM_PERIOD) && m[(i + 1) * w + j + 1];
+			m[i * w + j] = yes;
+		}
+	}
+	bool yes = m[0];
+	free(m);
+	return yes;
+}
+
+void knit_glob_files(const char *const *files, size_t n, const char *pattern, struct knit_paths *out)
+{
+	struct segs s;
+	split(pattern, &s);
+	char **comp = NULL;
+	size_t alloc = 0;
+	struct strbuf copy = STRBUF_INIT;
+	for (size_t f = 0; f < n && s.n; f++) {
+		strbuf_reset(&copy);
+		strbuf_addstr(&copy, files[f]);
+		size_t nc = 0;
+		for (char *p = copy.buf;;) {
+			KNIT_ALLOC_GROW(comp, nc + 1, alloc);
+			comp[nc++] = p;
+			char *slash = strchr(p, '/');
+			if (!slash)
+				break;
+			*slash = '\0';
+			p = slash + 1;
+		}
+		if (path_matches(&s, comp, nc))
+			add(out, files[f]);
+	}
+	free(comp);
+	strbuf_release(&copy);
+	for (size_t i = 0; i < s.n; i++)
+		free(s.items[i]);
+	free(s.items);
+	sort_unique(out);
 }
 
 void knit_paths_release(struct knit_paths *p)

@@ -17,6 +17,12 @@ struct knit_paths {
  * and without duplicates afterwards.
  */
 void knit_glob(const char *dir, const char *pattern, struct knit_paths *out);
+/*
+ * As knit_glob, over a list of the regular files of a folder (relative
+ * paths, as a store entry's index has them) instead of the folder itself:
+ * the same matches, without reading a folder.
+ */
+void knit_glob_files(const char *const *files, size_t n, const char *pattern, struct knit_paths *out);
 void knit_paths_release(struct knit_paths *p);
 
 #endif

@@ -27,16 +27,25 @@ static void sh(const char *script)
 	assert_int_equal(system(cmd), 0);
 }
 
+/* The regular files of the globs test's folder, as its store index would list them. */
+static const char *const g_files[] = { "include/x.h", "root.c", "src/.dot.c", "src/.hid/no.c", "src/a/b/deep.c",
+				       "src/a/b/deep.h", "src/a/mid.c", "src/top.c" };
+
+/* What knit_glob finds, joined; knit_glob_files must find the same in the list of the folder's files. */
 static void joined(const char *dir, const char *pattern, char *out, size_t size)
 {
-	struct knit_paths p = { 0 };
+	struct knit_paths p = { 0 }, listed = { 0 };
 	knit_glob(dir, pattern, &p);
+	knit_glob_files(g_files, sizeof(g_files) / sizeof(g_files[0]), pattern, &listed);
 	out[0] = '\0';
+	assert_int_equal(listed.n, p.n);
 	for (size_t i = 0; i < p.n; i++) {
+		assert_string_equal(listed.items[i], p.items[i]);
 		strncat(out, p.items[i], size - strlen(out) - 2);
 		strcat(out, " ");
 	}
 	knit_paths_release(&p);
+	knit_paths_release(&listed);
 }
 
 static void globs(void **state)
@@ -62,6 +71,12 @@ static void globs(void **state)
 	assert_string_equal(got, "");
 	joined(dir, "src/link/*", got, sizeof(got)); /* links are not followed */
 	assert_string_equal(got, "");
+	joined(dir, "**/**/*.c", got, sizeof(got));
+	assert_string_equal(got, "root.c src/a/b/deep.c src/a/mid.c src/top.c ");
+	joined(dir, "src/**", got, sizeof(got)); /* ** ends in a folder: nothing */
+	assert_string_equal(got, "");
+	joined(dir, "src/a/**/deep.?", got, sizeof(got));
+	assert_string_equal(got, "src/a/b/deep.c src/a/b/deep.h ");
 }
 
 /* "**" over a tree 1,500 folders deep: found without recursion */
@@ -122,7 +137,7 @@ static void graph(void **state)
 	assert_int_equal(knit_manifest_read_package(&mb, b, "b", &err), 0);
 	assert_int_equal(knit_manifest_read_package(&mc, c, "c", &err), 0);
 	struct knit_build_pkg pkgs[] = {
-		{ "c", "3.0.0", c, NULL, &mc }, { "a", "1.0.0", a, &da, &ma }, { "@s/b", "2.0.0", b, &db, &mb },
+		{ "c", "3.0.0", c, NULL, &mc, NULL, 0 }, { "a", "1.0.0", a, &da, &ma, NULL, 0 }, { "@s/b", "2.0.0", b, &db, &mb, NULL, 0 },
 	};
 	struct knit_buildfiles bf;
 	assert_int_equal(knit_buildfiles_make(&bf, NULL, pkgs, 3, &direct, 1, &err), 0);
@@ -209,7 +224,7 @@ static int make_one(const char *json, struct knit_manifest *m, struct knit_build
 	int rc = knit_manifest_read_package(m, dir, "package 'h@1.0.0'", err);
 	if (rc)
 		return rc;
-	struct knit_build_pkg pkg = { "h", "1.0.0", dir, NULL, m };
+	struct knit_build_pkg pkg = { "h", "1.0.0", dir, NULL, m, NULL, 0 };
 	return knit_buildfiles_make(bf, NULL, &pkg, 1, NULL, 0, err);
 }
 
@@ -235,7 +250,7 @@ static void hostile(void **state)
 	/* a version from a tampered knit.lock stays on its comment or field line */
 	char dir[256];
 	snprintf(dir, sizeof(dir), "%s/h", tmp);
-	struct knit_build_pkg odd = { "h", "1.0.0\nall:;id\r\nCflags: -DX", dir, NULL, &m };
+	struct knit_build_pkg odd = { "h", "1.0.0\nall:;id\r\nCflags: -DX", dir, NULL, &m, NULL, 0 };
 	assert_int_equal(knit_buildfiles_make(&bf, NULL, &odd, 1, NULL, 0, &err), 0);
 	for (size_t i = 0; i < bf.n; i++) {
 		assert_null(strstr(bf.files[i].text.buf, "\nall:"));
@@ -273,7 +288,7 @@ static void hostile(void **state)
 	strbuf_reset(&err);
 	sh("rm -rf h && mkdir -p h/src && touch 'h/src/a;id;.c' && echo '{}' >h/knit.json");
 	assert_int_equal(knit_manifest_read_package(&m, dir, "h", &err), 0);
-	struct knit_build_pkg pkg = { "h", "1.0.0", dir, NULL, &m };
+	struct knit_build_pkg pkg = { "h", "1.0.0", dir, NULL, &m, NULL, 0 };
 	assert_int_equal(knit_buildfiles_make(&bf, NULL, &pkg, 1, NULL, 0, &err), KNIT_EPARSE);
 	assert_string_equal(err.buf, "package 'h@1.0.0': source file 'src/a;id;.c' has a name deps/knit.mk "
 				     "cannot carry (letters, digits and . _ - + only)");
