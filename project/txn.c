@@ -256,7 +256,7 @@ static int apply(const char *project_dir, struct knit_txn *t, struct strbuf *err
 int knit_txn_commit(const char *project_dir, struct knit_txn *t, struct strbuf *err)
 {
 	struct strbuf path = STRBUF_INIT, old = STRBUF_INIT, scratch = STRBUF_INIT, text = STRBUF_INIT;
-	bool any = t->deps_tmp.len > 0;
+	bool any = false;
 	for (size_t i = 0; i < t->n; i++) {
 		struct knit_txn_file *f = &t->files[i];
 		strbuf_reset(&path);
@@ -270,7 +270,16 @@ int knit_txn_commit(const char *project_dir, struct knit_txn *t, struct strbuf *
 	}
 	int rc = 0;
 	t->deps_changed = false;
-	if (any) {
+	if (!any && t->deps_tmp.len) {
+		/* deps/ alone (knit ci, a relink): its exchange is one rename, all or nothing by itself, and
+		 * recovery's roll back removes what is left under the temporary name, old or new, as it should */
+		rc = apply(project_dir, t, err);
+		if (rc == KNIT_ENOTFOUND) {
+			strbuf_addf(err, "the new deps folder '%s' disappeared before it was put in place",
+				    t->deps_tmp.buf);
+			rc = KNIT_EIO;
+		}
+	} else if (any) {
 		journal_text(t, &text);
 		strbuf_reset(&path);
 		strbuf_addf(&path, "%s/%s", project_dir, KNIT_TXN_JOURNAL);

@@ -11,6 +11,8 @@
  *               each file's path, whole new text and the hash of the text
  *               it replaces. Before this rename the
  *               project is wholly old; from it on, wholly new once applied.
+ *               When no file changes (deps/ alone: knit ci, a relink), there
+ *               is no journal: the exchange of step 3 is the commit.
  *   3. apply    each step is idempotent: deps/ is exchanged with the
  *               prepared folder unless deps/.knit-state already is the new
  *               state (then the prepared name holds the old deps/);
