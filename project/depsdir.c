@@ -194,6 +194,13 @@ static int link_from_index(const char *src_dir, const struct knit_store_index *i
 		strbuf_addf(err, "cannot make '%s': %s", to, strerror(errno));
 		rc = KNIT_EIO;
 	}
+	/* every call relative to the two folders: the kernel walks the entry's long path once, not per file */
+	int sfd = rc ? -1 : open(src_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	int dfd = rc ? -1 : open(to, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (!rc && (sfd < 0 || dfd < 0)) {
+		strbuf_addf(err, "cannot open '%s' or '%s': %s", src_dir, to, strerror(errno));
+		rc = KNIT_EIO;
+	}
 	for (size_t i = 0; i < idx->n && !rc; i++) {
 		const struct knit_store_item *it = &idx->items[i];
 		if (!strcmp(it->path, "."))
@@ -211,15 +218,19 @@ static int link_from_index(const char *src_dir, const struct knit_store_index *i
 		strbuf_addstr(&dst, it->path);
 		struct stat st;
 		if (it->type == 'd')
-			rc = mkdir(dst.buf, 0755) && errno != EEXIST ? KNIT_EIO : 0;
+			rc = mkdirat(dfd, it->path, 0755) && errno != EEXIST ? KNIT_EIO : 0;
 		else if (it->type == 'l')
-			rc = !it->target || symlink(it->target, dst.buf) ? KNIT_EIO : 0;
-		else if (link(src.buf, dst.buf) &&
+			rc = !it->target || symlinkat(it->target, dfd, it->path) ? KNIT_EIO : 0;
+		else if (linkat(sfd, it->path, dfd, it->path, 0) &&
 			 (lstat(src.buf, &st) || copy_file(src.buf, dst.buf, (st.st_mode & 0777) | S_IWUSR)))
 			rc = KNIT_EIO;
 		if (rc)
 			strbuf_addf(err, "cannot place '%s' in deps: %s", dst.buf, strerror(errno));
 	}
+	if (sfd >= 0)
+		close(sfd);
+	if (dfd >= 0)
+		close(dfd);
 	strbuf_release(&src);
 	strbuf_release(&dst);
 	return rc;
