@@ -1,6 +1,7 @@
 #include "cli_session.h"
 
 #include <string.h>
+#include <time.h>
 
 static void on_warning(void *ctx, const char *line)
 {
@@ -28,10 +29,43 @@ void knit_cli_session_built_summary(struct knit_cli_session *cs)
 		fprintf(cs->cli->err, "%zu package%s up to date\n", cs->up_to_date, cs->up_to_date == 1 ? "" : "s");
 }
 
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* The phase under way ends at t. */
+static void phase_end(struct knit_cli_session *cs, double t)
+{
+	if (cs->phase < 0)
+		cs->setup_seconds = t - cs->opened_at;
+	else
+		cs->phase_seconds[cs->phase] += t - cs->phase_since;
+	cs->phase_since = t;
+}
+
 static void on_progress(void *ctx, const struct knit_progress *p)
 {
 	struct knit_cli_session *cs = ctx;
+	if ((int)p->phase != cs->phase) {
+		phase_end(cs, now());
+		cs->phase = (int)p->phase;
+	}
 	knit_progress_line_draw(&cs->line, p);
+}
+
+void knit_cli_session_phases(struct knit_cli_session *cs, struct strbuf *out)
+{
+	static const char *const names[] = { "waiting for the project lock", "resolve", "fetch", "link", "build", "done" };
+	double t = now();
+	phase_end(cs, t);
+	strbuf_addf(out, "setup %.1f ms", cs->setup_seconds * 1e3);
+	for (int k = 0; k < KNIT_PHASE_DONE; k++)
+		if (cs->phase_seconds[k] > 0)
+			strbuf_addf(out, ", %s %.1f ms", names[k], cs->phase_seconds[k] * 1e3);
+	strbuf_addf(out, "; %.1f ms in all", (t - cs->opened_at) * 1e3);
 }
 
 int knit_cli_session_open(struct knit_cli_session *cs, struct knit_cli *cli, const char *registry,
@@ -40,6 +74,8 @@ int knit_cli_session_open(struct knit_cli_session *cs, struct knit_cli *cli, con
 	struct strbuf err = STRBUF_INIT;
 	memset(cs, 0, sizeof(*cs));
 	cs->cli = cli;
+	cs->phase = -1;
+	cs->opened_at = cs->phase_since = now();
 	knit_progress_line_init(&cs->line, cli->err);
 	struct knit_session_opts o = { ".", registry, mode, on_warning, on_progress, cs, on_built };
 	if (knit_session_open(&cs->session, &o, &err)) {

@@ -13,11 +13,37 @@
 #include <time.h>
 
 static const char *const install_usage[] = {
-	"knit install [--registry <url>] [--frozen-lockfile] [--offline|--prefer-offline] [--resolution highest|lowest] [--save-dev] [--save-exact] [<package>[@<range>]...]",
+	"knit install [--registry <url>] [--frozen-lockfile] [--offline|--prefer-offline] [--resolution highest|lowest] [--save-dev] [--save-exact] [--timing] [<package>[@<range>]...]",
 	NULL };
-static const char *const uninstall_usage[] = { "knit uninstall [--registry <url>] <package>...", NULL };
-static const char *const ci_usage[] = { "knit ci [--registry <url>] [--offline|--prefer-offline] [--verify]", NULL };
-static const char *const update_usage[] = { "knit update [--registry <url>] [--prefer-offline] [<package>...]", NULL };
+static const char *const uninstall_usage[] = { "knit uninstall [--registry <url>] [--timing] <package>...", NULL };
+static const char *const ci_usage[] = { "knit ci [--registry <url>] [--offline|--prefer-offline] [--verify] [--timing]", NULL };
+static const char *const update_usage[] = { "knit update [--registry <url>] [--prefer-offline] [--timing] [<package>...]", NULL };
+
+/* --timing, any of the four commands; or KNIT_TIMING set to anything but "" and "0" */
+static int timing_flag;
+#define TIMING_OPTION KNIT_OPT_BOOL_(0, "timing", &timing_flag, "print each phase's time and what it did, to stderr")
+
+static bool timing_wanted(void)
+{
+	const char *env = getenv("KNIT_TIMING");
+	return timing_flag || (env && *env && strcmp(env, "0"));
+}
+
+/* "timing: setup ..., resolve ...; ... in all" and "timing: N requests, X received; F files, ... in deps/" */
+static void print_timing(struct knit_cli_session *cs, const struct knit_install_stats *stats)
+{
+	struct strbuf line = STRBUF_INIT;
+	knit_cli_session_phases(cs, &line);
+	fprintf(cs->cli->err, "timing: %s\n", line.buf);
+	struct knit_fetch_counts counts;
+	knit_fetch_get_counts(cs->session.fetch, &counts);
+	char bytes[32];
+	knit_human_size(counts.bytes, bytes, sizeof(bytes));
+	fprintf(cs->cli->err, "timing: %zu request%s, %s received; %zu files linked, %zu folders and %zu links made in deps/\n",
+		counts.started, counts.started == 1 ? "" : "s", bytes, stats->files_placed, stats->folders_made,
+		stats->links_made);
+	strbuf_release(&line);
+}
 
 static double now(void)
 {
@@ -48,6 +74,8 @@ static int run(struct knit_cli *cli, struct knit_install_opts *opts, const char 
 			opts->mode == KNIT_INSTALL_CI ? ""
 			: stats.lock_changed ? ", knit.lock written" : ", knit.lock unchanged",
 			stats.manifest_changed ? ", knit.json updated" : "", now() - t0);
+		if (timing_wanted())
+			print_timing(&cs, &stats);
 	}
 	knit_cli_session_close(&cs);
 	strbuf_release(&err);
@@ -66,6 +94,7 @@ int cmd_install(int argc, const char **argv, struct knit_cli *cli)
 		KNIT_OPT_STRING_(0, "registry", &registry, "url", "the registry to use (default: .knitrc, then ~/.knit/registry)"),
 		KNIT_OPT_BOOL_(0, "frozen-lockfile", &frozen, "fail instead of changing knit.lock"),
 		KNIT_OPT_STRING_(0, "resolution", &resolution, "mode", "highest (npm's choice) or lowest satisfying versions"),
+		TIMING_OPTION,
 		KNIT_OPT_END_(),
 	};
 	int n = knit_parse_options(argc, argv, opts, install_usage, cli);
@@ -118,6 +147,7 @@ int cmd_uninstall(int argc, const char **argv, struct knit_cli *cli)
 	const char *registry = NULL;
 	const struct knit_option opts[] = {
 		KNIT_OPT_STRING_(0, "registry", &registry, "url", "the registry to use"),
+		TIMING_OPTION,
 		KNIT_OPT_END_(),
 	};
 	int n = knit_parse_options(argc, argv, opts, uninstall_usage, cli);
@@ -145,6 +175,7 @@ int cmd_ci(int argc, const char **argv, struct knit_cli *cli)
 		KNIT_OPT_BOOL_(0, "prefer-offline", &prefer, "the store first, the network for what it lacks"),
 		KNIT_OPT_BOOL_(0, "verify", &verify, "check every store entry's file digests, not only sizes and mtimes"),
 		KNIT_OPT_STRING_(0, "registry", &registry, "url", "the registry to fetch from; locked URLs are rebased onto it"),
+		TIMING_OPTION,
 		KNIT_OPT_END_(),
 	};
 	int n = knit_parse_options(argc, argv, opts, ci_usage, cli);
@@ -170,6 +201,7 @@ int cmd_update(int argc, const char **argv, struct knit_cli *cli)
 	const struct knit_option opts[] = {
 		KNIT_OPT_BOOL_(0, "prefer-offline", &prefer, "use the cached packuments where they have the answer"),
 		KNIT_OPT_STRING_(0, "registry", &registry, "url", "the registry to use"),
+		TIMING_OPTION,
 		KNIT_OPT_END_(),
 	};
 	int n = knit_parse_options(argc, argv, opts, update_usage, cli);

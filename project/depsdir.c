@@ -79,7 +79,14 @@ struct level {
 	size_t src_len, dst_len; /* the paths' lengths at this folder */
 };
 
-static int link_tree_at(struct strbuf *src, struct strbuf *dst, bool copy, struct strbuf *err)
+/* What a tree placed in deps/ took (atomically added to: linking runs on several threads). */
+static void count(size_t *field)
+{
+	__atomic_fetch_add(field, 1, __ATOMIC_RELAXED);
+}
+
+static int link_tree_at(struct strbuf *src, struct strbuf *dst, bool copy, struct knit_depsdir_counts *c,
+			struct strbuf *err)
 {
 	struct level stack[KNIT_DEPS_MAX_DEPTH + 1];
 	size_t depth = 0;
@@ -95,6 +102,7 @@ static int link_tree_at(struct strbuf *src, struct strbuf *dst, bool copy, struc
 				break;
 			}
 			DIR *d = opendir(src->buf);
+			count(&c->folders);
 			if (!d || (mkdir(dst->buf, 0755) && errno != EEXIST)) {
 				strbuf_addf(err, "cannot read '%s' or make '%s': %s", src->buf, dst->buf,
 					    strerror(errno));
@@ -139,7 +147,8 @@ static int link_tree_at(struct strbuf *src, struct strbuf *dst, bool copy, struc
 			ssize_t n = readlink(src->buf, target, sizeof(target) - 1);
 			if (n < 0 || (target[n] = '\0', symlink(target, dst->buf)))
 				rc = KNIT_EIO;
-		} else if ((copy || link(src->buf, dst->buf)) && /* a copy is writable: the project's own */
+			count(&c->links);
+		} else if ((count(&c->files), copy || link(src->buf, dst->buf)) && /* a copy is writable: the project's own */
 			   (lstat(src->buf, &st) || copy_file(src->buf, dst->buf, (st.st_mode & 0777) | S_IWUSR))) {
 			rc = KNIT_EIO;
 		}
@@ -151,12 +160,12 @@ static int link_tree_at(struct strbuf *src, struct strbuf *dst, bool copy, struc
 	return rc;
 }
 
-static int link_tree(const char *from, const char *to, bool copy, struct strbuf *err)
+static int link_tree(const char *from, const char *to, bool copy, struct knit_depsdir_counts *c, struct strbuf *err)
 {
 	struct strbuf src = STRBUF_INIT, dst = STRBUF_INIT;
 	strbuf_addstr(&src, from);
 	strbuf_addstr(&dst, to);
-	int rc = link_tree_at(&src, &dst, copy, err);
+	int rc = link_tree_at(&src, &dst, copy, c, err);
 	strbuf_release(&src);
 	strbuf_release(&dst);
 	return rc;
@@ -183,13 +192,15 @@ static bool path_inside(const char *p)
  * the entry's folders; where a hard link cannot be made (another file
  * system), the file is copied. Every path is checked to stay inside.
  */
-static int link_from_index(const char *src_dir, const struct knit_store_index *idx, const char *to, struct strbuf *err)
+static int link_from_index(const char *src_dir, const struct knit_store_index *idx, const char *to,
+			   struct knit_depsdir_counts *c, struct strbuf *err)
 {
 	struct strbuf src = STRBUF_INIT, dst = STRBUF_INIT;
 	strbuf_addstr(&src, src_dir);
 	strbuf_addstr(&dst, to);
 	size_t src_len = src.len, dst_len = dst.len;
 	int rc = 0;
+	count(&c->folders);
 	if (mkdir(to, 0755) && errno != EEXIST) {
 		strbuf_addf(err, "cannot make '%s': %s", to, strerror(errno));
 		rc = KNIT_EIO;
@@ -217,6 +228,7 @@ static int link_from_index(const char *src_dir, const struct knit_store_index *i
 		strbuf_addch(&dst, '/');
 		strbuf_addstr(&dst, it->path);
 		struct stat st;
+		count(it->type == 'd' ? &c->folders : it->type == 'l' ? &c->links : &c->files);
 		if (it->type == 'd')
 			rc = mkdirat(dfd, it->path, 0755) && errno != EEXIST ? KNIT_EIO : 0;
 		else if (it->type == 'l')
@@ -239,7 +251,8 @@ static int link_from_index(const char *src_dir, const struct knit_store_index *i
 /* deps/.bin/<command> -> ../<package>/<path>, for each "bin" of the package;
  * the first package (by name) to claim a command keeps it. */
 /* deps/<name> for one package: its scope folder, then a symbolic link or the tree from the store. */
-static int link_package(const char *deps_dir, const struct knit_depsdir_link *pkg, struct strbuf *err)
+static int link_package(const char *deps_dir, const struct knit_depsdir_link *pkg, struct knit_depsdir_counts *c,
+			struct strbuf *err)
 {
 	struct strbuf dst = STRBUF_INIT, scope = STRBUF_INIT;
 	int rc = knit_pkgname_path(deps_dir, pkg->name, NULL, &dst, err);
@@ -258,9 +271,9 @@ static int link_package(const char *deps_dir, const struct knit_depsdir_link *pk
 			rc = KNIT_EIO;
 		}
 	} else if (pkg->index && !pkg->trusted) {
-		rc = link_from_index(pkg->store_dir, pkg->index, dst.buf, err);
+		rc = link_from_index(pkg->store_dir, pkg->index, dst.buf, c, err);
 	} else {
-		rc = link_tree(pkg->store_dir, dst.buf, pkg->trusted, err);
+		rc = link_tree(pkg->store_dir, dst.buf, pkg->trusted, c, err);
 	}
 	strbuf_release(&dst);
 	strbuf_release(&scope);
@@ -280,6 +293,7 @@ struct link_job {
 	size_t next;            /* taken atomically */
 	int *rcs;
 	struct strbuf *errs;
+	struct knit_depsdir_counts *counts;
 };
 
 static void *link_worker(void *arg)
@@ -289,16 +303,17 @@ static void *link_worker(void *arg)
 		size_t i = __atomic_fetch_add(&job->next, 1, __ATOMIC_RELAXED);
 		if (i >= job->n)
 			return NULL;
-		job->rcs[i] = link_package(job->deps_dir, &job->pkgs[i], &job->errs[i]);
+		job->rcs[i] = link_package(job->deps_dir, &job->pkgs[i], job->counts, &job->errs[i]);
 		if (job->rcs[i]) /* the others stop at their next package */
 			__atomic_store_n(&job->next, job->n, __ATOMIC_RELAXED);
 	}
 }
 
-static int link_all(const char *deps_dir, const struct knit_depsdir_link *pkgs, size_t n, struct strbuf *err)
+static int link_all(const char *deps_dir, const struct knit_depsdir_link *pkgs, size_t n,
+		    struct knit_depsdir_counts *counts, struct strbuf *err)
 {
 	struct link_job job = { deps_dir, pkgs, n, 0, knit_xcalloc(n ? n : 1, sizeof(int)),
-				knit_xcalloc(n ? n : 1, sizeof(struct strbuf)) };
+				knit_xcalloc(n ? n : 1, sizeof(struct strbuf)), counts };
 	for (size_t i = 0; i < n; i++)
 		strbuf_init(&job.errs[i], 0);
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
@@ -441,8 +456,11 @@ bool knit_depsdir_in_place(const char *project_dir, const struct knit_depsdir_li
 
 int knit_depsdir_prepare(const char *project_dir, const struct knit_depsdir_link *in, size_t n,
 		      knit_depsdir_before_swap_fn before_swap, void *ctx, struct strbuf *tmp_name,
-		      struct strbuf *state_out, struct strbuf *err)
+		      struct strbuf *state_out, struct knit_depsdir_counts *counts, struct strbuf *err)
 {
+	struct knit_depsdir_counts ignored = { 0 };
+	if (!counts)
+		counts = &ignored;
 	struct strbuf deps = STRBUF_INIT, state = STRBUF_INIT, tmp = STRBUF_INIT;
 	struct strbuf scratch = STRBUF_INIT;
 	struct knit_depsdir_link *pkgs = sorted_state(in, n, &state);
@@ -461,7 +479,7 @@ int knit_depsdir_prepare(const char *project_dir, const struct knit_depsdir_link
 		goto done;
 	}
 	chmod(tmp.buf, 0755);
-	rc = link_all(tmp.buf, pkgs, n, err);
+	rc = link_all(tmp.buf, pkgs, n, counts, err);
 	for (size_t i = 0; i < n && !rc; i++)
 		rc = link_bins(tmp.buf, &pkgs[i], err);
 	if (!rc && before_swap)
@@ -539,7 +557,7 @@ int knit_depsdir_sync(const char *project_dir, const struct knit_depsdir_link *i
 {
 	struct strbuf tmp = STRBUF_INIT, state = STRBUF_INIT;
 	*changed = false;
-	int rc = knit_depsdir_prepare(project_dir, in, n, before_swap, ctx, &tmp, &state, err);
+	int rc = knit_depsdir_prepare(project_dir, in, n, before_swap, ctx, &tmp, &state, NULL, err);
 	if (!rc && tmp.len) {
 		rc = knit_depsdir_exchange(project_dir, tmp.buf, &state, err);
 		*changed = !rc;

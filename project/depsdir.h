@@ -56,9 +56,15 @@ int knit_depsdir_sync(const char *project_dir, const struct knit_depsdir_link *p
  * *tmp_name and the state to *state; appends nothing when deps/ already
  * holds these packages. 0, or KNIT_EIO with a line in *err (nothing left).
  */
+/* What making a deps/ took, for knit install --timing: entries made under it. */
+struct knit_depsdir_counts {
+	size_t files;   /* hard links (or copies) */
+	size_t folders;
+	size_t links;   /* symbolic links kept from the store */
+};
 int knit_depsdir_prepare(const char *project_dir, const struct knit_depsdir_link *pkgs, size_t n,
 		      knit_depsdir_before_swap_fn before_swap, void *ctx, struct strbuf *tmp_name,
-		      struct strbuf *state, struct strbuf *err);
+		      struct strbuf *state, struct knit_depsdir_counts *counts, struct strbuf *err);
 /*
  * The second half, idempotent: puts the prepared folder tmp_name in place
  * of deps/ unless deps/.knit-state already is state; the old deps/ is left

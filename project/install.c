@@ -155,6 +155,9 @@ static int link_and_commit(const struct knit_plan *plan, struct project *p, stru
 		*flag |= txn.files[i].changed;
 	}
 	stats->build_changed |= l.buildfiles_written;
+	stats->files_placed = l.counts.files;
+	stats->folders_made = l.counts.folders;
+	stats->links_made = l.counts.links;
 	knit_txn_release(&txn);
 	knit_buildfiles_release(&bf);
 	knit_link_release(&l);

@@ -53,6 +53,7 @@ struct knit_install_stats {
 	size_t stored;     /* tarballs extracted into the store */
 	bool deps_changed, lock_changed, manifest_changed;
 	bool build_changed; /* deps/knit.cmake, knit.mk, knit.env or a .pc file */
+	size_t files_placed, folders_made, links_made; /* what a new deps/ took (0 when none was made) */
 };
 
 /*

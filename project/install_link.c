@@ -160,7 +160,7 @@ static int before_swap(void *ctx, const char *new_deps, struct strbuf *err)
 int knit_link_prepare(struct knit_link *l, const char *project_dir, struct strbuf *tmp_name, struct strbuf *state,
 		      struct strbuf *err)
 {
-	return knit_depsdir_prepare(project_dir, l->links, l->plan->n, before_swap, l, tmp_name, state, err);
+	return knit_depsdir_prepare(project_dir, l->links, l->plan->n, before_swap, l, tmp_name, state, &l->counts, err);
 }
 
 void knit_link_release(struct knit_link *l)

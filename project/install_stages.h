@@ -116,6 +116,7 @@ struct knit_link {
 	struct knit_session *session;
 	const struct knit_buildfiles *buildfiles; /* written into the new deps/ when set */
 	bool buildfiles_written;
+	struct knit_depsdir_counts counts; /* what the new deps/ took */
 };
 
 /*

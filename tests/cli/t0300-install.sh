@@ -16,6 +16,14 @@ mkdir app && cp reg/project/package.json app/knit.json && cd app
 expect_run "install from a folder registry" 0 "$closure packages in deps/ ($closure fetched, deps/ updated, knit.lock written) in *" "" -- "$KNIT" install --registry "$R"
 python3 "$TOOL" check ../reg . >/dev/null && ok || not_ok "deps/ and knit.lock against the registry: $(python3 "$TOOL" check ../reg .)"
 expect_run "a no-op install" 0 "$closure packages in deps/ (0 fetched, deps/ unchanged, knit.lock unchanged) in *" "" -- "$KNIT" install --registry "$R"
+# --timing and KNIT_TIMING: the phases and what they did, on stderr, after the summary
+files=$(find deps -mindepth 1 -path deps/.bin -prune -o -type f ! -name 'knit.*' ! -name '.knit-state' -print | wc -l)
+rm -rf deps
+expect_run "ci --timing" 0 "$closure packages in deps/ (0 fetched, deps/ updated) in *" "timing: setup * ms, *link * ms; * ms in all
+timing: 0 requests, 0 B received; $files files linked, * folders and * links made in deps/" -- "$KNIT" ci --timing --registry "$R"
+expect_run "KNIT_TIMING=1, nothing to do" 0 "$closure packages in deps/ (0 fetched, deps/ unchanged*" "timing: setup * ms*; * ms in all
+timing: 0 requests, 0 B received; 0 files linked, 0 folders and 0 links made in deps/" -- env KNIT_TIMING=1 "$KNIT" install --registry "$R"
+lacks "timing:" "KNIT_TIMING=0 prints no timing" -- env KNIT_TIMING=0 "$KNIT" install --registry "$R"
 # libcurl and libarchive (and the forty libraries behind them) are loaded
 # only when something is downloaded or extracted
 loaded_libs() { LD_DEBUG=files "$@" 2>&1 >/dev/null | grep -oE 'file=lib(curl|archive)\.so[^ ]*' | sort -u | tr '\n' ' '; }

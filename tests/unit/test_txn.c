@@ -93,7 +93,7 @@ static void prepare(struct knit_txn *t)
 {
 	struct strbuf err = STRBUF_INIT;
 	knit_txn_init(t);
-	assert_int_equal(knit_depsdir_prepare(project, &pkg, 1, NULL, NULL, &t->deps_tmp, &t->deps_state, &err), 0);
+	assert_int_equal(knit_depsdir_prepare(project, &pkg, 1, NULL, NULL, &t->deps_tmp, &t->deps_state, NULL, &err), 0);
 	assert_true(t->deps_tmp.len > 0);
 	knit_txn_add_file(t, "knit.lock", "new lock\n", 9);
 	knit_txn_add_file(t, "knit.json", "new json\n", 9);
