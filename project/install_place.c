@@ -9,9 +9,11 @@
 #include "util/pkgname.h"
 #include "util/xalloc.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 struct place {
 	struct knit_plan *plan;
@@ -38,22 +40,87 @@ static void on_fetch_tick(void *ctx)
 	knit_session_progress(pl->session, p);
 }
 
-/*
- * Whether the store entry at it->store_dir can be used: whole (0), absent
- * (KNIT_ENOTFOUND), or damaged, which is warned about and the entry
- * removed, so that the caller makes it again (KNIT_ENOTFOUND too).
- */
-static int check_entry(struct place *pl, struct knit_plan_item *it, struct strbuf *err)
+/* One item's store check, as a worker makes it: its answer and, when damaged, what differs. */
+struct check {
+	int rc;
+	struct strbuf why;
+	bool done;
+};
+
+static void check_one(const struct place *pl, struct knit_plan_item *it, struct check *c)
 {
-	if (pl->opts->deps_current) /* nothing is linked from the store: its presence is enough */
-		return knit_store_entry_exists(it->store_dir.buf) ? 0 : KNIT_ENOTFOUND;
-	struct strbuf why = STRBUF_INIT;
 	if (it->has_index) {
 		knit_store_index_release(&it->index);
 		it->has_index = false;
 	}
-	int rc = knit_store_check_keep(it->store_dir.buf, pl->opts->verify, &it->index, &why);
-	it->has_index = !rc;
+	c->rc = knit_store_check_keep(it->store_dir.buf, pl->opts->verify, &it->index, &c->why);
+	it->has_index = !c->rc;
+	c->done = true;
+}
+
+/*
+ * The registry packages' store entries checked by a few threads at once
+ * (a stat per file: on a warm install, the largest part of the work before
+ * linking), each item's answer into checks[i]; nothing is reported here.
+ */
+struct check_job {
+	const struct place *pl;
+	bool *todo;
+	struct check *checks;
+	size_t n, next;
+};
+
+static void *check_worker(void *arg)
+{
+	struct check_job *job = arg;
+	for (;;) {
+		size_t i = __atomic_fetch_add(&job->next, 1, __ATOMIC_RELAXED);
+		if (i >= job->n)
+			return NULL;
+		if (job->todo[i])
+			check_one(job->pl, &job->pl->plan->items[i], &job->checks[i]);
+	}
+}
+
+static void check_all(const struct place *pl, bool *todo, struct check *checks)
+{
+	size_t n = pl->plan->n, want = 0;
+	for (size_t i = 0; i < n; i++)
+		want += todo[i];
+	struct check_job job = { pl, todo, checks, n, 0 };
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t nthreads = cpus > 1 ? (size_t)(cpus > 8 ? 8 : cpus) : 1;
+	if (nthreads > want / 16 + 1)
+		nthreads = want / 16 + 1; /* a thread is worth it for a dozen entries or more */
+	pthread_t threads[8];
+	size_t started = 0;
+	for (size_t t = 1; t < nthreads; t++)
+		if (!pthread_create(&threads[started], NULL, check_worker, &job))
+			started++;
+	check_worker(&job);
+	for (size_t t = 0; t < started; t++)
+		pthread_join(threads[t], NULL);
+}
+
+/*
+ * Whether the store entry at it->store_dir can be used: whole (0), absent
+ * (KNIT_ENOTFOUND), or damaged, which is warned about and the entry
+ * removed, so that the caller makes it again (KNIT_ENOTFOUND too). c: the
+ * check already made, or NULL to make it here.
+ */
+static int check_entry(struct place *pl, struct knit_plan_item *it, struct check *c, struct strbuf *err)
+{
+	if (pl->opts->deps_current) /* nothing is linked from the store: its presence is enough */
+		return knit_store_entry_exists(it->store_dir.buf) ? 0 : KNIT_ENOTFOUND;
+	struct check here = { 0, STRBUF_INIT, false };
+	if (!c || !c->done) {
+		c = &here;
+		check_one(pl, it, c);
+	}
+	int rc = c->rc;
+	struct strbuf why = STRBUF_INIT;
+	strbuf_add(&why, c->why.buf, c->why.len);
+	strbuf_release(&here.why);
 	if (rc == KNIT_EPARSE) {
 		knit_session_warn(pl->session, "store entry of %s@%s was modified (%s); extracting it again",
 				  it->name, it->version, why.buf);
@@ -72,7 +139,7 @@ static int place_git(struct place *pl, struct knit_plan_item *it, struct strbuf 
 {
 	const char *cache_dir = pl->session->cfg.cache_dir;
 	knit_store_git_path(cache_dir, it->commit, &it->store_dir);
-	int rc = check_entry(pl, it, err);
+	int rc = check_entry(pl, it, NULL, err);
 	if (rc != KNIT_ENOTFOUND)
 		return rc;
 	struct strbuf tmp = STRBUF_INIT, files = STRBUF_INIT;
@@ -138,27 +205,38 @@ static char *rebase(const struct knit_config *cfg, const char *name, const char 
 static int start(struct place *pl, struct strbuf *err)
 {
 	struct knit_session *s = pl->session;
-	for (size_t i = 0; i < pl->plan->n; i++) {
+	size_t n = pl->plan->n;
+	/* the registry packages' entries: their paths, then all checked at once */
+	bool *todo = knit_xcalloc(n ? n : 1, sizeof(*todo));
+	struct check *checks = knit_xcalloc(n ? n : 1, sizeof(*checks));
+	for (size_t i = 0; i < n; i++)
+		strbuf_init(&checks[i].why, 0);
+	int rc = 0;
+	for (size_t i = 0; i < n && !rc; i++) {
 		struct knit_plan_item *it = &pl->plan->items[i];
-		int rc;
-		if (it->kind == KNIT_SPEC_GIT || it->kind == KNIT_SPEC_FILE) {
-			rc = it->kind == KNIT_SPEC_GIT ? place_git(pl, it, err) : place_folder(pl, it, err);
-			if (rc)
-				return rc;
+		if (it->kind == KNIT_SPEC_GIT || it->kind == KNIT_SPEC_FILE)
 			continue;
-		}
 		if (knit_integrity_parse(&it->id, it->sri, it->shasum)) {
 			strbuf_addf(err, "%s@%s has no usable integrity (dist.integrity or dist.shasum)",
 				    it->name, it->version);
-			return KNIT_EPARSE;
+			rc = KNIT_EPARSE;
+			break;
 		}
 		knit_store_path(s->cfg.cache_dir, &it->id, &it->store_dir);
-		rc = check_entry(pl, it, err);
-		if (rc != KNIT_ENOTFOUND) {
-			if (rc)
-				return rc;
+		todo[i] = !pl->opts->deps_current;
+	}
+	if (!rc)
+		check_all(pl, todo, checks);
+	for (size_t i = 0; i < n && !rc; i++) {
+		struct knit_plan_item *it = &pl->plan->items[i];
+		if (it->kind == KNIT_SPEC_GIT || it->kind == KNIT_SPEC_FILE) {
+			rc = it->kind == KNIT_SPEC_GIT ? place_git(pl, it, err) : place_folder(pl, it, err);
 			continue;
 		}
+		rc = check_entry(pl, it, &checks[i], err);
+		if (rc != KNIT_ENOTFOUND)
+			continue;
+		rc = 0;
 		if (s->cache_mode == KNIT_CACHE_ONLY) {
 			strbuf_addf(err, "%s@%s is not in the store, and --offline keeps knit off the network",
 				    it->name, it->version);
@@ -169,7 +247,11 @@ static int start(struct place *pl, struct strbuf *err)
 		free(url);
 		pl->opts->progress->tarballs++;
 	}
-	return 0;
+	for (size_t i = 0; i < n; i++)
+		strbuf_release(&checks[i].why);
+	free(checks);
+	free(todo);
+	return rc;
 }
 
 /* Waits for each download, verifies it and hands it to the pool that extracts it into the store. */
