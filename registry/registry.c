@@ -208,7 +208,7 @@ static void insert(struct knit_registry *r, struct entry *e)
 	r->slots[i] = e;
 }
 
-/* <cache>/packuments/<sha256 of the URL>: the body, and ".meta" with the ETag and Last-Modified */
+/* <cache>/packuments/<sha256 of the URL>: the validators, then the body (cache_parse) */
 static char *cache_path_for(const struct knit_registry *r, const char *url)
 {
 	struct knit_hasher *h = knit_hasher_new(KNIT_HASH_SHA256);
@@ -222,45 +222,54 @@ static char *cache_path_for(const struct knit_registry *r, const char *url)
 }
 
 /*
- * The ".meta" beside a cached body: ETag, Last-Modified and the body's
- * length, one a line. Cache files are written without fsync, so a body
- * whose length is not the recorded one (cut short by a crash) is not used.
+ * A cached packument is one file: a header of four lines (the version
+ * line, the ETag, the Last-Modified date, the body's length), then the
+ * body. One file per package, not a body and a ".meta" beside it: half
+ * the inodes a cold install creates for its cache. Cache files are written
+ * without fsync, so a file whose body is not the recorded length (cut
+ * short by a crash), or of another layout (an older knit's), is not used.
  */
-static bool cache_meta(const char *path, size_t body_len, struct strbuf *etag, struct strbuf *last_modified)
+#define CACHE_MAGIC "knit packument cache 1\n"
+
+/* Splits the file in *text into its validators and body (left in *text). Whether it is whole. */
+static bool cache_parse(struct strbuf *text, struct strbuf *etag, struct strbuf *last_modified)
 {
-	struct strbuf meta = STRBUF_INIT, err = STRBUF_INIT, p = STRBUF_INIT;
-	bool ok = false;
-	strbuf_addf(&p, "%s.meta", path);
-	if (!knit_read_file(p.buf, &meta, &err)) {
-		char *nl = strchr(meta.buf, '\n');
-		char *nl2 = nl ? strchr(nl + 1, '\n') : NULL;
-		if (nl2) {
-			char *end;
-			unsigned long long len = strtoull(nl2 + 1, &end, 10);
-			ok = end != nl2 + 1 && *end == '\n' && len == body_len;
-			strbuf_add(etag, meta.buf, (size_t)(nl - meta.buf));
-			strbuf_add(last_modified, nl + 1, (size_t)(nl2 - nl - 1));
-		}
-	}
-	strbuf_release(&meta);
-	strbuf_release(&err);
-	strbuf_release(&p);
-	return ok;
+	size_t magic = strlen(CACHE_MAGIC);
+	if (text->len < magic || memcmp(text->buf, CACHE_MAGIC, magic))
+		return false;
+	const char *p = text->buf + magic, *end = text->buf + text->len;
+	const char *nl1 = memchr(p, '\n', (size_t)(end - p));
+	const char *nl2 = nl1 ? memchr(nl1 + 1, '\n', (size_t)(end - nl1 - 1)) : NULL;
+	const char *nl3 = nl2 ? memchr(nl2 + 1, '\n', (size_t)(end - nl2 - 1)) : NULL;
+	if (!nl3)
+		return false;
+	char *stop;
+	unsigned long long len = strtoull(nl2 + 1, &stop, 10);
+	size_t header = (size_t)(nl3 + 1 - text->buf);
+	if (stop == nl2 + 1 || stop != nl3 || len != text->len - header)
+		return false;
+	strbuf_add(etag, p, (size_t)(nl1 - p));
+	strbuf_add(last_modified, nl1 + 1, (size_t)(nl2 - nl1 - 1));
+	memmove(text->buf, text->buf + header, text->len - header);
+	strbuf_setlen(text, text->len - header);
+	return true;
 }
 
 static void cache_store(struct knit_registry *r, const char *path, const struct knit_transfer *t)
 {
-	struct strbuf p = STRBUF_INIT, meta = STRBUF_INIT, err = STRBUF_INIT;
+	struct strbuf text = STRBUF_INIT, err = STRBUF_INIT;
 	if (!r->cache_dir_made)
 		r->cache_dir_made = !knit_make_parents(path);
+	/* validators with a line break could not be read back: such an answer is not cached */
+	bool plain = !memchr(t->etag.buf, '\n', t->etag.len) && !memchr(t->last_modified.buf, '\n', t->last_modified.len);
 	/* a cache that cannot be written only costs the next run a download */
-	if (r->cache_dir_made && !knit_write_cache_file(path, t->body.buf, t->body.len, &err)) {
-		strbuf_addf(&p, "%s.meta", path);
-		strbuf_addf(&meta, "%s\n%s\n%zu\n", t->etag.buf, t->last_modified.buf, t->body.len);
-		knit_write_cache_file(p.buf, meta.buf, meta.len, &err);
+	if (r->cache_dir_made && plain) {
+		strbuf_grow(&text, t->body.len + 256);
+		strbuf_addf(&text, CACHE_MAGIC "%s\n%s\n%zu\n", t->etag.buf, t->last_modified.buf, t->body.len);
+		strbuf_add(&text, t->body.buf, t->body.len);
+		knit_write_cache_file(path, text.buf, text.len, &err);
 	}
-	strbuf_release(&p);
-	strbuf_release(&meta);
+	strbuf_release(&text);
 	strbuf_release(&err);
 }
 
@@ -287,8 +296,7 @@ static struct entry *request(struct knit_registry *r, const char *name)
 	bool have = false;
 	if (knit_registry_backend_for(url)->caches_documents) {
 		e->cache_path = cache_path_for(r, url);
-		have = !knit_read_file(e->cache_path, &e->cached, &scratch) &&
-		       cache_meta(e->cache_path, e->cached.len, &etag, &lm);
+		have = !knit_read_file(e->cache_path, &e->cached, &scratch) && cache_parse(&e->cached, &etag, &lm);
 		if (!have) {
 			strbuf_reset(&etag);
 			strbuf_reset(&lm);
