@@ -240,7 +240,8 @@ static int start(struct place *pl, struct strbuf *err)
 		if (s->cache_mode == KNIT_CACHE_ONLY) {
 			strbuf_addf(err, "%s@%s is not in the store, and --offline keeps knit off the network",
 				    it->name, it->version);
-			return KNIT_EIO;
+			rc = KNIT_EIO;
+			continue;
 		}
 		char *url = pl->plan->from_lock ? rebase(&s->cfg, it->name, it->resolved) : knit_xstrdup(it->resolved);
 		pl->transfers[i] = knit_tarballs_get(pl->opts->tarballs, url, it->id.algo);
