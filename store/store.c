@@ -3,6 +3,7 @@
 #include "store_index.h"
 #include "util/error.h"
 #include "util/fs.h"
+#include "util/gunzip.h"
 #include "util/tree.h"
 #include "util/xalloc.h"
 
@@ -612,10 +613,24 @@ static int check_name(struct unpack *u, const char *name, const struct strbuf *i
 	return 0;
 }
 
+/*
+ * A tarball in memory whose gzip trailer claims at most this much is inflated
+ * in one call (util/gunzip.h) and read as a plain tar; a larger one, or one
+ * on disk, streams through libarchive's gzip filter. Either way the
+ * entries' sizes are counted against max-unpacked-size as they are written.
+ */
+#define WHOLE_INFLATE_MAX (64u << 20)
+
 /* From tgz (len bytes), or from tgz_fd when it is not -1. */
 static int extract(const void *tgz, size_t len, int tgz_fd, const char *dir, const char *pkg,
 		   unsigned long long max_bytes, struct strbuf *err)
 {
+	size_t tar_len = 0;
+	void *tar = tgz_fd >= 0 ? NULL : knit_gunzip_whole(tgz, len, WHOLE_INFLATE_MAX, &tar_len);
+	if (tar) {
+		tgz = tar;
+		len = tar_len;
+	}
 	struct archive_entry *e;
 	struct strbuf inner = STRBUF_INIT, link = STRBUF_INIT;
 	struct unpack u = { archive_read_new(), open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), pkg, err,
@@ -691,6 +706,7 @@ static int extract(const void *tgz, size_t len, int tgz_fd, const char *dir, con
 	if (u.root >= 0)
 		close(u.root);
 	archive_read_free(u.a);
+	free(tar);
 	strbuf_release(&u.links);
 	strbuf_release(&inner);
 	strbuf_release(&link);
