@@ -234,13 +234,14 @@ static int write_new(const char *path, const struct strbuf *text)
 	return close(fd);
 }
 
-int knit_store_publish(const char *tmp, int owner, const char *pkg_dir, const char *pkg, struct strbuf *err)
+static int publish(const char *tmp, int owner, const char *pkg_dir, const char *pkg,
+		   struct knit_store_written_set *written, struct strbuf *err)
 {
 	struct strbuf files = STRBUF_INIT, text = STRBUF_INIT, entry = STRBUF_INIT;
 	struct knit_store_index idx;
 	strbuf_addf(&files, "%s/package", tmp);
 	entry_of(pkg_dir, &entry);
-	int rc = knit_store_index_seal(files.buf, pkg, &idx, err);
+	int rc = knit_store_index_seal_written(files.buf, pkg, written, &idx, err);
 	if (!rc) {
 		knit_store_index_format(&idx, &text);
 		knit_store_index_release(&idx);
@@ -273,6 +274,11 @@ int knit_store_publish(const char *tmp, int owner, const char *pkg_dir, const ch
 	strbuf_release(&text);
 	strbuf_release(&entry);
 	return rc;
+}
+
+int knit_store_publish(const char *tmp, int owner, const char *pkg_dir, const char *pkg, struct strbuf *err)
+{
+	return publish(tmp, owner, pkg_dir, pkg, NULL, err);
 }
 
 int knit_store_verify(const char *cache_dir, knit_store_damaged_fn damaged, void *ctx, size_t *checked,
@@ -442,6 +448,7 @@ struct unpack {
 	struct parent pc;
 	unsigned long long bytes, max_bytes; /* file sizes as written, and max-unpacked-size */
 	struct strbuf links;                 /* "inner\0name\0target\0" for each symbolic link, checked last */
+	struct knit_store_written_set written; /* the files written whole, with their digests, for the seal */
 };
 
 static int too_big(struct unpack *u, const char *inner)
@@ -463,29 +470,49 @@ static int write_data(struct unpack *u, struct archive_entry *e, int out, const 
 	size_t size;
 	la_int64_t offset, at = 0, claimed = archive_entry_size(e);
 	unsigned long long room = u->max_bytes - u->bytes;
-	int r;
+	int r, rc = 0;
+	struct knit_integrity d;
+	bool in_order = true; /* every block where the last ended: the digest is the file's */
 	if (claimed > 0 && (unsigned long long)claimed > room)
 		return too_big(u, inner); /* refused before a byte is written */
+	struct knit_hasher *h = knit_hasher_new(KNIT_HASH_SHA256);
 	while ((r = archive_read_data_block(u->a, &buf, &size, &offset)) == ARCHIVE_OK) {
-		if (offset < 0 || (unsigned long long)offset + size > room)
-			return too_big(u, inner);
+		if (offset < 0 || (unsigned long long)offset + size > room) {
+			rc = too_big(u, inner);
+			break;
+		}
+		in_order &= offset == at;
 		/* seek only over holes of a sparse entry */
 		if ((offset != at && lseek(out, offset, SEEK_SET) < 0) || write(out, buf, size) != (ssize_t)size)
 			goto io;
+		if (in_order)
+			knit_hasher_update(h, buf, size);
 		if (offset + (la_int64_t)size > at)
 			at = offset + (la_int64_t)size;
 	}
-	if (r != ARCHIVE_EOF) {
+	if (!rc && r != ARCHIVE_EOF) {
 		strbuf_addf(u->err, "package '%s': the tarball is damaged at '%s': %s", u->pkg, inner,
 			    archive_error_string(u->a));
-		return KNIT_EPARSE;
+		rc = KNIT_EPARSE;
 	}
-	if (at < claimed && ftruncate(out, claimed)) /* a sparse file ending in a hole */
-		goto io;
+	if (!rc && at < claimed) { /* a sparse file ending in a hole */
+		in_order = false;
+		if (ftruncate(out, claimed))
+			goto io;
+	}
+	knit_hasher_finish(h, &d);
+	h = NULL;
+	if (rc)
+		return rc;
 	u->bytes += (unsigned long long)(at > claimed ? at : claimed);
+	/* a sparse file is left for the seal to read: its digest covers the holes */
+	if (in_order)
+		knit_store_written_add(&u->written, inner, (unsigned long long)at, d.digest);
 	return 0;
 io:
 	strbuf_addf(u->err, "package '%s': cannot write '%s': %s", u->pkg, inner, strerror(errno));
+	if (h)
+		knit_hasher_finish(h, &d);
 	return KNIT_EIO;
 }
 
@@ -511,7 +538,8 @@ static int write_entry(struct unpack *u, struct archive_entry *e, const char *na
 		strbuf_add(&u->links, name, strlen(name) + 1);
 		strbuf_add(&u->links, target, strlen(target) + 1);
 	} else {
-		mode_t mode = archive_entry_perm(e) & 0111 ? 0755 : 0644;
+		/* read-only from the start, as the seal leaves it */
+		mode_t mode = archive_entry_perm(e) & 0111 ? 0555 : 0444;
 		int out = create_file(fd, leaf, mode);
 		if (out < 0) {
 			rc = -1;
@@ -621,9 +649,9 @@ static int check_name(struct unpack *u, const char *name, const struct strbuf *i
  */
 #define WHOLE_INFLATE_MAX (64u << 20)
 
-/* From tgz (len bytes), or from tgz_fd when it is not -1. */
+/* From tgz (len bytes), or from tgz_fd when it is not -1; *written gets the files written whole. */
 static int extract(const void *tgz, size_t len, int tgz_fd, const char *dir, const char *pkg,
-		   unsigned long long max_bytes, struct strbuf *err)
+		   unsigned long long max_bytes, struct knit_store_written_set *written, struct strbuf *err)
 {
 	size_t tar_len = 0;
 	void *tar = tgz_fd >= 0 ? NULL : knit_gunzip_whole(tgz, len, WHOLE_INFLATE_MAX, &tar_len);
@@ -634,7 +662,7 @@ static int extract(const void *tgz, size_t len, int tgz_fd, const char *dir, con
 	struct archive_entry *e;
 	struct strbuf inner = STRBUF_INIT, link = STRBUF_INIT;
 	struct unpack u = { archive_read_new(), open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), pkg, err,
-			    { STRBUF_INIT, -1 }, 0, max_bytes, STRBUF_INIT };
+			    { STRBUF_INIT, -1 }, 0, max_bytes, STRBUF_INIT, { 0 } };
 	size_t entries = 0;
 	int rc = 0, r = ARCHIVE_EOF;
 
@@ -707,6 +735,7 @@ static int extract(const void *tgz, size_t len, int tgz_fd, const char *dir, con
 		close(u.root);
 	archive_read_free(u.a);
 	free(tar);
+	*written = u.written;
 	strbuf_release(&u.links);
 	strbuf_release(&inner);
 	strbuf_release(&link);
@@ -717,6 +746,7 @@ static int put(const char *cache_dir, const struct knit_integrity *id, const voi
 	       int fd, const char *pkg, unsigned long long max_unpacked, struct strbuf *err)
 {
 	struct strbuf final = STRBUF_INIT, tmp = STRBUF_INIT, files = STRBUF_INIT;
+	struct knit_store_written_set written = { 0 };
 	int owner;
 	knit_store_path(cache_dir, id, &final);
 	int rc = knit_store_begin(cache_dir, &tmp, &owner, err);
@@ -727,11 +757,13 @@ static int put(const char *cache_dir, const struct knit_integrity *id, const voi
 			rc = KNIT_EIO;
 		}
 		if (!rc)
-			rc = extract(tgz, len, fd, files.buf, pkg, max_unpacked ? max_unpacked : KNIT_STORE_DEFAULT_MAX_UNPACKED, err);
+			rc = extract(tgz, len, fd, files.buf, pkg, max_unpacked ? max_unpacked : KNIT_STORE_DEFAULT_MAX_UNPACKED,
+				     &written, err);
 		if (!rc)
-			rc = knit_store_publish(tmp.buf, owner, final.buf, pkg, err);
+			rc = publish(tmp.buf, owner, final.buf, pkg, &written, err);
 		else
 			knit_store_abort(tmp.buf, owner);
+		knit_store_written_release(&written);
 	}
 	strbuf_release(&final);
 	strbuf_release(&tmp);

@@ -57,6 +57,7 @@ struct pending {
 struct walk {
 	int root;
 	bool hash, seal;
+	const struct knit_store_written_set *written; /* sorted; may be NULL */
 	const char *pkg;
 	struct knit_store_index *out;
 	struct strbuf *err;
@@ -74,9 +75,64 @@ static int walk_fail(struct walk *w, const char *rel, const char *what)
 	return w->seal ? KNIT_EIO : KNIT_EPARSE;
 }
 
+/* By path, the last write of a path first. */
+static int by_written_path(const void *a, const void *b)
+{
+	const struct knit_store_written *x = a, *y = b;
+	int c = strcmp(x->path, y->path);
+	return c ? c : x->order > y->order ? -1 : x->order < y->order;
+}
+
+static int written_path_cmp(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct knit_store_written *)elem)->path);
+}
+
+void knit_store_written_add(struct knit_store_written_set *set, const char *path, unsigned long long size,
+			    const unsigned char digest[32])
+{
+	KNIT_ALLOC_GROW(set->items, set->n + 1, set->alloc);
+	struct knit_store_written *w = &set->items[set->n];
+	w->path = knit_xstrdup(path);
+	w->size = size;
+	memcpy(w->digest, digest, sizeof(w->digest));
+	w->order = set->n++;
+	set->sorted = false;
+}
+
+void knit_store_written_release(struct knit_store_written_set *set)
+{
+	for (size_t i = 0; i < set->n; i++)
+		free(set->items[i].path);
+	free(set->items);
+	memset(set, 0, sizeof(*set));
+}
+
+/* A file the sealer wrote itself, as it is now: its digest is known and its mode already sealed. */
+static const struct knit_store_written *written_file(const struct walk *w, const char *rel, const struct stat *lst)
+{
+	if (!w->written || !w->written->n)
+		return NULL;
+	const struct knit_store_written *found =
+		bsearch(rel, w->written->items, w->written->n, sizeof(*found), written_path_cmp);
+	/* bsearch may land on any write of the path: the last one sorts first */
+	while (found && found > w->written->items && !strcmp(found[-1].path, rel))
+		found--;
+	mode_t sealed = lst->st_mode & 0111 ? 0555 : 0444;
+	if (!found || found->size != (unsigned long long)lst->st_size || (lst->st_mode & 07777) != sealed)
+		return NULL;
+	return found;
+}
+
 /* One file: hashed (and when sealing made read-only) through one descriptor. */
 static int walk_file(struct walk *w, int dir, const char *name, const char *rel, const struct stat *lst)
 {
+	const struct knit_store_written *known = w->seal ? written_file(w, rel, lst) : NULL;
+	if (known) {
+		struct knit_store_item *it = add_item(w->out, lst->st_mode & 0111 ? 'x' : 'f', rel, lst);
+		memcpy(it->digest, known->digest, sizeof(it->digest));
+		return 0;
+	}
 	int fd = openat(dir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
 	struct stat st;
 	if (fd < 0 || fstat(fd, &st) || st.st_ino != lst->st_ino || !S_ISREG(st.st_mode)) {
@@ -178,10 +234,10 @@ static int walk_folder(struct walk *w, struct pending *p)
 	return rc;
 }
 
-static int walk_tree(const char *dir, bool hash, bool seal, const char *pkg, struct knit_store_index *out,
-		     struct strbuf *err)
+static int walk_tree(const char *dir, bool hash, bool seal, const struct knit_store_written_set *written,
+		     const char *pkg, struct knit_store_index *out, struct strbuf *err)
 {
-	struct walk w = { .hash = hash, .seal = seal, .pkg = pkg, .out = out, .err = err };
+	struct walk w = { .hash = hash, .seal = seal, .written = written, .pkg = pkg, .out = out, .err = err };
 	struct stat st;
 	memset(out, 0, sizeof(*out));
 	w.root = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -214,7 +270,17 @@ static int walk_tree(const char *dir, bool hash, bool seal, const char *pkg, str
 int knit_store_index_seal(const char *dir, const char *pkg, struct knit_store_index *out,
 			  struct strbuf *err)
 {
-	return walk_tree(dir, true, true, pkg, out, err);
+	return walk_tree(dir, true, true, NULL, pkg, out, err);
+}
+
+int knit_store_index_seal_written(const char *dir, const char *pkg, struct knit_store_written_set *written,
+				  struct knit_store_index *out, struct strbuf *err)
+{
+	if (written && !written->sorted) {
+		qsort(written->items, written->n, sizeof(*written->items), by_written_path);
+		written->sorted = true;
+	}
+	return walk_tree(dir, true, true, written, pkg, out, err);
 }
 
 /* --- checking ----------------------------------------------------------------------- */
@@ -293,7 +359,7 @@ static int full_check(const char *dir, const struct knit_store_index *idx, struc
 {
 	struct knit_store_index now;
 	struct strbuf err = STRBUF_INIT;
-	if (walk_tree(dir, true, false, NULL, &now, &err)) {
+	if (walk_tree(dir, true, false, NULL, NULL, &now, &err)) {
 		strbuf_add(why, err.buf, err.len);
 		strbuf_release(&err);
 		return KNIT_EPARSE;

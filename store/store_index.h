@@ -51,6 +51,32 @@ struct knit_store_index {
  */
 int knit_store_index_seal(const char *dir, const char *pkg, struct knit_store_index *out,
 			  struct strbuf *err);
+
+/*
+ * Files the caller wrote into dir itself, read-only from the start (0444,
+ * or 0555 when executable), hashed as it wrote them: sealing takes their
+ * digests by path instead of opening and reading each file again. A path
+ * written twice counts as its last write. A file not in the set, or whose
+ * size or mode differs, is read as usual.
+ */
+struct knit_store_written {
+	char *path; /* relative to dir, as the index names it; owned by the set */
+	unsigned long long size;
+	unsigned char digest[32];
+	size_t order; /* when it was added: the last write of a path wins */
+};
+struct knit_store_written_set {
+	struct knit_store_written *items;
+	size_t n, alloc;
+	bool sorted;
+};
+/* Adds path's digest (path copied). */
+void knit_store_written_add(struct knit_store_written_set *set, const char *path, unsigned long long size,
+			    const unsigned char digest[32]);
+void knit_store_written_release(struct knit_store_written_set *set);
+/* knit_store_index_seal, with the digests of the files in written (may be NULL); sorts written. */
+int knit_store_index_seal_written(const char *dir, const char *pkg, struct knit_store_written_set *written,
+				  struct knit_store_index *out, struct strbuf *err);
 /*
  * Whether dir still matches idx: 0 when it does; KNIT_EPARSE when it does
  * not, with the first difference in *why ("src/a.c: size"; files before

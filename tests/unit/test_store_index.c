@@ -90,6 +90,47 @@ static void test_seal(void **state)
 	knit_store_index_release(&idx);
 }
 
+static const struct knit_store_item *item(const struct knit_store_index *idx, const char *path)
+{
+	for (size_t i = 0; i < idx->n; i++)
+		if (!strcmp(idx->items[i].path, path))
+			return &idx->items[i];
+	fail_msg("no '%s' in the index", path);
+	return NULL;
+}
+
+/* Digests the writer gave are taken only for files sealed as written, of that size; a path's last write counts. */
+static void test_seal_written(void **state)
+{
+	(void)state;
+	make_pkg();
+	sh("cd %s && chmod 444 src/a.c knit.json && chmod 555 run", pkg);
+	unsigned char fake1[32], fake2[32], fake3[32];
+	memset(fake1, 0xab, sizeof(fake1));
+	memset(fake2, 0xcd, sizeof(fake2));
+	memset(fake3, 0xef, sizeof(fake3));
+	struct knit_store_written_set w = { 0 };
+	knit_store_written_add(&w, "src/a.c", 7, fake1);     /* sealed mode, right size: taken */
+	knit_store_written_add(&w, "include/a.h", 11, fake1); /* still 0644: read */
+	knit_store_written_add(&w, "knit.json", 3, fake1);
+	knit_store_written_add(&w, "knit.json", 3, fake2);    /* written twice: the last counts */
+	knit_store_written_add(&w, "run", 99, fake3);         /* another size: read */
+	struct knit_store_index idx;
+	struct strbuf err = STRBUF_INIT;
+	assert_int_equal(knit_store_index_seal_written(pkg, "liba", &w, &idx, &err), 0);
+	assert_memory_equal(item(&idx, "src/a.c")->digest, fake1, 32);
+	assert_memory_not_equal(item(&idx, "include/a.h")->digest, fake1, 32);
+	assert_memory_equal(item(&idx, "knit.json")->digest, fake2, 32);
+	assert_memory_not_equal(item(&idx, "run")->digest, fake3, 32);
+	assert_int_equal(mode_of("include/a.h"), 0444);
+	/* what was read is what a full check finds; what was taken is not (the fakes) */
+	assert_string_equal(check(&idx, false), "");
+	assert_string_not_equal(check(&idx, true), "");
+	knit_store_index_release(&idx);
+	knit_store_written_release(&w);
+	strbuf_release(&err);
+}
+
 /* Each damage, on a fresh sealed package: what the quick and the full check say. */
 static void expect_damage(const char *script, const char *quick, const char *full)
 {
@@ -268,6 +309,7 @@ int main(void)
 		return 1;
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_seal),
+		cmocka_unit_test(test_seal_written),
 		cmocka_unit_test(test_damage),
 		cmocka_unit_test(test_format),
 		cmocka_unit_test(test_failed_seal),
