@@ -325,6 +325,9 @@ int knit_place(struct knit_plan *plan, struct knit_session *s, const struct knit
 	memset(res, 0, sizeof(*res));
 	o->progress->packages = plan->n;
 	o->progress->phase = KNIT_PHASE_FETCH; /* reported once the downloads are counted */
+	/* what the solver's downloads put in the store while it worked */
+	size_t early = o->tarballs ? knit_tarballs_settle(o->tarballs) : 0;
+	res->fetched = res->stored = early;
 	int rc = start(&pl, err);
 	if (!rc) {
 		knit_fetch_set_tick(s->fetch, on_fetch_tick, &pl);

@@ -149,21 +149,22 @@ struct resolve {
 	const struct knit_plan_request *req;
 };
 
-/* A decision of the solver: its tarball starts downloading unless the store has it. */
+/* A decision of the solver: its tarball starts downloading unless the store has it, to be extracted on arrival. */
 static void download_early(void *ctx, const char *name, const struct knit_pkg_version *pv)
 {
 	struct resolve *rs = ctx;
 	struct knit_integrity id;
-	(void)name;
 	if (pv->tarball && !knit_integrity_parse(&id, pv->integrity, pv->shasum) &&
 	    !knit_store_has(rs->session->cfg.cache_dir, &id))
-		knit_tarballs_get(rs->req->tarballs, pv->tarball, id.algo);
+		knit_tarballs_get_entry(rs->req->tarballs, pv->tarball, &id, name);
 }
 
 static void on_resolve_tick(void *ctx)
 {
 	struct resolve *rs = ctx;
 	struct knit_fetch_counts c;
+	if (rs->req->tarballs)
+		knit_tarballs_poll(rs->req->tarballs);
 	knit_fetch_get_counts(rs->session->fetch, &c);
 	size_t tarballs = rs->req->tarballs ? knit_tarballs_started(rs->req->tarballs) : 0;
 	rs->req->progress->packuments = c.started - tarballs;
@@ -234,6 +235,7 @@ static int solve(struct knit_plan *plan, struct knit_session *s, const struct kn
 	if (s->cache_mode != KNIT_CACHE_ONLY && req->tarballs) {
 		sr.on_decide = download_early;
 		sr.on_decide_ctx = &rs;
+		knit_tarballs_extract_early(req->tarballs, s->cfg.cache_dir);
 	}
 
 	req->progress->phase = KNIT_PHASE_RESOLVE;
