@@ -9,7 +9,8 @@
  *
  * (store/v1, from knit before the index, is not read: its entries are made
  * again under v2.) An entry is made in a temporary folder, sealed (every
- * file hashed into the index, files made 0444 or 0555 and folders 0555,
+ * file hashed into the index as extracted, files created 0444 or 0555 and
+ * folders made 0555,
  * everything on disk) and renamed into place with its index in one step,
  * so a reader sees a whole entry or none, even after a power cut, and any
  * number of knit processes can share the store: the loser of a race drops
