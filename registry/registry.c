@@ -73,6 +73,7 @@ void knit_registry_fetch_opts(const struct knit_config *cfg, struct knit_fetch_o
 		.proxy = knit_config_get(cfg, "proxy"),
 		.https_proxy = knit_config_get(cfg, "https-proxy"),
 		.noproxy = knit_config_get(cfg, "noproxy"),
+		.max_host_connections = number(cfg, "maxsockets", 0),
 	};
 }
 

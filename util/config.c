@@ -109,6 +109,7 @@ static const struct { const char *key; long max; const char *unit; } numbers[] =
 	{ "fetch-retries", 100, "retries" },
 	{ "fetch-retry-mintimeout", 3600000L, "milliseconds" },
 	{ "fetch-retry-maxtimeout", 3600000L, "milliseconds" },
+	{ "maxsockets", 1024, "connections" },
 };
 
 /* A number setting's value: a whole number from 0 to its maximum; 0 or KNIT_EPARSE naming where and key. */

@@ -42,6 +42,8 @@ struct knit_fetch_opts {
 	/* with no proxy set, libcurl's own http_proxy, https_proxy and no_proxy variables apply */
 	void (*tick)(void *ctx); /* called every round (at most 200 ms apart) while waiting */
 	void *tick_ctx;
+	long max_host_connections; /* open at once to one host (npm's maxsockets); 0: 64. Over
+				      HTTP/2 the transfers share one connection instead */
 };
 
 /* For progress displays: bytes counts every body byte received, retries included. */

@@ -311,13 +311,14 @@ static void test_fetch_settings(void **state)
 	assert_int_equal(o.retries, 2);       /* npm's fetch-retries */
 	assert_int_equal(o.timeout_ms, 300000); /* npm's fetch-timeout */
 	assert_int_equal(o.stall_ms, 15000);
+	assert_int_equal(o.max_host_connections, 64);
 	assert_int_equal(worst, 45600);
 	assert_true(worst < 60000);           /* a silent registry fails the install within a minute */
 
 	struct knit_config c = { 0 };
 	struct strbuf err = STRBUF_INIT;
 	assert_int_equal(knit_config_parse(&c, "fetch-timeout=4000\nfetch-retries=0\n"
-					       "fetch-retry-mintimeout=50\nfetch-retry-maxtimeout=70\n",
+					       "fetch-retry-mintimeout=50\nfetch-retry-maxtimeout=70\nmaxsockets=8\n",
 					   "~/.knitrc", &err), 0);
 	knit_registry_fetch_opts(&c, &o);
 	knit_fetch_opts_resolve(&o);
@@ -326,6 +327,7 @@ static void test_fetch_settings(void **state)
 	assert_int_equal(o.retries, 0);
 	assert_int_equal(o.backoff_ms, 50);
 	assert_int_equal(o.backoff_max_ms, 70);
+	assert_int_equal(o.max_host_connections, 8);
 	knit_config_release(&c);
 	/* 0 is npm's "no limit" */
 	assert_int_equal(knit_config_parse(&c, "fetch-timeout=0\n", "~/.knitrc", &err), 0);
@@ -338,6 +340,7 @@ static void test_fetch_settings(void **state)
 	static const char *const bad[][2] = {
 		{ "fetch-timeout=soon\n", "~/.knitrc:1: 'fetch-timeout' must be a whole number of milliseconds from 0 to 86400000, not 'soon'" },
 		{ "\nfetch-retries=-1\n", "~/.knitrc:2: 'fetch-retries' must be a whole number of retries from 0 to 100, not '-1'" },
+		{ "maxsockets=1025\n", "~/.knitrc:1: 'maxsockets' must be a whole number of connections from 0 to 1024, not '1025'" },
 		{ "fetch-retries=101\n", "~/.knitrc:1: 'fetch-retries' must be a whole number of retries from 0 to 100, not '101'" },
 		{ "fetch-retry-maxtimeout=\n", "~/.knitrc:1: 'fetch-retry-maxtimeout' must be a whole number of milliseconds from 0 to 3600000, not ''" },
 		{ "fetch-timeout=99999999999999999999\n", "~/.knitrc:1: 'fetch-timeout' must be a whole number of milliseconds from 0 to 86400000, not '99999999999999999999'" },
