@@ -224,6 +224,17 @@ static int start(struct place *pl, struct strbuf *err)
 		}
 		knit_store_path(s->cfg.cache_dir, &it->id, &it->store_dir);
 		todo[i] = !pl->opts->deps_current;
+		/* an entry this run extracted early comes with its index: nothing to check */
+		struct knit_store_index sealed;
+		if (todo[i] && !pl->opts->verify && !pl->plan->from_lock && pl->opts->tarballs &&
+		    knit_tarballs_take_index(pl->opts->tarballs, it->resolved, &sealed)) {
+			if (it->has_index)
+				knit_store_index_release(&it->index);
+			it->index = sealed;
+			it->has_index = true;
+			todo[i] = false;
+			checks[i].done = true;
+		}
 	}
 	if (!rc)
 		check_all(pl, todo, checks);
@@ -296,6 +307,7 @@ static int store(struct place *pl, struct strbuf *err)
 			knit_transfer_take_body(t, &job->tgz, &job->fd);
 			job->has_fd = job->fd >= 0;
 			job->fetch = s->fetch;
+			job->keep_index = true; /* deps/ is linked from it, without a walk of the entry */
 			knit_store_pool_put(pool, job);
 			queued[i] = true;
 		}
@@ -310,6 +322,13 @@ static int store(struct place *pl, struct strbuf *err)
 			rc = jobs[i].rc;
 		} else if (!jobs[i].rc) {
 			pl->res->stored++;
+		}
+		if (jobs[i].has_index) {
+			struct knit_plan_item *it = &plan->items[i];
+			if (it->has_index)
+				knit_store_index_release(&it->index);
+			it->index = jobs[i].index;
+			it->has_index = true;
 		}
 		strbuf_release(&jobs[i].err);
 	}

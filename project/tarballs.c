@@ -13,6 +13,7 @@ struct slot {
 	char *url;
 	struct knit_transfer *transfer;
 	bool handed_over; /* its body went to the store workers: a new get downloads again */
+	struct knit_store_job *job; /* that extraction, once handed over */
 };
 
 /* A download to extract once it finishes (early extraction). */
@@ -48,6 +49,8 @@ struct knit_tarballs *knit_tarballs_new(struct knit_fetch *fetch, const struct k
 
 static void free_job(struct knit_store_job *job)
 {
+	if (job->has_index)
+		knit_store_index_release(&job->index);
 	strbuf_release(&job->err);
 	strbuf_release(&job->tgz);
 	free((char *)job->pkg);
@@ -59,6 +62,9 @@ void knit_tarballs_free(struct knit_tarballs *t)
 	if (!t)
 		return;
 	knit_tarballs_settle(t);
+	for (size_t i = 0; i < t->njobs; i++)
+		free_job(t->jobs[i]);
+	free(t->jobs);
 	free(t->pending);
 	for (size_t i = 0; i < t->size; i++)
 		free(t->slots[i].url);
@@ -158,8 +164,11 @@ static void hand_over(struct knit_tarballs *t, struct pending *p)
 		t->jobs_cap = t->jobs_cap ? t->jobs_cap * 2 : 64;
 		t->jobs = knit_xrealloc(t->jobs, t->jobs_cap * sizeof(*t->jobs));
 	}
-	find(t->slots, t->size, p->url)->handed_over = true;
+	struct slot *s = find(t->slots, t->size, p->url);
+	s->handed_over = true;
+	s->job = job;
 	job->max_unpacked = t->max_unpacked;
+	job->keep_index = true; /* the install links from it without checking the entry again */
 	knit_transfer_take_body(p->transfer, &job->tgz, &job->fd);
 	job->has_fd = job->fd >= 0;
 	job->fetch = t->fetch;
@@ -195,13 +204,8 @@ size_t knit_tarballs_settle(struct knit_tarballs *t)
 	knit_store_pool_finish(t->pool);
 	t->pool = NULL;
 	size_t stored = 0;
-	for (size_t i = 0; i < t->njobs; i++) {
+	for (size_t i = 0; i < t->njobs; i++)
 		stored += !t->jobs[i]->rc;
-		free_job(t->jobs[i]);
-	}
-	free(t->jobs);
-	t->jobs = NULL;
-	t->njobs = t->jobs_cap = 0;
 	/* the downloads still under way are the ordinary path's */
 	for (size_t i = 0; i < t->npending; i++) {
 		free(t->pending[i].url);
@@ -209,4 +213,14 @@ size_t knit_tarballs_settle(struct knit_tarballs *t)
 	}
 	t->npending = 0;
 	return stored;
+}
+
+bool knit_tarballs_take_index(struct knit_tarballs *t, const char *url, struct knit_store_index *out)
+{
+	struct slot *s = find(t->slots, t->size, url);
+	if (t->pool || !s->url || !s->job || s->job->rc || !s->job->has_index)
+		return false;
+	*out = s->job->index;
+	s->job->has_index = false;
+	return true;
 }

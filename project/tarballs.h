@@ -49,5 +49,13 @@ void knit_tarballs_poll(struct knit_tarballs *t);
  * starts it anew.
  */
 size_t knit_tarballs_settle(struct knit_tarballs *t);
+/*
+ * After knit_tarballs_settle: the index of the entry url's early extraction
+ * sealed, moved into *out (the caller releases it), so that the entry, made
+ * by this process a moment ago, is linked without a check; false when there
+ * is none.
+ */
+struct knit_store_index;
+bool knit_tarballs_take_index(struct knit_tarballs *t, const char *url, struct knit_store_index *out);
 
 #endif

@@ -235,16 +235,21 @@ static int write_new(const char *path, const struct strbuf *text)
 }
 
 static int publish(const char *tmp, int owner, const char *pkg_dir, const char *pkg,
-		   struct knit_store_written_set *written, struct strbuf *err)
+		   struct knit_store_written_set *written, struct knit_store_index *keep, struct strbuf *err)
 {
 	struct strbuf files = STRBUF_INIT, text = STRBUF_INIT, entry = STRBUF_INIT;
 	struct knit_store_index idx;
 	strbuf_addf(&files, "%s/package", tmp);
 	entry_of(pkg_dir, &entry);
+	bool kept = false;
 	int rc = knit_store_index_seal_written(files.buf, pkg, written, &idx, err);
 	if (!rc) {
 		knit_store_index_format(&idx, &text);
-		knit_store_index_release(&idx);
+		if (keep) {
+			*keep = idx; /* moved; released below if the entry does not make it */
+			kept = true;
+		} else
+			knit_store_index_release(&idx);
 		if (text.len > KNIT_STORE_INDEX_MAX) {
 			strbuf_addf(err, "package '%s' has too many files for the store", pkg);
 			rc = KNIT_EPARSE;
@@ -270,6 +275,8 @@ static int publish(const char *tmp, int owner, const char *pkg_dir, const char *
 		}
 	}
 	knit_store_abort(tmp, owner);
+	if (rc && kept)
+		knit_store_index_release(keep);
 	strbuf_release(&files);
 	strbuf_release(&text);
 	strbuf_release(&entry);
@@ -278,7 +285,7 @@ static int publish(const char *tmp, int owner, const char *pkg_dir, const char *
 
 int knit_store_publish(const char *tmp, int owner, const char *pkg_dir, const char *pkg, struct strbuf *err)
 {
-	return publish(tmp, owner, pkg_dir, pkg, NULL, err);
+	return publish(tmp, owner, pkg_dir, pkg, NULL, NULL, err);
 }
 
 int knit_store_verify(const char *cache_dir, knit_store_damaged_fn damaged, void *ctx, size_t *checked,
@@ -743,7 +750,8 @@ static int extract(const void *tgz, size_t len, int tgz_fd, const char *dir, con
 }
 
 static int put(const char *cache_dir, const struct knit_integrity *id, const void *tgz, size_t len,
-	       int fd, const char *pkg, unsigned long long max_unpacked, struct strbuf *err)
+	       int fd, const char *pkg, unsigned long long max_unpacked, struct knit_store_index *keep,
+	       struct strbuf *err)
 {
 	struct strbuf final = STRBUF_INIT, tmp = STRBUF_INIT, files = STRBUF_INIT;
 	struct knit_store_written_set written = { 0 };
@@ -760,7 +768,7 @@ static int put(const char *cache_dir, const struct knit_integrity *id, const voi
 			rc = extract(tgz, len, fd, files.buf, pkg, max_unpacked ? max_unpacked : KNIT_STORE_DEFAULT_MAX_UNPACKED,
 				     &written, err);
 		if (!rc)
-			rc = publish(tmp.buf, owner, final.buf, pkg, &written, err);
+			rc = publish(tmp.buf, owner, final.buf, pkg, &written, keep, err);
 		else
 			knit_store_abort(tmp.buf, owner);
 		knit_store_written_release(&written);
@@ -813,11 +821,18 @@ void knit_store_clean_tmp(const char *cache_dir)
 int knit_store_put(const char *cache_dir, const struct knit_integrity *id, const void *tgz,
 		   size_t len, const char *pkg, unsigned long long max_unpacked, struct strbuf *err)
 {
-	return put(cache_dir, id, tgz, len, -1, pkg, max_unpacked, err);
+	return put(cache_dir, id, tgz, len, -1, pkg, max_unpacked, NULL, err);
 }
 
 int knit_store_put_fd(const char *cache_dir, const struct knit_integrity *id, int fd, const char *pkg,
 		      unsigned long long max_unpacked, struct strbuf *err)
 {
-	return put(cache_dir, id, NULL, 0, fd, pkg, max_unpacked, err);
+	return put(cache_dir, id, NULL, 0, fd, pkg, max_unpacked, NULL, err);
+}
+
+int knit_store_put_keep(const char *cache_dir, const struct knit_integrity *id, const void *tgz, size_t len,
+			int fd, const char *pkg, unsigned long long max_unpacked, struct knit_store_index *index,
+			struct strbuf *err)
+{
+	return put(cache_dir, id, fd >= 0 ? NULL : tgz, fd >= 0 ? 0 : len, fd, pkg, max_unpacked, index, err);
 }

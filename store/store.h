@@ -111,6 +111,16 @@ int knit_store_put(const char *cache_dir, const struct knit_integrity *id, const
 /* As knit_store_put, reading the tarball from fd (from its offset on; left open). */
 int knit_store_put_fd(const char *cache_dir, const struct knit_integrity *id, int fd, const char *pkg,
 		      unsigned long long max_unpacked, struct strbuf *err);
+/*
+ * As knit_store_put (fd -1) or knit_store_put_fd, and on success *index
+ * holds the entry's index as it was sealed (the caller releases it): what
+ * a check would read back, for linking without one. When another process
+ * stored the same entry first, it is that entry's twin, path for path.
+ */
+struct knit_store_index;
+int knit_store_put_keep(const char *cache_dir, const struct knit_integrity *id, const void *tgz, size_t len,
+			int fd, const char *pkg, unsigned long long max_unpacked, struct knit_store_index *index,
+			struct strbuf *err);
 
 /*
  * Called for each damaged entry by knit_store_verify: its package folder

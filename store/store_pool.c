@@ -28,14 +28,12 @@ struct knit_store_pool {
 static void run_job(struct knit_store_pool *pool, struct queued *q)
 {
 	struct knit_store_job *job = q->job;
-	if (q->fd >= 0) {
-		job->rc = knit_store_put_fd(pool->cache_dir, &job->id, q->fd, job->pkg, job->max_unpacked,
-					    &job->err);
+	struct knit_store_index *keep = job->keep_index ? &job->index : NULL;
+	job->rc = knit_store_put_keep(pool->cache_dir, &job->id, q->tgz.buf, q->tgz.len, q->fd, job->pkg,
+				      job->max_unpacked, keep, &job->err);
+	job->has_index = keep && !job->rc;
+	if (q->fd >= 0)
 		close(q->fd);
-	} else {
-		job->rc = knit_store_put(pool->cache_dir, &job->id, q->tgz.buf, q->tgz.len, job->pkg,
-					 job->max_unpacked, &job->err);
-	}
 	size_t held = q->tgz.len;
 	strbuf_release(&q->tgz);
 	if (job->fetch)

@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 
+#include "store/store_index.h"
 #include "util/integrity.h"
 #include "util/strbuf.h"
 
@@ -28,10 +29,13 @@ struct knit_store_job {
 	int fd;               /* taken by the pool and closed once extracted */
 	struct knit_fetch *fetch; /* when set, tgz's bytes are given back to it once released
 				     (knit_transfer_take_body); it must outlive the pool */
+	bool keep_index;      /* fill index with the entry's, as sealed */
 	/* set by the pool: valid once knit_store_pool_finish() returns; the
-	 * caller releases err */
+	 * caller releases err, and index when has_index */
 	int rc;               /* knit_store_put()'s answer */
 	struct strbuf err;    /* its message when rc != 0 */
+	struct knit_store_index index;
+	bool has_index;
 };
 
 struct knit_store_pool;

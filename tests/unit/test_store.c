@@ -8,6 +8,7 @@
 #include "conformance.h"
 #include "util/integrity.h"
 #include "store/store.h"
+#include "store/store_index.h"
 #include "util/strbuf.h"
 #include "util/tree.h"
 
@@ -287,6 +288,53 @@ static void links_inside_kept(void **state)
 	strbuf_release(&path);
 }
 
+/*
+ * The index a put hands back is the entry's own, and the digests taken as
+ * the files were extracted are their contents' (a full check hashes every
+ * file again): a path written twice, a hard link, an executable, a big file.
+ */
+static void kept_index_is_the_entry(void **state)
+{
+	(void)state;
+	struct strbuf err = STRBUF_INIT, cache = STRBUF_INIT, pkg = STRBUF_INIT, kept = STRBUF_INIT, read = STRBUF_INIT;
+	struct tar t;
+	tar_open(&t);
+	tar_add(&t, 'd', "src", "", 0);
+	tar_add(&t, 'f', "src/a.c", "int a;\n", 7);
+	tar_add(&t, 'f', "dup", "first", 5);
+	tar_add(&t, 'f', "dup", "second!", 7);
+	tar_add(&t, 'h', "src/same.c", "src/a.c", 0);
+	tar_add(&t, 'f', "big", "0123456789abcdef", 300000);
+	tar_add(&t, 'f', "implicit/dir/x.h", "#define X\n", 10);
+	tar_close(&t);
+	struct knit_integrity id;
+	struct knit_hasher *h = knit_hasher_new(KNIT_HASH_SHA512);
+	knit_hasher_update(h, t.out.buf, t.out.len);
+	knit_hasher_finish(h, &id);
+	strbuf_addf(&cache, "%s/cache", tmp);
+	struct knit_store_index idx, back;
+	int rc = knit_store_put_keep(cache.buf, &id, t.out.buf, t.out.len, -1, "kept", 0, &idx, &err);
+	if (rc)
+		fail_msg("%s", err.buf);
+	strbuf_release(&t.out);
+	knit_store_path(cache.buf, &id, &pkg);
+	struct strbuf why = STRBUF_INIT;
+	if (knit_store_check_keep(pkg.buf, true, &back, &why))
+		fail_msg("full check: %s", why.buf);
+	knit_store_index_format(&idx, &kept);
+	knit_store_index_format(&back, &read);
+	assert_string_equal(kept.buf, read.buf);
+	assert_non_null(strstr(kept.buf, " 7 ")); /* dup: its second write */
+	knit_store_index_release(&idx);
+	knit_store_index_release(&back);
+	strbuf_release(&why);
+	strbuf_release(&err);
+	strbuf_release(&cache);
+	strbuf_release(&pkg);
+	strbuf_release(&kept);
+	strbuf_release(&read);
+}
+
 static int setup(void **state)
 {
 	return mkdtemp(tmp) ? 0 : -1;
@@ -308,6 +356,7 @@ int main(void)
 		cmocka_unit_test(long_path),
 		cmocka_unit_test(bomb),
 		cmocka_unit_test(links_inside_kept),
+		cmocka_unit_test(kept_index_is_the_entry),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
