@@ -40,6 +40,15 @@ static void on_fetch_tick(void *ctx)
 	knit_session_progress(pl->session, p);
 }
 
+/* it->index becomes idx (moved), the one it had released. */
+static void set_index(struct knit_plan_item *it, struct knit_store_index *idx)
+{
+	if (it->has_index)
+		knit_store_index_release(&it->index);
+	it->index = *idx;
+	it->has_index = true;
+}
+
 /* One item's store check, as a worker makes it: its answer and, when damaged, what differs. */
 struct check {
 	int rc;
@@ -228,10 +237,7 @@ static int start(struct place *pl, struct strbuf *err)
 		struct knit_store_index sealed;
 		if (todo[i] && !pl->opts->verify && !pl->plan->from_lock && pl->opts->tarballs &&
 		    knit_tarballs_take_index(pl->opts->tarballs, it->resolved, &sealed)) {
-			if (it->has_index)
-				knit_store_index_release(&it->index);
-			it->index = sealed;
-			it->has_index = true;
+			set_index(it, &sealed);
 			todo[i] = false;
 			checks[i].done = true;
 		}
@@ -323,13 +329,8 @@ static int store(struct place *pl, struct strbuf *err)
 		} else if (!jobs[i].rc) {
 			pl->res->stored++;
 		}
-		if (jobs[i].has_index) {
-			struct knit_plan_item *it = &plan->items[i];
-			if (it->has_index)
-				knit_store_index_release(&it->index);
-			it->index = jobs[i].index;
-			it->has_index = true;
-		}
+		if (jobs[i].has_index)
+			set_index(&plan->items[i], &jobs[i].index);
 		strbuf_release(&jobs[i].err);
 	}
 	free(queued);

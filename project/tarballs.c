@@ -32,9 +32,9 @@ struct knit_tarballs {
 	struct knit_store_pool *pool;
 	unsigned long long max_unpacked;
 	struct pending *pending;
-	size_t npending, cap;
-	struct knit_store_job **jobs; /* handed over; freed by knit_tarballs_settle */
-	size_t njobs, jobs_cap;
+	size_t npending, pending_alloc;
+	struct knit_store_job **jobs; /* handed over; kept for their indexes until knit_tarballs_free */
+	size_t njobs, jobs_alloc;
 };
 
 struct knit_tarballs *knit_tarballs_new(struct knit_fetch *fetch, const struct knit_config *cfg)
@@ -55,6 +55,13 @@ static void free_job(struct knit_store_job *job)
 	strbuf_release(&job->tgz);
 	free((char *)job->pkg);
 	free(job);
+}
+
+/* A pending download the early path leaves to the ordinary one. */
+static void drop_pending(struct pending *p)
+{
+	free(p->url);
+	free_job(p->job);
 }
 
 void knit_tarballs_free(struct knit_tarballs *t)
@@ -142,10 +149,7 @@ struct knit_transfer *knit_tarballs_get_entry(struct knit_tarballs *t, const cha
 	struct knit_transfer *tr = get(t, url, id->algo, &started);
 	if (!started || !t->pool)
 		return tr;
-	if (t->npending == t->cap) {
-		t->cap = t->cap ? t->cap * 2 : 64;
-		t->pending = knit_xrealloc(t->pending, t->cap * sizeof(*t->pending));
-	}
+	KNIT_ALLOC_GROW(t->pending, t->npending + 1, t->pending_alloc);
 	struct knit_store_job *job = knit_xcalloc(1, sizeof(*job));
 	job->id = *id;
 	job->pkg = knit_xstrdup(pkg);
@@ -160,10 +164,7 @@ struct knit_transfer *knit_tarballs_get_entry(struct knit_tarballs *t, const cha
 static void hand_over(struct knit_tarballs *t, struct pending *p)
 {
 	struct knit_store_job *job = p->job;
-	if (t->njobs == t->jobs_cap) {
-		t->jobs_cap = t->jobs_cap ? t->jobs_cap * 2 : 64;
-		t->jobs = knit_xrealloc(t->jobs, t->jobs_cap * sizeof(*t->jobs));
-	}
+	KNIT_ALLOC_GROW(t->jobs, t->njobs + 1, t->jobs_alloc);
 	struct slot *s = find(t->slots, t->size, p->url);
 	s->handed_over = true;
 	s->job = job;
@@ -189,8 +190,7 @@ void knit_tarballs_poll(struct knit_tarballs *t)
 		} else if (!p->transfer->rc && knit_integrity_equal(&p->job->id, &p->transfer->digest)) {
 			hand_over(t, p);
 		} else { /* left to the ordinary path, which says what is wrong */
-			free(p->url);
-			free_job(p->job);
+			drop_pending(p);
 		}
 	}
 	t->npending = kept;
@@ -207,10 +207,8 @@ size_t knit_tarballs_settle(struct knit_tarballs *t)
 	for (size_t i = 0; i < t->njobs; i++)
 		stored += !t->jobs[i]->rc;
 	/* the downloads still under way are the ordinary path's */
-	for (size_t i = 0; i < t->npending; i++) {
-		free(t->pending[i].url);
-		free_job(t->pending[i].job);
-	}
+	for (size_t i = 0; i < t->npending; i++)
+		drop_pending(&t->pending[i]);
 	t->npending = 0;
 	return stored;
 }

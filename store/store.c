@@ -508,7 +508,6 @@ static int write_data(struct unpack *u, struct archive_entry *e, int out, const 
 			goto io;
 	}
 	knit_hasher_finish(h, &d);
-	h = NULL;
 	if (rc)
 		return rc;
 	u->bytes += (unsigned long long)(at > claimed ? at : claimed);
@@ -518,8 +517,7 @@ static int write_data(struct unpack *u, struct archive_entry *e, int out, const 
 	return 0;
 io:
 	strbuf_addf(u->err, "package '%s': cannot write '%s': %s", u->pkg, inner, strerror(errno));
-	if (h)
-		knit_hasher_finish(h, &d);
+	knit_hasher_finish(h, &d); /* frees it */
 	return KNIT_EIO;
 }
 
@@ -834,5 +832,5 @@ int knit_store_put_keep(const char *cache_dir, const struct knit_integrity *id, 
 			int fd, const char *pkg, unsigned long long max_unpacked, struct knit_store_index *index,
 			struct strbuf *err)
 {
-	return put(cache_dir, id, fd >= 0 ? NULL : tgz, fd >= 0 ? 0 : len, fd, pkg, max_unpacked, index, err);
+	return put(cache_dir, id, tgz, len, fd, pkg, max_unpacked, index, err);
 }

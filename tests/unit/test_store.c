@@ -91,18 +91,26 @@ static void tar_close(struct tar *t)
 	archive_write_free(t->a);
 }
 
-static int put(const char *label, struct tar *t, unsigned long long cap, struct strbuf *err,
-	       struct knit_integrity *id)
+/* t's tarball into the store (t->out released); *index, when not NULL, gets the entry's index as sealed. */
+static int put_keep(const char *label, struct tar *t, unsigned long long cap, struct strbuf *err,
+		    struct knit_integrity *id, struct knit_store_index *index)
 {
 	struct knit_hasher *h = knit_hasher_new(KNIT_HASH_SHA512);
 	knit_hasher_update(h, t->out.buf, t->out.len);
 	knit_hasher_finish(h, id);
 	struct strbuf cache = STRBUF_INIT;
 	strbuf_addf(&cache, "%s/cache", tmp);
-	int rc = knit_store_put(cache.buf, id, t->out.buf, t->out.len, label, cap, err);
+	int rc = index ? knit_store_put_keep(cache.buf, id, t->out.buf, t->out.len, -1, label, cap, index, err)
+		       : knit_store_put(cache.buf, id, t->out.buf, t->out.len, label, cap, err);
 	strbuf_release(&cache);
 	strbuf_release(&t->out);
 	return rc;
+}
+
+static int put(const char *label, struct tar *t, unsigned long long cap, struct strbuf *err,
+	       struct knit_integrity *id)
+{
+	return put_keep(label, t, cap, err, id, NULL);
 }
 
 /* The package is refused with a message holding want, and neither the store nor its tmp keeps a trace. */
@@ -308,15 +316,10 @@ static void kept_index_is_the_entry(void **state)
 	tar_add(&t, 'f', "implicit/dir/x.h", "#define X\n", 10);
 	tar_close(&t);
 	struct knit_integrity id;
-	struct knit_hasher *h = knit_hasher_new(KNIT_HASH_SHA512);
-	knit_hasher_update(h, t.out.buf, t.out.len);
-	knit_hasher_finish(h, &id);
-	strbuf_addf(&cache, "%s/cache", tmp);
 	struct knit_store_index idx, back;
-	int rc = knit_store_put_keep(cache.buf, &id, t.out.buf, t.out.len, -1, "kept", 0, &idx, &err);
-	if (rc)
+	if (put_keep("kept", &t, 0, &err, &id, &idx))
 		fail_msg("%s", err.buf);
-	strbuf_release(&t.out);
+	strbuf_addf(&cache, "%s/cache", tmp);
 	knit_store_path(cache.buf, &id, &pkg);
 	struct strbuf why = STRBUF_INIT;
 	if (knit_store_check_keep(pkg.buf, true, &back, &why))
