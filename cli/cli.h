@@ -35,19 +35,59 @@ struct knit_cli {
 
 typedef int (*knit_cmd_fn)(int argc, const char **argv, struct knit_cli *cli);
 
+/*
+ * What a command does to the world, so that "did you mean" never offers a
+ * command of another kind than the one a typo came closest to: `knit ic`
+ * must not be answered with ci (which replaces deps/) as much as with
+ * install, so it is answered with neither.
+ */
+enum knit_effect {
+	KNIT_EFFECT_READ,     /* shows or checks, changes nothing */
+	KNIT_EFFECT_EDIT,     /* changes knit.json, knit.lock or deps/ by resolving */
+	KNIT_EFFECT_RESTORE,  /* replaces deps/ with what knit.lock says */
+	KNIT_EFFECT_CREATE,   /* writes new files: a project, a tarball, an index */
+	KNIT_EFFECT_RUN,      /* runs the project's scripts or commands, or builds */
+	KNIT_EFFECT_REGISTRY, /* changes what a registry serves */
+	KNIT_EFFECT_ACCOUNT,  /* changes settings or the tokens kept in ~/.knitrc */
+	KNIT_EFFECT_DELETE,   /* removes cached data */
+};
+
 struct knit_command {
 	const char *name;
 	knit_cmd_fn fn;
+	enum knit_effect effect;
 	const char *summary;
 };
 
+/* Another name for a command, as npm has them: `knit i` is `knit install`. */
+struct knit_alias {
+	const char *alias;
+	const char *name;
+};
+
 extern const struct knit_command knit_commands[];
+extern const struct knit_alias knit_aliases[];
 
 /* Runs knit with argv as main() got it; returns the exit status. */
 int knit_cli_run(int argc, const char **argv, struct knit_cli *cli);
+/* The command named name, or by an alias of it; NULL for neither. */
 const struct knit_command *knit_command_find(const char *name);
+/*
+ * The command a mistyped word most likely meant, among the commands and
+ * their aliases, or NULL when none is close or the closest ones differ in
+ * effect.
+ */
+const struct knit_command *knit_command_suggest(const char *word);
+/* "'<word>' is not a knit command", with the suggestion or "see 'knit help'". */
+void knit_command_unknown(struct knit_cli *cli, const char *word);
 /* The candidate closest to word by edit distance, or NULL if none is close. */
 const char *knit_closest(const char *word, const char *const *candidates, size_t n);
+/* The edit distance between a and b, a swap of two neighbours counting one. */
+size_t knit_edit_distance(const char *a, const char *b);
+/* The edit distance from word to candidate, at most 1 when word is a prefix of it. */
+size_t knit_word_distance(const char *word, const char *candidate);
+/* Whether a distance from word is close enough to suggest. */
+bool knit_word_close(const char *word, size_t distance);
 
 int cmd_cache(int argc, const char **argv, struct knit_cli *cli);
 int cmd_ci(int argc, const char **argv, struct knit_cli *cli);

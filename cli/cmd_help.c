@@ -24,15 +24,7 @@ int cmd_help(int argc, const char **argv, struct knit_cli *cli)
 	if (n == 1) {
 		const struct knit_command *cmd = knit_command_find(argv[0]);
 		if (!cmd) {
-			const char *names[64];
-			size_t k = 0;
-			for (const struct knit_command *c = knit_commands; c->name && k < 64; c++)
-				names[k++] = c->name;
-			const char *best = knit_closest(argv[0], names, k);
-			if (best)
-				knit_error(cli, "'%s' is not a knit command; did you mean '%s'?", argv[0], best);
-			else
-				knit_error(cli, "'%s' is not a knit command; see 'knit help'", argv[0]);
+			knit_command_unknown(cli, argv[0]);
 			return KNIT_EXIT_FAILURE;
 		}
 		const char *args[] = { cmd->name, "--help", NULL };
@@ -49,6 +41,18 @@ int cmd_help(int argc, const char **argv, struct knit_cli *cli)
 		"Commands:\n");
 	for (const struct knit_command *c = knit_commands; c->name; c++)
 		fprintf(cli->out, "    %-10s %s\n", c->name, c->summary);
+	fprintf(cli->out, "\nAliases, as npm has them:\n");
+	for (const struct knit_command *c = knit_commands; c->name; c++) {
+		bool any = false;
+		for (const struct knit_alias *a = knit_aliases; a->alias; a++) {
+			if (strcmp(a->name, c->name))
+				continue;
+			fprintf(cli->out, "%s%s", any ? ", " : "    ", a->alias);
+			any = true;
+		}
+		if (any)
+			fprintf(cli->out, " (%s)\n", c->name);
+	}
 	fprintf(cli->out,
 		"\n"
 		"'knit help <command>' or 'knit <command> --help' shows a command's options;\n"

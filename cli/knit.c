@@ -11,42 +11,120 @@
 #endif
 
 const struct knit_command knit_commands[] = {
-	{ "build", cmd_build, "build the dependencies that ship a build system, then run the build script" },
-	{ "cache", cmd_cache, "list, clean and verify the cache of sources, builds and metadata" },
-	{ "ci", cmd_ci, "restore exactly what knit.lock says into deps/" },
-	{ "config", cmd_config, "get, set, delete or list settings (.knitrc)" },
-	{ "deprecate", cmd_deprecate, "mark versions of a package deprecated, with a message" },
-	{ "dist-tag", cmd_dist_tag, "add, remove or list the tags that name a package's versions" },
-	{ "env", cmd_env, "print the compiler and linker flags for deps/ as shell assignments" },
-	{ "help", cmd_help, "show help for knit or one of its commands" },
-	{ "init", cmd_init, "make a new project: a C server on libuv, or a library" },
-	{ "install", cmd_install, "resolve knit.json, fetch and verify, fill deps/, write knit.lock" },
-	{ "login", cmd_login, "get a token from a registry and keep it in ~/.knitrc" },
-	{ "logout", cmd_logout, "forget the registry's token" },
-	{ "ls", cmd_ls, "show the installed dependency tree" },
-	{ "outdated", cmd_outdated, "show dependencies with newer versions in the registry" },
-	{ "pack", cmd_pack, "make the package tarball that publish would upload" },
-	{ "publish", cmd_publish, "publish the project to its registry (a folder or an npm registry)" },
-	{ "registry", cmd_registry, "prepare a folder registry for a static web server (index)" },
-	{ "run", cmd_run, "run a script from knit.json, with its pre and post scripts" },
-	{ "semver", cmd_semver, "check versions against ranges, as node-semver's command does" },
-	{ "start", cmd_start, "run the start script (knit run start)" },
-	{ "test", cmd_test, "run the test script (knit run test)" },
-	{ "uninstall", cmd_uninstall, "remove packages from knit.json, deps/ and knit.lock" },
-	{ "unpublish", cmd_unpublish, "remove one version of a package from its registry" },
-	{ "update", cmd_update, "resolve again, freeing the named packages (or all) from knit.lock" },
-	{ "view", cmd_view, "show a package's versions, tags and fields as the registry has them" },
-	{ "whoami", cmd_whoami, "show the user name the registry knows your token by" },
-	{ "why", cmd_why, "show every path by which a package is installed" },
-	{ NULL, NULL, NULL },
+	{ "build", cmd_build, KNIT_EFFECT_RUN, "build the dependencies that ship a build system, then run the build script" },
+	{ "cache", cmd_cache, KNIT_EFFECT_DELETE, "list, clean and verify the cache of sources, builds and metadata" },
+	{ "ci", cmd_ci, KNIT_EFFECT_RESTORE, "restore exactly what knit.lock says into deps/" },
+	{ "config", cmd_config, KNIT_EFFECT_ACCOUNT, "get, set, delete or list settings (.knitrc)" },
+	{ "deprecate", cmd_deprecate, KNIT_EFFECT_REGISTRY, "mark versions of a package deprecated, with a message" },
+	{ "dist-tag", cmd_dist_tag, KNIT_EFFECT_REGISTRY, "add, remove or list the tags that name a package's versions" },
+	{ "env", cmd_env, KNIT_EFFECT_RUN, "print the compiler and linker flags for deps/ as shell assignments" },
+	{ "help", cmd_help, KNIT_EFFECT_READ, "show help for knit or one of its commands" },
+	{ "init", cmd_init, KNIT_EFFECT_CREATE, "make a new project: a C server on libuv, or a library" },
+	{ "install", cmd_install, KNIT_EFFECT_EDIT, "resolve knit.json, fetch and verify, fill deps/, write knit.lock" },
+	{ "login", cmd_login, KNIT_EFFECT_ACCOUNT, "get a token from a registry and keep it in ~/.knitrc" },
+	{ "logout", cmd_logout, KNIT_EFFECT_ACCOUNT, "forget the registry's token" },
+	{ "ls", cmd_ls, KNIT_EFFECT_READ, "show the installed dependency tree" },
+	{ "outdated", cmd_outdated, KNIT_EFFECT_READ, "show dependencies with newer versions in the registry" },
+	{ "pack", cmd_pack, KNIT_EFFECT_CREATE, "make the package tarball that publish would upload" },
+	{ "publish", cmd_publish, KNIT_EFFECT_REGISTRY, "publish the project to its registry (a folder or an npm registry)" },
+	{ "registry", cmd_registry, KNIT_EFFECT_CREATE, "prepare a folder registry for a static web server (index)" },
+	{ "run", cmd_run, KNIT_EFFECT_RUN, "run a script from knit.json, with its pre and post scripts" },
+	{ "semver", cmd_semver, KNIT_EFFECT_READ, "check versions against ranges, as node-semver's command does" },
+	{ "start", cmd_start, KNIT_EFFECT_RUN, "run the start script (knit run start)" },
+	{ "test", cmd_test, KNIT_EFFECT_RUN, "run the test script (knit run test)" },
+	{ "uninstall", cmd_uninstall, KNIT_EFFECT_EDIT, "remove packages from knit.json, deps/ and knit.lock" },
+	{ "unpublish", cmd_unpublish, KNIT_EFFECT_REGISTRY, "remove one version of a package from its registry" },
+	{ "update", cmd_update, KNIT_EFFECT_EDIT, "resolve again, freeing the named packages (or all) from knit.lock" },
+	{ "view", cmd_view, KNIT_EFFECT_READ, "show a package's versions, tags and fields as the registry has them" },
+	{ "whoami", cmd_whoami, KNIT_EFFECT_READ, "show the user name the registry knows your token by" },
+	{ "why", cmd_why, KNIT_EFFECT_READ, "show every path by which a package is installed" },
+	{ NULL, NULL, KNIT_EFFECT_READ, NULL },
 };
 
-const struct knit_command *knit_command_find(const char *name)
+/* npm's aliases, where knit has the command */
+const struct knit_alias knit_aliases[] = {
+	{ "add", "install" },
+	{ "clean-install", "ci" },
+	{ "explain", "why" },
+	{ "i", "install" },
+	{ "ic", "ci" },
+	{ "in", "install" },
+	{ "ins", "install" },
+	{ "inst", "install" },
+	{ "insta", "install" },
+	{ "instal", "install" },
+	{ "isnt", "install" },
+	{ "isnta", "install" },
+	{ "isntal", "install" },
+	{ "isntall", "install" },
+	{ "info", "view" },
+	{ "install-clean", "ci" },
+	{ "list", "ls" },
+	{ "remove", "uninstall" },
+	{ "rm", "uninstall" },
+	{ "run-script", "run" },
+	{ "show", "view" },
+	{ "t", "test" },
+	{ "un", "uninstall" },
+	{ "unlink", "uninstall" },
+	{ "up", "update" },
+	{ "upgrade", "update" },
+	{ NULL, NULL },
+};
+
+static const struct knit_command *command_named(const char *name)
 {
 	for (const struct knit_command *c = knit_commands; c->name; c++)
 		if (!strcmp(c->name, name))
 			return c;
 	return NULL;
+}
+
+const struct knit_command *knit_command_find(const char *name)
+{
+	const struct knit_command *c = command_named(name);
+	for (const struct knit_alias *a = knit_aliases; !c && a->alias; a++)
+		if (!strcmp(a->alias, name))
+			c = command_named(a->name);
+	return c;
+}
+
+struct suggestion {
+	const struct knit_command *cmd;
+	size_t distance, edits; /* knit_word_distance, then the plain edit distance to break ties */
+	bool mixed;             /* another command of another effect is as close */
+};
+
+static void consider(struct suggestion *s, const char *word, const char *name,
+		     const struct knit_command *cmd)
+{
+	if (!cmd)
+		return;
+	size_t d = knit_word_distance(word, name), e = knit_edit_distance(word, name);
+	if (!s->cmd || d < s->distance || (d == s->distance && e < s->edits)) {
+		*s = (struct suggestion){ cmd, d, e, false };
+	} else if (d == s->distance && e == s->edits && s->cmd->effect != cmd->effect) {
+		s->mixed = true;
+	}
+}
+
+const struct knit_command *knit_command_suggest(const char *word)
+{
+	struct suggestion s = { 0 };
+	for (const struct knit_command *c = knit_commands; c->name; c++)
+		consider(&s, word, c->name, c);
+	for (const struct knit_alias *a = knit_aliases; a->alias; a++)
+		consider(&s, word, a->alias, command_named(a->name));
+	return s.cmd && !s.mixed && knit_word_close(word, s.distance) ? s.cmd : NULL;
+}
+
+void knit_command_unknown(struct knit_cli *cli, const char *word)
+{
+	const struct knit_command *best = knit_command_suggest(word);
+	if (best)
+		knit_error(cli, "'%s' is not a knit command; did you mean '%s'?", word, best->name);
+	else
+		knit_error(cli, "'%s' is not a knit command; see 'knit help'", word);
 }
 
 int knit_cli_run(int argc, const char **argv, struct knit_cli *cli)
@@ -76,16 +154,10 @@ int knit_cli_run(int argc, const char **argv, struct knit_cli *cli)
 	}
 	const struct knit_command *cmd = knit_command_find(first);
 	if (!cmd) {
-		const char *names[64];
-		size_t n = 0;
-		for (const struct knit_command *c = knit_commands; c->name && n < 64; c++)
-			names[n++] = c->name;
-		const char *best = knit_closest(first, names, n);
-		if (best)
-			knit_error(cli, "'%s' is not a knit command; did you mean '%s'?", first, best);
-		else
-			knit_error(cli, "'%s' is not a knit command; see 'knit help'", first);
+		knit_command_unknown(cli, first);
 		return KNIT_EXIT_FAILURE;
 	}
+	/* the command sees its own name, not the alias, in argv[0] */
+	argv[1] = cmd->name;
 	return cmd->fn(argc - 1, argv + 1, cli);
 }

@@ -3,32 +3,51 @@
 #include <stdlib.h>
 #include <string.h>
 
-static size_t edit_distance(const char *a, const char *b)
+/* Levenshtein's distance with a swap of two neighbours as one edit (git's "damerau_levenshtein") */
+size_t knit_edit_distance(const char *a, const char *b)
 {
 	size_t la = strlen(a), lb = strlen(b);
-	size_t *row = calloc(lb + 1, sizeof(*row));
-	size_t res;
-	if (!row)
+	size_t *rows = calloc(3 * (lb + 1), sizeof(*rows));
+	if (!rows)
 		return (size_t)-1;
+	size_t *two = rows, *prev = rows + lb + 1, *cur = rows + 2 * (lb + 1);
 	for (size_t j = 0; j <= lb; j++)
-		row[j] = j;
+		prev[j] = j;
 	for (size_t i = 1; i <= la; i++) {
-		size_t diag = row[0];
-		row[0] = i;
+		cur[0] = i;
 		for (size_t j = 1; j <= lb; j++) {
-			size_t up = row[j];
-			size_t best = diag + (a[i - 1] != b[j - 1]);
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			if (up + 1 < best)
-				best = up + 1;
-			row[j] = best;
-			diag = up;
+			size_t best = prev[j - 1] + (a[i - 1] != b[j - 1]);
+			if (prev[j] + 1 < best)
+				best = prev[j] + 1;
+			if (cur[j - 1] + 1 < best)
+				best = cur[j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && two[j - 2] + 1 < best)
+				best = two[j - 2] + 1;
+			cur[j] = best;
 		}
+		size_t *t = two;
+		two = prev;
+		prev = cur;
+		cur = t;
 	}
-	res = row[lb];
-	free(row);
+	size_t res = prev[lb];
+	free(rows);
 	return res;
+}
+
+size_t knit_word_distance(const char *word, const char *candidate)
+{
+	size_t d = knit_edit_distance(word, candidate);
+	/* a prefix counts as close: "inst" suggests "install" */
+	if (*word && !strncmp(candidate, word, strlen(word)))
+		d = d < 1 ? d : 1;
+	return d;
+}
+
+bool knit_word_close(const char *word, size_t distance)
+{
+	size_t len = strlen(word);
+	return distance <= (len < 4 ? 1 : len / 2);
 }
 
 const char *knit_closest(const char *word, const char *const *candidates, size_t n)
@@ -36,17 +55,13 @@ const char *knit_closest(const char *word, const char *const *candidates, size_t
 	const char *best = NULL;
 	size_t best_d = (size_t)-1;
 	for (size_t i = 0; i < n; i++) {
-		size_t d = edit_distance(word, candidates[i]);
-		/* a prefix counts as close: "inst" suggests "install" */
-		if (!strncmp(candidates[i], word, strlen(word)) && *word)
-			d = d < 1 ? d : 1;
+		size_t d = knit_word_distance(word, candidates[i]);
 		if (d < best_d) {
 			best_d = d;
 			best = candidates[i];
 		}
 	}
-	size_t len = strlen(word);
-	return best && best_d <= (len < 4 ? 1 : len / 2) ? best : NULL;
+	return best && knit_word_close(word, best_d) ? best : NULL;
 }
 
 void knit_usage(FILE *f, const char *const *usage, const struct knit_option *opts)
