@@ -1,5 +1,5 @@
 /*
- * knit run <script> [-- <args>...]: a script from knit.json, with its pre
+ * knit run <script> [<args>...]: a script from knit.json, with its pre
  * and post scripts (project/scripts.h). knit start and knit test are
  * shortcuts. knit run alone lists the scripts.
  *
@@ -20,9 +20,9 @@
 #include <string.h>
 #include <unistd.h>
 
-static const char *const run_usage[] = { "knit run [-s] [<script> [-- <args>...]]", NULL };
-static const char *const start_usage[] = { "knit start [-s] [-- <args>...]", NULL };
-static const char *const test_usage[] = { "knit test [-s] [-- <args>...]", NULL };
+static const char *const run_usage[] = { "knit run [-s] [<script> [<args>...]]", NULL };
+static const char *const start_usage[] = { "knit start [-s] [<args>...]", NULL };
+static const char *const test_usage[] = { "knit test [-s] [<args>...]", NULL };
 
 static void list_scripts(struct knit_cli *cli, const struct knit_manifest *m)
 {
@@ -72,7 +72,14 @@ static int run_script(int argc, const char **argv, struct knit_cli *cli, const c
 		KNIT_OPT_BOOL_('s', "silent", &silent, "do not print each script's command line"),
 		KNIT_OPT_END_(),
 	};
-	int n = knit_parse_options(argc, argv, opts, usage, cli);
+	/*
+	 * As pnpm has it: what follows the script's name is the script's
+	 * (`knit run build --verbose`); for start and test, from the first
+	 * option knit does not know. A "--" right after the name is dropped, as
+	 * npm drops it.
+	 */
+	unsigned flags = KNIT_PARSE_STOP_AT_OPERAND | (fixed ? KNIT_PARSE_STOP_AT_UNKNOWN : 0);
+	int n = knit_parse_options_flags(argc, argv, opts, usage, flags, cli);
 	if (n == KNIT_PARSE_HELP)
 		return KNIT_EXIT_OK;
 	if (n < 0)
@@ -99,6 +106,10 @@ static int run_script(int argc, const char **argv, struct knit_cli *cli, const c
 		name = argv[0];
 		args++;
 		nargs--;
+		if (nargs && !strcmp(args[0], "--")) {
+			args++;
+			nargs--;
+		}
 	}
 	if (!knit_manifest_script(&m, name)) {
 		unknown_script(cli, &m, name);

@@ -131,8 +131,51 @@ static int take_value(const struct knit_option *o, const char *inline_value, int
 	return 0;
 }
 
+static const struct knit_option *long_option(const struct knit_option *opts, const char *name, size_t len)
+{
+	const struct knit_option *o;
+	for (o = opts; o->type != KNIT_OPT_END; o++)
+		if (o->long_name && strlen(o->long_name) == len && !strncmp(o->long_name, name, len))
+			break;
+	return o;
+}
+
+static const struct knit_option *short_option(const struct knit_option *opts, char c)
+{
+	const struct knit_option *o;
+	for (o = opts; o->type != KNIT_OPT_END; o++)
+		if (o->short_name == c)
+			break;
+	return o;
+}
+
+/* Whether a (an option word, not "--") names only options of the table, or -h/--help. */
+static bool known_option(const struct knit_option *opts, const char *a)
+{
+	if (!strcmp(a, "-h") || !strcmp(a, "--help"))
+		return true;
+	if (a[1] == '-') {
+		const char *eq = strchr(a + 2, '=');
+		return long_option(opts, a + 2, eq ? (size_t)(eq - a - 2) : strlen(a + 2))->type != KNIT_OPT_END;
+	}
+	for (const char *s = a + 1; *s; s++) {
+		const struct knit_option *o = short_option(opts, *s);
+		if (o->type == KNIT_OPT_END)
+			return false;
+		if (o->type == KNIT_OPT_STRING)
+			return true; /* the rest is its value */
+	}
+	return true;
+}
+
 int knit_parse_options(int argc, const char **argv, const struct knit_option *opts,
 		       const char *const *usage, struct knit_cli *cli)
+{
+	return knit_parse_options_flags(argc, argv, opts, usage, 0, cli);
+}
+
+int knit_parse_options_flags(int argc, const char **argv, const struct knit_option *opts,
+			     const char *const *usage, unsigned flags, struct knit_cli *cli)
 {
 	int nops = 0;
 	bool only_operands = false;
@@ -141,9 +184,16 @@ int knit_parse_options(int argc, const char **argv, const struct knit_option *op
 		const char *a = argv[i];
 		if (only_operands || a[0] != '-' || !a[1]) {
 			argv[nops++] = a;
+			if (flags & KNIT_PARSE_STOP_AT_OPERAND)
+				only_operands = true;
 			continue;
 		}
 		if (!strcmp(a, "--")) {
+			only_operands = true;
+			continue;
+		}
+		if ((flags & KNIT_PARSE_STOP_AT_UNKNOWN) && !known_option(opts, a)) {
+			argv[nops++] = a;
 			only_operands = true;
 			continue;
 		}
@@ -154,10 +204,7 @@ int knit_parse_options(int argc, const char **argv, const struct knit_option *op
 		if (a[1] == '-') {
 			const char *name = a + 2, *eq = strchr(name, '=');
 			size_t len = eq ? (size_t)(eq - name) : strlen(name);
-			const struct knit_option *o;
-			for (o = opts; o->type != KNIT_OPT_END; o++)
-				if (o->long_name && strlen(o->long_name) == len && !strncmp(o->long_name, name, len))
-					break;
+			const struct knit_option *o = long_option(opts, name, len);
 			if (o->type == KNIT_OPT_END) {
 				suggest(cli, a, opts);
 				return KNIT_PARSE_ERROR;
@@ -168,10 +215,7 @@ int knit_parse_options(int argc, const char **argv, const struct knit_option *op
 		}
 		/* bundled short options: -abc, or -ovalue for one taking a value */
 		for (const char *s = a + 1; *s; s++) {
-			const struct knit_option *o;
-			for (o = opts; o->type != KNIT_OPT_END; o++)
-				if (o->short_name == *s)
-					break;
+			const struct knit_option *o = short_option(opts, *s);
 			if (o->type == KNIT_OPT_END) {
 				char one[3] = { '-', *s, '\0' };
 				suggest(cli, one, opts);

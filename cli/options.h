@@ -37,6 +37,15 @@ enum { KNIT_PARSE_HELP = -2, KNIT_PARSE_ERROR = -1 };
  */
 int knit_parse_options(int argc, const char **argv, const struct knit_option *opts,
 		       const char *const *usage, struct knit_cli *cli);
+enum knit_parse_flags {
+	/* the first operand and every word after it are operands, as they are ("--" too) */
+	KNIT_PARSE_STOP_AT_OPERAND = 1 << 0,
+	/* an option the table lacks is an operand, with every word after it */
+	KNIT_PARSE_STOP_AT_UNKNOWN = 1 << 1,
+};
+/* knit_parse_options, with enum knit_parse_flags (git's PARSE_OPT_STOP_AT_NON_OPTION) */
+int knit_parse_options_flags(int argc, const char **argv, const struct knit_option *opts,
+			     const char *const *usage, unsigned flags, struct knit_cli *cli);
 /* Prints the usage lines and the option table. */
 void knit_usage(FILE *f, const char *const *usage, const struct knit_option *opts);
 /*

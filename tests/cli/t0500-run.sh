@@ -36,6 +36,12 @@ post:postbuild" "> prebuild: *
 > postbuild: *" -- "$KNIT" run build
 expect_run "-s hides the command lines" 0 "pre:prebuild*" "" -- "$KNIT" run -s build
 expect_run "arguments after -- are quoted" 0 "\[a b\]\[it's\]\[\$HOME\]\[--flag\]" "" -- "$KNIT" run -s args -- "a b" "it's" '$HOME' --flag
+# as pnpm: what follows the script's name is the script's, options too; a first "--" is dropped
+expect_run "options after the name go to the script" 0 "\[--verbose\]\[-s\]\[x\]" "" -- "$KNIT" run -s args --verbose -s x
+expect_run "a -- right after the name is dropped" 0 "\[--verbose\]\[--\]" "" -- "$KNIT" run -s args -- --verbose --
+expect_run "-h after the name is the script's" 0 "\[-h\]" "" -- "$KNIT" run -s args -h
+expect_run "knit's options before the name are knit's" 1 "" "knit: error: unknown option '--verbose'*" -- "$KNIT" run --verbose args
+expect_run "knit test passes options it does not know" 0 "testing --watch" "*" -- "$KNIT" test -s --watch
 expect_run "the exit status passes through" 7 "failing" "knit: error: script 'fail' exited with status 7" -- "$KNIT" run -s fail
 expect_run "a failing pre script stops the run" 4 "" "knit: error: script 'prestop' exited with status 4" -- "$KNIT" run -s stop
 expect_run "an unknown script lists the scripts" 1 "" "knit: error: no script 'biuld' in knit.json; did you mean 'build'? (scripts: prebuild, build, *)" -- "$KNIT" run biuld
