@@ -37,9 +37,8 @@ typedef int (*knit_cmd_fn)(int argc, const char **argv, struct knit_cli *cli);
 
 /*
  * What a command does to the world, so that "did you mean" never offers a
- * command of another kind than the one a typo came closest to: `knit ic`
- * must not be answered with ci (which replaces deps/) as much as with
- * install, so it is answered with neither.
+ * command of another kind than the one a typo came closest to: `knit rn`
+ * is as close to run as to rm (uninstall), so it is answered with neither.
  */
 enum knit_effect {
 	KNIT_EFFECT_READ,     /* shows or checks, changes nothing */
