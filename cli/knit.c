@@ -18,6 +18,7 @@ const struct knit_command knit_commands[] = {
 	{ "deprecate", cmd_deprecate, "mark versions of a package deprecated, with a message" },
 	{ "dist-tag", cmd_dist_tag, "add, remove or list the tags that name a package's versions" },
 	{ "env", cmd_env, "print the compiler and linker flags for deps/ as shell assignments" },
+	{ "exec", cmd_exec, "run a command with deps/.bin on PATH, or a registry package's command" },
 	{ "help", cmd_help, "show help for knit or one of its commands" },
 	{ "init", cmd_init, "make a new project: a C server on libuv, or a library" },
 	{ "install", cmd_install, "resolve knit.json, fetch and verify, fill deps/, write knit.lock" },
@@ -35,6 +36,7 @@ const struct knit_command knit_commands[] = {
 	{ "uninstall", cmd_uninstall, "remove packages from knit.json, deps/ and knit.lock" },
 	{ "unpublish", cmd_unpublish, "remove one version of a package from its registry" },
 	{ "update", cmd_update, "resolve again, freeing the named packages (or all) from knit.lock" },
+	{ "version", cmd_version, "bump knit.json's version, commit and tag it; alone, show the versions" },
 	{ "view", cmd_view, "show a package's versions, tags and fields as the registry has them" },
 	{ "whoami", cmd_whoami, "show the user name the registry knows your token by" },
 	{ "why", cmd_why, "show every path by which a package is installed" },
@@ -57,7 +59,7 @@ int knit_cli_run(int argc, const char **argv, struct knit_cli *cli)
 		return KNIT_EXIT_FAILURE;
 	}
 	const char *first = argv[1];
-	if (!strcmp(first, "--version") || !strcmp(first, "-v") || !strcmp(first, "version")) {
+	if (!strcmp(first, "--version") || !strcmp(first, "-v")) {
 		fprintf(cli->out, "knit %s\n", KNIT_VERSION);
 		return KNIT_EXIT_OK;
 	}
