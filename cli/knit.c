@@ -18,6 +18,7 @@ const struct knit_command knit_commands[] = {
 	{ "deprecate", cmd_deprecate, KNIT_EFFECT_REGISTRY, "mark versions of a package deprecated, with a message" },
 	{ "dist-tag", cmd_dist_tag, KNIT_EFFECT_REGISTRY, "add, remove or list the tags that name a package's versions" },
 	{ "env", cmd_env, KNIT_EFFECT_RUN, "print the compiler and linker flags for deps/ as shell assignments" },
+	{ "exec", cmd_exec, KNIT_EFFECT_RUN, "run a command with deps/.bin on PATH, or a registry package's command" },
 	{ "help", cmd_help, KNIT_EFFECT_READ, "show help for knit or one of its commands" },
 	{ "init", cmd_init, KNIT_EFFECT_CREATE, "make a new project: a C server on libuv, or a library" },
 	{ "install", cmd_install, KNIT_EFFECT_EDIT, "resolve knit.json, fetch and verify, fill deps/, write knit.lock" },
@@ -35,6 +36,7 @@ const struct knit_command knit_commands[] = {
 	{ "uninstall", cmd_uninstall, KNIT_EFFECT_EDIT, "remove packages from knit.json, deps/ and knit.lock" },
 	{ "unpublish", cmd_unpublish, KNIT_EFFECT_REGISTRY, "remove one version of a package from its registry" },
 	{ "update", cmd_update, KNIT_EFFECT_EDIT, "resolve again, freeing the named packages (or all) from knit.lock" },
+	{ "version", cmd_version, KNIT_EFFECT_EDIT, "bump knit.json's version, commit and tag it; alone, show the versions" },
 	{ "view", cmd_view, KNIT_EFFECT_READ, "show a package's versions, tags and fields as the registry has them" },
 	{ "whoami", cmd_whoami, KNIT_EFFECT_READ, "show the user name the registry knows your token by" },
 	{ "why", cmd_why, KNIT_EFFECT_READ, "show every path by which a package is installed" },
@@ -69,6 +71,7 @@ const struct knit_alias knit_aliases[] = {
 	{ "unlink", "uninstall" },
 	{ "up", "update" },
 	{ "upgrade", "update" },
+	{ "x", "exec" },
 	{ NULL, NULL },
 };
 
@@ -135,7 +138,7 @@ int knit_cli_run(int argc, const char **argv, struct knit_cli *cli)
 		return KNIT_EXIT_FAILURE;
 	}
 	const char *first = argv[1];
-	if (!strcmp(first, "--version") || !strcmp(first, "-v") || !strcmp(first, "version")) {
+	if (!strcmp(first, "--version") || !strcmp(first, "-v")) {
 		fprintf(cli->out, "knit %s\n", KNIT_VERSION);
 		return KNIT_EXIT_OK;
 	}

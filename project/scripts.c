@@ -119,9 +119,10 @@ static char **script_environment(const struct knit_script_run *run, const char *
 	else
 		strbuf_addf(&path, "PATH=%s/deps/.bin:", run->root);
 	strbuf_addstr(&path, old_path ? old_path : "/usr/local/bin:/usr/bin:/bin");
-	strbuf_addf(&name, "knit_package_name=%s", run->manifest->name ? run->manifest->name : "");
-	strbuf_addf(&version, "knit_package_version=%s",
-		    run->manifest->version ? run->manifest->version : "");
+	/* without a project (knit exec outside one), empty: a calling project's are not ours */
+	const struct knit_manifest *m = run->manifest;
+	strbuf_addf(&name, "knit_package_name=%s", m && m->name ? m->name : "");
+	strbuf_addf(&version, "knit_package_version=%s", m && m->version ? m->version : "");
 	strbuf_addf(&lifecycle, "knit_lifecycle_event=%s", event);
 	char *ours[] = { strbuf_detach(&path, NULL), strbuf_detach(&name, NULL),
 			 strbuf_detach(&version, NULL), strbuf_detach(&lifecycle, NULL) };
@@ -195,23 +196,27 @@ static bool forwarded_signal(int sig)
 	return false;
 }
 
-static int run_one(const struct knit_script_run *run, const char *event, const char *command,
-		   struct knit_script_status *status, struct strbuf *err)
-{
-	struct strbuf line = STRBUF_INIT;
-	strbuf_addstr(&line, command);
-	if (!strcmp(event, run->name))
-		for (size_t i = 0; i < run->nargs; i++) {
-			strbuf_addch(&line, ' ');
-			knit_shell_quote(&line, run->args[i]);
-		}
-	if (run->announce)
-		run->announce(run->announce_ctx, event, line.buf);
+/*
+ * What one child runs: program with argv when program is set, else (or,
+ * with shell_fallback, when that fails for any reason; without it, only
+ * when program has no #!, as execvp does) /bin/sh with sh_argv.
+ */
+struct child_exec {
+	const char *program;
+	char *const *argv;
+	char *const *sh_argv;
+	bool shell_fallback;
+};
 
-	char **env = script_environment(run, event);
-	struct knit_script_argv direct;
-	knit_script_argv(line.buf, run->root, environment_path(env), &direct);
-	const char *argv[] = { "/bin/sh", "-c", line.buf, NULL };
+/*
+ * Runs what x says in run->root with env, in a process group of its own
+ * that gets the signals knit gets, and waits for it (and, after a
+ * forwarded signal, for what it left); its outcome in *status, labelled
+ * event.
+ */
+static int run_child(const struct knit_script_run *run, const char *event, char **env, const struct child_exec *x,
+		     struct knit_script_status *status, struct strbuf *err)
+{
 	struct saved_handlers saved;
 	sigset_t block, old_mask;
 	sigemptyset(&block);
@@ -230,7 +235,7 @@ static int run_one(const struct knit_script_run *run, const char *event, const c
 	 * go to the script, as a shell would arrange. */
 	bool tty = isatty(STDIN_FILENO) && tcgetpgrp(STDIN_FILENO) == getpgrp();
 	/* in the sandbox, the shell runs the line: a program without #! is the shell's to run there too */
-	char **sandboxed = run->sandbox ? knit_sandbox_argv(run->sandbox, argv) : NULL;
+	char **sandboxed = run->sandbox ? knit_sandbox_argv(run->sandbox, (const char *const *)x->sh_argv) : NULL;
 	pid_t pid = fork();
 	if (pid == 0) {
 		setpgid(0, 0);
@@ -238,15 +243,17 @@ static int run_one(const struct knit_script_run *run, const char *event, const c
 			tcsetpgrp(STDIN_FILENO, getpid());
 		restore_signals(&saved);
 		sigprocmask(SIG_SETMASK, &old_mask, NULL);
+		int failure = ENOENT;
 		if (chdir(run->root) == 0) {
 			if (sandboxed)
 				execve(sandboxed[0], sandboxed, env);
-			else if (direct.program) /* else, or if it cannot (a script without #!), the shell */
-				execve(direct.program, direct.argv, env);
-			if (!sandboxed)
-				execve(argv[0], (char *const *)argv, env);
+			else if (x->program) /* else, or if it cannot (a script without #!), the shell */
+				execve(x->program, x->argv, env);
+			failure = errno;
+			if (!sandboxed && (!x->program || x->shell_fallback || errno == ENOEXEC))
+				execve(x->sh_argv[0], x->sh_argv, env);
 		}
-		_exit(127);
+		_exit(failure == ENOENT ? 127 : 126); /* as a shell says "not found" and "cannot execute" */
 	}
 	knit_sandbox_argv_free(sandboxed);
 	if (pid > 0) {
@@ -256,7 +263,8 @@ static int run_one(const struct knit_script_run *run, const char *event, const c
 	}
 	int rc = 0, wstatus = 0;
 	if (pid < 0) {
-		strbuf_addf(err, "cannot start script '%s': %s", event, strerror(errno));
+		strbuf_addf(err, "cannot start %s '%s': %s", x->shell_fallback ? "script" : "command", event,
+			    strerror(errno));
 		rc = KNIT_EIO;
 		sigprocmask(SIG_SETMASK, &old_mask, NULL);
 	} else {
@@ -290,9 +298,6 @@ static int run_one(const struct knit_script_run *run, const char *event, const c
 	}
 	prctl(PR_SET_CHILD_SUBREAPER, was_subreaper);
 	restore_signals(&saved);
-	knit_script_argv_release(&direct);
-	free_environment(env);
-	strbuf_release(&line);
 	if (rc)
 		return rc;
 	if (WIFSIGNALED(wstatus)) {
@@ -306,6 +311,83 @@ static int run_one(const struct knit_script_run *run, const char *event, const c
 	return 0;
 }
 
+static int run_one(const struct knit_script_run *run, const char *event, const char *command,
+		   struct knit_script_status *status, struct strbuf *err)
+{
+	struct strbuf line = STRBUF_INIT;
+	strbuf_addstr(&line, command);
+	if (!strcmp(event, run->name))
+		for (size_t i = 0; i < run->nargs; i++) {
+			strbuf_addch(&line, ' ');
+			knit_shell_quote(&line, run->args[i]);
+		}
+	if (run->announce)
+		run->announce(run->announce_ctx, event, line.buf);
+
+	char **env = script_environment(run, event);
+	struct knit_script_argv direct;
+	knit_script_argv(line.buf, run->root, environment_path(env), &direct);
+	char *sh_argv[] = { "/bin/sh", "-c", line.buf, NULL };
+	struct child_exec x = { direct.program, direct.argv, sh_argv, true };
+	int rc = run_child(run, event, env, &x, status, err);
+	knit_script_argv_release(&direct);
+	free_environment(env);
+	strbuf_release(&line);
+	return rc;
+}
+
+int knit_script_exec(const struct knit_script_run *run, const char *program, const char *const *argv,
+		     struct knit_script_status *status, struct strbuf *err)
+{
+	memset(status, 0, sizeof(*status));
+	size_t argc = 0;
+	while (argv[argc])
+		argc++;
+	/* a file without #!: /bin/sh <program> <args>, as execvp runs it */
+	char **sh_argv = knit_xcalloc(argc + 2, sizeof(*sh_argv));
+	sh_argv[0] = "/bin/sh";
+	sh_argv[1] = (char *)program;
+	for (size_t i = 1; i < argc; i++)
+		sh_argv[i + 1] = (char *)argv[i];
+	char **env = script_environment(run, run->name);
+	struct child_exec x = { program, (char *const *)argv, sh_argv, false };
+	int rc = run_child(run, argv[0], env, &x, status, err);
+	free_environment(env);
+	free(sh_argv);
+	return rc;
+}
+
+bool knit_script_which(const char *command, const char *bin_dir, struct strbuf *out)
+{
+	struct stat st;
+	if (strchr(command, '/')) {
+		strbuf_addstr(out, command);
+		return true;
+	}
+	if (!*command)
+		return false;
+	struct strbuf file = STRBUF_INIT;
+	const char *path = getenv("PATH");
+	bool found = false;
+	if (bin_dir) {
+		strbuf_addf(&file, "%s/%s", bin_dir, command);
+		found = !stat(file.buf, &st) && S_ISREG(st.st_mode) && !access(file.buf, X_OK);
+	}
+	for (const char *dir = path; dir && !found;) {
+		const char *end = strchrnul(dir, ':');
+		int len = (int)(end - dir);
+		strbuf_reset(&file);
+		/* an empty entry is the current folder, as for execvp */
+		strbuf_addf(&file, "%.*s/%s", len ? len : 1, len ? dir : ".", command);
+		found = !stat(file.buf, &st) && S_ISREG(st.st_mode) && !access(file.buf, X_OK);
+		dir = *end ? end + 1 : NULL;
+	}
+	if (found)
+		strbuf_addstr(out, file.buf);
+	strbuf_release(&file);
+	return found;
+}
+
 int knit_script_run(const struct knit_script_run *run, struct knit_script_status *status,
 		    struct strbuf *err)
 {
@@ -316,6 +398,8 @@ int knit_script_run(const struct knit_script_run *run, struct knit_script_status
 	const char *steps[] = { pre.buf, run->name, post.buf };
 	int rc = 0;
 	for (size_t i = 0; i < 3 && !rc && !status->failed; i++) {
+		if (run->alone && i != 1)
+			continue;
 		const char *command = knit_manifest_script(run->manifest, steps[i]);
 		if (!command)
 			continue;

@@ -40,16 +40,38 @@ struct knit_script_run {
 	knit_script_announce_fn announce; /* may be NULL */
 	void *announce_ctx;
 	const struct knit_sandbox *sandbox; /* runs each script in it (builder.h); NULL: as it is */
+	bool alone;                   /* name only, without its pre and post scripts (knit version's hooks) */
 };
 
 /*
- * Runs pre<name>, name and post<name> (those that exist), stopping at the
+ * Runs pre<name>, name and post<name> (those that exist; name alone with
+ * run->alone), stopping at the
  * first that fails. 0 with status->failed NULL when all succeeded; 0 with
  * status->failed set when a script exited non-zero or was killed;
  * KNIT_EIO with one line in *err when a script could not be started.
  */
 int knit_script_run(const struct knit_script_run *run, struct knit_script_status *status,
 		    struct strbuf *err);
+
+/*
+ * knit exec: program (a path; a file without #! runs under /bin/sh, as
+ * execvp runs it) with argv (argv[0] first, NULL-terminated), in run->root,
+ * with the environment and the signal handling a script gets; run->name is
+ * knit_lifecycle_event ("exec"), run->manifest may be NULL (no project:
+ * knit_package_name and knit_package_version empty), args and announce are
+ * not used. status as knit_script_run fills it, failed being argv[0]; a
+ * program that cannot be run exits 127 (not found) or 126, as in a shell.
+ */
+int knit_script_exec(const struct knit_script_run *run, const char *program, const char *const *argv,
+		     struct knit_script_status *status, struct strbuf *err);
+
+/*
+ * Where knit exec finds command: as given when it holds a '/', else the
+ * first executable regular file bin_dir/command (bin_dir may be NULL),
+ * then PATH_DIR/command along $PATH (an empty entry being "."), into *out;
+ * false when there is none.
+ */
+bool knit_script_which(const char *command, const char *bin_dir, struct strbuf *out);
 
 /*
  * Where command would be found on $PATH without deps/.bin, which scripts

@@ -247,3 +247,54 @@ done:
 	strbuf_release(&unit);
 	return rc;
 }
+
+int knit_json_edit_top(struct strbuf *text, const char *key, const char *value_json, const char *after)
+{
+	struct member *top = malloc(MAX_MEMBERS * sizeof(*top));
+	size_t ntop = 0;
+	struct scan sc = { text->buf, text->len, 0 };
+	struct strbuf out = STRBUF_INIT, unit = STRBUF_INIT;
+	int rc = 0;
+
+	ws(&sc);
+	size_t top_start = sc.pos;
+	if (!top || !object(&sc, top, &ntop, MAX_MEMBERS)) {
+		rc = KNIT_EPARSE;
+		goto done;
+	}
+	const struct member *m = find(text->buf, top, ntop, key);
+	if (m) { /* the value only: every other byte as it was */
+		strbuf_add(&out, text->buf, m->value_start);
+		strbuf_addstr(&out, value_json);
+		strbuf_add(&out, text->buf + m->value_end, text->len - m->value_end);
+	} else {
+		if (ntop)
+			indent_of(text->buf, &top[0], &unit);
+		else
+			strbuf_addstr(&unit, "  ");
+		const struct member *prev = after ? find(text->buf, top, ntop, after) : NULL;
+		if (prev) { /* on a line of its own after prev */
+			strbuf_add(&out, text->buf, prev->value_end);
+			strbuf_addf(&out, ",\n%s\"%s\": %s", unit.buf, key, value_json);
+			strbuf_add(&out, text->buf + prev->value_end, text->len - prev->value_end);
+		} else if (ntop) { /* first, before the first member */
+			size_t at = top[0].key_start - 1;
+			strbuf_add(&out, text->buf, at);
+			strbuf_addf(&out, "\"%s\": %s,\n%s", key, value_json, unit.buf);
+			strbuf_add(&out, text->buf + at, text->len - at);
+		} else { /* the only member of {} */
+			size_t end = sc.pos - 1;
+			strbuf_add(&out, text->buf, top_start + 1);
+			strbuf_addf(&out, "\n%s\"%s\": %s\n", unit.buf, key, value_json);
+			strbuf_add(&out, text->buf + end, text->len - end);
+		}
+	}
+	strbuf_release(text);
+	*text = out;
+	strbuf_init(&out, 0);
+done:
+	free(top);
+	strbuf_release(&out);
+	strbuf_release(&unit);
+	return rc;
+}

@@ -17,4 +17,12 @@
  */
 int knit_json_edit(struct strbuf *text, const char *field, const char *key, const char *value_json);
 
+/*
+ * Sets the top-level member key to value_json (JSON text): its value alone
+ * is replaced when it is there; else it is added on a line of its own after
+ * the member after (when given and there), else first, with the file's
+ * indentation. Returns 0 or KNIT_EPARSE when text is not a JSON object.
+ */
+int knit_json_edit_top(struct strbuf *text, const char *key, const char *value_json, const char *after);
+
 #endif

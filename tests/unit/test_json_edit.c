@@ -80,11 +80,41 @@ static void test_refusals(void **state)
 	strbuf_release(&sb);
 }
 
+static void expect_top(const char *in, const char *key, const char *value, const char *after, const char *want)
+{
+	struct strbuf sb = STRBUF_INIT;
+	strbuf_addstr(&sb, in);
+	assert_int_equal(knit_json_edit_top(&sb, key, value, after), 0);
+	assert_string_equal(sb.buf, want);
+	strbuf_release(&sb);
+}
+
+/* knit version: the top-level "version" changes and no other byte does */
+static void test_top_level(void **state)
+{
+	(void)state;
+	expect_top("{ \"name\":\"a\" ,\n\t\"version\" :  \"1.0.0\",\"x\":[1,{\"version\":\"9\"}] }\n", "version",
+		   "\"1.0.1\"", "name",
+		   "{ \"name\":\"a\" ,\n\t\"version\" :  \"1.0.1\",\"x\":[1,{\"version\":\"9\"}] }\n");
+	/* a nested "version" is not the top-level one */
+	expect_top("{\n  \"name\": \"a\",\n  \"c\": { \"version\": \"1\" }\n}\n", "version", "\"0.1.0\"", "name",
+		   "{\n  \"name\": \"a\",\n  \"version\": \"0.1.0\",\n  \"c\": { \"version\": \"1\" }\n}\n");
+	expect_top("{\n\t\"private\": true\n}\n", "version", "\"0.1.0\"", "name",
+		   "{\n\t\"version\": \"0.1.0\",\n\t\"private\": true\n}\n");
+	expect_top("{}", "version", "\"0.1.0\"", "name", "{\n  \"version\": \"0.1.0\"\n}");
+	struct strbuf sb = STRBUF_INIT;
+	strbuf_addstr(&sb, "[\"version\"]");
+	assert_int_equal(knit_json_edit_top(&sb, "version", "\"1\"", NULL), KNIT_EPARSE);
+	assert_string_equal(sb.buf, "[\"version\"]");
+	strbuf_release(&sb);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_edits),
 		cmocka_unit_test(test_refusals),
+		cmocka_unit_test(test_top_level),
 	};
 	return cmocka_run_group_tests_name("json_edit", tests, NULL, NULL);
 }
