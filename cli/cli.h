@@ -54,6 +54,7 @@ int cmd_ci(int argc, const char **argv, struct knit_cli *cli);
 int cmd_config(int argc, const char **argv, struct knit_cli *cli);
 int cmd_deprecate(int argc, const char **argv, struct knit_cli *cli);
 int cmd_dist_tag(int argc, const char **argv, struct knit_cli *cli);
+int cmd_doctor(int argc, const char **argv, struct knit_cli *cli);
 int cmd_env(int argc, const char **argv, struct knit_cli *cli);
 int cmd_build(int argc, const char **argv, struct knit_cli *cli);
 int cmd_help(int argc, const char **argv, struct knit_cli *cli);

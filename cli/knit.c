@@ -17,6 +17,7 @@ const struct knit_command knit_commands[] = {
 	{ "config", cmd_config, "get, set, delete or list settings (.knitrc)" },
 	{ "deprecate", cmd_deprecate, "mark versions of a package deprecated, with a message" },
 	{ "dist-tag", cmd_dist_tag, "add, remove or list the tags that name a package's versions" },
+	{ "doctor", cmd_doctor, "check the registries, the cache, hard links and the build tools, each with its fix" },
 	{ "env", cmd_env, "print the compiler and linker flags for deps/ as shell assignments" },
 	{ "help", cmd_help, "show help for knit or one of its commands" },
 	{ "init", cmd_init, "make a new project: a C server on libuv, or a library" },
