@@ -49,8 +49,12 @@ const struct knit_command *knit_command_find(const char *name);
 /* The candidate closest to word by edit distance, or NULL if none is close. */
 const char *knit_closest(const char *word, const char *const *candidates, size_t n);
 
+/* knit --knit-complete -- <words>: the candidates for the last word, one a line; never an error (cmd_completion.c). */
+int knit_complete(int argc, const char **argv, struct knit_cli *cli);
+
 int cmd_cache(int argc, const char **argv, struct knit_cli *cli);
 int cmd_ci(int argc, const char **argv, struct knit_cli *cli);
+int cmd_completion(int argc, const char **argv, struct knit_cli *cli);
 int cmd_config(int argc, const char **argv, struct knit_cli *cli);
 int cmd_deprecate(int argc, const char **argv, struct knit_cli *cli);
 int cmd_dist_tag(int argc, const char **argv, struct knit_cli *cli);

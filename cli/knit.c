@@ -14,6 +14,7 @@ const struct knit_command knit_commands[] = {
 	{ "build", cmd_build, "build the dependencies that ship a build system, then run the build script" },
 	{ "cache", cmd_cache, "list, clean and verify the cache of sources, builds and metadata" },
 	{ "ci", cmd_ci, "restore exactly what knit.lock says into deps/" },
+	{ "completion", cmd_completion, "print a completion script for bash, zsh or fish" },
 	{ "config", cmd_config, "get, set, delete or list settings (.knitrc)" },
 	{ "deprecate", cmd_deprecate, "mark versions of a package deprecated, with a message" },
 	{ "dist-tag", cmd_dist_tag, "add, remove or list the tags that name a package's versions" },
@@ -58,6 +59,8 @@ int knit_cli_run(int argc, const char **argv, struct knit_cli *cli)
 		return KNIT_EXIT_FAILURE;
 	}
 	const char *first = argv[1];
+	if (!strcmp(first, "--knit-complete")) /* the completion scripts' entry point: cmd_completion.c */
+		return knit_complete(argc - 2, argv + 2, cli);
 	if (!strcmp(first, "--version") || !strcmp(first, "-v") || !strcmp(first, "version")) {
 		fprintf(cli->out, "knit %s\n", KNIT_VERSION);
 		return KNIT_EXIT_OK;
