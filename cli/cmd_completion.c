@@ -195,7 +195,9 @@ int knit_complete(int argc, const char **argv, struct knit_cli *cli)
 		return KNIT_EXIT_OK; /* not a command: nothing to offer */
 	if (!cmd) {
 		if (cur[0] == '-') {
+			candidate(cli, cur, "--color=");
 			candidate(cli, cur, "--help");
+			candidate(cli, cur, "--no-color");
 			candidate(cli, cur, "--version");
 		} else {
 			for (const struct knit_command *c = knit_commands; c->name; c++)

@@ -8,6 +8,7 @@
  * then a summary. Exits 1 when a check failed; a warning alone does not.
  */
 #include "cli.h"
+#include "color.h"
 #include "options.h"
 #include "project/doctor.h"
 
@@ -19,8 +20,10 @@ static const char *const doctor_usage[] = { "knit doctor [--registry <url>]", NU
 static void print_finding(void *ctx, const struct knit_doctor_finding *f)
 {
 	struct knit_cli *cli = ctx;
-	static const char *const words[] = { "ok", "warn", "fail" };
-	fprintf(cli->out, "%-4s  %s %s: %s%s%s\n", words[f->status], f->check, f->subject, f->detail,
+	static const char *const words[] = { "ok  ", "warn", "fail" };
+	static const enum knit_color colors[] = { KNIT_COLOR_GREEN, KNIT_COLOR_YELLOW, KNIT_COLOR_RED };
+	fprintf(cli->out, "%s%s%s  %s %s: %s%s%s\n", knit_color(cli->out, colors[f->status]), words[f->status],
+		knit_color_reset(cli->out), f->check, f->subject, f->detail,
 		f->fix ? "; " : "", f->fix ? f->fix : "");
 	fflush(cli->out); /* a registry may take seconds: each line as it is known */
 }

@@ -2,6 +2,7 @@
  * knit's entry point: global options, then one command from knit_commands[].
  */
 #include "cli.h"
+#include "color.h"
 #include "options.h"
 
 #include <string.h>
@@ -53,14 +54,19 @@ const struct knit_command *knit_command_find(const char *name)
 
 int knit_cli_run(int argc, const char **argv, struct knit_cli *cli)
 {
+	if (argc > 1 && !strcmp(argv[1], "--knit-complete")) /* the completion scripts' entry point: cmd_completion.c */
+		return knit_complete(argc - 2, argv + 2, cli);
+	const char *bad;
+	if (knit_color_options(&argc, argv, &bad)) {
+		knit_error(cli, "--color takes auto, always or never, got '%s'", bad);
+		return KNIT_EXIT_FAILURE;
+	}
 	if (argc < 2) {
 		const char *help[] = { "help", NULL };
 		cmd_help(1, help, cli);
 		return KNIT_EXIT_FAILURE;
 	}
 	const char *first = argv[1];
-	if (!strcmp(first, "--knit-complete")) /* the completion scripts' entry point: cmd_completion.c */
-		return knit_complete(argc - 2, argv + 2, cli);
 	if (!strcmp(first, "--version") || !strcmp(first, "-v") || !strcmp(first, "version")) {
 		fprintf(cli->out, "knit %s\n", KNIT_VERSION);
 		return KNIT_EXIT_OK;

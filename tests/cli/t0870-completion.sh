@@ -40,7 +40,7 @@ check "commands by prefix" "cache ci completion config " c
 # every command of knit help, none more
 want=$("$KNIT" help | awk '/^Commands:/ { on = 1; next } on && /^    [a-z]/ { print $1 } on && /^$/ { exit }' | sort | tr '\n' ' ')
 check "every command" "$want" ""
-check "global options" "--help --version " --
+check "global options" "--color= --help --no-color --version " --
 check "install's options, from its table" "--registry= --resolution= " install --re
 check "a flag" "--frozen-lockfile " install --fr
 check "cache's options" "--builds --dry-run --help --older-than= --sources " cache --
