@@ -54,7 +54,7 @@ void knit_progress_line_draw(struct knit_progress_line *pl, const struct knit_pr
 		fprintf(pl->to, "\r\033[K%swaiting%s for another knit process in this project", on, off);
 		break;
 	case KNIT_PHASE_RESOLVE:
-		fprintf(pl->to, "\r\033[K%sresolving%s: %zu packuments requested", on, off, p->packuments);
+		fprintf(pl->to, "\r\033[K%sresolving%s: %zu/%zu packuments", on, off, p->packuments_done, p->packuments);
 		break;
 	case KNIT_PHASE_FETCH:
 		if (!p->tarballs) {

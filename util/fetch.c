@@ -531,6 +531,8 @@ static void finish(struct knit_fetch *f, struct knit_transfer *t, CURLcode code)
 	}
 	t->done = true;
 	f->counts.finished++;
+	if (t->done_count)
+		++*t->done_count;
 }
 
 /* One round: start due retries, run curl, collect what finished. */

@@ -166,6 +166,10 @@ case "$tty_out" in
 "${esc}resolving: "*"${esc}$closure packages resolved; fetching "*"/$closure tarballs, "*"${esc}linking $closure packages into deps/${esc}$closure packages in deps/ ($closure fetched, deps/ updated, knit.lock written) in "*) ok ;;
 *) not_ok "progress on a terminal: [$(cat -v "$TEST_TMP/tty")]" ;;
 esac
+# the resolving line counts the packuments answered of those requested: never more
+counts=$(grep -oE 'resolving: [0-9]+/[0-9]+ packuments' <<<"$tty_out" | grep -oE '[0-9]+/[0-9]+')
+[ -n "$counts" ] && ok || not_ok "no 'resolving: N/M packuments' on the terminal: [$(cat -v "$TEST_TMP/tty")]"
+for c in $counts; do [ "${c%/*}" -le "${c#*/}" ] || not_ok "answered over requested: $c"; done
 rm -rf deps
 NO_COLOR=1 TERM=xterm KNIT_CACHE="$TEST_TMP/tty-cache" script -qfec "'$KNIT' ci --registry '$R'" /dev/null >"$TEST_TMP/tty" 2>&1
 case "$(tr -d '\r' <"$TEST_TMP/tty")" in
