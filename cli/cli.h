@@ -26,6 +26,7 @@
 enum knit_exit {
 	KNIT_EXIT_OK = 0,
 	KNIT_EXIT_FAILURE = 1, /* the command failed, or was used wrongly */
+	KNIT_EXIT_INTERRUPTED = 130, /* SIGINT or SIGTERM stopped an install, as shells report 128 + SIGINT */
 };
 
 struct knit_cli {
