@@ -26,6 +26,7 @@
 enum knit_exit {
 	KNIT_EXIT_OK = 0,
 	KNIT_EXIT_FAILURE = 1, /* the command failed, or was used wrongly */
+	KNIT_EXIT_INTERRUPTED = 130, /* SIGINT or SIGTERM stopped an install, as shells report 128 + SIGINT */
 };
 
 struct knit_cli {
@@ -88,11 +89,16 @@ size_t knit_word_distance(const char *word, const char *candidate);
 /* Whether a distance from word is close enough to suggest. */
 bool knit_word_close(const char *word, size_t distance);
 
+/* knit --knit-complete -- <words>: the candidates for the last word, one a line; never an error (cmd_completion.c). */
+int knit_complete(int argc, const char **argv, struct knit_cli *cli);
+
 int cmd_cache(int argc, const char **argv, struct knit_cli *cli);
 int cmd_ci(int argc, const char **argv, struct knit_cli *cli);
+int cmd_completion(int argc, const char **argv, struct knit_cli *cli);
 int cmd_config(int argc, const char **argv, struct knit_cli *cli);
 int cmd_deprecate(int argc, const char **argv, struct knit_cli *cli);
 int cmd_dist_tag(int argc, const char **argv, struct knit_cli *cli);
+int cmd_doctor(int argc, const char **argv, struct knit_cli *cli);
 int cmd_env(int argc, const char **argv, struct knit_cli *cli);
 int cmd_build(int argc, const char **argv, struct knit_cli *cli);
 int cmd_exec(int argc, const char **argv, struct knit_cli *cli);

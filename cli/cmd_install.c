@@ -9,6 +9,7 @@
 #include "util/pkgname.h"
 
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
 #include <time.h>
 
@@ -53,6 +54,13 @@ static double now(void)
 }
 
 
+/* SIGINT, SIGTERM: the core stops at its next safe point (util/error.h), the project as it was */
+static void on_interrupt(int sig)
+{
+	(void)sig;
+	knit_interrupt();
+}
+
 static int run(struct knit_cli *cli, struct knit_install_opts *opts, const char *registry,
 	       enum knit_cache_mode mode)
 {
@@ -62,9 +70,17 @@ static int run(struct knit_cli *cli, struct knit_install_opts *opts, const char 
 	struct strbuf err = STRBUF_INIT;
 	struct knit_install_stats stats;
 	double t0 = now();
+	struct sigaction sa = { .sa_handler = on_interrupt }, old_int, old_term;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
 	int rc = knit_install(&cs.session, opts, &stats, &err);
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
 	knit_cli_session_quiet(&cs);
-	if (rc == KNIT_ENOSOLUTION) {
+	if (rc == KNIT_EINTR) {
+		fprintf(cli->err, "knit: %s\n", err.buf); /* not an error of the install's: the user's choice */
+	} else if (rc == KNIT_ENOSOLUTION) {
 		fprintf(cli->err, "knit: error: no versions satisfy knit.json:\n%s\n", err.buf);
 	} else if (rc) {
 		knit_error(cli, "%s", err.buf);
@@ -79,7 +95,7 @@ static int run(struct knit_cli *cli, struct knit_install_opts *opts, const char 
 	}
 	knit_cli_session_close(&cs);
 	strbuf_release(&err);
-	return rc ? KNIT_EXIT_FAILURE : KNIT_EXIT_OK;
+	return rc == KNIT_EINTR ? KNIT_EXIT_INTERRUPTED : rc ? KNIT_EXIT_FAILURE : KNIT_EXIT_OK;
 }
 
 int cmd_install(int argc, const char **argv, struct knit_cli *cli)

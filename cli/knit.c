@@ -2,6 +2,7 @@
  * knit's entry point: global options, then one command from knit_commands[].
  */
 #include "cli.h"
+#include "color.h"
 #include "options.h"
 
 #include <string.h>
@@ -14,9 +15,11 @@ const struct knit_command knit_commands[] = {
 	{ "build", cmd_build, KNIT_EFFECT_RUN, "build the dependencies that ship a build system, then run the build script" },
 	{ "cache", cmd_cache, KNIT_EFFECT_DELETE, "list, clean and verify the cache of sources, builds and metadata" },
 	{ "ci", cmd_ci, KNIT_EFFECT_RESTORE, "restore exactly what knit.lock says into deps/" },
+	{ "completion", cmd_completion, KNIT_EFFECT_READ, "print a completion script for bash, zsh or fish" },
 	{ "config", cmd_config, KNIT_EFFECT_ACCOUNT, "get, set, delete or list settings (.knitrc)" },
 	{ "deprecate", cmd_deprecate, KNIT_EFFECT_REGISTRY, "mark versions of a package deprecated, with a message" },
 	{ "dist-tag", cmd_dist_tag, KNIT_EFFECT_REGISTRY, "add, remove or list the tags that name a package's versions" },
+	{ "doctor", cmd_doctor, KNIT_EFFECT_READ, "check the registries, the cache, hard links and the build tools, each with its fix" },
 	{ "env", cmd_env, KNIT_EFFECT_RUN, "print the compiler and linker flags for deps/ as shell assignments" },
 	{ "exec", cmd_exec, KNIT_EFFECT_RUN, "run a command with deps/.bin on PATH, or a registry package's command" },
 	{ "help", cmd_help, KNIT_EFFECT_READ, "show help for knit or one of its commands" },
@@ -132,6 +135,13 @@ void knit_command_unknown(struct knit_cli *cli, const char *word)
 
 int knit_cli_run(int argc, const char **argv, struct knit_cli *cli)
 {
+	if (argc > 1 && !strcmp(argv[1], "--knit-complete")) /* the completion scripts' entry point: cmd_completion.c */
+		return knit_complete(argc - 2, argv + 2, cli);
+	const char *bad;
+	if (knit_color_options(&argc, argv, &bad)) {
+		knit_error(cli, "--color takes auto, always or never, got '%s'", bad);
+		return KNIT_EXIT_FAILURE;
+	}
 	if (argc < 2) {
 		const char *help[] = { "help", NULL };
 		cmd_help(1, help, cli);

@@ -180,6 +180,13 @@ int knit_parse_options_flags(int argc, const char **argv, const struct knit_opti
 	int nops = 0;
 	bool only_operands = false;
 
+	/* the completion scripts ask a command for its options (cmd_completion.c), as git's --git-completion-helper */
+	if (argc == 2 && !strcmp(argv[1], KNIT_COMPLETION_HELPER)) {
+		for (const struct knit_option *o = opts; o->type != KNIT_OPT_END; o++)
+			if (o->long_name)
+				fprintf(cli->out, "--%s%s\n", o->long_name, o->type == KNIT_OPT_STRING ? "=" : "");
+		return KNIT_PARSE_HELP;
+	}
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (only_operands || a[0] != '-' || !a[1]) {

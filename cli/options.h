@@ -30,6 +30,13 @@ struct knit_option {
 enum { KNIT_PARSE_HELP = -2, KNIT_PARSE_ERROR = -1 };
 
 /*
+ * The one argument with which knit_parse_options prints the table's long
+ * options, one a line ("--name", "--name=" for one taking a value), and
+ * returns KNIT_PARSE_HELP: how completion learns a command's options.
+ */
+#define KNIT_COMPLETION_HELPER "--knit-completion-helper"
+
+/*
  * Parses argv[1..] (argv[0] is the command name). Operands are moved to the
  * front of argv in order; "--" ends the options. Returns the number of
  * operands, KNIT_PARSE_HELP after printing help for -h/--help, or

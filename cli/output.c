@@ -1,16 +1,17 @@
 #include "cli.h"
+#include "color.h"
 #include "util/pkgname.h"
 #include "util/redact.h"
 
 #include <stdarg.h>
 
 /* Every message goes through knit_redact: no URL's password or configured token reaches the terminal. */
-static void report(FILE *f, const char *prefix, const char *fmt, va_list ap)
+static void report(FILE *f, enum knit_color color, const char *prefix, const char *fmt, va_list ap)
 {
 	struct strbuf msg = STRBUF_INIT;
 	strbuf_vaddf(&msg, fmt, ap);
 	knit_redact(&msg);
-	fprintf(f, "knit: %s%s\n", prefix, msg.buf);
+	fprintf(f, "%sknit: %s%s %s\n", knit_color(f, color), prefix, knit_color_reset(f), msg.buf);
 	fflush(f);
 	strbuf_release(&msg);
 }
@@ -19,7 +20,7 @@ void knit_error(struct knit_cli *cli, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	report(cli->err, "error: ", fmt, ap);
+	report(cli->err, KNIT_COLOR_RED, "error:", fmt, ap);
 	va_end(ap);
 }
 
@@ -27,7 +28,7 @@ void knit_warning(struct knit_cli *cli, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	report(cli->err, "warning: ", fmt, ap);
+	report(cli->err, KNIT_COLOR_YELLOW, "warning:", fmt, ap);
 	va_end(ap);
 }
 

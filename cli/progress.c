@@ -1,4 +1,5 @@
 #include "progress.h"
+#include "color.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -46,12 +47,14 @@ void knit_progress_line_draw(struct knit_progress_line *pl, const struct knit_pr
 	pl->last_phase = p->phase;
 	pl->last_draw = t;
 	char bytes[32];
+	/* the phase's word in colour */
+	const char *on = knit_color(pl->to, KNIT_COLOR_CYAN), *off = knit_color_reset(pl->to);
 	switch (p->phase) {
 	case KNIT_PHASE_WAIT:
-		fprintf(pl->to, "\r\033[Kwaiting for another knit process in this project");
+		fprintf(pl->to, "\r\033[K%swaiting%s for another knit process in this project", on, off);
 		break;
 	case KNIT_PHASE_RESOLVE:
-		fprintf(pl->to, "\r\033[Kresolving: %zu packuments requested", p->packuments);
+		fprintf(pl->to, "\r\033[K%sresolving%s: %zu/%zu packuments", on, off, p->packuments_done, p->packuments);
 		break;
 	case KNIT_PHASE_FETCH:
 		if (!p->tarballs) {
@@ -59,14 +62,14 @@ void knit_progress_line_draw(struct knit_progress_line *pl, const struct knit_pr
 			break;
 		}
 		human_bytes(p->bytes, bytes, sizeof(bytes));
-		fprintf(pl->to, "\r\033[K%zu packages resolved; fetching %zu/%zu tarballs, %s", p->packages,
-			p->tarballs_done, p->tarballs, bytes);
+		fprintf(pl->to, "\r\033[K%zu packages resolved; %sfetching%s %zu/%zu tarballs, %s", p->packages,
+			on, off, p->tarballs_done, p->tarballs, bytes);
 		break;
 	case KNIT_PHASE_LINK:
-		fprintf(pl->to, "\r\033[Klinking %zu packages into deps/", p->packages);
+		fprintf(pl->to, "\r\033[K%slinking%s %zu packages into deps/", on, off, p->packages);
 		break;
 	case KNIT_PHASE_BUILD:
-		fprintf(pl->to, "\r\033[Kbuilding %zu/%zu: %.60s", p->builds_done, p->builds,
+		fprintf(pl->to, "\r\033[K%sbuilding%s %zu/%zu: %.60s", on, off, p->builds_done, p->builds,
 			p->building ? p->building : "");
 		break;
 	case KNIT_PHASE_DONE:

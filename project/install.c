@@ -201,6 +201,8 @@ static int install_locked(struct knit_session *s, const struct knit_install_opts
 	bool write_lock = opts->mode == KNIT_INSTALL && !plan.from_lock;
 	if (!rc && write_lock)
 		rc = lock_text(&plan, p, opts, &lock, err);
+	if (!rc && knit_interrupted()) /* the last safe point: past it, the transaction runs to its end */
+		rc = KNIT_EINTR;
 	if (!rc) {
 		progress->phase = KNIT_PHASE_LINK;
 		knit_session_progress(s, progress);
@@ -231,6 +233,12 @@ int knit_install(struct knit_session *s, const struct knit_install_opts *opts, s
 		knit_store_clean_tmp(s->cfg.cache_dir);
 		rc = install_locked(s, opts, &p, &progress, stats, err);
 		release_project(&p);
+	}
+	/* whatever failed on the way (a transfer cut short, a stage stopped): a failure leaves the project as it was */
+	if (rc && knit_interrupted()) {
+		strbuf_reset(err);
+		strbuf_addstr(err, "interrupted; nothing changed");
+		rc = KNIT_EINTR;
 	}
 	close(project_fd); /* releases the lock */
 	return rc;

@@ -284,14 +284,21 @@ static int store(struct place *pl, struct strbuf *err)
 	bool *queued = knit_xcalloc(plan->n ? plan->n : 1, sizeof(*queued));
 	struct knit_store_pool *pool = knit_store_pool_new(s->cfg.cache_dir, 0);
 	int rc = 0;
-	for (size_t i = 0; i < plan->n && !rc; i++) {
+	/* interrupted, every download not done ends at once (fetch.h): those that had arrived are still stored */
+	for (size_t i = 0; i < plan->n && (!rc || rc == KNIT_EINTR); i++) {
 		struct knit_plan_item *it = &plan->items[i];
 		struct knit_transfer *t = pl->transfers[i];
 		if (!t)
 			continue;
 		knit_fetch_wait(s->fetch, t);
 		pl->res->fetched++;
-		if (t->rc) {
+		if (t->rc == KNIT_EINTR) {
+			if (!rc)
+				strbuf_addf(err, "cannot fetch %s@%s: %s", it->name, it->version, t->message.buf);
+			rc = KNIT_EINTR;
+		} else if (rc && t->rc) {
+			continue; /* interrupted: only what arrived whole goes on */
+		} else if (t->rc) {
 			strbuf_addf(err, "cannot fetch %s@%s: %s", it->name, it->version, t->message.buf);
 			rc = t->rc == KNIT_ENOTFOUND ? KNIT_EIO : t->rc;
 		} else if (!knit_integrity_equal(&it->id, &t->digest)) {

@@ -168,6 +168,8 @@ static void on_resolve_tick(void *ctx)
 	knit_fetch_get_counts(rs->session->fetch, &c);
 	size_t tarballs = rs->req->tarballs ? knit_tarballs_started(rs->req->tarballs) : 0;
 	rs->req->progress->packuments = c.started - tarballs;
+	/* a caller's own source (tests) has no registry: no answered count to show */
+	rs->req->progress->packuments_done = rs->session->registry ? knit_registry_answered(rs->session->registry) : 0;
 	knit_session_progress(rs->session, rs->req->progress);
 }
 

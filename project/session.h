@@ -38,6 +38,7 @@ enum knit_phase {
 struct knit_progress {
 	enum knit_phase phase;
 	size_t packuments;        /* requested from registries so far (not counting cache hits) */
+	size_t packuments_done;   /* ... of which finished: answered, or failed */
 	size_t packages;          /* resolved (known from FETCH on) */
 	size_t tarballs, tarballs_done; /* to download, and downloaded */
 	unsigned long long bytes; /* of tarballs received */

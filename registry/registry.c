@@ -47,6 +47,7 @@ struct knit_registry {
 	size_t nslots;
 	size_t unsettled;        /* entries[unsettled..] may have a transfer that arrived but is not parsed */
 	bool cache_dir_made;     /* <cache>/packuments exists: no mkdir -p per write */
+	size_t answered;         /* requests for packuments that finished, as the fetch finishes them */
 };
 
 /* A number setting, already checked by the loader (config.h); fallback when unset. */
@@ -323,6 +324,7 @@ static struct entry *request(struct knit_registry *r, const char *name)
 			headers[h++] = ims.buf;
 		}
 		e->transfer = knit_fetch_start(r->fetch, url, headers, PACKUMENT_MAX, KNIT_HASH_NONE);
+		e->transfer->done_count = &r->answered;
 		strbuf_release(&auth);
 		strbuf_release(&inm);
 		strbuf_release(&ims);
@@ -438,6 +440,11 @@ struct knit_registry *knit_registry_new(const struct knit_config *cfg, struct kn
 	r->fetch = fetch;
 	r->source = (struct knit_source){ r, src_prefetch, src_load, src_message };
 	return r;
+}
+
+size_t knit_registry_answered(const struct knit_registry *r)
+{
+	return r->answered;
 }
 
 const struct knit_source *knit_registry_source(struct knit_registry *r)

@@ -33,6 +33,8 @@ void knit_registry_set_cache_mode(struct knit_registry *r, enum knit_cache_mode 
 void knit_registry_free(struct knit_registry *r);
 /* The solver's view: versions and dependencies of names, fetched concurrently. */
 const struct knit_source *knit_registry_source(struct knit_registry *r);
+/* How many packument requests have finished (answered or failed): progress's answered count. */
+size_t knit_registry_answered(const struct knit_registry *r);
 /* The packument URL of name in the registry configured for it. Malloc'd. */
 char *knit_registry_packument_url(const struct knit_config *cfg, const char *name);
 /*

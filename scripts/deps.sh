@@ -6,7 +6,7 @@ set -euo pipefail
 KNIT_DEBS=(build-essential cmake ninja-build pkg-config git
 	libpcre2-dev libcjson-dev libcmocka-dev libcurl4-openssl-dev libarchive-dev libssl-dev libuv1-dev libgit2-dev libdeflate-dev
 	meson autoconf automake libtool bubblewrap zstd
-	nginx-light python3 curl wrk
+	nginx-light python3 curl wrk zsh fish
 	clang libclang-rt-dev nodejs npm)
 
 knit_install_deps() {

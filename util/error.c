@@ -1,5 +1,19 @@
 #include "error.h"
 
+#include <signal.h>
+
+static volatile sig_atomic_t interrupted;
+
+void knit_interrupt(void)
+{
+	interrupted = 1;
+}
+
+bool knit_interrupted(void)
+{
+	return interrupted;
+}
+
 const char *knit_strerror(int err)
 {
 	switch (err) {

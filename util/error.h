@@ -5,6 +5,8 @@
 #ifndef KNIT_UTIL_ERROR_H
 #define KNIT_UTIL_ERROR_H
 
+#include <stdbool.h>
+
 #define KNIT_ERRNO_MAP(XX)                                        \
 	XX(EINVALID_VERSION, "invalid version")                   \
 	XX(EINVALID_RANGE, "invalid range")                       \
@@ -15,7 +17,8 @@
 	XX(EPARSE, "malformed file")                              \
 	XX(EIO, "input/output error")                             \
 	XX(EEXIST, "already exists")                         \
-	XX(EAUTH, "not authorized")
+	XX(EAUTH, "not authorized")                          \
+	XX(EINTR, "interrupted")
 
 enum knit_errno {
 	KNIT_OK = 0,
@@ -29,5 +32,15 @@ enum knit_errno {
 const char *knit_strerror(int err);
 /* Returns the symbolic name ("EINVALID_RANGE") of a knit_errno value. */
 const char *knit_err_name(int err);
+
+/*
+ * An interruption (SIGINT, SIGTERM) the command line asked for: its signal
+ * handler calls knit_interrupt (async-signal-safe: it sets one flag), and
+ * the core checks knit_interrupted at safe points (the fetch's rounds,
+ * between an install's stages) and stops there with KNIT_EINTR, before
+ * anything of the project changes.
+ */
+void knit_interrupt(void);
+bool knit_interrupted(void);
 
 #endif

@@ -531,11 +531,43 @@ static void finish(struct knit_fetch *f, struct knit_transfer *t, CURLcode code)
 	}
 	t->done = true;
 	f->counts.finished++;
+	if (t->done_count)
+		++*t->done_count;
+}
+
+/* Every transfer not done ends now with KNIT_EINTR: an interruption (error.h) waits for no byte. */
+static void cancel_all(struct knit_fetch *f)
+{
+	for (size_t i = 0; i < f->n; i++) {
+		struct knit_transfer *t = f->all[i];
+		if (t->done)
+			continue;
+		if (t->priv->active) {
+			curl_multi_remove_handle(f->multi, t->priv->easy);
+			t->priv->active = false;
+			f->active--;
+		}
+		if (t->priv->hasher) {
+			knit_hasher_finish(t->priv->hasher, &t->digest);
+			t->priv->hasher = NULL;
+		}
+		t->rc = KNIT_EINTR;
+		strbuf_reset(&t->message);
+		strbuf_addf(&t->message, "%s: interrupted", t->priv->shown);
+		t->done = true;
+		f->counts.finished++;
+		if (t->done_count)
+			++*t->done_count;
+	}
 }
 
 /* One round: start due retries, run curl, collect what finished. */
 static void step(struct knit_fetch *f)
 {
+	if (knit_interrupted()) {
+		cancel_all(f);
+		return;
+	}
 	double now = now_ms(), next_retry = -1;
 	for (size_t i = 0; i < f->n; i++) {
 		struct knit_transfer *t = f->all[i];

@@ -66,6 +66,7 @@ struct knit_transfer {
 	struct strbuf last_modified;
 	int attempts;
 	void *user;
+	size_t *done_count;      /* when set, incremented once the transfer is done: a caller's own tally */
 	struct knit_transfer_private *priv;
 };
 

@@ -156,24 +156,28 @@ fails "--offline with nothing cached" "knit: error: cannot load '*': '*' is not 
 	sh -c "mv knit.lock knit.lock.kept; KNIT_CACHE='$TEST_TMP/empty' '$KNIT' install --offline --registry 'http://127.0.0.1:$port/'; rc=\$?; mv knit.lock.kept knit.lock; exit \$rc"
 fails "ci --offline with an empty store" "knit: error: *@* is not in the store, and --offline keeps knit off the network" env KNIT_CACHE="$TEST_TMP/empty" "$KNIT" ci --offline --registry "http://127.0.0.1:$port/"
 
-# On a terminal one status line, redrawn per phase and erased before the
+# On a terminal one status line (colour is t0880's), redrawn per phase and erased before the
 # summary; with TERM=dumb (or no terminal, as everywhere above) nothing extra.
 rm -rf deps knit.lock
-TERM=xterm KNIT_CACHE="$TEST_TMP/tty-cache" script -qfec "'$KNIT' install --registry '$R'" /dev/null >"$TEST_TMP/tty" 2>&1
+NO_COLOR=1 TERM=xterm KNIT_CACHE="$TEST_TMP/tty-cache" script -qfec "'$KNIT' install --registry '$R'" /dev/null >"$TEST_TMP/tty" 2>&1
 tty_out=$(tr -d '\r' <"$TEST_TMP/tty")
 esc=$(printf '\033[K')
 case "$tty_out" in
 "${esc}resolving: "*"${esc}$closure packages resolved; fetching "*"/$closure tarballs, "*"${esc}linking $closure packages into deps/${esc}$closure packages in deps/ ($closure fetched, deps/ updated, knit.lock written) in "*) ok ;;
 *) not_ok "progress on a terminal: [$(cat -v "$TEST_TMP/tty")]" ;;
 esac
+# the resolving line counts the packuments answered of those requested: never more
+counts=$(grep -oE 'resolving: [0-9]+/[0-9]+ packuments' <<<"$tty_out" | grep -oE '[0-9]+/[0-9]+')
+[ -n "$counts" ] && ok || not_ok "no 'resolving: N/M packuments' on the terminal: [$(cat -v "$TEST_TMP/tty")]"
+for c in $counts; do [ "${c%/*}" -le "${c#*/}" ] || not_ok "answered over requested: $c"; done
 rm -rf deps
-TERM=xterm KNIT_CACHE="$TEST_TMP/tty-cache" script -qfec "'$KNIT' ci --registry '$R'" /dev/null >"$TEST_TMP/tty" 2>&1
+NO_COLOR=1 TERM=xterm KNIT_CACHE="$TEST_TMP/tty-cache" script -qfec "'$KNIT' ci --registry '$R'" /dev/null >"$TEST_TMP/tty" 2>&1
 case "$(tr -d '\r' <"$TEST_TMP/tty")" in
 "${esc}$closure packages resolved, all in the store${esc}linking $closure packages into deps/${esc}$closure packages in deps/ (0 fetched, deps/ updated) in "*) ok ;;
 *) not_ok "progress of ci on a terminal: [$(cat -v "$TEST_TMP/tty")]" ;;
 esac
 rm -rf deps
-TERM=dumb KNIT_CACHE="$TEST_TMP/tty-cache" script -qfec "'$KNIT' ci --registry '$R'" /dev/null >"$TEST_TMP/tty" 2>&1
+NO_COLOR=1 TERM=dumb KNIT_CACHE="$TEST_TMP/tty-cache" script -qfec "'$KNIT' ci --registry '$R'" /dev/null >"$TEST_TMP/tty" 2>&1
 case "$(tr -d '\r' <"$TEST_TMP/tty")" in
 "$closure packages in deps/ (0 fetched, deps/ updated) in "*) ok ;;
 *) not_ok "TERM=dumb draws no progress: [$(cat -v "$TEST_TMP/tty")]" ;;

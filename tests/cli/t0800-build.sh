@@ -295,7 +295,7 @@ expect_run "builds outlive an install" 0 "" "1 package up to date" -- "$KNIT" bu
 # on a terminal, a status line names the packages building
 if command -v script >/dev/null; then
 	rm -rf deps/.build/pkg/zed
-	TERM=xterm KNIT_CACHE="$TEST_TMP/cache-tty" script -qec "'$KNIT' build --deps" /dev/null >"$TEST_TMP/tty.out" 2>&1
+	NO_COLOR=1 TERM=xterm KNIT_CACHE="$TEST_TMP/cache-tty" script -qec "'$KNIT' build --deps" /dev/null >"$TEST_TMP/tty.out" 2>&1
 	grep -q 'building 0/1: zed' "$TEST_TMP/tty.out" && grep -q 'built zed 1.0.0 (cmake)' "$TEST_TMP/tty.out" && ok ||
 		not_ok "no status line on a terminal: $(cat -A "$TEST_TMP/tty.out" | head -5)"
 fi

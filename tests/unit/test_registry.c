@@ -486,6 +486,7 @@ static void test_speculative_requests(void **state)
 	assert_int_equal(src->load(src->ctx, "top", &p), 0);
 	knit_fetch_get_counts(fetch, &counts);
 	assert_int_equal(counts.started, 3); /* top, then mid and side before the solver asks */
+	assert_true(knit_registry_answered(r) >= 1 && knit_registry_answered(r) <= 3); /* top's, at least */
 	assert_int_equal(src->load(src->ctx, "mid", &p), 0);
 	assert_int_equal(src->load(src->ctx, "side", &p), 0);
 	knit_fetch_get_counts(fetch, &counts);
@@ -493,6 +494,7 @@ static void test_speculative_requests(void **state)
 	assert_int_equal(src->load(src->ctx, "low", &p), 0);
 	knit_fetch_get_counts(fetch, &counts);
 	assert_int_equal(counts.started, 4);
+	assert_int_equal(knit_registry_answered(r), 4); /* every request answered, each counted once */
 	knit_registry_free(r);
 	knit_fetch_free(fetch);
 	knit_config_release(&c);
