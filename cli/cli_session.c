@@ -23,6 +23,19 @@ static void on_built(void *ctx, const struct knit_build_event *e)
 		fprintf(cs->cli->err, "built %s %s (%s) in %.1f s\n", e->name, e->version, e->kind, e->seconds);
 }
 
+/* What install changed, one line a package, as pnpm and Cargo list it: + added, ~ moved, - removed. */
+static void on_changed(void *ctx, const struct knit_change_event *e)
+{
+	struct knit_cli_session *cs = ctx;
+	knit_progress_line_clear(&cs->line);
+	if (!e->from)
+		fprintf(cs->cli->out, "+ %s %s\n", e->name, e->to);
+	else if (!e->to)
+		fprintf(cs->cli->out, "- %s %s\n", e->name, e->from);
+	else
+		fprintf(cs->cli->out, "~ %s %s -> %s\n", e->name, e->from, e->to);
+}
+
 void knit_cli_session_built_summary(struct knit_cli_session *cs)
 {
 	if (cs->up_to_date)
@@ -77,7 +90,7 @@ int knit_cli_session_open(struct knit_cli_session *cs, struct knit_cli *cli, con
 	cs->phase = -1;
 	cs->opened_at = cs->phase_since = now();
 	knit_progress_line_init(&cs->line, cli->err);
-	struct knit_session_opts o = { ".", registry, mode, on_warning, on_progress, cs, on_built };
+	struct knit_session_opts o = { ".", registry, mode, on_warning, on_progress, cs, on_built, on_changed };
 	if (knit_session_open(&cs->session, &o, &err)) {
 		knit_error(cli, "%s", err.buf);
 		strbuf_release(&err);

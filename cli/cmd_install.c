@@ -85,8 +85,8 @@ static int run(struct knit_cli *cli, struct knit_install_opts *opts, const char 
 	} else if (rc) {
 		knit_error(cli, "%s", err.buf);
 	} else {
-		fprintf(cli->out, "%zu packages in deps/ (%zu fetched, deps/ %s%s%s) in %.2fs\n", stats.packages,
-			stats.fetched, stats.deps_changed ? "updated" : "unchanged",
+		fprintf(cli->out, "%zu package%s in deps/ (%zu fetched, deps/ %s%s%s) in %.2fs\n", stats.packages,
+			stats.packages == 1 ? "" : "s", stats.fetched, stats.deps_changed ? "updated" : "unchanged",
 			opts->mode == KNIT_INSTALL_CI ? ""
 			: stats.lock_changed ? ", knit.lock written" : ", knit.lock unchanged",
 			stats.manifest_changed ? ", knit.json updated" : "", now() - t0);

@@ -7,6 +7,7 @@
 #include "txn.h"
 #include "util/error.h"
 #include "util/fs.h"
+#include "util/xalloc.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -164,6 +165,41 @@ static int link_and_commit(const struct knit_plan *plan, struct project *p, stru
 	return rc;
 }
 
+static int item_by_name(const void *a, const void *b)
+{
+	const struct knit_plan_item *const *x = a, *const *y = b;
+	return strcmp((*x)->name, (*y)->name);
+}
+
+/*
+ * What the new knit.lock changed from the old one (lock, or NULL for none),
+ * package by package in name order, through the session: one merge of the
+ * two sorted lists.
+ */
+static void report_changes(struct knit_session *s, const struct knit_lockfile *lock, const struct knit_plan *plan)
+{
+	const struct knit_plan_item **items = knit_xcalloc(plan->n ? plan->n : 1, sizeof(*items));
+	for (size_t i = 0; i < plan->n; i++)
+		items[i] = &plan->items[i];
+	if (plan->n)
+		qsort(items, plan->n, sizeof(*items), item_by_name);
+	size_t nold = lock ? lock->n : 0, i = 0, j = 0;
+	while (i < nold || j < plan->n) {
+		const struct knit_lock_pkg *was = i < nold ? &lock->pkgs[i] : NULL;
+		const struct knit_plan_item *is = j < plan->n ? items[j] : NULL;
+		int order = !was ? 1 : !is ? -1 : strcmp(was->name, is->name);
+		struct knit_change_event e = { order < 0 ? was->name : is->name, order <= 0 ? was->version : NULL,
+					       order >= 0 ? is->version : NULL };
+		if (order <= 0)
+			i++;
+		if (order >= 0)
+			j++;
+		if (!e.from || !e.to || strcmp(e.from, e.to))
+			knit_session_changed(s, &e);
+	}
+	free(items);
+}
+
 static int install_locked(struct knit_session *s, const struct knit_install_opts *opts, struct project *p,
 			  struct knit_progress *progress, struct knit_install_stats *stats, struct strbuf *err)
 {
@@ -208,6 +244,8 @@ static int install_locked(struct knit_session *s, const struct knit_install_opts
 		knit_session_progress(s, progress);
 		rc = link_and_commit(&plan, p, s, opts, write_lock ? &lock : NULL, edits ? &json : NULL, stats, err);
 		stats->packages = plan.n;
+		if (!rc && stats->lock_changed)
+			report_changes(s, p->have_lock ? &p->lock : NULL, &plan);
 	}
 	strbuf_release(&lock);
 	strbuf_release(&json);

@@ -18,6 +18,7 @@ int knit_session_open(struct knit_session *s, const struct knit_session_opts *op
 	s->progress = opts->progress;
 	s->ctx = opts->ctx;
 	s->built = opts->built;
+	s->changed = opts->changed;
 	return 0;
 }
 
@@ -62,6 +63,12 @@ void knit_session_built(const struct knit_session *s, const struct knit_build_ev
 {
 	if (s->built)
 		s->built(s->ctx, e);
+}
+
+void knit_session_changed(const struct knit_session *s, const struct knit_change_event *e)
+{
+	if (s->changed)
+		s->changed(s->ctx, e);
 }
 
 int knit_session_sandbox(const struct knit_session *s, bool *on, struct strbuf *err)

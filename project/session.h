@@ -56,7 +56,16 @@ struct knit_build_event {
 	bool remote;        /* ... fetched from the remote build cache */
 };
 
+/*
+ * One package whose locked version an install changed: added (from NULL),
+ * removed (to NULL) or moved from one version to another.
+ */
+struct knit_change_event {
+	const char *name, *from, *to;
+};
+
 typedef void (*knit_warn_fn)(void *ctx, const char *line);
+typedef void (*knit_changed_fn)(void *ctx, const struct knit_change_event *e);
 typedef void (*knit_built_fn)(void *ctx, const struct knit_build_event *e);
 typedef void (*knit_progress_fn)(void *ctx, const struct knit_progress *p);
 
@@ -68,6 +77,7 @@ struct knit_session_opts {
 	knit_progress_fn progress; /* may be NULL */
 	void *ctx;                /* given to all three */
 	knit_built_fn built;      /* may be NULL */
+	knit_changed_fn changed;  /* may be NULL */
 };
 
 struct knit_session {
@@ -80,6 +90,7 @@ struct knit_session {
 	knit_progress_fn progress;
 	void *ctx;
 	knit_built_fn built;
+	knit_changed_fn changed;
 };
 
 /* Loads the settings and makes the fetch. 0, or an error with one line in *err. */
@@ -96,5 +107,6 @@ int knit_session_sandbox(const struct knit_session *s, bool *on, struct strbuf *
 void knit_session_warn(const struct knit_session *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void knit_session_progress(const struct knit_session *s, const struct knit_progress *p);
 void knit_session_built(const struct knit_session *s, const struct knit_build_event *e);
+void knit_session_changed(const struct knit_session *s, const struct knit_change_event *e);
 
 #endif
