@@ -30,6 +30,11 @@ static void human_bytes(unsigned long long n, char *buf, size_t size)
 		snprintf(buf, size, "%.1f MiB", (double)n / (1024 * 1024));
 }
 
+static const char *plural(size_t n)
+{
+	return n == 1 ? "" : "s";
+}
+
 void knit_progress_line_draw(struct knit_progress_line *pl, const struct knit_progress *p)
 {
 	if (!pl->enabled) {
@@ -58,15 +63,15 @@ void knit_progress_line_draw(struct knit_progress_line *pl, const struct knit_pr
 		break;
 	case KNIT_PHASE_FETCH:
 		if (!p->tarballs) {
-			fprintf(pl->to, "\r\033[K%zu packages resolved, all in the store", p->packages);
+			fprintf(pl->to, "\r\033[K%zu package%s resolved, all in the store", p->packages, plural(p->packages));
 			break;
 		}
 		human_bytes(p->bytes, bytes, sizeof(bytes));
-		fprintf(pl->to, "\r\033[K%zu packages resolved; %sfetching%s %zu/%zu tarballs, %s", p->packages,
-			on, off, p->tarballs_done, p->tarballs, bytes);
+		fprintf(pl->to, "\r\033[K%zu package%s resolved; %sfetching%s %zu/%zu tarball%s, %s", p->packages,
+			plural(p->packages), on, off, p->tarballs_done, p->tarballs, plural(p->tarballs), bytes);
 		break;
 	case KNIT_PHASE_LINK:
-		fprintf(pl->to, "\r\033[K%slinking%s %zu packages into deps/", on, off, p->packages);
+		fprintf(pl->to, "\r\033[K%slinking%s %zu package%s into deps/", on, off, p->packages, plural(p->packages));
 		break;
 	case KNIT_PHASE_BUILD:
 		fprintf(pl->to, "\r\033[K%sbuilding%s %zu/%zu: %.60s", on, off, p->builds_done, p->builds,

@@ -127,7 +127,10 @@ int knit_exec_prepare(struct knit_session *s, const char *spec, const char *comm
 	if (!rc) {
 		struct knit_install_opts o = { .project_dir = out->dir.buf, .mode = KNIT_INSTALL };
 		struct knit_install_stats stats;
+		knit_changed_fn changed = s->changed; /* the cache's own lock: not the user's news */
+		s->changed = NULL;
 		rc = knit_install(s, &o, &stats, err);
+		s->changed = changed;
 	}
 	struct knit_manifest m = { 0 };
 	bool have_manifest = false;

@@ -13,15 +13,15 @@ closure=$(python3 -c 'import json; print(json.load(open("reg/universe.json"))["c
 snapshot() { (cd "$1" && { cat knit.json knit.lock 2>/dev/null; find deps -type f -o -type l 2>/dev/null | sort | xargs -r sha256sum; } | sha256sum); }
 
 mkdir app && cp reg/project/package.json app/knit.json && cd app
-expect_run "install from a folder registry" 0 "$closure packages in deps/ ($closure fetched, deps/ updated, knit.lock written) in *" "" -- "$KNIT" install --registry "$R"
+expect_run "install from a folder registry" 0 "*$closure packages in deps/ ($closure fetched, deps/ updated, knit.lock written) in *" "" -- "$KNIT" install --registry "$R"
 python3 "$TOOL" check ../reg . >/dev/null && ok || not_ok "deps/ and knit.lock against the registry: $(python3 "$TOOL" check ../reg .)"
-expect_run "a no-op install" 0 "$closure packages in deps/ (0 fetched, deps/ unchanged, knit.lock unchanged) in *" "" -- "$KNIT" install --registry "$R"
+expect_run "a no-op install" 0 "*$closure packages in deps/ (0 fetched, deps/ unchanged, knit.lock unchanged) in *" "" -- "$KNIT" install --registry "$R"
 # --timing and KNIT_TIMING: the phases and what they did, on stderr, after the summary
 files=$(find deps -mindepth 1 -path deps/.bin -prune -o -type f ! -name 'knit.*' ! -name '.knit-state' -print | wc -l)
 rm -rf deps
-expect_run "ci --timing" 0 "$closure packages in deps/ (0 fetched, deps/ updated) in *" "timing: setup * ms, *link * ms; * ms in all
+expect_run "ci --timing" 0 "*$closure packages in deps/ (0 fetched, deps/ updated) in *" "timing: setup * ms, *link * ms; * ms in all
 timing: 0 requests, 0 B received; $files files linked, * folders and * links made in deps/" -- "$KNIT" ci --timing --registry "$R"
-expect_run "KNIT_TIMING=1, nothing to do" 0 "$closure packages in deps/ (0 fetched, deps/ unchanged*" "timing: setup * ms*; * ms in all
+expect_run "KNIT_TIMING=1, nothing to do" 0 "*$closure packages in deps/ (0 fetched, deps/ unchanged*" "timing: setup * ms*; * ms in all
 timing: 0 requests, 0 B received; 0 files linked, 0 folders and 0 links made in deps/" -- env KNIT_TIMING=1 "$KNIT" install --registry "$R"
 lacks "timing:" "KNIT_TIMING=0 prints no timing" -- env KNIT_TIMING=0 "$KNIT" install --registry "$R"
 # libcurl and libarchive (and the forty libraries behind them) are loaded
@@ -40,13 +40,13 @@ case "$(loaded_libs "$KNIT" ci --registry "$R")" in
 esac
 rm -rf deps "$KNIT_CACHE"
 before_files=$(cat knit.json knit.lock | sha256sum)
-expect_run "ci with an empty store" 0 "$closure packages in deps/ ($closure fetched, deps/ updated) in *" "" -- "$KNIT" ci --registry "$R"
+expect_run "ci with an empty store" 0 "*$closure packages in deps/ ($closure fetched, deps/ updated) in *" "" -- "$KNIT" ci --registry "$R"
 [ "$(cat knit.json knit.lock | sha256sum)" == "$before_files" ] && ok || not_ok "ci wrote knit.json or knit.lock"
 python3 "$TOOL" check ../reg . >/dev/null && ok || not_ok "deps/ after ci"
 rm -rf deps
 [ -z "$(loaded_libs "$KNIT" ci --registry "http://127.0.0.1:9/")" ] && ok || not_ok "ci from a warm store loaded libcurl or libarchive"
 rm -rf deps
-expect_run "ci with a warm store and the registry unreachable" 0 "$closure packages in deps/ (0 fetched, deps/ updated) in *" "" -- "$KNIT" ci --registry "http://127.0.0.1:9/"
+expect_run "ci with a warm store and the registry unreachable" 0 "*$closure packages in deps/ (0 fetched, deps/ updated) in *" "" -- "$KNIT" ci --registry "http://127.0.0.1:9/"
 [ "$(snapshot .)" == "$good" ] && ok || not_ok "ci did not restore the same deps/"
 
 # failures, each from the good state, each leaving it untouched
@@ -121,29 +121,29 @@ nginx_pid=$("$KNIT_SOURCE_DIR/../shared/bench/serve-registry.sh" "$TEST_TMP/web"
 trap 'kill $nginx_pid 2>/dev/null; kill $fault_pid 2>/dev/null; rm -rf "$TEST_TMP"' EXIT
 cd "$TEST_TMP" && mkdir web-app && cp web/project/package.json web-app/knit.json && cd web-app
 export KNIT_CACHE="$TEST_TMP/cache-web"
-expect_run "install over HTTP from nginx" 0 "$closure packages in deps/ ($closure fetched, deps/ updated, knit.lock written) in *" "" -- "$KNIT" install --registry "http://127.0.0.1:$port/"
+expect_run "install over HTTP from nginx" 0 "*$closure packages in deps/ ($closure fetched, deps/ updated, knit.lock written) in *" "" -- "$KNIT" install --registry "http://127.0.0.1:$port/"
 python3 "$TOOL" check ../web . >/dev/null && ok || not_ok "deps/ over HTTP: $(python3 "$TOOL" check ../web .)"
 # one cache file per packument: its validators, then its body
 [ "$(ls "$KNIT_CACHE/packuments" | wc -l)" -ge "$closure" ] && ! ls "$KNIT_CACHE/packuments" | grep -q '\.meta$' &&
 	[ "$(head -1 "$KNIT_CACHE/packuments/$(ls "$KNIT_CACHE/packuments" | head -1)")" = "knit packument cache 1" ] && ok ||
 	not_ok "packuments were not cached one file each: $(ls "$KNIT_CACHE/packuments" | head -3)"
 rm knit.lock
-expect_run "packuments revalidated" 0 "$closure packages in deps/ (0 fetched, deps/ unchanged, knit.lock written) in *" "" -- "$KNIT" install --registry "http://127.0.0.1:$port/"
+expect_run "packuments revalidated" 0 "*$closure packages in deps/ (0 fetched, deps/ unchanged, knit.lock written) in *" "" -- "$KNIT" install --registry "http://127.0.0.1:$port/"
 # cache files are written without fsync: one cut short (as by a crash) is
 # fetched again in full, never revalidated and then used
 cut=$(ls "$KNIT_CACHE/packuments" | head -1)
 head -c 200 "$KNIT_CACHE/packuments/$cut" >"$TEST_TMP/cut" && cp "$TEST_TMP/cut" "$KNIT_CACHE/packuments/$cut"
 rm knit.lock
-expect_run "a packument cut short in the cache" 0 "$closure packages in deps/ (0 fetched, deps/ unchanged, knit.lock written) in *" "" -- "$KNIT" install --registry "http://127.0.0.1:$port/"
+expect_run "a packument cut short in the cache" 0 "*$closure packages in deps/ (0 fetched, deps/ unchanged, knit.lock written) in *" "" -- "$KNIT" install --registry "http://127.0.0.1:$port/"
 [ "$(stat -c %s "$KNIT_CACHE/packuments/$cut")" -gt 200 ] && ok || not_ok "the cut packument was not cached again"
 kill "$nginx_pid"
 sleep 0.2
 rm knit.lock
-expect_run "--offline, the registry down" 0 "$closure packages in deps/ (0 fetched, deps/ unchanged, knit.lock written) in *" "" -- "$KNIT" install --offline --registry "http://127.0.0.1:$port/"
+expect_run "--offline, the registry down" 0 "*$closure packages in deps/ (0 fetched, deps/ unchanged, knit.lock written) in *" "" -- "$KNIT" install --offline --registry "http://127.0.0.1:$port/"
 rm knit.lock
 expect_run "--prefer-offline, the registry down" 0 "*knit.lock written*" "" -- "$KNIT" install --prefer-offline --registry "http://127.0.0.1:$port/"
 rm -rf deps
-expect_run "ci --offline, the registry down" 0 "$closure packages in deps/ (0 fetched, deps/ updated) in *" "" -- "$KNIT" ci --offline --registry "http://127.0.0.1:$port/"
+expect_run "ci --offline, the registry down" 0 "*$closure packages in deps/ (0 fetched, deps/ updated) in *" "" -- "$KNIT" ci --offline --registry "http://127.0.0.1:$port/"
 for mode in --offline --prefer-offline; do
 	"$KNIT" outdated $mode --registry "http://127.0.0.1:$port/" >"$TEST_TMP/outdated.out" 2>"$TEST_TMP/outdated.err"
 	rc=$?
@@ -163,7 +163,7 @@ NO_COLOR=1 TERM=xterm KNIT_CACHE="$TEST_TMP/tty-cache" script -qfec "'$KNIT' ins
 tty_out=$(tr -d '\r' <"$TEST_TMP/tty")
 esc=$(printf '\033[K')
 case "$tty_out" in
-"${esc}resolving: "*"${esc}$closure packages resolved; fetching "*"/$closure tarballs, "*"${esc}linking $closure packages into deps/${esc}$closure packages in deps/ ($closure fetched, deps/ updated, knit.lock written) in "*) ok ;;
+"${esc}resolving: "*"${esc}$closure packages resolved; fetching "*"/$closure tarballs, "*"${esc}linking $closure packages into deps/${esc}"*"$closure packages in deps/ ($closure fetched, deps/ updated, knit.lock written) in "*) ok ;;
 *) not_ok "progress on a terminal: [$(cat -v "$TEST_TMP/tty")]" ;;
 esac
 # the resolving line counts the packuments answered of those requested: never more
@@ -205,7 +205,7 @@ for _ in $(seq 50); do [ -s "$TEST_TMP/fault.port" ] && break; sleep 0.1; done
 fport=$(cat "$TEST_TMP/fault.port")
 python3 "$TOOL" rebase "$TEST_TMP/web" "http://127.0.0.1:$fport"
 rm -rf deps knit.lock "$KNIT_CACHE"
-expect_run "500s, then success: retried" 0 "$closure packages in deps/ ($closure fetched, deps/ updated, knit.lock written) in *" "" -- "$KNIT" install --registry "http://127.0.0.1:$fport/"
+expect_run "500s, then success: retried" 0 "*$closure packages in deps/ ($closure fetched, deps/ updated, knit.lock written) in *" "" -- "$KNIT" install --registry "http://127.0.0.1:$fport/"
 kill "$fault_pid"; wait "$fault_pid" 2>/dev/null
 rm -f "$TEST_TMP/fault.port"
 python3 "$KNIT_SOURCE_DIR/tests/cli/fault_server.py" "$TEST_TMP/web" --fail-first 100 --port-file "$TEST_TMP/fault.port" --lifetime 120 &

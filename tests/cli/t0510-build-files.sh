@@ -85,7 +85,7 @@ app-make: main.o $(KNIT_LIBS)
 	$(CC) -o $@ main.o $(KNIT_LDLIBS)
 main.o: CFLAGS += $(KNIT_CFLAGS)
 E
-expect_run "install" 0 "3 packages in deps/*" "" -- "$KNIT" install --registry "$R"
+expect_run "install" 0 "*3 packages in deps/*" "" -- "$KNIT" install --registry "$R"
 for f in knit.cmake knit.mk; do
 	[ -f "deps/$f" ] && ok || not_ok "deps/$f was not written"
 done
@@ -173,7 +173,7 @@ rc=$?
 # a no-op install leaves the build files alone
 before=$(stat -c %Y deps/knit.cmake)
 sleep 1.1
-expect_run "no-op install" 0 "3 packages in deps/ (0 fetched, deps/ unchanged, knit.lock unchanged)*" "" -- "$KNIT" install --registry "$R"
+expect_run "no-op install" 0 "*3 packages in deps/ (0 fetched, deps/ unchanged, knit.lock unchanged)*" "" -- "$KNIT" install --registry "$R"
 [ "$(stat -c %Y deps/knit.cmake)" = "$before" ] && ok || not_ok "a no-op install rewrote deps/knit.cmake"
 rm deps/knit.cmake
 "$KNIT" install --registry "$R" >/dev/null 2>&1
@@ -217,7 +217,7 @@ import json
 d = json.load(open("knit.json")); d["c"] = {"pkgconfig": {"libuv": ">=1.0"}}; json.dump(d, open("knit.json", "w"))
 E
 rm deps/knit.cmake
-expect_run "the project's own system library, present" 0 "3 packages in deps/*" "" -- "$KNIT" install --registry "$R"
+expect_run "the project's own system library, present" 0 "*3 packages in deps/*" "" -- "$KNIT" install --registry "$R"
 python3 - <<'E'
 import json
 d = json.load(open("knit.json")); d["c"] = {"pkgconfig": {"zlib-but-not": "^1"}}; json.dump(d, open("knit.json", "w"))

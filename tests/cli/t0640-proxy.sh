@@ -18,14 +18,14 @@ mkdir app && cp web/project/package.json app/knit.json && cd app || exit 1
 closure=$(python3 -c 'import json; print(json.load(open("../web/universe.json"))["closure"])')
 
 printf 'registry=%s/\nproxy=http://127.0.0.1:%s/\n' "$R" "$port" >.knitrc
-expect_run "install through the proxy" 0 "$closure packages in deps/ ($closure fetched, *" "" -- "$KNIT" install
+expect_run "install through the proxy" 0 "*$closure packages in deps/ ($closure fetched, *" "" -- "$KNIT" install
 grep -q "^$R/.*\.tgz$" ../proxy.log && grep -q "^$R/[^/]*$" ../proxy.log && ok || not_ok "the proxy saw no absolute URLs: $(head -3 ../proxy.log)"
 [ "$(grep -cv "^$R/" ../proxy.log)" = 0 ] && ok || not_ok "a request reached the proxy not in proxy form"
 
 # https-proxy is for https:// URLs only: http ones still take proxy
 rm -rf deps knit.lock "$KNIT_CACHE"
 printf 'registry=%s/\nhttps-proxy=http://127.0.0.1:9/\nproxy=http://127.0.0.1:%s/\n' "$R" "$port" >.knitrc
-expect_run "http URLs take proxy, not https-proxy" 0 "$closure packages in deps/ *" "" -- "$KNIT" install
+expect_run "http URLs take proxy, not https-proxy" 0 "*$closure packages in deps/ *" "" -- "$KNIT" install
 
 # noproxy: the registry's host is reached directly, and so does not resolve
 rm -rf deps knit.lock "$KNIT_CACHE"
@@ -35,5 +35,5 @@ expect_run "noproxy" 1 "" "knit: error: cannot load '*': $R/*: Couldn't resolve 
 
 # without settings, libcurl's environment variables apply
 printf 'registry=%s/\n' "$R" >.knitrc
-expect_run "http_proxy from the environment" 0 "$closure packages in deps/ *" "" -- env http_proxy="http://127.0.0.1:$port" "$KNIT" install
+expect_run "http_proxy from the environment" 0 "*$closure packages in deps/ *" "" -- env http_proxy="http://127.0.0.1:$port" "$KNIT" install
 finish

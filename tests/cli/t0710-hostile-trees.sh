@@ -54,12 +54,12 @@ run_attacks() { # run_attacks REGISTRY LABEL
 	# under the cap, and shallow enough: installed
 	project fine-deep
 	rm -rf "$KNIT_CACHE"
-	expect_run "$2: a package 10 folders deep" 0 "1 packages in deps/*" "" -- "$KNIT" install --registry "$1"
+	expect_run "$2: a package 10 folders deep" 0 "*1 package in deps/*" "" -- "$KNIT" install --registry "$1"
 	[ -f deps/fine-deep/d/d/d/d/d/d/d/d/d/d/f ] && ok || not_ok "$2: the 10-deep file is missing"
 	project evil-bomb
 	printf 'max-unpacked-size=512m\n' >.knitrc
 	rm -rf "$KNIT_CACHE"
-	expect_run "$2: the same bomb under a larger cap" 0 "1 packages in deps/*" "" -- "$KNIT" install --registry "$1"
+	expect_run "$2: the same bomb under a larger cap" 0 "*1 package in deps/*" "" -- "$KNIT" install --registry "$1"
 	[ "$(stat -c %s deps/evil-bomb/zeros)" == $((256 << 20)) ] && ok || not_ok "$2: the bomb's file has the wrong size"
 }
 

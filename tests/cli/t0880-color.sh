@@ -50,7 +50,7 @@ cd proj || exit 1
 echo '{ "name": "app", "version": "1.0.0" }' >knit.json
 out=$(on_tty "$KNIT" install alpha --registry "file://$TEST_TMP/reg")
 has "the status line's phase word" "${cyan}resolving${reset}: " "$out"
-has "the linking phase" "${cyan}linking${reset} 1 packages into deps/" "$out"
+has "the linking phase" "${cyan}linking${reset} 1 package into deps/" "$out"
 has "a warning on a terminal" "${yellow}knit: warning:${reset} " "$out"
 rm -rf deps knit.lock "$KNIT_CACHE"
 out=$("$KNIT" install alpha --registry "file://$TEST_TMP/reg" 2>&1)

@@ -57,7 +57,7 @@ interrupt INT
 # the next install finds what the interrupted one stored: it downloads only the rest
 kept=$(entries)
 serve "$W/log2"
-expect_run "the next install" 0 "$closure packages in deps/ ($((closure - kept)) fetched, deps/ updated, knit.lock written) in *" "" -- "$KNIT" install --registry "http://127.0.0.1:$P/"
+expect_run "the next install" 0 "*$closure packages in deps/ ($((closure - kept)) fetched, deps/ updated, knit.lock written) in *" "" -- "$KNIT" install --registry "http://127.0.0.1:$P/"
 got=$(grep -c '\.tgz' "$W/log2")
 [ "$got" = $((closure - kept)) ] && ok || not_ok "the next install asked for $got tarballs, not $((closure - kept))"
 
