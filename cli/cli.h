@@ -22,6 +22,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+struct strbuf;
+
 /* Exit statuses; knit(1) documents them. */
 enum knit_exit {
 	KNIT_EXIT_OK = 0,
@@ -32,7 +34,17 @@ enum knit_exit {
 struct knit_cli {
 	FILE *out;
 	FILE *err;
+	/*
+	 * Where the user stood, relative to the project folder that knit
+	 * changed into (knit_cli_run): "" there, "src/net" below it. Paths the
+	 * user gives go through knit_cli_path.
+	 */
+	const char *subdir;
+	const char *init_cwd; /* that folder, absolute; NULL when unknown */
 };
+
+/* A path the user gave (relative to where they stood), as the project folder reads it. */
+void knit_cli_path(const struct knit_cli *cli, const char *path, struct strbuf *out);
 
 typedef int (*knit_cmd_fn)(int argc, const char **argv, struct knit_cli *cli);
 
@@ -57,6 +69,11 @@ struct knit_command {
 	knit_cmd_fn fn;
 	enum knit_effect effect;
 	const char *summary;
+	/*
+	 * Runs in the folder it was started in. The others run in the project:
+	 * the nearest folder at or above it that holds knit.json.
+	 */
+	bool here;
 };
 
 /* Another name for a command, as npm has them: `knit i` is `knit install`. */

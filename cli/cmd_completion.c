@@ -99,7 +99,7 @@ static void command_options(const struct knit_command *cmd, struct strbuf *out)
 	size_t len = 0;
 	FILE *mem = open_memstream(&text, &len), *null = fopen("/dev/null", "w");
 	if (mem && null) {
-		struct knit_cli quiet = { mem, null };
+		struct knit_cli quiet = { mem, null, NULL, NULL };
 		const char *args[] = { cmd->name, KNIT_COMPLETION_HELPER, NULL };
 		cmd->fn(2, args, &quiet);
 	}

@@ -30,7 +30,9 @@ static const char *const exec_usage[] = {
 static int run(struct knit_cli *cli, const char *root, const char *bin_dir, const struct knit_manifest *m,
 	       const char *program, const char **args)
 {
-	struct knit_script_run r = { .root = root, .bin_dir = bin_dir, .manifest = m, .name = "exec" };
+	/* in the folder the user stood in, as npm exec runs there, the project's environment around it */
+	struct knit_script_run r = { .root = root, .bin_dir = bin_dir, .manifest = m, .name = "exec",
+				     .cwd = cli->init_cwd };
 	struct knit_script_status status;
 	struct strbuf err = STRBUF_INIT;
 	fflush(NULL);

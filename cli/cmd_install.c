@@ -5,6 +5,7 @@
 #include "options.h"
 #include "cli_session.h"
 #include "project/install.h"
+#include "project/sources.h"
 #include "util/error.h"
 #include "util/pkgname.h"
 
@@ -98,6 +99,13 @@ static int run(struct knit_cli *cli, struct knit_install_opts *opts, const char 
 	return rc == KNIT_EINTR ? KNIT_EXIT_INTERRUPTED : rc ? KNIT_EXIT_FAILURE : KNIT_EXIT_OK;
 }
 
+static void release_folders(struct strbuf *folders, int n)
+{
+	for (int i = 0; i < n; i++)
+		strbuf_release(&folders[i]);
+	free(folders);
+}
+
 int cmd_install(int argc, const char **argv, struct knit_cli *cli)
 {
 	const char *registry = NULL, *resolution = NULL;
@@ -120,6 +128,7 @@ int cmd_install(int argc, const char **argv, struct knit_cli *cli)
 		return KNIT_EXIT_FAILURE;
 	struct knit_dep *specs = calloc((size_t)n + 1, sizeof(*specs));
 	char **names = calloc((size_t)n + 1, sizeof(*names));
+	struct strbuf *folders = calloc((size_t)n + 1, sizeof(*folders));
 	for (int i = 0; i < n; i++) {
 		struct strbuf err = STRBUF_INIT;
 		const char *range;
@@ -130,7 +139,14 @@ int cmd_install(int argc, const char **argv, struct knit_cli *cli)
 				free(names[k]);
 			free(names);
 			free(specs);
+			release_folders(folders, n);
 			return KNIT_EXIT_FAILURE;
+		}
+		strbuf_init(&folders[i], 0);
+		if (range && knit_spec_kind(range) == KNIT_SPEC_FILE) { /* a folder from where the user stood */
+			strbuf_addstr(&folders[i], "file:");
+			knit_cli_path(cli, range + 5, &folders[i]);
+			range = folders[i].buf;
 		}
 		specs[i] = (struct knit_dep){ names[i], range ? range : "" };
 	}
@@ -155,6 +171,7 @@ int cmd_install(int argc, const char **argv, struct knit_cli *cli)
 		free(names[i]);
 	free(names);
 	free(specs);
+	release_folders(folders, n);
 	return rc;
 }
 

@@ -50,12 +50,19 @@ int cmd_pack(int argc, const char **argv, struct knit_cli *cli)
 	knit_pack_report(cli, &p, file.buf);
 	if (!dry_run) {
 		bool changed;
-		strbuf_addf(&path, "%s/%s", dest, file.buf);
+		struct strbuf at = STRBUF_INIT; /* the folder as the project root reads it (knit pack from src/) */
+		knit_cli_path(cli, dest, &at);
+		strbuf_addf(&path, "%s/%s", at.buf, file.buf);
+		strbuf_release(&at);
 		if (knit_write_file_atomic(path.buf, p.tgz.buf, p.tgz.len, &changed, &err)) {
 			knit_error(cli, "%s", err.buf);
 			knit_pack_release(&p);
 			goto done;
 		}
+	}
+	if (!dry_run) { /* as the user's folder reads it */
+		strbuf_reset(&path);
+		strbuf_addf(&path, "%s/%s", dest, file.buf);
 	}
 	fprintf(cli->out, "%s\n", dry_run ? file.buf : path.buf);
 	knit_pack_release(&p);

@@ -122,7 +122,7 @@ static int run_script(int argc, const char **argv, struct knit_cli *cli, const c
 		knit_manifest_release(&m);
 		return KNIT_EXIT_FAILURE;
 	}
-	struct knit_script_run run = { root, NULL, &m, name, args, nargs, silent ? NULL : announce, cli, NULL, false };
+	struct knit_script_run run = { root, NULL, &m, name, args, nargs, silent ? NULL : announce, cli, NULL, false, NULL };
 	struct knit_script_status status;
 	fflush(cli->out);
 	rc = knit_script_run(&run, &status, &err);

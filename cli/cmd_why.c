@@ -72,7 +72,7 @@ static void visit(struct walk *w, const char *name, const char *range)
 
 int cmd_why(int argc, const char **argv, struct knit_cli *cli)
 {
-	const char *lockfile = "knit.lock";
+	const char *lockfile = NULL; /* given: read from where the user stood */
 	const struct knit_option opts[] = {
 		KNIT_OPT_STRING_(0, "lockfile", &lockfile, "file", "the lockfile to read (default: knit.lock)"),
 		KNIT_OPT_END_(),
@@ -92,7 +92,13 @@ int cmd_why(int argc, const char **argv, struct knit_cli *cli)
 	const char *target = argv[0];
 	if (!knit_cli_names_valid(cli, argv, 1))
 		return KNIT_EXIT_FAILURE;
-	int rc = knit_lockfile_read(&lf, lockfile, &err);
+	struct strbuf path = STRBUF_INIT;
+	if (lockfile)
+		knit_cli_path(cli, lockfile, &path);
+	else
+		strbuf_addstr(&path, lockfile = "knit.lock");
+	int rc = knit_lockfile_read(&lf, path.buf, &err);
+	strbuf_release(&path);
 	if (rc == KNIT_ENOTFOUND) {
 		knit_error(cli, "no %s here; 'knit install' writes it", lockfile);
 		return KNIT_EXIT_FAILURE;

@@ -5,7 +5,7 @@
 
 int main(int argc, char **argv)
 {
-	struct knit_cli cli = { stdout, stderr };
+	struct knit_cli cli = { stdout, stderr, NULL, NULL };
 	/* knit as the sandbox of a build step, where bubblewrap is missing (builder/sandbox_ns.c) */
 	if (argc > 1 && !strcmp(argv[1], KNIT_SANDBOX_EXEC)) {
 		struct strbuf err = STRBUF_INIT;

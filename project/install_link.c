@@ -117,7 +117,7 @@ static int install_scripts(struct knit_link *l, const char *new_deps, struct str
 			const char *read[] = { deps_real }, *write[] = { root.buf };
 			struct knit_sandbox sb = { read, 1, write, 1, root.buf };
 			struct knit_script_run run = { root.buf, bin.buf, m, "install", NULL, 0, NULL, NULL,
-						       sandboxed ? &sb : NULL, false };
+						       sandboxed ? &sb : NULL, false, NULL };
 			struct knit_script_status st;
 			rc = knit_script_run(&run, &st, err);
 			if (!rc && st.failed) {

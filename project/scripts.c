@@ -244,7 +244,7 @@ static int run_child(const struct knit_script_run *run, const char *event, char 
 		restore_signals(&saved);
 		sigprocmask(SIG_SETMASK, &old_mask, NULL);
 		int failure = ENOENT;
-		if (chdir(run->root) == 0) {
+		if (chdir(run->cwd ? run->cwd : run->root) == 0) {
 			if (sandboxed)
 				execve(sandboxed[0], sandboxed, env);
 			else if (x->program) /* else, or if it cannot (a script without #!), the shell */

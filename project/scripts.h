@@ -41,6 +41,7 @@ struct knit_script_run {
 	void *announce_ctx;
 	const struct knit_sandbox *sandbox; /* runs each script in it (builder.h); NULL: as it is */
 	bool alone;                   /* name only, without its pre and post scripts (knit version's hooks) */
+	const char *cwd;              /* where it runs; NULL: root (knit exec: where the user stood) */
 };
 
 /*

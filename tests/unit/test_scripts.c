@@ -118,7 +118,7 @@ static void record(void *ctx, const char *name, const char *command)
 static void run(const struct knit_manifest *m, const char *name, const char *const *args,
 		size_t nargs, struct knit_script_status *st)
 {
-	struct knit_script_run r = { "/", NULL, m, name, args, nargs, record, NULL, NULL, false };
+	struct knit_script_run r = { "/", NULL, m, name, args, nargs, record, NULL, NULL, false, NULL };
 	struct strbuf err = STRBUF_INIT;
 	log_[0] = '\0';
 	assert_int_equal(knit_script_run(&r, st, &err), 0);
