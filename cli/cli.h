@@ -45,6 +45,8 @@ struct knit_cli {
 
 /* A path the user gave (relative to where they stood), as the project folder reads it. */
 void knit_cli_path(const struct knit_cli *cli, const char *path, struct strbuf *out);
+/* ... still written as a path ("./lib", not "lib"), for values that are a URL unless they look like one. */
+void knit_cli_folder(const struct knit_cli *cli, const char *path, struct strbuf *out);
 
 typedef int (*knit_cmd_fn)(int argc, const char **argv, struct knit_cli *cli);
 

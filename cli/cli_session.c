@@ -1,4 +1,5 @@
 #include "cli_session.h"
+#include "util/url.h"
 
 #include <string.h>
 #include <time.h>
@@ -90,8 +91,14 @@ int knit_cli_session_open(struct knit_cli_session *cs, struct knit_cli *cli, con
 	cs->phase = -1;
 	cs->opened_at = cs->phase_since = now();
 	knit_progress_line_init(&cs->line, cli->err);
-	struct knit_session_opts o = { ".", registry, mode, on_warning, on_progress, cs, on_built, on_changed };
-	if (knit_session_open(&cs->session, &o, &err)) {
+	struct strbuf at = STRBUF_INIT; /* a folder's path from where the user stood */
+	if (registry && knit_url_is_path(registry))
+		knit_cli_folder(cli, registry, &at);
+	struct knit_session_opts o = { ".", at.len ? at.buf : registry, mode, on_warning, on_progress, cs, on_built,
+				       on_changed };
+	int rc = knit_session_open(&cs->session, &o, &err);
+	strbuf_release(&at);
+	if (rc) {
 		knit_error(cli, "%s", err.buf);
 		strbuf_release(&err);
 		return -1;

@@ -143,6 +143,16 @@ void knit_cli_path(const struct knit_cli *cli, const char *path, struct strbuf *
 	knit_project_rebase(cli->subdir ? cli->subdir : "", path, out);
 }
 
+void knit_cli_folder(const struct knit_cli *cli, const char *path, struct strbuf *out)
+{
+	struct strbuf at = STRBUF_INIT;
+	knit_cli_path(cli, path, &at);
+	if (at.buf[0] != '/' && at.buf[0] != '.')
+		strbuf_addstr(out, "./");
+	strbuf_add(out, at.buf, at.len);
+	strbuf_release(&at);
+}
+
 /*
  * Into the project: the nearest folder at or above this one with knit.json
  * (none: stay, and the command says what is missing). INIT_CWD tells

@@ -45,16 +45,25 @@ void knit_registry_cmd_close(struct knit_registry_cmd *rc)
 
 char *knit_registry_cmd_url(struct knit_cli *cli, const char *url, const char *what)
 {
-	struct strbuf err = STRBUF_INIT;
-	if (knit_url_check_registry(url, what, &err)) {
+	struct strbuf err = STRBUF_INIT, at = STRBUF_INIT, made = STRBUF_INIT;
+	if (knit_url_is_path(url)) /* from where the user stood */
+		knit_cli_folder(cli, url, &at);
+	else
+		strbuf_addstr(&at, url);
+	int rc = knit_url_registry(at.buf, what, &made, &err);
+	strbuf_release(&at);
+	if (rc) {
 		knit_error(cli, "%s", err.buf);
 		strbuf_release(&err);
+		strbuf_release(&made);
 		return NULL;
 	}
-	size_t n = strlen(url);
-	while (n && url[n - 1] == '/')
+	size_t n = made.len;
+	while (n && made.buf[n - 1] == '/')
 		n--;
-	return knit_xmemdupz(url, n);
+	char *out = knit_xmemdupz(made.buf, n);
+	strbuf_release(&made);
+	return out;
 }
 
 int knit_registry_cmd_spec(struct knit_cli *cli, const char *arg, char **name, const char **spec)

@@ -262,8 +262,14 @@ static int folder_read_document(const struct knit_registry_at *at, const char *n
 	int rc = knit_folder_root(at->url, &root, err);
 	if (!rc)
 		rc = knit_folder_read(root.buf, name, doc, err);
-	if (rc == KNIT_ENOTFOUND)
+	struct stat st;
+	if (rc == KNIT_ENOTFOUND && (stat(root.buf, &st) || !S_ISDIR(st.st_mode))) {
+		strbuf_reset(err);
+		strbuf_addf(err, "the registry %s does not exist: no folder '%s'", at->url, root.buf);
+		rc = KNIT_EIO;
+	} else if (rc == KNIT_ENOTFOUND) {
 		strbuf_addf(err, "%s is not in the registry %s", name, root.buf);
+	}
 	strbuf_release(&root);
 	return rc;
 }

@@ -7,10 +7,12 @@
 #include "util/json.h"
 #include "util/pkgname.h"
 #include "util/xalloc.h"
+#include "folder.h"
 
 #include <cjson/cJSON.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define ABBREVIATED "Accept: application/vnd.npm.install-v1+json; q=1.0, application/json; q=0.8, */*"
 /*
@@ -341,6 +343,25 @@ static void src_prefetch(void *ctx, const char *name)
 	request(ctx, name);
 }
 
+/*
+ * A package a folder registry lacks, when the folder itself is missing: the
+ * registry is what does not exist, not the package (file:///no/such/folder).
+ */
+static void check_folder_exists(struct knit_registry *r, struct entry *e)
+{
+	const char *url = knit_config_registry(r->cfg, e->name);
+	struct strbuf root = STRBUF_INIT, scratch = STRBUF_INIT;
+	struct stat st;
+	if (url && knit_folder_is(url) && !knit_folder_root(url, &root, &scratch) &&
+	    (stat(root.buf, &st) || !S_ISDIR(st.st_mode))) {
+		strbuf_reset(&e->message);
+		strbuf_addf(&e->message, "the registry %s does not exist: no folder '%s'", url, root.buf);
+		e->rc = KNIT_EIO;
+	}
+	strbuf_release(&root);
+	strbuf_release(&scratch);
+}
+
 /* e's document parsed into e->pkg (its transfer done, or answered from the cache); once. */
 static void settle(struct knit_registry *r, struct entry *e)
 {
@@ -360,6 +381,8 @@ static void settle(struct knit_registry *r, struct entry *e)
 			body = &e->transfer->body; /* 304: the cached copy is still right */
 		if (!e->rc && e->cache_path && e->transfer->status == 200)
 			cache_store(r, e->cache_path, e->transfer);
+		if (e->rc == KNIT_ENOTFOUND && !e->cache_path)
+			check_folder_exists(r, e);
 	}
 	if (!e->rc) {
 		unsigned line, col;

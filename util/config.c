@@ -215,10 +215,15 @@ int knit_config_load(struct knit_config *c, const char *project_dir, const char 
 		rc = load_file(c, path.buf, ".knitrc", err);
 	}
 	const char *env = getenv("KNIT_REGISTRY");
-	if (!rc && env && *env)
-		knit_config_set(c, "registry", env, "KNIT_REGISTRY");
-	if (!rc && flag_registry && !(rc = knit_url_check_registry(flag_registry, "--registry", err)))
-		knit_config_set(c, "registry", flag_registry, "--registry");
+	struct strbuf url = STRBUF_INIT, scratch = STRBUF_INIT;
+	if (!rc && env && *env) /* a folder's path made its URL; anything else as it is, for its use to judge */
+		knit_config_set(c, "registry", !knit_url_registry(env, "KNIT_REGISTRY", &url, &scratch) ? url.buf : env,
+				"KNIT_REGISTRY");
+	strbuf_reset(&url);
+	if (!rc && flag_registry && !(rc = knit_url_registry(flag_registry, "--registry", &url, err)))
+		knit_config_set(c, "registry", url.buf, "--registry");
+	strbuf_release(&url);
+	strbuf_release(&scratch);
 
 	strbuf_reset(&path);
 	const char *cache = getenv("KNIT_CACHE"), *xdg = getenv("XDG_CACHE_HOME");

@@ -45,7 +45,7 @@ struct knit_config {
  * Loads every layer. project_dir holds the project's .knitrc (may be NULL);
  * flag_registry is --registry (may be NULL). 0, or KNIT_EPARSE / KNIT_EIO
  * with a line in *err, or KNIT_EINVALID_ARG when flag_registry is not a
- * registry URL (knit_url_check_registry).
+ * registry URL (knit_url_registry).
  */
 int knit_config_load(struct knit_config *c, const char *project_dir, const char *flag_registry,
 		     struct strbuf *err);

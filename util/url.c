@@ -2,7 +2,10 @@
 #include "error.h"
 #include "pkgname.h"
 
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 void knit_url_encode(const char *s, const char *keep, struct strbuf *out)
 {
@@ -19,12 +22,40 @@ void knit_url_encode(const char *s, const char *keep, struct strbuf *out)
 	}
 }
 
-int knit_url_check_registry(const char *url, const char *what, struct strbuf *err)
+bool knit_url_is_path(const char *value)
 {
-	if (!strncmp(url, "http://", 7) || !strncmp(url, "https://", 8) || !strncmp(url, "file://", 7))
+	return value[0] == '/' || !strncmp(value, "./", 2) || !strncmp(value, "../", 3) || !strcmp(value, ".") ||
+	       !strcmp(value, "..");
+}
+
+int knit_url_registry(const char *value, const char *what, struct strbuf *url, struct strbuf *err)
+{
+	if (!strncmp(value, "http://", 7) || !strncmp(value, "https://", 8) || !strncmp(value, "file://", 7)) {
+		strbuf_addstr(url, value);
 		return 0;
+	}
+	if (knit_url_is_path(value)) {
+		strbuf_addstr(url, "file://");
+		if (value[0] != '/') {
+			char *cwd = getcwd(NULL, 0);
+			if (!cwd) {
+				strbuf_addf(err, "%s '%s': cannot tell the current folder: %s", what, value, strerror(errno));
+				return KNIT_EIO;
+			}
+			knit_url_encode(cwd, "/@+", url);
+			free(cwd);
+			while (!strncmp(value, "./", 2))
+				value += 2 + strspn(value + 2, "/");
+			if (strcmp(value, "."))
+				strbuf_addch(url, '/');
+			else
+				value = "";
+		}
+		knit_url_encode(value, "/@+", url);
+		return 0;
+	}
 	strbuf_addf(err, "%s ", what);
-	knit_pkgname_quote(url, err);
-	strbuf_addstr(err, " is not an http://, https:// or file:// URL");
+	knit_pkgname_quote(value, err);
+	strbuf_addstr(err, " is not an http://, https:// or file:// URL, or a folder's path");
 	return KNIT_EINVALID_ARG;
 }

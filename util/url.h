@@ -4,6 +4,8 @@
 
 #include "util/strbuf.h"
 
+#include <stdbool.h>
+
 /*
  * Appends s to out with every byte percent-encoded except ASCII letters,
  * digits, the unreserved "-._~" and the bytes in keep (e.g. "/" for a path).
@@ -11,11 +13,16 @@
 void knit_url_encode(const char *s, const char *keep, struct strbuf *out);
 
 /*
- * 0 when url can be a registry's: http://, https:// or file://. Else
- * KNIT_EINVALID_ARG with "<what> '<url>' is not an http://, https:// or
- * file:// URL" added to err (what: "registry", "--registry"; the URL shown
- * as knit_pkgname_quote shows a name, so a long one stays a short line).
+ * A registry as the user gave it, as a URL into *url: http://, https:// and
+ * file:// URLs as they are; a folder's path (/srv/registry, ./registry,
+ * ../registry) as the file:// URL of that folder, relative paths from the
+ * current folder. Else KNIT_EINVALID_ARG with "<what> '<value>' is not an
+ * http://, https:// or file:// URL, or a folder's path" added to err (what:
+ * "registry", "--registry"; the value shown as knit_pkgname_quote shows a
+ * name, so a long one stays a short line).
  */
-int knit_url_check_registry(const char *url, const char *what, struct strbuf *err);
+int knit_url_registry(const char *value, const char *what, struct strbuf *url, struct strbuf *err);
+/* Whether value is written as a folder's path: it starts with '/', "./" or "../", or is "." or "..". */
+bool knit_url_is_path(const char *value);
 
 #endif

@@ -71,9 +71,9 @@ for c in install ci update uninstall:$x outdated view:$x whoami logout; do
 	more=()
 	[[ $c == *:* ]] && more=("${c#*:}")
 	for v in "" @ @scope/ @scope name@; do
-		one_line "$cmd --registry '$v'" "knit: error: *registry '$v' is not an http://, https:// or file:// URL" -- "$KNIT" "$cmd" --registry "$v" "${more[@]}"
+		one_line "$cmd --registry '$v'" "knit: error: *registry '$v' is not an http://, https:// or file:// URL, or a folder's path" -- "$KNIT" "$cmd" --registry "$v" "${more[@]}"
 	done
-	one_line "$cmd --registry=<128 KiB>" "knit: error: *registry '$cut' is not an http://, https:// or file:// URL" -- "$KNIT" "$cmd" "--registry=$big" "${more[@]}"
+	one_line "$cmd --registry=<128 KiB>" "knit: error: *registry '$cut' is not an http://, https:// or file:// URL, or a folder's path" -- "$KNIT" "$cmd" "--registry=$big" "${more[@]}"
 	one_line "$cmd --registry (no value)" "knit: error: option '--registry' needs a value" -- "$KNIT" "$cmd" --registry
 done
 # the other values that must be one of a few
@@ -82,7 +82,7 @@ for v in "" @ @scope/ @scope name@ "$big"; do
 	one_line "ls --depth" "knit: error: --depth takes a number of levels, not '*'" -- "$KNIT" ls --depth "$v"
 	one_line "init --template" "knit: error: there is no template '*" -- "$KNIT" init --template "$v" "$TEST_TMP/init"
 	one_line "why --lockfile" "knit: error: *" -- "$KNIT" why --lockfile "$v" "$x"
-	one_line "registry index --base-url" "knit: error: --base-url '*' is not an http://, https:// or file:// URL" -- "$KNIT" registry index --base-url "$v" "$TEST_TMP/reg"
+	one_line "registry index --base-url" "knit: error: --base-url '*' is not an http://, https:// or file:// URL, or a folder's path" -- "$KNIT" registry index --base-url "$v" "$TEST_TMP/reg"
 done
 [ ! -e "$TEST_TMP/init" ] && ok || not_ok "a refused init made its folder"
 finish

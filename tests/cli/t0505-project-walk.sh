@@ -38,4 +38,5 @@ mkdir -p "$TEST_TMP/alone" && cd "$TEST_TMP/alone"
 expect_run "no knit.json up to /" 1 "" "*knit.json*" -- "$KNIT" run where
 expect_run "init stays where it was started" 0 "*" "*" -- "$KNIT" init --template lib --name alone
 [ -f "$TEST_TMP/alone/knit.json" ] && ok || not_ok "init did not write here"
+expect_run "a registry folder that does not exist is named as such" 1 "" "knit: error: cannot load 'zlib': the registry file:///no/such/folder does not exist: no folder '/no/such/folder'" -- "$KNIT" install zlib --registry file:///no/such/folder
 finish

@@ -109,7 +109,12 @@ expect_run "login to a folder" 1 "" "knit: error: file://$REG is a folder regist
 # more bad input: one line each, exit 1, the registry unchanged
 cd "$TEST_TMP/app" || exit 1
 cp "$REG/liba/index.json" "$TEST_TMP/index.before-bad"
-expect_run "a registry that is not a URL" 1 "" "knit: error: registry 'ftp://x' is not an http://, https:// or file:// URL" -- "$KNIT" view liba --registry ftp://x
+expect_run "a registry that is not a URL" 1 "" "knit: error: registry 'ftp://x' is not an http://, https:// or file:// URL, or a folder's path" -- "$KNIT" view liba --registry ftp://x
+expect_run "a folder registry that does not exist" 1 "" "knit: error: the registry file:///no/such/folder does not exist: no folder '/no/such/folder'" -- "$KNIT" view liba --registry file:///no/such/folder
+expect_run "a folder's path is a folder registry" 0 "*liba*" "" -- "$KNIT" view liba --registry "$REG"
+mkdir -p sub && cd sub
+expect_run "a relative path, read from where the user stands" 0 "*liba*" "" -- "$KNIT" view liba --registry "$(realpath --relative-to=. "$REG")"
+cd .. && rmdir sub
 expect_run "view a bad name" 1 "" "knit: error: 'Bad Name' is not a valid package name: it has capital letters" -- "$KNIT" view 'Bad Name'
 expect_run "dist-tag add without a version" 1 "" "knit: error: dist-tag add needs an exact version: liba@<version>" -- "$KNIT" dist-tag add liba
 expect_run "dist-tag rm with a version" 1 "" "knit: error: dist-tag rm takes a package name without a version, got 'liba@1.0.0'" -- "$KNIT" dist-tag rm liba@1.0.0 beta
@@ -134,5 +139,5 @@ kill "$nginx_pid"
 expect_run "registry index back to file://" 0 "1 package, 1 version: tarballs at $REG/<name>/-/" "" -- "$KNIT" registry index
 rm "$REG/liba/-/liba-0.1.0.tgz"
 expect_run "index with a tarball missing" 1 "" "knit: error: liba@0.1.0: its tarball $REG/liba/-/liba-0.1.0.tgz is not in the folder" -- "$KNIT" registry index
-expect_run "registry index bad url" 1 "" "knit: error: --base-url 'ftp://x' is not an http://, https:// or file:// URL" -- "$KNIT" registry index --base-url ftp://x
+expect_run "registry index bad url" 1 "" "knit: error: --base-url 'ftp://x' is not an http://, https:// or file:// URL, or a folder's path" -- "$KNIT" registry index --base-url ftp://x
 finish
