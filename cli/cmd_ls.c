@@ -3,6 +3,7 @@
  */
 #include "cli.h"
 #include "options.h"
+#include "project/deps_check.h"
 #include "project/manifest.h"
 #include "project/txn.h"
 #include "resolver/lockfile.h"
@@ -21,6 +22,7 @@ struct tree {
 	bool *expanded; /* per lock package: already shown with its children */
 	struct strbuf *out;
 	bool json;
+	bool *absent;   /* per lock package: locked, but deps/ lacks it */
 };
 
 static long index_of(const struct knit_lockfile *lf, const struct knit_lock_pkg *p)
@@ -37,8 +39,8 @@ static void text_node(struct tree *t, const char *name, const char *range, const
 		strbuf_addf(t->out, "@%s UNMET DEPENDENCY\n", range);
 		return;
 	}
-	strbuf_addf(t->out, "@%s%s", p->version, dev ? " (dev)" : "");
 	long i = index_of(t->lf, p);
+	strbuf_addf(t->out, "@%s%s%s", p->version, dev ? " (dev)" : "", t->absent[i] ? " MISSING from deps/" : "");
 	bool has_children = p->deps.n && level < t->depth;
 	if (has_children && t->expanded[i]) {
 		strbuf_addstr(t->out, " deduped\n");
@@ -72,6 +74,11 @@ static void json_node(struct tree *t, const char *name, const char *range, int i
 		knit_json_indent(t->out, indent + 1);
 		strbuf_addstr(t->out, "\"version\": ");
 		knit_json_string(t->out, p->version);
+		if (t->absent[index_of(t->lf, p)]) {
+			strbuf_addstr(t->out, ",");
+			knit_json_indent(t->out, indent + 1);
+			strbuf_addstr(t->out, "\"missing\": true");
+		}
 		if (p->deps.n && level < t->depth) {
 			strbuf_addstr(t->out, ",");
 			knit_json_indent(t->out, indent + 1);
@@ -88,6 +95,17 @@ static void json_node(struct tree *t, const char *name, const char *range, int i
 	}
 	knit_json_indent(t->out, indent);
 	strbuf_addch(t->out, '}');
+}
+
+/* The i-th problem of check, missing ones first, as one line. */
+static void problem(const struct knit_deps_check *check, size_t i, struct strbuf *line)
+{
+	if (i < check->nmissing)
+		strbuf_addf(line, "missing: %s is in knit.lock but not in deps/; 'knit ci' restores it",
+			    check->missing[i]);
+	else
+		strbuf_addf(line, "extraneous: deps/%s is not in knit.lock; 'knit ci' removes it",
+			    check->extraneous[i - check->nmissing]);
 }
 
 int cmd_ls(int argc, const char **argv, struct knit_cli *cli)
@@ -133,7 +151,19 @@ int cmd_ls(int argc, const char **argv, struct knit_cli *cli)
 		strbuf_release(&err);
 		return KNIT_EXIT_FAILURE;
 	}
-	struct tree t = { &lf, levels, knit_xcalloc(lf.n + 1, sizeof(bool)), &out, json };
+	struct knit_deps_check check;
+	if ((rc = knit_deps_check(".", &lf, &check, &err))) {
+		knit_error(cli, "%s", err.buf);
+		knit_deps_check_release(&check);
+		knit_lockfile_release(&lf);
+		knit_manifest_release(&m);
+		strbuf_release(&err);
+		return KNIT_EXIT_FAILURE;
+	}
+	struct tree t = { &lf, levels, knit_xcalloc(lf.n + 1, sizeof(bool)), &out, json,
+			  knit_xcalloc(lf.n + 1, sizeof(bool)) };
+	for (size_t i = 0; i < check.nmissing; i++)
+		t.absent[index_of(&lf, knit_lockfile_find(&lf, check.missing[i]))] = true;
 	const struct knit_deps *fields[2] = { &m.deps, &m.dev_deps };
 	if (json) {
 		strbuf_addch(&out, '{');
@@ -158,7 +188,21 @@ int cmd_ls(int argc, const char **argv, struct knit_cli *cli)
 				knit_json_indent(&out, 1);
 			strbuf_addch(&out, '}');
 		}
-		strbuf_addstr(&out, "\n}\n");
+		strbuf_addch(&out, ',');
+		knit_json_indent(&out, 1);
+		strbuf_addstr(&out, "\"problems\": [");
+		for (size_t i = 0; i < check.nmissing + check.nextraneous; i++) {
+			struct strbuf line = STRBUF_INIT;
+			problem(&check, i, &line);
+			knit_json_indent(&out, 2);
+			knit_json_string(&out, line.buf);
+			if (i + 1 < check.nmissing + check.nextraneous)
+				strbuf_addch(&out, ',');
+			strbuf_release(&line);
+		}
+		if (check.nmissing + check.nextraneous)
+			knit_json_indent(&out, 1);
+		strbuf_addstr(&out, "]\n}\n");
 	} else {
 		strbuf_addf(&out, "%s@%s\n", m.name ? m.name : "(unnamed)", m.version ? m.version : "0.0.0");
 		size_t total = m.deps.n + m.dev_deps.n, k = 0;
@@ -169,10 +213,20 @@ int cmd_ls(int argc, const char **argv, struct knit_cli *cli)
 			strbuf_addstr(&out, "└── (empty)\n");
 	}
 	fputs(out.buf, cli->out);
+	/* as npm ls: what is wrong with deps/ on standard error, and exit 1 */
+	for (size_t i = 0; i < check.nmissing + check.nextraneous; i++) {
+		struct strbuf line = STRBUF_INIT;
+		problem(&check, i, &line);
+		knit_error(cli, "%s", line.buf);
+		strbuf_release(&line);
+	}
+	int exit_code = check.nmissing + check.nextraneous ? KNIT_EXIT_FAILURE : KNIT_EXIT_OK;
+	knit_deps_check_release(&check);
+	free(t.absent);
 	free(t.expanded);
 	knit_lockfile_release(&lf);
 	knit_manifest_release(&m);
 	strbuf_release(&out);
 	strbuf_release(&err);
-	return KNIT_EXIT_OK;
+	return exit_code;
 }

@@ -443,12 +443,59 @@ static bool state_on_disk(const char *deps_dir, const struct strbuf *state)
 	return same;
 }
 
+/* Package folders (and links) in dir, one @scope level deep; dot-named entries and files are knit's. */
+static size_t count_packages(const char *dir, bool in_scope)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return 0;
+	size_t n = 0;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.' || (e->d_type != DT_DIR && e->d_type != DT_LNK && e->d_type != DT_UNKNOWN))
+			continue;
+		if (!in_scope && e->d_name[0] == '@') {
+			struct strbuf sub = STRBUF_INIT;
+			strbuf_addf(&sub, "%s/%s", dir, e->d_name);
+			n += count_packages(sub.buf, true);
+			strbuf_release(&sub);
+		} else {
+			n++;
+		}
+	}
+	closedir(d);
+	return n;
+}
+
+/*
+ * .knit-state says deps/ holds pkgs, and deps/ still does: each package's
+ * folder there and no other (a folder removed or added by hand makes deps/
+ * again). One lstat a package and one readdir: the warm path stays cheap.
+ */
+static bool in_place(const char *deps_dir, const struct strbuf *state, const struct knit_depsdir_link *pkgs,
+		     size_t n)
+{
+	if (!state_on_disk(deps_dir, state))
+		return false;
+	struct strbuf path = STRBUF_INIT, scratch = STRBUF_INIT;
+	bool all = true;
+	for (size_t i = 0; all && i < n; i++) {
+		struct stat st;
+		strbuf_reset(&path);
+		all = !knit_pkgname_path(deps_dir, pkgs[i].name, NULL, &path, &scratch) && !lstat(path.buf, &st);
+	}
+	strbuf_release(&path);
+	strbuf_release(&scratch);
+	return all && count_packages(deps_dir, false) == n;
+}
+
 bool knit_depsdir_in_place(const char *project_dir, const struct knit_depsdir_link *in, size_t n)
 {
 	struct strbuf state = STRBUF_INIT, deps = STRBUF_INIT;
-	free(sorted_state(in, n, &state));
+	struct knit_depsdir_link *pkgs = sorted_state(in, n, &state);
 	strbuf_addf(&deps, "%s/deps", project_dir);
-	bool same = state_on_disk(deps.buf, &state);
+	bool same = in_place(deps.buf, &state, pkgs, n);
+	free(pkgs);
 	strbuf_release(&state);
 	strbuf_release(&deps);
 	return same;
@@ -467,8 +514,15 @@ int knit_depsdir_prepare(const char *project_dir, const struct knit_depsdir_link
 	int rc = 0;
 
 	strbuf_addf(&deps, "%s/deps", project_dir);
-	if (state_on_disk(deps.buf, &state))
+	if (in_place(deps.buf, &state, pkgs, n))
 		goto done;
+	if (state_on_disk(deps.buf, &state)) {
+		/* the state is right but deps/ was changed by hand: the state goes, so that the exchange
+		 * makes deps/ again (it is derived: a run killed from here on just makes it again too) */
+		strbuf_addf(&scratch, "%s/.knit-state", deps.buf);
+		unlink(scratch.buf);
+		strbuf_reset(&scratch);
+	}
 
 	/* the owner's PID in the name: a later run can tell a killed run's folder */
 	strbuf_addf(&tmp, "%s/.deps-%ld-XXXXXX", project_dir, (long)getpid());

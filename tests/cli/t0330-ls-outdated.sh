@@ -21,6 +21,18 @@ expect_run "ls --all" 0 "demo@2.0.0
 python3 -c "import json,subprocess,sys; d=json.loads(subprocess.check_output([sys.argv[1],'ls','--json','--all'])); assert d['dependencies']['$x']['version']=='$vx' and d['devDependencies']['$y']['version']=='$vy'" "$KNIT" && ok || not_ok "ls --json"
 expect_run "a bad depth" 1 "" "knit: error: --depth takes a number of levels, not 'x'" -- "$KNIT" ls --depth x
 
+# deps/ against knit.lock: missing and extraneous packages, exit 1, as npm ls
+mv "deps/$x" "$TEST_TMP/moved" && mkdir -p deps/handmade deps/@own/extra && touch deps/stray-file
+expect_run "a locked package deps/ lacks, and folders knit.lock does not name" 1 "demo@2.0.0
+├── $x@$vx MISSING from deps/
+└── $y@$vy (dev)" "knit: error: missing: $x is in knit.lock but not in deps/; 'knit ci' restores it
+knit: error: extraneous: deps/@own/extra is not in knit.lock; 'knit ci' removes it
+knit: error: extraneous: deps/handmade is not in knit.lock; 'knit ci' removes it" -- "$KNIT" ls
+out=$("$KNIT" ls --json 2>/dev/null)
+python3 -c "import json,sys; d=json.loads(sys.argv[1]); assert d['dependencies']['$x']['missing'] is True and len(d['problems'])==3, d" "$out" && ok || not_ok "ls --json's problems: $out"
+"$KNIT" ci >/dev/null 2>&1 || not_ok "ci"
+expect_run "ci made deps/ whole again" 0 "demo@2.0.0*" "" -- "$KNIT" ls
+
 expect_run "nothing outdated" 0 "" "" -- "$KNIT" outdated
 python3 "$TOOL" publish ../reg $x "$vx" 1.99.0
 python3 "$TOOL" publish ../reg $y "$vy" 2.0.0

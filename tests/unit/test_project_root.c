@@ -61,7 +61,7 @@ static void test_find(void **state)
 	char tmpl[] = "/tmp/knit-root-XXXXXX";
 	char *top = mkdtemp(tmpl);
 	assert_non_null(top);
-	char p[4096], q[4096];
+	char p[256], q[256];
 	snprintf(q, sizeof(q), "%s/app", top);
 	assert_int_equal(mkdir(q, 0755), 0);
 	snprintf(p, sizeof(p), "%s/app/src", top);
@@ -69,12 +69,12 @@ static void test_find(void **state)
 	snprintf(p, sizeof(p), "%s/app/src/net", top);
 	assert_int_equal(mkdir(p, 0755), 0);
 
-	char app_json[4096], net_json[4096];
+	char app_json[512], net_json[512];
 	snprintf(app_json, sizeof(app_json), "%s/knit.json", q);
 	touch(app_json);
 	found(p, q, "src/net");
 	found(q, q, "");
-	char slashed[4100];
+	char slashed[512];
 	snprintf(slashed, sizeof(slashed), "%s/src//", q);
 	found(slashed, q, "src");
 
