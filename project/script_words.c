@@ -11,11 +11,11 @@
  * reserved words, and dash's builtins (its echo is not /bin/echo).
  */
 #include "scripts.h"
+#include "util/fs.h"
 #include "util/xalloc.h"
 
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 /* dash 0.5.12's builtins and reserved words: a first word among them is not a program */
@@ -108,14 +108,13 @@ static bool locate(const char *root, const char *path, struct knit_script_argv *
 {
 	const char *name = a->argv[0];
 	struct strbuf file = STRBUF_INIT;
-	struct stat st;
 	bool found = false;
 	if (strchr(name, '/')) {
 		if (*name == '/')
 			strbuf_addstr(&file, name);
 		else
 			strbuf_addf(&file, "%s/%s", root, name);
-		found = !stat(file.buf, &st) && S_ISREG(st.st_mode) && !access(file.buf, X_OK);
+		found = knit_is_program(file.buf);
 		strbuf_reset(&file);
 		strbuf_addstr(&file, name); /* the child runs in root */
 	} else {
@@ -126,7 +125,7 @@ static bool locate(const char *root, const char *path, struct knit_script_argv *
 				break;
 			strbuf_reset(&file);
 			strbuf_addf(&file, "%.*s/%s", (int)len, dir, name);
-			found = !stat(file.buf, &st) && S_ISREG(st.st_mode) && !access(file.buf, X_OK);
+			found = knit_is_program(file.buf);
 			dir = *end ? end + 1 : NULL;
 		}
 	}

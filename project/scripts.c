@@ -1,5 +1,6 @@
 #include "scripts.h"
 #include "util/error.h"
+#include "util/fs.h"
 #include "util/xalloc.h"
 
 #include <errno.h>
@@ -8,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -46,10 +46,9 @@ bool knit_script_shadowed(const char *command, struct strbuf *out)
 		bool ours = len >= sizeof(bin) - 1 && !memcmp(end - (sizeof(bin) - 1), bin, sizeof(bin) - 1) &&
 			    (len == sizeof(bin) - 1 || end[-(int)sizeof(bin)] == '/');
 		if (len && *dir == '/' && !ours) {
-			struct stat st;
 			strbuf_reset(&file);
 			strbuf_addf(&file, "%.*s/%s", (int)len, dir, command);
-			found = !stat(file.buf, &st) && S_ISREG(st.st_mode) && !access(file.buf, X_OK);
+			found = knit_is_program(file.buf);
 		}
 		dir = *end ? end + 1 : NULL;
 	}
@@ -359,7 +358,6 @@ int knit_script_exec(const struct knit_script_run *run, const char *program, con
 
 bool knit_script_which(const char *command, const char *bin_dir, struct strbuf *out)
 {
-	struct stat st;
 	if (strchr(command, '/')) {
 		strbuf_addstr(out, command);
 		return true;
@@ -371,7 +369,7 @@ bool knit_script_which(const char *command, const char *bin_dir, struct strbuf *
 	bool found = false;
 	if (bin_dir) {
 		strbuf_addf(&file, "%s/%s", bin_dir, command);
-		found = !stat(file.buf, &st) && S_ISREG(st.st_mode) && !access(file.buf, X_OK);
+		found = knit_is_program(file.buf);
 	}
 	for (const char *dir = path; dir && !found;) {
 		const char *end = strchrnul(dir, ':');
@@ -379,7 +377,7 @@ bool knit_script_which(const char *command, const char *bin_dir, struct strbuf *
 		strbuf_reset(&file);
 		/* an empty entry is the current folder, as for execvp */
 		strbuf_addf(&file, "%.*s/%s", len ? len : 1, len ? dir : ".", command);
-		found = !stat(file.buf, &st) && S_ISREG(st.st_mode) && !access(file.buf, X_OK);
+		found = knit_is_program(file.buf);
 		dir = *end ? end + 1 : NULL;
 	}
 	if (found)

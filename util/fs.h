@@ -55,5 +55,7 @@ int knit_fsync_folder(const char *path);
 bool knit_temp_pid(const char *name, const char *prefix, long *pid);
 /* Whether process pid may be alive (kill(pid, 0) does not say ESRCH): true for our own. */
 bool knit_pid_alive(long pid);
+/* Whether path is a regular file this process may execute: what execve and a shell's PATH search take. */
+bool knit_is_program(const char *path);
 
 #endif
