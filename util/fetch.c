@@ -477,6 +477,19 @@ static double retry_wait(const struct knit_fetch *f, const struct knit_transfer 
 	return wait > (double)f->opts.backoff_max_ms ? (double)f->opts.backoff_max_ms : wait;
 }
 
+/* t has its result (rc, message): its digest sealed, and it counts as finished, once. */
+static void mark_done(struct knit_fetch *f, struct knit_transfer *t)
+{
+	if (t->priv->hasher) {
+		knit_hasher_finish(t->priv->hasher, &t->digest);
+		t->priv->hasher = NULL;
+	}
+	t->done = true;
+	f->counts.finished++;
+	if (t->done_count)
+		++*t->done_count;
+}
+
 static void finish(struct knit_fetch *f, struct knit_transfer *t, CURLcode code)
 {
 	long status = 0;
@@ -525,14 +538,7 @@ static void finish(struct knit_fetch *f, struct knit_transfer *t, CURLcode code)
 		if (t->attempts > 1)
 			strbuf_addf(&t->message, " (after %d attempts)", t->attempts);
 	}
-	if (t->priv->hasher) {
-		knit_hasher_finish(t->priv->hasher, &t->digest);
-		t->priv->hasher = NULL;
-	}
-	t->done = true;
-	f->counts.finished++;
-	if (t->done_count)
-		++*t->done_count;
+	mark_done(f, t);
 }
 
 /* Every transfer not done ends now with KNIT_EINTR: an interruption (error.h) waits for no byte. */
@@ -547,17 +553,10 @@ static void cancel_all(struct knit_fetch *f)
 			t->priv->active = false;
 			f->active--;
 		}
-		if (t->priv->hasher) {
-			knit_hasher_finish(t->priv->hasher, &t->digest);
-			t->priv->hasher = NULL;
-		}
 		t->rc = KNIT_EINTR;
 		strbuf_reset(&t->message);
 		strbuf_addf(&t->message, "%s: interrupted", t->priv->shown);
-		t->done = true;
-		f->counts.finished++;
-		if (t->done_count)
-			++*t->done_count;
+		mark_done(f, t);
 	}
 }
 
