@@ -1,14 +1,11 @@
 #include "syslibs.h"
 #include "resolver/semver.h"
+#include "util/capture.h"
 #include "util/error.h"
 #include "util/xalloc.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 static const char *const debian[][2] = {
 	{ "cmocka", "libcmocka-dev" },       { "hiredis", "libhiredis-dev" },
@@ -33,41 +30,19 @@ const char *knit_syslib_debian_package(const char *module)
 	return NULL;
 }
 
+#define MODVERSION_MAX 4096 /* a version is a line */
+
 /* pkg-config --modversion module: 0 with the version in *out, 1 when the
  * module is not installed, -1 when pkg-config cannot be run. */
 static int modversion(const char *module, struct strbuf *out)
 {
-	int fds[2];
-	if (pipe2(fds, O_CLOEXEC))
-		return -1;
-	pid_t pid = fork();
-	if (pid == 0) {
-		dup2(fds[1], STDOUT_FILENO);
-		int null = open("/dev/null", O_WRONLY);
-		if (null >= 0)
-			dup2(null, STDERR_FILENO);
-		execlp("pkg-config", "pkg-config", "--modversion", "--", module, (char *)NULL);
-		_exit(127);
-	}
-	close(fds[1]);
-	if (pid < 0) {
-		close(fds[0]);
-		return -1;
-	}
-	char buf[256];
-	ssize_t n;
-	while ((n = read(fds[0], buf, sizeof(buf))) > 0 || (n < 0 && errno == EINTR))
-		if (n > 0)
-			strbuf_add(out, buf, (size_t)n);
-	close(fds[0]);
-	int status;
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
+	const char *argv[] = { "pkg-config", "--modversion", "--", module, NULL };
+	int status = knit_capture(NULL, argv, 0, MODVERSION_MAX, out);
 	while (out->len && strchr("\r\n \t", out->buf[out->len - 1]))
 		strbuf_setlen(out, out->len - 1);
-	if (!WIFEXITED(status) || WEXITSTATUS(status) == 127)
+	if (status < 0 || status == 127 || status > 128) /* not run, or killed */
 		return -1;
-	return WEXITSTATUS(status) ? 1 : 0;
+	return status ? 1 : 0;
 }
 
 /* Answers already had in this process: module -> version ("" when missing). */

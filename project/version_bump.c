@@ -12,18 +12,15 @@
 #include "manifest.h"
 #include "txn.h"
 #include "resolver/semver.h"
+#include "util/capture.h"
 #include "util/error.h"
 #include "util/fs.h"
 #include "util/json.h"
 #include "util/json_edit.h"
 #include "util/xalloc.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 int knit_version_next(const char *current, const char *arg, const char *preid, bool allow_same, char **out,
 		      struct strbuf *err)
@@ -60,10 +57,8 @@ int knit_version_next(const char *current, const char *arg, const char *preid, b
 #define GIT_OUTPUT_MAX (64 * 1024)
 
 /*
- * git args... in root: its exit status, its stdout and stderr together
- * into *out (the first GIT_OUTPUT_MAX bytes); -1 when git cannot be
- * started, 127 when it is not installed. Its stdin is /dev/null, so that
- * nothing waits on a terminal that knit holds.
+ * git args... in root: its exit status (as knit_capture gives it), its
+ * stdout and stderr together into *out (the first GIT_OUTPUT_MAX bytes).
  */
 static int git(const char *root, const char *const *args, struct strbuf *out)
 {
@@ -72,36 +67,7 @@ static int git(const char *root, const char *const *args, struct strbuf *out)
 	for (; args[n - 1] && n < 15; n++)
 		argv[n] = args[n - 1];
 	argv[n] = NULL;
-	int fds[2];
-	if (pipe2(fds, O_CLOEXEC))
-		return -1;
-	pid_t pid = fork();
-	if (pid == 0) {
-		int null = open("/dev/null", O_RDONLY);
-		if (null >= 0)
-			dup2(null, STDIN_FILENO);
-		dup2(fds[1], STDOUT_FILENO);
-		dup2(fds[1], STDERR_FILENO);
-		if (chdir(root) == 0)
-			execvp("git", (char *const *)argv);
-		_exit(127);
-	}
-	close(fds[1]);
-	if (pid < 0) {
-		close(fds[0]);
-		return -1;
-	}
-	char buf[4096];
-	ssize_t got;
-	while ((got = read(fds[0], buf, sizeof(buf))) > 0 || (got < 0 && errno == EINTR))
-		if (got > 0 && out->len < GIT_OUTPUT_MAX)
-			strbuf_add(out, buf, (size_t)got);
-	close(fds[0]);
-	int status;
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	return knit_capture(root, argv, KNIT_CAPTURE_STDERR, GIT_OUTPUT_MAX, out);
 }
 
 /* The last non-empty line of git's output, for a one-line error. */
