@@ -1,21 +1,17 @@
 /* deps/ against knit.lock (deps_check.h). */
 #include "deps_check.h"
+#include "depsdir.h"
 #include "util/error.h"
 #include "util/pkgname.h"
 #include "util/xalloc.h"
 
-#include <dirent.h>
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 static void add(char ***list, size_t *n, size_t *alloc, char *name)
 {
-	if (*n == *alloc) {
-		*alloc = *alloc ? *alloc * 2 : 8;
-		*list = knit_xrealloc(*list, *alloc * sizeof(**list));
-	}
+	KNIT_ALLOC_GROW(*list, *n + 1, *alloc);
 	(*list)[(*n)++] = name;
 }
 
@@ -24,55 +20,17 @@ static int by_string(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* A folder or a link: what a package is in deps/ (the kind from readdir, else lstat). */
-static bool package_like(const char *dir, const struct dirent *d)
-{
-	if (d->d_type == DT_DIR || d->d_type == DT_LNK)
-		return true;
-	if (d->d_type != DT_UNKNOWN)
-		return false;
-	struct strbuf path = STRBUF_INIT;
-	struct stat st;
-	strbuf_addf(&path, "%s/%s", dir, d->d_name);
-	bool yes = !lstat(path.buf, &st) && (S_ISDIR(st.st_mode) || S_ISLNK(st.st_mode));
-	strbuf_release(&path);
-	return yes;
-}
+struct extra {
+	const struct knit_lockfile *lf;
+	struct knit_deps_check *out;
+	size_t alloc;
+};
 
-/* The entries of dir (deps/, or one @scope folder in it) that knit.lock lacks, with prefix before each name. */
-static int scan(const char *dir, const char *scope, const struct knit_lockfile *lf, struct knit_deps_check *out,
-		size_t *alloc, struct strbuf *err)
+static void note_if_unlocked(void *ctx, const char *name)
 {
-	DIR *d = opendir(dir);
-	if (!d) {
-		if (errno == ENOENT && !scope)
-			return 0;
-		strbuf_addf(err, "cannot read the folder '%s': %s", dir, strerror(errno));
-		return KNIT_EIO;
-	}
-	struct dirent *e;
-	int rc = 0;
-	while (!rc && (e = readdir(d))) {
-		if (e->d_name[0] == '.' || !package_like(dir, e))
-			continue;
-		if (!scope && e->d_name[0] == '@') { /* a scope: its packages one level down, no deeper */
-			struct strbuf sub = STRBUF_INIT;
-			strbuf_addf(&sub, "%s/%s", dir, e->d_name);
-			rc = scan(sub.buf, e->d_name, lf, out, alloc, err);
-			strbuf_release(&sub);
-			continue;
-		}
-		struct strbuf name = STRBUF_INIT;
-		if (scope)
-			strbuf_addf(&name, "%s/", scope);
-		strbuf_addstr(&name, e->d_name);
-		if (knit_lockfile_find(lf, name.buf))
-			strbuf_release(&name);
-		else
-			add(&out->extraneous, &out->nextraneous, alloc, strbuf_detach(&name, NULL));
-	}
-	closedir(d);
-	return rc;
+	struct extra *x = ctx;
+	if (!knit_lockfile_find(x->lf, name))
+		add(&x->out->extraneous, &x->out->nextraneous, &x->alloc, knit_xstrdup(name));
 }
 
 int knit_deps_check(const char *project_dir, const struct knit_lockfile *lf, struct knit_deps_check *out,
@@ -81,7 +39,7 @@ int knit_deps_check(const char *project_dir, const struct knit_lockfile *lf, str
 	memset(out, 0, sizeof(*out));
 	struct strbuf deps = STRBUF_INIT, path = STRBUF_INIT, scratch = STRBUF_INIT;
 	strbuf_addf(&deps, "%s/deps", project_dir);
-	size_t alloc_missing = 0, alloc_extra = 0;
+	size_t alloc_missing = 0;
 	for (size_t i = 0; i < lf->n; i++) {
 		struct stat st;
 		strbuf_reset(&path);
@@ -91,7 +49,8 @@ int knit_deps_check(const char *project_dir, const struct knit_lockfile *lf, str
 		    !S_ISDIR(st.st_mode))
 			add(&out->missing, &out->nmissing, &alloc_missing, knit_xstrdup(lf->pkgs[i].name));
 	}
-	int rc = scan(deps.buf, NULL, lf, out, &alloc_extra, err);
+	struct extra x = { lf, out, 0 };
+	int rc = knit_depsdir_each_package(deps.buf, note_if_unlocked, &x, err);
 	if (out->nextraneous)
 		qsort(out->extraneous, out->nextraneous, sizeof(*out->extraneous), by_string);
 	strbuf_release(&deps);

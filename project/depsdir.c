@@ -443,28 +443,64 @@ static bool state_on_disk(const char *deps_dir, const struct strbuf *state)
 	return same;
 }
 
-/* Package folders (and links) in dir, one @scope level deep; dot-named entries and files are knit's. */
-static size_t count_packages(const char *dir, bool in_scope)
+/* A folder or a link: what a package is in deps/ (the kind from readdir, else from lstat). */
+static bool package_like(const char *dir, const struct dirent *e)
+{
+	if (e->d_type == DT_DIR || e->d_type == DT_LNK)
+		return true;
+	if (e->d_type != DT_UNKNOWN)
+		return false;
+	struct strbuf path = STRBUF_INIT;
+	struct stat st;
+	strbuf_addf(&path, "%s/%s", dir, e->d_name);
+	bool yes = !lstat(path.buf, &st) && (S_ISDIR(st.st_mode) || S_ISLNK(st.st_mode));
+	strbuf_release(&path);
+	return yes;
+}
+
+/* The packages in dir: deps/ itself (scope NULL), or one @scope folder in it. */
+static int each_in(const char *dir, const char *scope, void (*fn)(void *ctx, const char *name), void *ctx,
+		   struct strbuf *err)
 {
 	DIR *d = opendir(dir);
-	if (!d)
-		return 0;
-	size_t n = 0;
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		if (e->d_name[0] == '.' || (e->d_type != DT_DIR && e->d_type != DT_LNK && e->d_type != DT_UNKNOWN))
-			continue;
-		if (!in_scope && e->d_name[0] == '@') {
-			struct strbuf sub = STRBUF_INIT;
-			strbuf_addf(&sub, "%s/%s", dir, e->d_name);
-			n += count_packages(sub.buf, true);
-			strbuf_release(&sub);
-		} else {
-			n++;
-		}
+	if (!d) {
+		if (errno == ENOENT && !scope)
+			return 0;
+		strbuf_addf(err, "cannot read the folder '%s': %s", dir, strerror(errno));
+		return KNIT_EIO;
 	}
+	struct dirent *e;
+	struct strbuf name = STRBUF_INIT;
+	int rc = 0;
+	while (!rc && (e = readdir(d))) {
+		if (e->d_name[0] == '.' || !package_like(dir, e))
+			continue;
+		strbuf_reset(&name);
+		if (!scope && e->d_name[0] == '@') { /* a scope: its packages one level down, no deeper */
+			strbuf_addf(&name, "%s/%s", dir, e->d_name);
+			rc = each_in(name.buf, e->d_name, fn, ctx, err);
+			continue;
+		}
+		if (scope)
+			strbuf_addf(&name, "%s/", scope);
+		strbuf_addstr(&name, e->d_name);
+		fn(ctx, name.buf);
+	}
+	strbuf_release(&name);
 	closedir(d);
-	return n;
+	return rc;
+}
+
+int knit_depsdir_each_package(const char *deps_dir, void (*fn)(void *ctx, const char *name), void *ctx,
+			      struct strbuf *err)
+{
+	return each_in(deps_dir, NULL, fn, ctx, err);
+}
+
+static void count_one(void *ctx, const char *name)
+{
+	(void)name;
+	++*(size_t *)ctx;
 }
 
 /*
@@ -484,9 +520,12 @@ static bool in_place(const char *deps_dir, const struct strbuf *state, const str
 		strbuf_reset(&path);
 		all = !knit_pkgname_path(deps_dir, pkgs[i].name, NULL, &path, &scratch) && !lstat(path.buf, &st);
 	}
+	size_t held = 0;
+	if (all)
+		all = !knit_depsdir_each_package(deps_dir, count_one, &held, &scratch) && held == n;
 	strbuf_release(&path);
 	strbuf_release(&scratch);
-	return all && count_packages(deps_dir, false) == n;
+	return all;
 }
 
 bool knit_depsdir_in_place(const char *project_dir, const struct knit_depsdir_link *in, size_t n)

@@ -32,6 +32,16 @@ struct knit_depsdir_link {
 				* re-makes deps/ */
 };
 
+/*
+ * Calls fn with the name of each package deps_dir holds ("zlib",
+ * "@scope/name"): its folders and links, @scope folders looked into one
+ * level deep; dot-named entries (.bin, .build, .knit-state) and files
+ * (knit.cmake) are knit's own. No deps_dir: 0, fn never called. 0, or
+ * KNIT_EIO with one line in *err for a folder that cannot be read.
+ */
+int knit_depsdir_each_package(const char *deps_dir, void (*fn)(void *ctx, const char *name), void *ctx,
+			      struct strbuf *err);
+
 /* Whether project_dir/deps already holds exactly these packages. */
 bool knit_depsdir_in_place(const char *project_dir, const struct knit_depsdir_link *pkgs, size_t n);
 /*
