@@ -45,8 +45,12 @@ struct knit_cli {
 
 /* A path the user gave (relative to where they stood), as the project folder reads it. */
 void knit_cli_path(const struct knit_cli *cli, const char *path, struct strbuf *out);
-/* ... still written as a path ("./lib", not "lib"), for values that are a URL unless they look like one. */
-void knit_cli_folder(const struct knit_cli *cli, const char *path, struct strbuf *out);
+/*
+ * A registry the user gave (--registry) as the project folder reads it: a
+ * folder's path made relative to it, still written as a path ("./reg", not
+ * "reg"); a URL, or anything else, as it is.
+ */
+void knit_cli_registry(const struct knit_cli *cli, const char *value, struct strbuf *out);
 
 typedef int (*knit_cmd_fn)(int argc, const char **argv, struct knit_cli *cli);
 

@@ -1,5 +1,4 @@
 #include "cli_session.h"
-#include "util/url.h"
 
 #include <string.h>
 #include <time.h>
@@ -91,10 +90,10 @@ int knit_cli_session_open(struct knit_cli_session *cs, struct knit_cli *cli, con
 	cs->phase = -1;
 	cs->opened_at = cs->phase_since = now();
 	knit_progress_line_init(&cs->line, cli->err);
-	struct strbuf at = STRBUF_INIT; /* a folder's path from where the user stood */
-	if (registry && knit_url_is_path(registry))
-		knit_cli_folder(cli, registry, &at);
-	struct knit_session_opts o = { ".", at.len ? at.buf : registry, mode, on_warning, on_progress, cs, on_built,
+	struct strbuf at = STRBUF_INIT;
+	if (registry)
+		knit_cli_registry(cli, registry, &at);
+	struct knit_session_opts o = { ".", registry ? at.buf : NULL, mode, on_warning, on_progress, cs, on_built,
 				       on_changed };
 	int rc = knit_session_open(&cs->session, &o, &err);
 	strbuf_release(&at);

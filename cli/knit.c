@@ -6,6 +6,7 @@
 #include "options.h"
 #include "project/project_root.h"
 #include "util/strbuf.h"
+#include "util/url.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -143,10 +144,14 @@ void knit_cli_path(const struct knit_cli *cli, const char *path, struct strbuf *
 	knit_project_rebase(cli->subdir ? cli->subdir : "", path, out);
 }
 
-void knit_cli_folder(const struct knit_cli *cli, const char *path, struct strbuf *out)
+void knit_cli_registry(const struct knit_cli *cli, const char *value, struct strbuf *out)
 {
+	if (!knit_url_is_path(value)) {
+		strbuf_addstr(out, value);
+		return;
+	}
 	struct strbuf at = STRBUF_INIT;
-	knit_cli_path(cli, path, &at);
+	knit_cli_path(cli, value, &at);
 	if (at.buf[0] != '/' && at.buf[0] != '.')
 		strbuf_addstr(out, "./");
 	strbuf_add(out, at.buf, at.len);

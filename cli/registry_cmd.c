@@ -18,8 +18,12 @@ int knit_registry_cmd_open_session(struct knit_registry_cmd *rc, struct knit_cli
 int knit_registry_cmd_pick(struct knit_registry_cmd *rc, struct knit_cli *cli, const char *flag_registry,
 			   const char *name)
 {
-	rc->registry = knit_registry_cmd_url(cli, flag_registry ? flag_registry : knit_config_registry(&rc->s->cfg, name),
+	struct strbuf flag = STRBUF_INIT; /* from where the user stood */
+	if (flag_registry)
+		knit_cli_registry(cli, flag_registry, &flag);
+	rc->registry = knit_registry_cmd_url(cli, flag_registry ? flag.buf : knit_config_registry(&rc->s->cfg, name),
 					     "registry");
+	strbuf_release(&flag);
 	return rc->registry ? 0 : -1;
 }
 
@@ -45,14 +49,8 @@ void knit_registry_cmd_close(struct knit_registry_cmd *rc)
 
 char *knit_registry_cmd_url(struct knit_cli *cli, const char *url, const char *what)
 {
-	struct strbuf err = STRBUF_INIT, at = STRBUF_INIT, made = STRBUF_INIT;
-	if (knit_url_is_path(url)) /* from where the user stood */
-		knit_cli_folder(cli, url, &at);
-	else
-		strbuf_addstr(&at, url);
-	int rc = knit_url_registry(at.buf, what, &made, &err);
-	strbuf_release(&at);
-	if (rc) {
+	struct strbuf err = STRBUF_INIT, made = STRBUF_INIT;
+	if (knit_url_registry(url, what, &made, &err)) {
 		knit_error(cli, "%s", err.buf);
 		strbuf_release(&err);
 		strbuf_release(&made);
