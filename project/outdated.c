@@ -30,8 +30,7 @@ int knit_outdated_list(struct knit_session *s, const struct knit_manifest *m, co
 			const struct knit_pkg *pkg;
 			int rc = src->load(src->ctx, d->name, &pkg);
 			if (rc) {
-				const char *msg = src->message(src->ctx, d->name);
-				strbuf_addf(err, "cannot load '%s': %s", d->name, msg ? msg : knit_strerror(rc));
+				knit_source_load_error(src, d->name, rc, err);
 				return rc;
 			}
 			/* what a fresh knit install would take, and what npm outdated calls latest */

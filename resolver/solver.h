@@ -64,6 +64,9 @@ struct knit_source {
 	const char *(*message)(void *ctx, const char *name);
 };
 
+/* "cannot load '<name>': <why>" into err for load()'s error rc: the source's message, else rc's. */
+void knit_source_load_error(const struct knit_source *src, const char *name, int rc, struct strbuf *err);
+
 enum knit_resolution {
 	KNIT_RESOLUTION_HIGHEST = 0, /* npm's choice: latest tag, else the highest */
 	KNIT_RESOLUTION_LOWEST,      /* the lowest satisfying versions */

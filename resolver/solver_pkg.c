@@ -11,6 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+void knit_source_load_error(const struct knit_source *src, const char *name, int rc, struct strbuf *err)
+{
+	const char *msg = src->message ? src->message(src->ctx, name) : NULL;
+	strbuf_addf(err, "cannot load '%s': %s", name, msg ? msg : knit_strerror(rc));
+}
+
 static void map_grow(struct knit__solver *s)
 {
 	size_t size = s->map_size ? s->map_size * 2 : 256;
@@ -69,8 +75,7 @@ int knit__solver_pkg_load(struct knit__solver *s, uint32_t id)
 		return 0;
 	}
 	if (rc) {
-		const char *msg = s->src->message ? s->src->message(s->src->ctx, p->name) : NULL;
-		strbuf_addf(s->why, "cannot load '%s': %s", p->name, msg ? msg : knit_strerror(rc));
+		knit_source_load_error(s->src, p->name, rc, s->why);
 		s->error = rc;
 		return rc;
 	}
