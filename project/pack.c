@@ -151,7 +151,8 @@ static int walk_folder(struct selection *s, const char *rel, struct knit_paths *
 		names[n++] = knit_xstrdup(e->d_name);
 	}
 	closedir(d);
-	qsort(names, n, sizeof(*names), cmp_names);
+	if (n) /* an empty folder: no names, and qsort's pointer must not be NULL */
+		qsort(names, n, sizeof(*names), cmp_names);
 	int rc = 0;
 	for (size_t i = 0; i < n && !rc; i++) {
 		const char *name = names[i];
